@@ -1,0 +1,3 @@
+//! flowspec: a terminal editor for Estuary Flow catalog specifications.
+
+pub mod yaml;

@@ -1,0 +1,707 @@
+//! A YAML/JSON document tree that remembers where every node came from.
+//!
+//! serde_yaml forgets positions, but flowspec needs them twice: diagnostics must point at the
+//! offending node, and edits must be applied as byte-range patches of the original text so that
+//! every untouched line stays identical. This tree is built from saphyr-parser events and keeps
+//! byte offsets for every node.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+/// A byte range of the source text plus the 1-based line/column of its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    /// Byte offset of the first byte of the node.
+    pub start: usize,
+    /// Byte offset one past the last byte of the node (for block collections: of its last child).
+    pub end: usize,
+    /// 1-based line of `start`.
+    pub line: u32,
+    /// 1-based column (in characters) of `start`.
+    pub col: u32,
+}
+
+/// How a scalar was written, so that edits can keep the author's quoting style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+/// The value of a node, resolved with the YAML 1.2 core schema (like serde_yaml).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+/// One node of a parsed document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub pos: Pos,
+    /// Scalar style; for collections, `Plain` means block style.
+    pub style: Style,
+    /// True for `{...}` / `[...]` collections, whose text cannot take new lines safely.
+    pub flow: bool,
+    /// True when this node was produced by an alias or a merge key: its text lives elsewhere,
+    /// so editing it in place would silently change every other user of the anchor.
+    pub shared: bool,
+}
+
+/// A parse failure with a location a person can jump to.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{col}: {message}")]
+pub struct ParseError {
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+}
+
+impl Node {
+    /// The mapping entries, or an empty slice for other kinds (saves a match at every call site).
+    pub fn entries(&self) -> &[(Node, Node)] {
+        match &self.value {
+            Value::Map(m) => m,
+            _ => &[],
+        }
+    }
+
+    /// The sequence items, or an empty slice for other kinds.
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(s) => s,
+            _ => &[],
+        }
+    }
+
+    /// Looks up a mapping key by its string form.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.get_entry(key).map(|(_, v)| v)
+    }
+
+    /// Looks up a mapping entry (key node and value node) by the key's string form.
+    pub fn get_entry(&self, key: &str) -> Option<&(Node, Node)> {
+        self.entries().iter().find(|(k, _)| k.as_str() == Some(key))
+    }
+
+    /// The string value of a scalar string node.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn is_map(&self) -> bool {
+        matches!(self.value, Value::Map(_))
+    }
+
+    pub fn is_seq(&self) -> bool {
+        matches!(self.value, Value::Seq(_))
+    }
+
+    /// A short human name of the node's type, used in "expected X, found Y" messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    /// Converts to JSON, the way Flow transcodes YAML (key order kept, non-string keys stringified).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map(J::Number)
+                .unwrap_or(J::Null),
+            Value::Str(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => {
+                let mut m = serde_json::Map::new();
+                for (k, v) in entries {
+                    m.insert(k.key_string(), v.to_json());
+                }
+                J::Object(m)
+            }
+        }
+    }
+
+    /// The string form of a node used as a mapping key.
+    pub fn key_string(&self) -> String {
+        match &self.value {
+            Value::Str(s) => s.clone(),
+            Value::Null => "null".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            _ => serde_json::to_string(&self.to_json()).unwrap_or_default(),
+        }
+    }
+
+    /// Follows a path of keys and indices.
+    pub fn at(&self, path: &[PathSeg]) -> Option<&Node> {
+        let mut node = self;
+        for seg in path {
+            node = match seg {
+                PathSeg::Key(k) => node.get(k)?,
+                PathSeg::Index(i) => node.items().get(*i)?,
+            };
+        }
+        Some(node)
+    }
+}
+
+/// One step of a path into a document.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
+impl PathSeg {
+    pub fn key(k: impl Into<String>) -> Self {
+        PathSeg::Key(k.into())
+    }
+}
+
+/// Renders a path as a JSON pointer, for messages.
+pub fn pointer(path: &[PathSeg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        out.push('/');
+        match seg {
+            PathSeg::Key(k) => out.push_str(&k.replace('~', "~0").replace('/', "~1")),
+            PathSeg::Index(i) => out.push_str(&i.to_string()),
+        }
+    }
+    out
+}
+
+/// Maps saphyr's character offsets to byte offsets. ASCII-only text (the common case) maps 1:1.
+struct Offsets<'a> {
+    text: &'a str,
+    ascii: bool,
+    /// For non-ASCII text: byte offset of every char index that is a multiple of `STRIDE`.
+    checkpoints: Vec<usize>,
+}
+
+const STRIDE: usize = 64;
+
+impl<'a> Offsets<'a> {
+    fn new(text: &'a str) -> Self {
+        let ascii = text.is_ascii();
+        let checkpoints = if ascii {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .step_by(STRIDE)
+                .map(|(b, _)| b)
+                .chain(std::iter::once(text.len()))
+                .collect()
+        };
+        Offsets {
+            text,
+            ascii,
+            checkpoints,
+        }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        if self.ascii {
+            return char_index.min(self.text.len());
+        }
+        let cp = char_index / STRIDE;
+        let Some(&base) = self.checkpoints.get(cp) else {
+            return self.text.len();
+        };
+        let rest = char_index % STRIDE;
+        self.text[base..]
+            .char_indices()
+            .nth(rest)
+            .map(|(b, _)| base + b)
+            .unwrap_or(self.text.len())
+    }
+}
+
+/// Parses the first document of `text`. An empty (or comment-only) text yields a null node.
+pub fn parse(text: &str) -> Result<Node, ParseError> {
+    let offsets = Offsets::new(text);
+    let mut builder = Builder {
+        offsets: &offsets,
+        text,
+        anchors: HashMap::new(),
+        stack: Vec::new(),
+        root: None,
+    };
+    let mut parser = Parser::new_from_str(text);
+    let mut documents = 0;
+    while let Some(next) = parser.next_event() {
+        let (event, span) = next.map_err(|e| ParseError {
+            line: e.marker().line() as u32,
+            col: e.marker().col() as u32 + 1,
+            message: e.info().to_string(),
+        })?;
+        match event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(ParseError {
+                        line: span.start.line() as u32,
+                        col: span.start.col() as u32 + 1,
+                        message: "a catalog file holds exactly one YAML document, found a second"
+                            .into(),
+                    });
+                }
+            }
+            Event::StreamEnd => break,
+            other => builder.event(other, span)?,
+        }
+    }
+    Ok(builder.root.unwrap_or(Node {
+        value: Value::Null,
+        pos: Pos {
+            start: 0,
+            end: 0,
+            line: 1,
+            col: 1,
+        },
+        style: Style::Plain,
+        flow: false,
+        shared: false,
+    }))
+}
+
+enum Frame {
+    Seq {
+        node: Node,
+        anchor: usize,
+    },
+    Map {
+        node: Node,
+        anchor: usize,
+        pending_key: Option<Node>,
+        /// Entries merged in through `<<`, applied when the mapping ends (explicit keys win).
+        merged: Vec<(Node, Node)>,
+    },
+}
+
+struct Builder<'a> {
+    offsets: &'a Offsets<'a>,
+    text: &'a str,
+    anchors: HashMap<usize, Node>,
+    stack: Vec<Frame>,
+    root: Option<Node>,
+}
+
+impl Builder<'_> {
+    fn pos(&self, span: Span) -> Pos {
+        Pos {
+            start: self.offsets.byte(span.start.index()),
+            end: self.offsets.byte(span.end.index()),
+            line: span.start.line() as u32,
+            col: span.start.col() as u32 + 1,
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), ParseError> {
+        let pos = self.pos(span);
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let (value, style) = resolve_scalar(&text, style, tag.as_deref());
+                let mut pos = pos;
+                // saphyr's spans for plain scalars sometimes stop short of trailing text on the
+                // same line; re-measure quoted and plain scalars against the source.
+                pos.end = pos.end.max(pos.start).min(self.text.len());
+                let node = Node {
+                    value,
+                    pos,
+                    style,
+                    flow: false,
+                    shared: false,
+                };
+                if anchor > 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.push_value(node)
+            }
+            Event::Alias(id) => {
+                let Some(target) = self.anchors.get(&id) else {
+                    return Err(err_at(pos, "alias refers to an unknown anchor"));
+                };
+                let mut node = target.clone();
+                mark_shared(&mut node);
+                self.push_value(node)
+            }
+            Event::SequenceStart(anchor, _) => {
+                let flow = self.text.as_bytes().get(pos.start) == Some(&b'[');
+                self.stack.push(Frame::Seq {
+                    node: Node {
+                        value: Value::Seq(Vec::new()),
+                        pos,
+                        style: Style::Plain,
+                        flow,
+                        shared: false,
+                    },
+                    anchor,
+                });
+                Ok(())
+            }
+            Event::MappingStart(anchor, _) => {
+                let flow = self.text.as_bytes().get(pos.start) == Some(&b'{');
+                self.stack.push(Frame::Map {
+                    node: Node {
+                        value: Value::Map(Vec::new()),
+                        pos,
+                        style: Style::Plain,
+                        flow,
+                        shared: false,
+                    },
+                    anchor,
+                    pending_key: None,
+                    merged: Vec::new(),
+                });
+                Ok(())
+            }
+            Event::SequenceEnd => {
+                let Some(Frame::Seq { mut node, anchor }) = self.stack.pop() else {
+                    return Err(err_at(pos, "unbalanced sequence end"));
+                };
+                node.pos.end = if node.flow {
+                    pos.end.max(node.pos.start)
+                } else {
+                    node.items()
+                        .last()
+                        .map(|n| n.pos.end)
+                        .unwrap_or(node.pos.start)
+                };
+                if anchor > 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.push_value(node)
+            }
+            Event::MappingEnd => {
+                let Some(Frame::Map {
+                    mut node,
+                    anchor,
+                    merged,
+                    ..
+                }) = self.stack.pop()
+                else {
+                    return Err(err_at(pos, "unbalanced mapping end"));
+                };
+                if let Value::Map(entries) = &mut node.value {
+                    node.pos.end = if node.flow {
+                        pos.end.max(node.pos.start)
+                    } else {
+                        entries
+                            .last()
+                            .map(|(_, v)| v.pos.end)
+                            .unwrap_or(node.pos.start)
+                    };
+                    for (k, mut v) in merged {
+                        let key = k.key_string();
+                        if !entries.iter().any(|(ek, _)| ek.key_string() == key) {
+                            mark_shared(&mut v);
+                            entries.push((k, v));
+                        }
+                    }
+                }
+                if anchor > 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.push_value(node)
+            }
+            Event::Nothing
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd => Ok(()),
+        }
+    }
+
+    fn push_value(&mut self, node: Node) -> Result<(), ParseError> {
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some(node);
+                Ok(())
+            }
+            Some(Frame::Seq { node: seq, .. }) => {
+                if let Value::Seq(items) = &mut seq.value {
+                    items.push(node);
+                }
+                Ok(())
+            }
+            Some(Frame::Map {
+                node: map,
+                pending_key,
+                merged,
+                ..
+            }) => match pending_key.take() {
+                None => {
+                    *pending_key = Some(node);
+                    Ok(())
+                }
+                Some(key) => {
+                    if key.style == Style::Plain && key.as_str() == Some("<<") {
+                        return merge_into(merged, key, node);
+                    }
+                    let Value::Map(entries) = &mut map.value else {
+                        return Ok(());
+                    };
+                    let name = key.key_string();
+                    if entries.iter().any(|(k, _)| k.key_string() == name) {
+                        return Err(err_at(
+                            key.pos,
+                            &format!("duplicate key `{name}` in the same mapping"),
+                        ));
+                    }
+                    entries.push((key, node));
+                    Ok(())
+                }
+            },
+        }
+    }
+}
+
+fn merge_into(merged: &mut Vec<(Node, Node)>, key: Node, value: Node) -> Result<(), ParseError> {
+    let sources: Vec<Node> = match value.value {
+        Value::Map(_) => vec![value],
+        Value::Seq(items) => items,
+        _ => {
+            return Err(err_at(
+                key.pos,
+                "a merge key `<<` takes a mapping or a list of mappings",
+            ))
+        }
+    };
+    for source in sources {
+        let Value::Map(entries) = source.value else {
+            return Err(err_at(
+                source.pos,
+                "a merge key `<<` takes a mapping or a list of mappings",
+            ));
+        };
+        for (k, v) in entries {
+            let name = k.key_string();
+            // Earlier sources win over later ones, as in the YAML merge-key spec.
+            if !merged.iter().any(|(mk, _)| mk.key_string() == name) {
+                merged.push((k, v));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn mark_shared(node: &mut Node) {
+    node.shared = true;
+    match &mut node.value {
+        Value::Seq(items) => items.iter_mut().for_each(mark_shared),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            mark_shared(k);
+            mark_shared(v);
+        }),
+        _ => {}
+    }
+}
+
+fn err_at(pos: Pos, message: &str) -> ParseError {
+    ParseError {
+        line: pos.line,
+        col: pos.col,
+        message: message.to_string(),
+    }
+}
+
+fn resolve_scalar(
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&saphyr_parser::Tag>,
+) -> (Value, Style) {
+    let style = match style {
+        ScalarStyle::Plain => Style::Plain,
+        ScalarStyle::SingleQuoted => Style::SingleQuoted,
+        ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+        ScalarStyle::Literal => Style::Literal,
+        ScalarStyle::Folded => Style::Folded,
+    };
+    if let Some(tag) = tag {
+        if tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!" {
+            let forced = match tag.suffix.as_str() {
+                "str" => Some(Value::Str(text.to_string())),
+                "null" => Some(Value::Null),
+                _ => None,
+            };
+            if let Some(v) = forced {
+                return (v, style);
+            }
+        }
+    }
+    if style != Style::Plain {
+        return (Value::Str(text.to_string()), style);
+    }
+    (resolve_plain(text), style)
+}
+
+/// YAML 1.2 core schema resolution of a plain scalar.
+pub fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY)
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    let bytes = text.as_bytes();
+    let first = bytes[0];
+    if !(first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.') {
+        return Value::Str(text.to_string());
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        if let Ok(i) = i64::from_str_radix(hex, 16) {
+            return Value::Int(i);
+        }
+    }
+    if let Some(oct) = text.strip_prefix("0o") {
+        if let Ok(i) = i64::from_str_radix(oct, 8) {
+            return Value::Int(i);
+        }
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(i) = text.parse::<i64>() {
+            return Value::Int(i);
+        }
+    }
+    let looks_float = digits
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && digits.bytes().any(|b| b.is_ascii_digit());
+    if looks_float {
+        if let Ok(f) = text.parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    Value::Str(text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slice<'a>(text: &'a str, n: &Node) -> &'a str {
+        &text[n.pos.start..n.pos.end]
+    }
+
+    #[test]
+    fn scalar_spans_cover_exactly_the_written_text() {
+        let text = "a: plain value # comment\nb: 'single'\nc: \"dou\\\"ble\"\nd: 12\ne: true\n";
+        let root = parse(text).unwrap();
+        assert_eq!(slice(text, root.get("a").unwrap()), "plain value");
+        assert_eq!(slice(text, root.get("b").unwrap()), "'single'");
+        assert_eq!(slice(text, root.get("c").unwrap()), "\"dou\\\"ble\"");
+        assert_eq!(slice(text, root.get("d").unwrap()), "12");
+        assert_eq!(root.get("d").unwrap().value, Value::Int(12));
+        assert_eq!(root.get("e").unwrap().value, Value::Bool(true));
+        let (k, _) = root.get_entry("c").unwrap();
+        assert_eq!((k.pos.line, k.pos.col), (3, 1));
+    }
+
+    #[test]
+    fn non_ascii_offsets_are_bytes() {
+        let text = "ñame: héllo\nnext: wörld\n";
+        let root = parse(text).unwrap();
+        assert_eq!(slice(text, root.get("ñame").unwrap()), "héllo");
+        assert_eq!(slice(text, root.get("next").unwrap()), "wörld");
+    }
+
+    #[test]
+    fn block_collections_end_at_their_last_child() {
+        let text = "top:\n  - a: 1\n    b: [1, 2]\n  - {x: y}\nafter: 1\n";
+        let root = parse(text).unwrap();
+        let top = root.get("top").unwrap();
+        assert_eq!(
+            slice(text, top).trim_end(),
+            "- a: 1\n    b: [1, 2]\n  - {x: y}"
+        );
+        assert!(top.items()[1].flow);
+        assert_eq!(slice(text, &top.items()[1]), "{x: y}");
+        assert_eq!(slice(text, top.items()[0].get("b").unwrap()), "[1, 2]");
+    }
+
+    #[test]
+    fn merge_keys_and_aliases_are_resolved_and_marked_shared() {
+        let text = "base: &b {image: x:1, config: {a: 1}}\nuse:\n  <<: *b\n  image: y:2\n";
+        let root = parse(text).unwrap();
+        let used = root.get("use").unwrap();
+        assert_eq!(used.get("image").unwrap().as_str(), Some("y:2"));
+        assert!(!used.get("image").unwrap().shared);
+        assert!(used.get("config").unwrap().shared);
+        assert_eq!(used.entries().len(), 2);
+    }
+
+    #[test]
+    fn duplicate_keys_are_rejected_with_location() {
+        let err = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert_eq!((err.line, err.col), (3, 1));
+        assert!(err.message.contains("duplicate key `a`"));
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let err = parse("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(err.line >= 1, "{err}");
+        let err = parse("a: b: c\n").unwrap_err();
+        assert_eq!(err.line, 1);
+    }
+
+    #[test]
+    fn empty_text_is_null_and_json_parses() {
+        assert_eq!(parse("").unwrap().value, Value::Null);
+        assert_eq!(parse("# only a comment\n").unwrap().value, Value::Null);
+        let root = parse("{\"a\": [1, 2.5, \"x\", null, false]}").unwrap();
+        assert_eq!(
+            root.to_json(),
+            serde_json::json!({"a": [1, 2.5, "x", null, false]})
+        );
+    }
+
+    #[test]
+    fn core_schema_resolution() {
+        assert_eq!(resolve_plain("5m"), Value::Str("5m".into()));
+        assert_eq!(resolve_plain("-12"), Value::Int(-12));
+        assert_eq!(resolve_plain("1.5e3"), Value::Float(1500.0));
+        assert_eq!(resolve_plain("0x1F"), Value::Int(31));
+        assert_eq!(resolve_plain("~"), Value::Null);
+        assert_eq!(resolve_plain("yes"), Value::Str("yes".into()));
+    }
+}
