@@ -1,3 +1,12 @@
 //! flowspec: a terminal editor for Estuary Flow catalog specifications.
+//!
+//! Domain code (`yaml`, `catalog`, `save`) knows nothing about terminals; `tui` renders it.
 
+pub mod catalog;
+pub mod cli;
+pub mod commands;
+pub mod demo;
+pub mod logging;
+pub mod save;
+pub mod tui;
 pub mod yaml;

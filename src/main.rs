@@ -1,3 +1,48 @@
+use clap::Parser;
+
+use flowspec::cli::{Cli, Command};
+use flowspec::{commands, demo, logging, tui};
+
 fn main() {
-    println!("Hello, world!");
+    let cli = Cli::parse();
+    logging::init();
+    let code = match cli.command {
+        Some(Command::Check {
+            path,
+            strict,
+            format,
+        }) => commands::run_check(&path, strict, format),
+        Some(Command::List { path, kind, json }) => {
+            let kinds: Vec<_> = kind.into_iter().map(Into::into).collect();
+            commands::run_list(&path, &kinds, json)
+        }
+        Some(Command::Demo { dir, no_open }) => match demo::write(&dir, &demo::current_exe()) {
+            Ok((root, created)) => {
+                if created {
+                    eprintln!("wrote the demo catalog to {}", dir.display());
+                }
+                if no_open {
+                    0
+                } else {
+                    run_tui(root, cli.read_only)
+                }
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the demo into {}: {e}", dir.display());
+                1
+            }
+        },
+        None => run_tui(cli.path, cli.read_only),
+    };
+    std::process::exit(code);
+}
+
+fn run_tui(path: std::path::PathBuf, read_only: bool) -> i32 {
+    match tui::run(tui::Options { path, read_only }) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            1
+        }
+    }
 }

@@ -251,15 +251,16 @@ fn insert(
     }
     let nl = newline(text);
     let insert_at = line_end_incl(text, end);
+    let at_unterminated_end = insert_at == text.len() && !text.ends_with('\n');
     let mut line = String::new();
-    if insert_at == text.len() && !text.ends_with('\n') {
+    if at_unterminated_end {
         line.push_str(nl);
     }
     line.push_str(&" ".repeat(indent));
     line.push_str(&key_text);
     line.push_str(": ");
     line.push_str(rendered);
-    if !(insert_at == text.len() && !text.ends_with('\n')) {
+    if !at_unterminated_end {
         line.push_str(nl);
     }
     Ok(Splice {

@@ -1,0 +1,213 @@
+//! The catalog domain: loading, indexing, validating and editing Flow catalog files.
+//! No terminal code lives here, so the CLI, the TUI and tests share one model.
+
+pub mod check;
+pub mod diag;
+pub mod index;
+pub mod load;
+pub mod names;
+
+use std::path::{Path, PathBuf};
+
+pub use diag::{Diagnostic, Severity};
+pub use index::{Binding, Endpoint, Entity, EntityKind, Location, SchemaForm};
+pub use load::{load, LoadError, Progress};
+
+use crate::yaml::{self, patch, PathSeg};
+
+/// Why a file was loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileRole {
+    Catalog,
+    Config,
+    Resource,
+    Schema,
+    Documents,
+}
+
+impl FileRole {
+    pub fn label(self) -> &'static str {
+        match self {
+            FileRole::Catalog => "catalog",
+            FileRole::Config => "config",
+            FileRole::Resource => "resource",
+            FileRole::Schema => "schema",
+            FileRole::Documents => "documents",
+        }
+    }
+}
+
+/// One file of the catalog with the text it had on disk and, once edited, its new text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub role: FileRole,
+    /// Exactly what was read from disk: the save engine refuses to write if the disk changed.
+    pub disk: String,
+    /// The edited text; `None` while unedited (saves a copy of every file).
+    pub edited: Option<String>,
+    /// The entities defined here (catalog files only).
+    pub entities: Vec<Entity>,
+    /// The file and line that imported or referenced this file.
+    pub imported_by: Option<(PathBuf, u32)>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, role: FileRole, disk: String) -> Self {
+        SourceFile {
+            path,
+            role,
+            disk,
+            edited: None,
+            entities: Vec::new(),
+            imported_by: None,
+        }
+    }
+
+    /// The current text, edited or not.
+    pub fn text(&self) -> &str {
+        self.edited.as_deref().unwrap_or(&self.disk)
+    }
+
+    /// True when the current text differs from what is on disk.
+    pub fn is_dirty(&self) -> bool {
+        self.edited.as_deref().is_some_and(|e| e != self.disk)
+    }
+}
+
+/// Addresses one entity: the file that defines it and its position in that file's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntityId {
+    pub file: usize,
+    pub index: usize,
+}
+
+/// A loaded catalog: every file and the entity index.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// The root catalog file.
+    pub root: PathBuf,
+    /// Its directory, which relative paths in output are shown against.
+    pub root_dir: PathBuf,
+    pub files: Vec<SourceFile>,
+    /// Files that could not be read, parsed or imported.
+    pub load_problems: Vec<Diagnostic>,
+}
+
+/// An edit could not be made; the catalog is unchanged.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("no such entity or binding")]
+    NotFound,
+    #[error(transparent)]
+    Patch(#[from] patch::PatchError),
+}
+
+impl Catalog {
+    /// Every entity with its id, in load order.
+    pub fn entities(&self) -> impl Iterator<Item = (EntityId, &Entity)> {
+        self.files.iter().enumerate().flat_map(|(f, file)| {
+            file.entities
+                .iter()
+                .enumerate()
+                .map(move |(i, e)| (EntityId { file: f, index: i }, e))
+        })
+    }
+
+    pub fn entity(&self, id: EntityId) -> Option<&Entity> {
+        self.files.get(id.file)?.entities.get(id.index)
+    }
+
+    /// Finds an entity by name (and kind, when given).
+    pub fn find(&self, name: &str, kind: Option<EntityKind>) -> Option<(EntityId, &Entity)> {
+        self.entities()
+            .find(|(_, e)| e.name == name && kind.is_none_or(|k| k == e.kind))
+    }
+
+    /// Counts entities per kind, for headers.
+    pub fn counts(&self) -> [usize; 4] {
+        let mut c = [0; 4];
+        for (_, e) in self.entities() {
+            c[e.kind as usize] += 1;
+        }
+        c
+    }
+
+    /// A path for display: relative to the root directory when below it.
+    pub fn display_path<'a>(&self, path: &'a Path) -> std::borrow::Cow<'a, str> {
+        match path.strip_prefix(&self.root_dir) {
+            Ok(rel) => rel.to_string_lossy(),
+            Err(_) => path.to_string_lossy(),
+        }
+    }
+
+    /// True when any file has unsaved edits.
+    pub fn is_dirty(&self) -> bool {
+        self.files.iter().any(SourceFile::is_dirty)
+    }
+
+    /// Applies format-preserving edits to one file and refreshes its part of the index.
+    pub fn edit_file(&mut self, file: usize, edits: &[patch::Edit]) -> Result<(), EditError> {
+        let f = self.files.get(file).ok_or(EditError::NotFound)?;
+        let new_text = patch::apply(f.text(), edits)?;
+        let entities = if f.role == FileRole::Catalog {
+            Some(load::reindex(file, &new_text).map_err(patch::PatchError::from)?)
+        } else {
+            None
+        };
+        let f = &mut self.files[file];
+        if let Some(entities) = entities {
+            f.entities = entities;
+        }
+        f.edited = if new_text == f.disk {
+            None
+        } else {
+            Some(new_text)
+        };
+        Ok(())
+    }
+
+    /// Flips `disable` on one binding, the way Flow writes it: `disable: true` when disabled,
+    /// and no key at all when enabled (falling back to `disable: false` where removing the line
+    /// would disturb its neighbours).
+    pub fn toggle_binding(&mut self, id: EntityId, binding: usize) -> Result<bool, EditError> {
+        let entity = self.entity(id).ok_or(EditError::NotFound)?;
+        let current = entity
+            .bindings
+            .get(binding)
+            .ok_or(EditError::NotFound)?
+            .disable;
+        let map = entity.binding_path(binding);
+        let disable = !current;
+        if disable {
+            self.edit_file(id.file, &[set(map, "disable", true)])?;
+        } else {
+            let removed = self.edit_file(
+                id.file,
+                &[patch::Edit::Remove {
+                    map: map.clone(),
+                    key: "disable".into(),
+                }],
+            );
+            if let Err(EditError::Patch(patch::PatchError::Layout(_))) = removed {
+                self.edit_file(id.file, &[set(map, "disable", false)])?;
+            } else {
+                removed?;
+            }
+        }
+        Ok(disable)
+    }
+
+    /// Parses a file's current text (for validation and detail views).
+    pub fn parse_file(&self, file: usize) -> Result<yaml::Node, yaml::ParseError> {
+        yaml::parse(self.files[file].text())
+    }
+}
+
+fn set(map: Vec<PathSeg>, key: &str, value: bool) -> patch::Edit {
+    patch::Edit::Set {
+        map,
+        key: key.into(),
+        value: serde_json::Value::Bool(value),
+    }
+}

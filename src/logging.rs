@@ -1,0 +1,33 @@
+//! Logs go to a file under the user's state directory, never to the terminal the TUI owns.
+
+use std::path::PathBuf;
+
+/// The log file: `$XDG_STATE_HOME/flowspec/flowspec.log` (or the platform's equivalent).
+pub fn log_path() -> PathBuf {
+    dirs::state_dir()
+        .or_else(dirs::cache_dir)
+        .unwrap_or_else(std::env::temp_dir)
+        .join("flowspec")
+        .join("flowspec.log")
+}
+
+/// Starts file logging at the level in `FLOWSPEC_LOG` (default `info`). Failing to open the
+/// log file is not fatal: flowspec runs without logs rather than writing to the terminal.
+pub fn init() -> Option<PathBuf> {
+    let path = log_path();
+    std::fs::create_dir_all(path.parent()?).ok()?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .ok()?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("FLOWSPEC_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
+    Some(path)
+}
