@@ -77,17 +77,29 @@ pub fn check_conflicts(writes: &[PlannedWrite]) -> Result<(), SaveError> {
     Ok(())
 }
 
-/// Writes every planned file after checking all of them for conflicts, and marks them saved.
-pub fn execute(catalog: &mut Catalog, writes: &[PlannedWrite]) -> Result<(), SaveError> {
+/// Writes every planned file after checking all of them for conflicts. Returns what each
+/// written file now holds, for the caller to record as the new disk state.
+pub fn write_planned(writes: &[PlannedWrite]) -> Result<Vec<(usize, String)>, SaveError> {
     check_conflicts(writes)?;
+    let mut done = Vec::with_capacity(writes.len());
     for w in writes {
         write_atomic(&w.path, w.new_text.as_bytes()).map_err(|e| SaveError::Io {
             path: w.display.clone(),
             message: io_message(&e),
         })?;
-        if let Some(f) = catalog.files.get_mut(w.file) {
-            f.disk = w.new_text.clone();
-            f.edited = None;
+        done.push((w.file, w.new_text.clone()));
+    }
+    Ok(done)
+}
+
+/// Writes every planned file (see [`write_planned`]) and marks them saved in `catalog`.
+pub fn execute(catalog: &mut Catalog, writes: &[PlannedWrite]) -> Result<(), SaveError> {
+    for (file, text) in write_planned(writes)? {
+        if let Some(f) = catalog.files.get_mut(file) {
+            if f.edited.as_deref() == Some(text.as_str()) {
+                f.edited = None;
+            }
+            f.disk = text;
         }
     }
     Ok(())

@@ -1,6 +1,21 @@
-//! The full-screen editor.
+//! The full-screen editor: a TEA core (`app`), pure rendering (`ui`), one keymap (`keymap`)
+//! and a runtime that owns the terminal and runs effects (`runtime`, `terminal`).
 
+pub mod app;
+pub mod browse;
+pub mod fuzzy;
+pub mod keymap;
+pub mod runtime;
+pub mod terminal;
+pub mod theme;
+pub mod ui;
+
+use std::io::IsTerminal;
 use std::path::PathBuf;
+
+use anyhow::Context as _;
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
 
 /// What the TUI was asked to open.
 #[derive(Debug, Clone)]
@@ -9,7 +24,33 @@ pub struct Options {
     pub read_only: bool,
 }
 
-/// Runs the TUI until the user quits.
-pub fn run(_opts: Options) -> anyhow::Result<()> {
-    anyhow::bail!("the TUI is not built yet")
+/// Runs the TUI until the user quits. The terminal is restored however this returns.
+pub fn run(opts: Options) -> anyhow::Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "flowspec's editor needs a terminal; in scripts use `flowspec list` or `flowspec check`"
+        );
+    }
+    // crossterm 0.29 turns NO_COLOR into a bare SGR reset that also wipes bold and reverse;
+    // the mono theme handles NO_COLOR itself, so keep crossterm's colour output on.
+    ratatui::crossterm::style::Colored::set_ansi_color_disabled(false);
+    let theme = theme::Theme::from_env();
+    let path = catalog_path(&opts.path);
+    let app = app::App::new(path, opts.read_only, theme);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let _guard = terminal::enter().context("setting up the terminal")?;
+    let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let result = runtime.block_on(runtime::run(app, &mut term));
+    terminal::restore();
+    tracing::info!("exited");
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    result
+}
+
+fn catalog_path(path: &std::path::Path) -> PathBuf {
+    crate::catalog::load::resolve_root(path).unwrap_or_else(|_| path.to_path_buf())
 }

@@ -1,0 +1,649 @@
+//! The TUI's model and its pure `update`: every input becomes a `Msg`, and `update` changes
+//! state and returns the side effects to run (`Effect`). Nothing here does I/O, so every
+//! interaction can be tested by feeding messages and looking at state and effects.
+
+use std::cell::Cell;
+use std::path::PathBuf;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use crate::catalog::{Catalog, Diagnostic, EntityId, EntityKind, Progress, Severity};
+use crate::save::{self, PlannedWrite, SaveError};
+
+use super::browse::{EntityList, Row};
+use super::keymap::{self, Action, Context};
+use super::theme::Theme;
+
+/// Everything that can happen to the app.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// Animation tick, sent only while something runs in the background.
+    Tick,
+    LoadProgress(Progress),
+    Loaded(Result<Box<Catalog>, String>),
+    Checked(Vec<Diagnostic>),
+    /// Files written: `(file index, text now on disk)`.
+    Saved(Result<Vec<(usize, String)>, SaveError>),
+    /// A save found a file changed on disk; carries what the disk holds now.
+    SaveConflict {
+        file: usize,
+        display: String,
+        disk: String,
+    },
+    /// SIGTERM/SIGHUP: leave now, restoring the terminal.
+    Terminate(&'static str),
+}
+
+/// Side effects `update` asks the runtime to perform.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Load(PathBuf),
+    /// Validate a snapshot of the catalog in the background.
+    Check(Box<Catalog>),
+    Save(Vec<PlannedWrite>),
+    Quit,
+}
+
+/// Where the app is in its life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    Loading(Progress),
+    Failed(String),
+    Ready,
+}
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    List,
+    Detail,
+}
+
+/// What a confirmation asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    QuitUnsaved,
+}
+
+/// Modal layers drawn over the screen; the top one takes the keys.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help {
+        scroll: usize,
+    },
+    Diff {
+        writes: Vec<PlannedWrite>,
+        scroll: usize,
+    },
+    Confirm(Confirm),
+    Conflict {
+        display: String,
+        /// Your version against the disk, once asked for.
+        diff: Option<String>,
+        disk: String,
+        file: usize,
+        scroll: usize,
+    },
+    Problems {
+        scroll: usize,
+    },
+}
+
+impl Overlay {
+    fn context(&self) -> Context {
+        match self {
+            Overlay::Help { .. } => Context::Help,
+            Overlay::Diff { .. } => Context::Diff,
+            Overlay::Confirm(_) => Context::Confirm,
+            Overlay::Conflict { .. } => Context::Conflict,
+            Overlay::Problems { .. } => Context::Problems,
+        }
+    }
+}
+
+/// A message in the footer. Errors stay until a key dismisses them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// The whole UI state.
+pub struct App {
+    pub path: PathBuf,
+    pub read_only: bool,
+    pub theme: Theme,
+    pub phase: Phase,
+    pub catalog: Option<Catalog>,
+    pub list: Option<EntityList>,
+    pub focus: Focus,
+    /// True while the `/` filter input has the keyboard.
+    pub filter_input: bool,
+    /// Selected binding in the detail pane.
+    pub binding: usize,
+    /// First visible line of the detail pane; adjusted while rendering.
+    pub detail_offset: Cell<usize>,
+    pub overlays: Vec<Overlay>,
+    pub status: Option<Status>,
+    /// Validation results; `None` while a check runs.
+    pub problems: Option<Vec<Diagnostic>>,
+    pub saving: bool,
+    pub spinner: usize,
+    pub size: (u16, u16),
+}
+
+impl App {
+    /// A new app that will load `path`; call [`App::init`] for the first effects.
+    pub fn new(path: PathBuf, read_only: bool, theme: Theme) -> Self {
+        App {
+            path,
+            read_only,
+            theme,
+            phase: Phase::Loading(Progress::default()),
+            catalog: None,
+            list: None,
+            focus: Focus::List,
+            filter_input: false,
+            binding: 0,
+            detail_offset: Cell::new(0),
+            overlays: Vec::new(),
+            status: None,
+            problems: None,
+            saving: false,
+            spinner: 0,
+            size: (80, 24),
+        }
+    }
+
+    /// The effects to run at start-up.
+    pub fn init(&self) -> Vec<Effect> {
+        vec![Effect::Load(self.path.clone())]
+    }
+
+    /// True while something runs in the background and the spinner should turn.
+    pub fn busy(&self) -> bool {
+        matches!(self.phase, Phase::Loading(_)) || self.saving || self.problems.is_none()
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.catalog.as_ref().is_some_and(Catalog::is_dirty)
+    }
+
+    /// The entity shown in the detail pane.
+    pub fn selected(&self) -> Option<EntityId> {
+        self.list.as_ref()?.selected_entity()
+    }
+
+    /// The key contexts in force, innermost first. Drives key routing and the footer.
+    pub fn contexts(&self) -> Vec<Context> {
+        if let Some(o) = self.overlays.last() {
+            return vec![o.context(), Context::Global];
+        }
+        if self.phase != Phase::Ready {
+            return vec![Context::Global];
+        }
+        let inner = if self.filter_input {
+            Context::FilterInput
+        } else if self.focus == Focus::Detail {
+            Context::Detail
+        } else {
+            Context::List
+        };
+        vec![inner, Context::Global]
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    /// The heart of the app: applies one message, returns the effects to run.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Paste(text) => {
+                if self.filter_input {
+                    let line = text.replace(['\r', '\n'], " ");
+                    let filter = format!("{}{}", self.filter_text(), line);
+                    self.set_filter(&filter);
+                }
+                vec![]
+            }
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                vec![]
+            }
+            Msg::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                vec![]
+            }
+            Msg::LoadProgress(p) => {
+                if matches!(self.phase, Phase::Loading(_)) {
+                    self.phase = Phase::Loading(p);
+                }
+                vec![]
+            }
+            Msg::Loaded(Ok(catalog)) => {
+                match self.list.as_mut() {
+                    Some(list) => list.rebuild(&catalog),
+                    None => self.list = Some(EntityList::new(&catalog)),
+                }
+                let snapshot = catalog.clone();
+                self.catalog = Some(*catalog);
+                self.phase = Phase::Ready;
+                self.problems = None;
+                self.binding = 0;
+                vec![Effect::Check(snapshot)]
+            }
+            Msg::Loaded(Err(e)) => {
+                self.phase = Phase::Failed(e);
+                vec![]
+            }
+            Msg::Checked(problems) => {
+                self.problems = Some(problems);
+                vec![]
+            }
+            Msg::Saved(result) => self.on_saved(result),
+            Msg::SaveConflict {
+                file,
+                display,
+                disk,
+            } => {
+                self.saving = false;
+                self.status = None;
+                self.overlays.push(Overlay::Conflict {
+                    display,
+                    diff: None,
+                    disk,
+                    file,
+                    scroll: 0,
+                });
+                vec![]
+            }
+            Msg::Terminate(signal) => {
+                tracing::warn!(signal, dirty = self.is_dirty(), "terminated by signal");
+                vec![Effect::Quit]
+            }
+        }
+    }
+
+    fn on_saved(&mut self, result: Result<Vec<(usize, String)>, SaveError>) -> Vec<Effect> {
+        self.saving = false;
+        match result {
+            Ok(written) => {
+                let Some(cat) = self.catalog.as_mut() else {
+                    return vec![];
+                };
+                for (file, text) in &written {
+                    if let Some(f) = cat.files.get_mut(*file) {
+                        if f.edited.as_deref() == Some(text.as_str()) {
+                            f.edited = None;
+                        }
+                        f.disk = text.clone();
+                    }
+                }
+                let names: Vec<String> = written
+                    .iter()
+                    .filter_map(|(f, _)| cat.files.get(*f))
+                    .map(|f| cat.display_path(&f.path).into_owned())
+                    .collect();
+                let snapshot = Box::new(cat.clone());
+                self.info(format!("Saved {}", names.join(", ")));
+                self.problems = None;
+                vec![Effect::Check(snapshot)]
+            }
+            Err(e) => {
+                self.error(format!("Not saved: {e}"));
+                vec![]
+            }
+        }
+    }
+
+    fn filter_text(&self) -> String {
+        self.list
+            .as_ref()
+            .map(|l| l.filter.clone())
+            .unwrap_or_default()
+    }
+
+    fn set_filter(&mut self, filter: &str) {
+        if let (Some(list), Some(cat)) = (self.list.as_mut(), self.catalog.as_ref()) {
+            list.set_filter(cat, filter);
+            self.binding = 0;
+        }
+    }
+
+    /// Routes a key: a sticky error first, then the top overlay, then a focused text input,
+    /// then the focused pane and the global bindings.
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let contexts = self.contexts();
+        let action = keymap::resolve(&contexts, &key);
+        if self.status.as_ref().is_some_and(|s| s.error) && action != Some(Action::ForceQuit) {
+            self.status = None;
+            return vec![];
+        }
+        self.status = None;
+        if let Phase::Failed(_) = self.phase {
+            return match action {
+                Some(Action::Quit | Action::ForceQuit) => vec![Effect::Quit],
+                Some(Action::Reload) => self.reload(),
+                _ => vec![],
+            };
+        }
+        if !self.overlays.is_empty() {
+            return self.overlay_action(action);
+        }
+        if self.filter_input {
+            if keymap::is_text_input(&key) {
+                if let KeyCode::Char(c) = key.code {
+                    let filter = format!("{}{c}", self.filter_text());
+                    self.set_filter(&filter);
+                }
+                return vec![];
+            }
+            if key.code == KeyCode::Backspace {
+                let mut filter = self.filter_text();
+                filter.pop();
+                self.set_filter(&filter);
+                return vec![];
+            }
+        }
+        match action {
+            Some(a) => self.action(a),
+            None => vec![],
+        }
+    }
+
+    fn reload(&mut self) -> Vec<Effect> {
+        self.overlays.clear();
+        self.phase = Phase::Loading(Progress::default());
+        self.catalog = None;
+        self.problems = None;
+        vec![Effect::Load(self.path.clone())]
+    }
+
+    /// Number of bindings of the selected entity.
+    fn binding_count(&self) -> usize {
+        match (self.catalog.as_ref(), self.selected()) {
+            (Some(cat), Some(id)) => cat.entity(id).map_or(0, |e| e.bindings.len()),
+            _ => 0,
+        }
+    }
+
+    fn page(&self) -> usize {
+        (self.size.1 as usize).saturating_sub(8).max(1)
+    }
+
+    /// Applies an action in the list, detail pane or filter input.
+    fn action(&mut self, action: Action) -> Vec<Effect> {
+        let page = self.page() as isize;
+        match action {
+            Action::Quit | Action::ForceQuit => {
+                if self.is_dirty() {
+                    self.overlays.push(Overlay::Confirm(Confirm::QuitUnsaved));
+                    vec![]
+                } else {
+                    vec![Effect::Quit]
+                }
+            }
+            Action::Help => {
+                self.overlays.push(Overlay::Help { scroll: 0 });
+                vec![]
+            }
+            Action::Problems => {
+                self.overlays.push(Overlay::Problems { scroll: 0 });
+                vec![]
+            }
+            Action::Save => self.save(),
+            Action::Filter => {
+                self.filter_input = true;
+                self.focus = Focus::List;
+                vec![]
+            }
+            Action::ClearFilter => {
+                self.filter_input = false;
+                self.set_filter("");
+                vec![]
+            }
+            Action::SwitchPane => {
+                self.filter_input = false;
+                self.focus = match self.focus {
+                    Focus::List if self.selected().is_some() => Focus::Detail,
+                    _ => Focus::List,
+                };
+                vec![]
+            }
+            Action::ToggleGrouping => {
+                if let (Some(list), Some(cat)) = (self.list.as_mut(), self.catalog.as_ref()) {
+                    list.toggle_grouping(cat);
+                }
+                vec![]
+            }
+            Action::Back => {
+                self.focus = Focus::List;
+                vec![]
+            }
+            Action::Open => {
+                if self.filter_input {
+                    self.filter_input = false;
+                    if let Some(list) = self.list.as_mut() {
+                        list.select_first_entity();
+                    }
+                    return vec![];
+                }
+                let folder = match (self.list.as_mut(), self.catalog.as_ref()) {
+                    (Some(list), Some(cat)) => list.toggle_folder(cat),
+                    _ => false,
+                };
+                if !folder && self.selected().is_some() {
+                    self.focus = Focus::Detail;
+                    self.binding = 0;
+                    self.detail_offset.set(0);
+                }
+                vec![]
+            }
+            Action::ToggleBinding => self.toggle_binding(),
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-page),
+            Action::PageDown => self.move_by(page),
+            Action::Top => self.move_by(isize::MIN / 2),
+            Action::Bottom => self.move_by(isize::MAX / 2),
+            Action::Yes | Action::No | Action::Reload | Action::ShowDiff => vec![],
+        }
+    }
+
+    fn move_by(&mut self, delta: isize) -> Vec<Effect> {
+        if self.focus == Focus::Detail && !self.filter_input {
+            let n = self.binding_count();
+            if n > 0 {
+                let target = (self.binding as isize).saturating_add(delta);
+                self.binding = target.clamp(0, n as isize - 1) as usize;
+            } else {
+                let off = (self.detail_offset.get() as isize)
+                    .saturating_add(delta)
+                    .max(0);
+                self.detail_offset.set(off as usize);
+            }
+            return vec![];
+        }
+        if let Some(list) = self.list.as_mut() {
+            if delta <= isize::MIN / 4 {
+                list.top();
+            } else if delta >= isize::MAX / 4 {
+                list.bottom();
+            } else {
+                list.move_by(delta);
+            }
+            self.binding = 0;
+            self.detail_offset.set(0);
+        }
+        vec![]
+    }
+
+    fn toggle_binding(&mut self) -> Vec<Effect> {
+        if self.read_only {
+            self.error("Read-only mode: bindings cannot be changed (restart without --read-only)");
+            return vec![];
+        }
+        if self.saving {
+            self.info("Saving; try again in a moment");
+            return vec![];
+        }
+        let (Some(id), Some(cat)) = (self.selected(), self.catalog.as_mut()) else {
+            return vec![];
+        };
+        let Some(entity) = cat.entity(id) else {
+            return vec![];
+        };
+        if !matches!(
+            entity.kind,
+            EntityKind::Capture | EntityKind::Materialization
+        ) {
+            self.info("Only capture and materialization bindings can be toggled");
+            return vec![];
+        }
+        let Some(binding) = entity.bindings.get(self.binding) else {
+            self.info("This task has no bindings");
+            return vec![];
+        };
+        let label = binding
+            .collection
+            .clone()
+            .unwrap_or_else(|| binding.resource.clone());
+        match cat.toggle_binding(id, self.binding) {
+            Ok(true) => self.info(format!(
+                "Disabled {label} (unsaved; Ctrl-S to review and save)"
+            )),
+            Ok(false) => self.info(format!(
+                "Enabled {label} (unsaved; Ctrl-S to review and save)"
+            )),
+            Err(e) => self.error(format!("Cannot toggle this binding: {e}")),
+        }
+        vec![]
+    }
+
+    fn save(&mut self) -> Vec<Effect> {
+        if self.read_only {
+            self.error("Read-only mode: nothing can be saved");
+            return vec![];
+        }
+        let Some(cat) = self.catalog.as_ref() else {
+            return vec![];
+        };
+        if self.saving {
+            self.info("Already saving");
+            return vec![];
+        }
+        let writes = save::plan(cat);
+        if writes.is_empty() {
+            self.info("Nothing to save: no unsaved changes");
+            return vec![];
+        }
+        self.overlays.push(Overlay::Diff { writes, scroll: 0 });
+        vec![]
+    }
+
+    /// Keys while an overlay is open.
+    fn overlay_action(&mut self, action: Option<Action>) -> Vec<Effect> {
+        let page = self.page();
+        let Some(top) = self.overlays.last_mut() else {
+            return vec![];
+        };
+        let scroll = match top {
+            Overlay::Help { scroll }
+            | Overlay::Diff { scroll, .. }
+            | Overlay::Conflict { scroll, .. }
+            | Overlay::Problems { scroll } => Some(scroll),
+            Overlay::Confirm(_) => None,
+        };
+        if let (Some(scroll), Some(a)) = (scroll, action) {
+            let moved = match a {
+                Action::Up => Some(scroll.saturating_sub(1)),
+                Action::Down => Some(*scroll + 1),
+                Action::PageUp => Some(scroll.saturating_sub(page)),
+                Action::PageDown => Some(*scroll + page),
+                _ => None,
+            };
+            if let Some(m) = moved {
+                *scroll = m;
+                return vec![];
+            }
+        }
+        let top = self.overlays.pop().expect("checked above");
+        match (top, action) {
+            (Overlay::Diff { writes, .. }, Some(Action::Yes)) => {
+                self.saving = true;
+                self.info("Saving…");
+                vec![Effect::Save(writes)]
+            }
+            (Overlay::Confirm(Confirm::QuitUnsaved), Some(Action::Yes | Action::ForceQuit)) => {
+                vec![Effect::Quit]
+            }
+            (Overlay::Conflict { .. }, Some(Action::Reload)) => self.reload(),
+            (
+                Overlay::Conflict {
+                    display,
+                    disk,
+                    file,
+                    ..
+                },
+                Some(Action::ShowDiff),
+            ) => {
+                let mine = self
+                    .catalog
+                    .as_ref()
+                    .and_then(|c| c.files.get(file))
+                    .map(|f| f.text().to_string())
+                    .unwrap_or_default();
+                let diff = save::unified_diff(&display, &disk, &mine);
+                self.overlays.push(Overlay::Conflict {
+                    display,
+                    diff: Some(diff),
+                    disk,
+                    file,
+                    scroll: 0,
+                });
+                vec![]
+            }
+            (_, Some(Action::Back | Action::No)) => vec![],
+            (top, Some(Action::ForceQuit)) => {
+                if self.is_dirty() {
+                    self.overlays.push(top);
+                    self.overlays.push(Overlay::Confirm(Confirm::QuitUnsaved));
+                    vec![]
+                } else {
+                    vec![Effect::Quit]
+                }
+            }
+            (top, _) => {
+                self.overlays.push(top);
+                vec![]
+            }
+        }
+    }
+
+    /// Counts of errors and warnings from the last check.
+    pub fn problem_counts(&self) -> Option<(usize, usize)> {
+        let p = self.problems.as_ref()?;
+        let errors = p.iter().filter(|d| d.severity == Severity::Error).count();
+        Some((errors, p.len() - errors))
+    }
+
+    /// The rows of the entity list (empty before loading).
+    pub fn rows(&self) -> &[Row] {
+        self.list.as_ref().map(|l| l.rows.as_slice()).unwrap_or(&[])
+    }
+}

@@ -1,0 +1,116 @@
+//! The event loop: terminal input, signals and background results become `Msg`s for
+//! `App::update`, and the effects it returns run here, on tokio, reporting back as messages.
+
+use std::io::Stdout;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
+use ratatui::Terminal;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+
+use super::app::{App, Effect, Msg};
+use super::ui;
+use crate::catalog::{self, check};
+use crate::save::{self, SaveError};
+
+/// Runs the app until it asks to quit.
+pub async fn run(
+    mut app: App,
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+) -> anyhow::Result<()> {
+    let (tx, mut rx) = unbounded_channel::<Msg>();
+    let mut events = EventStream::new();
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let size = terminal.size()?;
+    app.update(Msg::Resize(size.width, size.height));
+    let mut pending = app.init();
+    loop {
+        for effect in pending.drain(..) {
+            if matches!(effect, Effect::Quit) {
+                return Ok(());
+            }
+            spawn(effect, tx.clone());
+        }
+        terminal.draw(|f| ui::render(&app, f))?;
+        let busy = app.busy();
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                Some(Ok(Event::Paste(p))) => Msg::Paste(p),
+                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e.into()),
+                None => Msg::Terminate("stdin closed"),
+            },
+            Some(m) = rx.recv() => m,
+            _ = term.recv() => Msg::Terminate("SIGTERM"),
+            _ = hup.recv() => Msg::Terminate("SIGHUP"),
+            _ = int.recv() => Msg::Terminate("SIGINT"),
+            _ = tick.tick(), if busy => Msg::Tick,
+        };
+        pending = app.update(msg);
+        // Apply whatever else is already waiting before drawing again (coalesced redraws).
+        while let Ok(m) = rx.try_recv() {
+            pending.extend(app.update(m));
+        }
+    }
+}
+
+/// Runs one effect in the background; its result comes back as a message.
+fn spawn(effect: Effect, tx: UnboundedSender<Msg>) {
+    match effect {
+        Effect::Load(path) => {
+            tokio::task::spawn_blocking(move || {
+                let mut last = Instant::now();
+                let progress_tx = tx.clone();
+                let result = catalog::load(&path, &mut |p| {
+                    if last.elapsed() >= Duration::from_millis(50) {
+                        last = Instant::now();
+                        let _ = progress_tx.send(Msg::LoadProgress(p));
+                    }
+                });
+                let _ = tx.send(Msg::Loaded(result.map(Box::new).map_err(|e| e.to_string())));
+            });
+        }
+        Effect::Check(cat) => {
+            tokio::task::spawn_blocking(move || {
+                let problems = check::check(&cat, check::CheckOptions::default());
+                let _ = tx.send(Msg::Checked(problems));
+            });
+        }
+        Effect::Save(writes) => {
+            tokio::task::spawn_blocking(move || {
+                let msg = match save::write_planned(&writes) {
+                    Err(SaveError::Conflict(display)) => {
+                        let w = writes.iter().find(|w| w.display == display);
+                        match w {
+                            Some(w) => Msg::SaveConflict {
+                                file: w.file,
+                                display,
+                                disk: std::fs::read(&w.path)
+                                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                                    .unwrap_or_default(),
+                            },
+                            None => Msg::Saved(Err(SaveError::Conflict(display))),
+                        }
+                    }
+                    other => Msg::Saved(other),
+                };
+                tracing::info!(
+                    files = writes.len(),
+                    ok = matches!(msg, Msg::Saved(Ok(_))),
+                    "save"
+                );
+                let _ = tx.send(msg);
+            });
+        }
+        Effect::Quit => {}
+    }
+}

@@ -1,0 +1,283 @@
+//! The detail pane: what the selected entity is, where it is defined, its endpoint, and for
+//! tasks a bindings table whose selected row Space toggles.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::super::app::{App, Focus};
+use super::{ellipsize, scroll_into_view};
+use crate::catalog::{Catalog, Endpoint, Entity, EntityKind, Location};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let focused = app.focus == Focus::Detail;
+    let (Some(cat), Some(id)) = (&app.catalog, app.selected()) else {
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(t.border)
+            .title(" Details ");
+        let hint = Paragraph::new(vec![
+            Line::raw(""),
+            Line::styled(" Select an entity on the left to see its details.", t.muted),
+        ])
+        .block(block);
+        frame.render_widget(hint, area);
+        return;
+    };
+    let Some(e) = cat.entity(id) else { return };
+    let title = format!(" {} ", capitalize(e.kind.label()));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { t.focus_border } else { t.border })
+        .title(Span::styled(title, if focused { t.title } else { t.base }));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let mut lines = summary(app, cat, e);
+    let has_table = matches!(e.kind, EntityKind::Capture | EntityKind::Materialization);
+    if !has_table {
+        let offset = app.detail_offset.get().min(lines.len().saturating_sub(1));
+        app.detail_offset.set(offset);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((offset as u16, 0)),
+            inner,
+        );
+        return;
+    }
+    let disabled = e.bindings.iter().filter(|b| b.disable).count();
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("Bindings", t.title),
+        Span::styled(
+            format!(
+                " ({}{})",
+                e.bindings.len(),
+                if disabled > 0 {
+                    format!(", {disabled} disabled")
+                } else {
+                    String::new()
+                }
+            ),
+            t.muted,
+        ),
+    ]));
+    let head_height = (lines.len() as u16).min(inner.height);
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect {
+            height: head_height,
+            ..inner
+        },
+    );
+    let table = Rect {
+        y: inner.y + head_height,
+        height: inner.height - head_height,
+        ..inner
+    };
+    bindings_table(app, frame, table, e, focused);
+}
+
+fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity) -> Vec<Line<'a>> {
+    let t = &app.theme;
+    let file = &cat.files[e.file];
+    let label = |s: &'static str| Span::styled(format!("{s:<12}"), t.muted);
+    let mut lines = vec![
+        Line::styled(e.name.clone(), t.title),
+        Line::from(vec![
+            label("Defined in"),
+            Span::raw(format!("{}:{}", cat.display_path(&file.path), e.line)),
+            Span::styled(if file.is_dirty() { "  ● unsaved" } else { "" }, t.dirty),
+        ]),
+    ];
+    match e.kind {
+        EntityKind::Capture | EntityKind::Materialization => {
+            lines.push(Line::from(vec![
+                label("Status"),
+                if e.disabled {
+                    Span::styled("disabled (shards.disable)", t.warning)
+                } else {
+                    Span::styled("enabled", t.success)
+                },
+            ]));
+            match &e.endpoint {
+                Some(Endpoint::Connector { image, config }) => {
+                    lines.push(Line::from(vec![
+                        label("Connector"),
+                        Span::raw(image.clone()),
+                    ]));
+                    lines.push(Line::from(vec![
+                        label("Config"),
+                        Span::raw(location(config)),
+                    ]));
+                }
+                Some(Endpoint::Local {
+                    command,
+                    config,
+                    protobuf,
+                }) => {
+                    lines.push(Line::from(vec![
+                        label("Local cmd"),
+                        Span::raw(command.join(" ")),
+                    ]));
+                    lines.push(Line::from(vec![
+                        label("Config"),
+                        Span::raw(location(config)),
+                        Span::styled(if *protobuf { "  (protobuf)" } else { "" }, t.muted),
+                    ]));
+                }
+                Some(Endpoint::Dekaf { variant }) => {
+                    lines.push(Line::from(vec![label("Dekaf"), Span::raw(variant.clone())]));
+                }
+                Some(Endpoint::Other { key }) => lines.push(Line::from(vec![
+                    label("Endpoint"),
+                    Span::styled(format!("unknown `{key}`"), t.error),
+                ])),
+                None => lines.push(Line::from(vec![
+                    label("Endpoint"),
+                    Span::styled("missing", t.error),
+                ])),
+            }
+        }
+        EntityKind::Collection => {
+            lines.push(Line::from(vec![
+                label("Key"),
+                Span::raw(if e.key.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    e.key.join(", ")
+                }),
+            ]));
+            if let Some(schema) = &e.schema {
+                lines.push(Line::from(vec![
+                    label("Schema"),
+                    Span::raw(schema.summary()),
+                ]));
+            }
+            if e.derived {
+                lines.push(Line::from(vec![
+                    label("Derived"),
+                    Span::raw(if e.disabled { "yes (disabled)" } else { "yes" }),
+                ]));
+            }
+            let (writers, readers) = users(cat, &e.name);
+            if !writers.is_empty() {
+                lines.push(Line::from(vec![
+                    label("Written by"),
+                    Span::raw(writers.join(", ")),
+                ]));
+            }
+            if !readers.is_empty() {
+                lines.push(Line::from(vec![
+                    label("Read by"),
+                    Span::raw(readers.join(", ")),
+                ]));
+            }
+            if writers.is_empty() && readers.is_empty() {
+                lines.push(Line::from(vec![
+                    label("Bound by"),
+                    Span::styled("no task in this catalog", t.muted),
+                ]));
+            }
+        }
+        EntityKind::Test => {}
+    }
+    lines
+}
+
+/// Tasks of the catalog that write (captures) or read (materializations) a collection.
+fn users<'a>(cat: &'a Catalog, collection: &str) -> (Vec<&'a str>, Vec<&'a str>) {
+    let mut writers = Vec::new();
+    let mut readers = Vec::new();
+    for (_, task) in cat.entities() {
+        if task
+            .bindings
+            .iter()
+            .any(|b| b.collection.as_deref() == Some(collection))
+        {
+            match task.kind {
+                EntityKind::Capture => writers.push(task.name.as_str()),
+                EntityKind::Materialization => readers.push(task.name.as_str()),
+                _ => {}
+            }
+        }
+    }
+    (writers, readers)
+}
+
+fn location(l: &Location) -> String {
+    match l {
+        Location::Inline => "inline".to_string(),
+        Location::File(f) => f.clone(),
+    }
+}
+
+fn bindings_table(app: &App, frame: &mut Frame, area: Rect, e: &Entity, focused: bool) {
+    let t = &app.theme;
+    if area.height == 0 {
+        return;
+    }
+    if e.bindings.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled("  (no bindings)", t.muted)),
+            area,
+        );
+        return;
+    }
+    let width = area.width as usize;
+    let coll_head = if e.kind == EntityKind::Capture {
+        "Target collection"
+    } else {
+        "Source collection"
+    };
+    let res_width = (width.saturating_sub(6) * 2 / 5).max(10);
+    let coll_width = width.saturating_sub(6 + res_width + 1);
+    let mut lines = vec![Line::styled(
+        format!(
+            " On  {:<res_width$} {}",
+            "Resource",
+            ellipsize(coll_head, coll_width)
+        ),
+        t.muted,
+    )];
+    let rows = area.height.saturating_sub(1) as usize;
+    let offset = scroll_into_view(app.detail_offset.get(), app.binding, rows);
+    app.detail_offset.set(offset);
+    for (i, b) in e.bindings.iter().enumerate().skip(offset).take(rows) {
+        let mark = if b.disable { "[ ]" } else { "[x]" };
+        let mut coll = b.collection.clone().unwrap_or_default();
+        if b.backfill > 0 {
+            coll.push_str(&format!("  backfill {}", b.backfill));
+        }
+        let text = format!(
+            " {mark} {:<res_width$} {}",
+            ellipsize(&b.resource, res_width),
+            ellipsize(&coll, coll_width)
+        );
+        let text = format!("{text:<width$}");
+        let style = if i == app.binding {
+            if focused {
+                t.selection
+            } else {
+                t.selection_dim
+            }
+        } else if b.disable {
+            t.disabled
+        } else {
+            t.base
+        };
+        lines.push(Line::styled(text, style));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
