@@ -83,26 +83,6 @@ fn header_line(app: &App, short: bool) -> Line<'static> {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut spans = vec![Span::styled(" flowspec", t.title), sep()];
     spans.push(Span::raw(shown_path(&app.path)));
-    if let Some(cat) = &app.catalog {
-        let counts: Vec<String> = crate::catalog::EntityKind::ALL
-            .iter()
-            .zip(cat.counts())
-            .filter(|(_, n)| *n > 0)
-            .map(|(k, n)| {
-                if short {
-                    format!("{n} {}", &k.label()[..4])
-                } else {
-                    plural(n, k.label())
-                }
-            })
-            .collect();
-        spans.push(sep());
-        spans.push(Span::raw(if counts.is_empty() {
-            "empty catalog".to_string()
-        } else {
-            counts.join(" · ")
-        }));
-    }
     if app.is_dirty() {
         let n = app
             .catalog
@@ -128,23 +108,41 @@ fn header_line(app: &App, short: bool) -> Line<'static> {
             None => spans.push(Span::styled(format!("{} checking", spinner(app)), t.muted)),
             Some((0, 0)) => spans.push(Span::styled("✓ valid", t.success)),
             Some((e, w)) => {
+                let (err, warn) = if short { ("err", "warn") } else { ("error", "warning") };
                 if e > 0 {
-                    spans.push(Span::styled(format!("✗ {}", plural(e, "error")), t.error));
+                    spans.push(Span::styled(format!("✗ {}", plural(e, err)), t.error));
                 }
                 if w > 0 {
                     if e > 0 {
                         spans.push(Span::raw(" "));
                     }
-                    spans.push(Span::styled(
-                        format!("⚠ {}", plural(w, "warning")),
-                        t.warning,
-                    ));
+                    spans.push(Span::styled(format!("⚠ {}", plural(w, warn)), t.warning));
                 }
                 if !short {
                     spans.push(Span::styled(" (p)", t.muted));
                 }
             }
         }
+    }
+    if let Some(cat) = &app.catalog {
+        let counts: Vec<String> = crate::catalog::EntityKind::ALL
+            .iter()
+            .zip(cat.counts())
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| {
+                if short {
+                    format!("{n} {}", &k.label()[..3])
+                } else {
+                    plural(n, k.label())
+                }
+            })
+            .collect();
+        spans.push(sep());
+        spans.push(Span::raw(if counts.is_empty() {
+            "empty catalog".to_string()
+        } else {
+            counts.join(if short { " " } else { " · " })
+        }));
     }
     Line::from(spans)
 }

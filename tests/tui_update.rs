@@ -1,0 +1,198 @@
+//! Interaction tests of the TUI core: keys in, state and effects out. No terminal involved.
+
+mod common;
+
+use common::*;
+use flowspec::catalog::EntityKind;
+use flowspec::tui::app::{Confirm, Effect, Focus, Msg, Overlay};
+use flowspec::tui::theme::Theme;
+
+fn app() -> flowspec::tui::app::App {
+    loaded_app(&fixture("ui/flow.yaml"), Theme::color())
+}
+
+fn selected_name(app: &flowspec::tui::app::App) -> String {
+    let cat = app.catalog.as_ref().unwrap();
+    cat.entity(app.selected().unwrap()).unwrap().name.clone()
+}
+
+#[test]
+fn starts_on_the_first_entity_with_the_list_focused() {
+    let app = app();
+    assert_eq!(app.focus, Focus::List);
+    assert_eq!(selected_name(&app), "acmeCo/sales/source-postgres");
+}
+
+#[test]
+fn filter_enter_enter_space_is_the_canonical_flow() {
+    let mut app = app();
+    press(&mut app, &["/"]);
+    assert!(app.filter_input);
+    type_text(&mut app, "snow");
+    assert_eq!(selected_name(&app), "acmeCo/sales/to-snowflake");
+    press(&mut app, &["enter"]);
+    assert!(!app.filter_input, "Enter leaves the input");
+    assert_eq!(app.list.as_ref().unwrap().filter, "snow", "and keeps the filter");
+    press(&mut app, &["enter"]);
+    assert_eq!(app.focus, Focus::Detail);
+    assert_eq!(app.binding, 0);
+    press(&mut app, &["space"]);
+    assert!(app.is_dirty());
+    let cat = app.catalog.as_ref().unwrap();
+    let e = cat.entity(app.selected().unwrap()).unwrap();
+    assert!(e.bindings[0].disable);
+    press(&mut app, &["ctrl-s"]);
+    let Some(Overlay::Diff { writes, .. }) = app.overlays.last() else {
+        panic!("expected the diff overlay, got {:?}", app.overlays);
+    };
+    assert_eq!(writes.len(), 1);
+    assert!(writes[0].diff.contains("+        disable: true\n"), "{}", writes[0].diff);
+    let effects = press(&mut app, &["y"]);
+    assert!(matches!(effects.as_slice(), [Effect::Save(w)] if w.len() == 1));
+    assert!(app.saving);
+}
+
+#[test]
+fn printable_keys_go_to_the_filter_not_the_keymap() {
+    let mut app = app();
+    press(&mut app, &["/"]);
+    let effects = press(&mut app, &["q"]);
+    assert!(effects.is_empty(), "q typed into the filter must not quit");
+    assert_eq!(app.list.as_ref().unwrap().filter, "q");
+    press(&mut app, &["backspace", "esc"]);
+    assert!(!app.filter_input);
+    assert_eq!(app.list.as_ref().unwrap().filter, "");
+}
+
+#[test]
+fn quit_without_changes_quits_and_with_changes_asks() {
+    let mut a = app();
+    assert!(matches!(press(&mut a, &["q"]).as_slice(), [Effect::Quit]));
+    let mut a = app();
+    press(&mut a, &["enter", "space"]);
+    assert!(press(&mut a, &["q"]).is_empty());
+    assert_eq!(a.overlays.last(), Some(&Overlay::Confirm(Confirm::QuitUnsaved)));
+    press(&mut a, &["n"]);
+    assert!(a.overlays.is_empty());
+    press(&mut a, &["ctrl-c"]);
+    assert_eq!(a.overlays.last(), Some(&Overlay::Confirm(Confirm::QuitUnsaved)));
+    assert!(
+        matches!(press(&mut a, &["ctrl-c"]).as_slice(), [Effect::Quit]),
+        "a second Ctrl-C quits"
+    );
+}
+
+#[test]
+fn read_only_blocks_toggle_and_save() {
+    let mut a = app();
+    a.read_only = true;
+    press(&mut a, &["enter", "space"]);
+    assert!(!a.is_dirty());
+    assert!(a.status.as_ref().unwrap().error);
+    press(&mut a, &["esc"]); // dismisses the error
+    press(&mut a, &["ctrl-s"]);
+    assert!(a.overlays.is_empty());
+}
+
+#[test]
+fn errors_stay_until_a_key_dismisses_them() {
+    let mut a = app();
+    a.read_only = true;
+    press(&mut a, &["enter", "space"]);
+    assert!(a.status.as_ref().is_some_and(|s| s.error));
+    press(&mut a, &["down"]);
+    assert!(a.status.is_none());
+    assert_eq!(a.binding, 0, "the dismissing key does nothing else");
+}
+
+#[test]
+fn save_with_nothing_to_save_says_so() {
+    let mut a = app();
+    press(&mut a, &["ctrl-s"]);
+    assert!(a.overlays.is_empty());
+    assert!(a.status.as_ref().unwrap().text.contains("Nothing to save"));
+}
+
+#[test]
+fn saved_files_become_clean_and_trigger_a_check() {
+    let mut a = app();
+    press(&mut a, &["enter", "space", "ctrl-s"]);
+    let effects = press(&mut a, &["y"]);
+    let Effect::Save(writes) = &effects[0] else { panic!() };
+    let done = vec![(writes[0].file, writes[0].new_text.clone())];
+    let effects = a.update(Msg::Saved(Ok(done)));
+    assert!(!a.is_dirty());
+    assert!(matches!(effects.as_slice(), [Effect::Check(_)]));
+    assert!(a.status.as_ref().unwrap().text.starts_with("Saved flow.yaml"));
+}
+
+#[test]
+fn a_conflict_offers_diff_and_reload() {
+    let mut a = app();
+    press(&mut a, &["enter", "space"]);
+    a.update(Msg::SaveConflict {
+        file: 0,
+        display: "flow.yaml".into(),
+        disk: "captures: {}\n".into(),
+    });
+    assert!(matches!(a.overlays.last(), Some(Overlay::Conflict { diff: None, .. })));
+    press(&mut a, &["d"]);
+    assert!(matches!(a.overlays.last(), Some(Overlay::Conflict { diff: Some(d), .. }) if d.contains("-captures: {}")));
+    let effects = press(&mut a, &["r"]);
+    assert!(matches!(effects.as_slice(), [Effect::Load(_)]));
+}
+
+#[test]
+fn navigation_keys_move_and_skip_headers() {
+    let mut a = app();
+    press(&mut a, &["G"]);
+    assert_eq!(selected_name(&a), "acmeCo/sales/test-orders");
+    press(&mut a, &["g"]);
+    assert_eq!(selected_name(&a), "acmeCo/sales/source-postgres");
+    press(&mut a, &["j", "j"]);
+    let cat = a.catalog.as_ref().unwrap();
+    assert_eq!(cat.entity(a.selected().unwrap()).unwrap().kind, EntityKind::Collection);
+    press(&mut a, &["k", "k"]);
+    assert_eq!(selected_name(&a), "acmeCo/sales/source-postgres");
+    press(&mut a, &["end", "home", "pgdn", "pgup"]);
+    assert_eq!(selected_name(&a), "acmeCo/sales/source-postgres");
+}
+
+#[test]
+fn tab_switches_panes_and_detail_keys_move_bindings() {
+    let mut a = app();
+    press(&mut a, &["tab"]);
+    assert_eq!(a.focus, Focus::Detail);
+    press(&mut a, &["down", "down", "down"]);
+    assert_eq!(a.binding, 2, "stops at the last binding");
+    press(&mut a, &["esc"]);
+    assert_eq!(a.focus, Focus::List);
+}
+
+#[test]
+fn help_opens_from_question_mark_and_f1() {
+    for k in ["?", "f1"] {
+        let mut a = app();
+        press(&mut a, &[k]);
+        assert_eq!(a.overlays.last(), Some(&Overlay::Help { scroll: 0 }));
+        press(&mut a, &["esc"]);
+        assert!(a.overlays.is_empty());
+    }
+}
+
+#[test]
+fn terminate_signal_quits_immediately() {
+    let mut a = app();
+    press(&mut a, &["enter", "space"]);
+    let effects = a.update(Msg::Terminate("SIGHUP"));
+    assert!(matches!(effects.as_slice(), [Effect::Quit]));
+}
+
+#[test]
+fn grouping_by_prefix_keeps_the_selection() {
+    let mut a = app();
+    press(&mut a, &["j", "j"]);
+    let before = selected_name(&a);
+    press(&mut a, &["t"]);
+    assert_eq!(selected_name(&a), before);
+}
