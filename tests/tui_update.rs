@@ -32,7 +32,11 @@ fn filter_enter_enter_space_is_the_canonical_flow() {
     assert_eq!(selected_name(&app), "acmeCo/sales/to-snowflake");
     press(&mut app, &["enter"]);
     assert!(!app.filter_input, "Enter leaves the input");
-    assert_eq!(app.list.as_ref().unwrap().filter, "snow", "and keeps the filter");
+    assert_eq!(
+        app.list.as_ref().unwrap().filter,
+        "snow",
+        "and keeps the filter"
+    );
     press(&mut app, &["enter"]);
     assert_eq!(app.focus, Focus::Detail);
     assert_eq!(app.binding, 0);
@@ -46,7 +50,11 @@ fn filter_enter_enter_space_is_the_canonical_flow() {
         panic!("expected the diff overlay, got {:?}", app.overlays);
     };
     assert_eq!(writes.len(), 1);
-    assert!(writes[0].diff.contains("+        disable: true\n"), "{}", writes[0].diff);
+    assert!(
+        writes[0].diff.contains("+        disable: true\n"),
+        "{}",
+        writes[0].diff
+    );
     let effects = press(&mut app, &["y"]);
     assert!(matches!(effects.as_slice(), [Effect::Save(w)] if w.len() == 1));
     assert!(app.saving);
@@ -71,11 +79,17 @@ fn quit_without_changes_quits_and_with_changes_asks() {
     let mut a = app();
     press(&mut a, &["enter", "space"]);
     assert!(press(&mut a, &["q"]).is_empty());
-    assert_eq!(a.overlays.last(), Some(&Overlay::Confirm(Confirm::QuitUnsaved)));
+    assert_eq!(
+        a.overlays.last(),
+        Some(&Overlay::Confirm(Confirm::QuitUnsaved))
+    );
     press(&mut a, &["n"]);
     assert!(a.overlays.is_empty());
     press(&mut a, &["ctrl-c"]);
-    assert_eq!(a.overlays.last(), Some(&Overlay::Confirm(Confirm::QuitUnsaved)));
+    assert_eq!(
+        a.overlays.last(),
+        Some(&Overlay::Confirm(Confirm::QuitUnsaved))
+    );
     assert!(
         matches!(press(&mut a, &["ctrl-c"]).as_slice(), [Effect::Quit]),
         "a second Ctrl-C quits"
@@ -118,12 +132,19 @@ fn saved_files_become_clean_and_trigger_a_check() {
     let mut a = app();
     press(&mut a, &["enter", "space", "ctrl-s"]);
     let effects = press(&mut a, &["y"]);
-    let Effect::Save(writes) = &effects[0] else { panic!() };
+    let Effect::Save(writes) = &effects[0] else {
+        panic!()
+    };
     let done = vec![(writes[0].file, writes[0].new_text.clone())];
     let effects = a.update(Msg::Saved(Ok(done)));
     assert!(!a.is_dirty());
     assert!(matches!(effects.as_slice(), [Effect::Check(_)]));
-    assert!(a.status.as_ref().unwrap().text.starts_with("Saved flow.yaml"));
+    assert!(a
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .starts_with("Saved flow.yaml"));
 }
 
 #[test]
@@ -135,9 +156,14 @@ fn a_conflict_offers_diff_and_reload() {
         display: "flow.yaml".into(),
         disk: "captures: {}\n".into(),
     });
-    assert!(matches!(a.overlays.last(), Some(Overlay::Conflict { diff: None, .. })));
+    assert!(matches!(
+        a.overlays.last(),
+        Some(Overlay::Conflict { diff: None, .. })
+    ));
     press(&mut a, &["d"]);
-    assert!(matches!(a.overlays.last(), Some(Overlay::Conflict { diff: Some(d), .. }) if d.contains("-captures: {}")));
+    assert!(
+        matches!(a.overlays.last(), Some(Overlay::Conflict { diff: Some(d), .. }) if d.contains("-captures: {}"))
+    );
     let effects = press(&mut a, &["r"]);
     assert!(matches!(effects.as_slice(), [Effect::Load(_)]));
 }
@@ -151,7 +177,10 @@ fn navigation_keys_move_and_skip_headers() {
     assert_eq!(selected_name(&a), "acmeCo/sales/source-postgres");
     press(&mut a, &["j", "j"]);
     let cat = a.catalog.as_ref().unwrap();
-    assert_eq!(cat.entity(a.selected().unwrap()).unwrap().kind, EntityKind::Collection);
+    assert_eq!(
+        cat.entity(a.selected().unwrap()).unwrap().kind,
+        EntityKind::Collection
+    );
     press(&mut a, &["k", "k"]);
     assert_eq!(selected_name(&a), "acmeCo/sales/source-postgres");
     press(&mut a, &["end", "home", "pgdn", "pgup"]);

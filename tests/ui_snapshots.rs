@@ -115,6 +115,9 @@ fn mono_theme_keeps_selection_and_focus_visible() {
     assert!(!buf[(right, 1)].modifier.contains(Modifier::BOLD));
     // No colour anywhere on screen.
     for cell in buf.content() {
-        assert_eq!((cell.fg, cell.bg), (ratatui::style::Color::Reset, ratatui::style::Color::Reset));
+        assert_eq!(
+            (cell.fg, cell.bg),
+            (ratatui::style::Color::Reset, ratatui::style::Color::Reset)
+        );
     }
 }

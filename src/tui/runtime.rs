@@ -39,6 +39,9 @@ pub async fn run(
             spawn(effect, tx.clone());
         }
         terminal.draw(|f| ui::render(&app, f))?;
+        if test_panic_requested() {
+            panic!("test panic requested by FLOWSPEC_TEST_PANIC");
+        }
         let busy = app.busy();
         let msg = tokio::select! {
             ev = events.next() => match ev {
@@ -61,6 +64,11 @@ pub async fn run(
             pending.extend(app.update(m));
         }
     }
+}
+
+/// End-to-end tests check that a panic restores the terminal; this is how they cause one.
+fn test_panic_requested() -> bool {
+    std::env::var_os("FLOWSPEC_TEST_PANIC").is_some()
 }
 
 /// Runs one effect in the background; its result comes back as a message.

@@ -11,7 +11,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }
 
 /// An app with `path` loaded, as the runtime would have it after `Loaded` and `Checked`.
@@ -25,8 +27,10 @@ pub fn loaded_app(path: &Path, theme: Theme) -> App {
     let effects = app.update(Msg::Loaded(Ok(Box::new(cat))));
     for e in effects {
         if let Effect::Check(c) = e {
-            let problems =
-                flowspec::catalog::check::check(&c, flowspec::catalog::check::CheckOptions::default());
+            let problems = flowspec::catalog::check::check(
+                &c,
+                flowspec::catalog::check::CheckOptions::default(),
+            );
             app.update(Msg::Checked(problems));
         }
     }
@@ -77,7 +81,10 @@ pub fn press(app: &mut App, keys: &[&str]) -> Vec<Effect> {
 /// Types text into whatever has the focus.
 pub fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
-        app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+        app.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
     }
 }
 

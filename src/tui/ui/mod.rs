@@ -108,7 +108,11 @@ fn header_line(app: &App, short: bool) -> Line<'static> {
             None => spans.push(Span::styled(format!("{} checking", spinner(app)), t.muted)),
             Some((0, 0)) => spans.push(Span::styled("✓ valid", t.success)),
             Some((e, w)) => {
-                let (err, warn) = if short { ("err", "warn") } else { ("error", "warning") };
+                let (err, warn) = if short {
+                    ("err", "warn")
+                } else {
+                    ("error", "warning")
+                };
                 if e > 0 {
                     spans.push(Span::styled(format!("✗ {}", plural(e, err)), t.error));
                 }

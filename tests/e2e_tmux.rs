@@ -1,0 +1,394 @@
+//! End-to-end tests of the real binary in a real terminal emulator (tmux): keys in, screen out,
+//! files on disk checked, and the terminal checked to be sane after every way of exiting.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// One tmux server (own socket) running one shell command.
+struct Tmux {
+    socket: String,
+    dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    fn start(width: u16, height: u16, command: &str, env: &[(&str, &str)]) -> Tmux {
+        assert!(
+            Command::new("tmux").arg("-V").output().is_ok(),
+            "tmux is required for the end-to-end tests (apt-get install tmux; .ci/run installs it)"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let socket = format!(
+            "flowspec-e2e-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut cmd = Command::new("tmux");
+        cmd.args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .env("HOME", dir.path())
+            .env("XDG_STATE_HOME", dir.path().join("state"))
+            .env_remove("NO_COLOR")
+            .env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.arg("-e").arg(format!("{k}={v}"));
+        }
+        cmd.arg(command);
+        let status = cmd.status().unwrap();
+        assert!(status.success(), "tmux new-session failed");
+        Tmux { socket, dir }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys"])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn literal(&self, text: &str) {
+        let status = Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-l", text])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn screen_with(&self, escapes: bool) -> String {
+        let mut args = vec!["-L", &self.socket, "capture-pane", "-p"];
+        if escapes {
+            args.push("-e");
+        }
+        let out = Command::new("tmux").args(&args).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.screen_with(false)
+    }
+
+    /// Waits until the screen contains `text`; panics with the screen after 15 s.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                panic!("timed out waiting for {text:?}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_file(&self, path: &Path) -> String {
+        let start = Instant::now();
+        loop {
+            if let Ok(s) = std::fs::read_to_string(path) {
+                if s.contains("\nEND") || s.ends_with("END\n") {
+                    return s;
+                }
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                panic!(
+                    "timed out waiting for {}; screen:\n{}",
+                    path.display(),
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+/// A name no other test in this run uses (process-wide counter plus pid).
+fn unique(what: &str) -> String {
+    format!(
+        "{what}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_flowspec")
+}
+
+/// Writes the demo catalog into a fresh directory.
+fn demo(dir: &Path) -> PathBuf {
+    let out = Command::new(bin())
+        .args(["demo", "--no-open"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join("flow.yaml")
+}
+
+/// A shell command that runs flowspec on `catalog`, then records the exit status and the
+/// terminal settings into `report` (ending with END).
+fn run_and_report(catalog: &Path, report: &Path, marker: &str, extra: &str) -> String {
+    // `exec -a` is not portable; a harmless extra env var names the process for pgrep instead.
+    format!(
+        "sh -c 'echo $$ > {r}.pid; {} {} {} ; echo \"exit=$?\" > {r}; stty -a >> {r}; echo END >> {r}; sleep 30' flowspec-e2e-marker-{marker}",
+        extra,
+        bin(),
+        catalog.display(),
+        r = report.display(),
+    )
+}
+
+fn assert_sane_terminal(report: &str) {
+    assert!(
+        report.contains(" icanon"),
+        "canonical mode restored:\n{report}"
+    );
+    assert!(report.contains(" echo"), "echo restored:\n{report}");
+    assert!(
+        !report.contains("-icanon") && !report.contains(" -echo "),
+        "{report}"
+    );
+}
+
+fn diff_lines(a: &str, b: &str) -> (Vec<String>, Vec<String>) {
+    let d = similar::TextDiff::from_lines(a, b);
+    let (mut removed, mut added) = (vec![], vec![]);
+    for c in d.iter_all_changes() {
+        match c.tag() {
+            similar::ChangeTag::Delete => removed.push(c.value().to_string()),
+            similar::ChangeTag::Insert => added.push(c.value().to_string()),
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    (removed, added)
+}
+
+#[test]
+fn canonical_flow_filter_open_toggle_save_quit() {
+    let work = tempfile::tempdir().unwrap();
+    let catalog = demo(work.path());
+    let before = std::fs::read_to_string(&catalog).unwrap();
+    let report = work.path().join("report");
+    let t = Tmux::start(
+        80,
+        24,
+        &run_and_report(&catalog, &report, &unique("flow"), ""),
+        &[],
+    );
+    t.wait_for("✓ valid");
+    t.keys(&["/"]);
+    t.literal("shop/source");
+    t.wait_for("Entities 1/7");
+    t.keys(&["Enter"]);
+    t.keys(&["Enter"]);
+    t.wait_for("Bindings (3, 1 disabled)");
+    t.keys(&["Space"]);
+    t.wait_for("Bindings (3, 2 disabled)");
+    t.keys(&["C-s"]);
+    let diff = t.wait_for("Save 1 file?");
+    assert!(diff.contains("+        disable: true"), "{diff}");
+    t.keys(&["y"]);
+    t.wait_for("Saved flow.yaml");
+    let after = std::fs::read_to_string(&catalog).unwrap();
+    let (removed, added) = diff_lines(&before, &after);
+    assert!(removed.is_empty(), "{removed:?}");
+    assert_eq!(added, vec!["        disable: true\n"]);
+    // It is the first binding's line: right after that binding's target.
+    assert!(after.contains(
+        "        target: acmeCo/shop/orders\n        disable: true\n      - resource: { stream: customers"
+    ));
+    t.keys(&["q"]);
+    let report = t.wait_file(&report);
+    assert!(report.starts_with("exit=0"), "{report}");
+    assert_sane_terminal(&report);
+}
+
+#[test]
+fn quit_with_unsaved_changes_asks_and_leaves_files_alone() {
+    let work = tempfile::tempdir().unwrap();
+    let catalog = demo(work.path());
+    let before = std::fs::read_to_string(&catalog).unwrap();
+    let report = work.path().join("report");
+    let t = Tmux::start(
+        80,
+        24,
+        &run_and_report(&catalog, &report, &unique("quit"), ""),
+        &[],
+    );
+    t.wait_for("✓ valid");
+    t.keys(&["Enter", "Space"]);
+    t.wait_for("unsaved");
+    t.keys(&["q"]);
+    t.wait_for("Quit and lose them?");
+    t.keys(&["n"]);
+    t.keys(&["C-c"]);
+    t.wait_for("Quit and lose them?");
+    t.keys(&["y"]);
+    let report = t.wait_file(&report);
+    assert!(report.starts_with("exit=0"));
+    assert_sane_terminal(&report);
+    assert_eq!(std::fs::read_to_string(&catalog).unwrap(), before);
+}
+
+fn signal_restores_terminal(signal: &str) {
+    let work = tempfile::tempdir().unwrap();
+    let catalog = demo(work.path());
+    let report = work.path().join("report");
+    let marker = unique(&format!("sig{signal}"));
+    let t = Tmux::start(80, 24, &run_and_report(&catalog, &report, &marker, ""), &[]);
+    t.wait_for("✓ valid");
+    // The flowspec process is the child of the shell that wrote its pid.
+    let pidfile = PathBuf::from(format!("{}.pid", report.display()));
+    let shell = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .to_string();
+    let out = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+    let child = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    let status = Command::new("kill")
+        .args([&format!("-{signal}"), &child])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let report = t.wait_file(&report);
+    assert_sane_terminal(&report);
+    let screen = t.screen();
+    assert!(
+        !screen.contains("Entities ("),
+        "left the alternate screen:\n{screen}"
+    );
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    signal_restores_terminal("TERM");
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    signal_restores_terminal("HUP");
+}
+
+#[test]
+fn panic_restores_the_terminal_and_reports() {
+    let work = tempfile::tempdir().unwrap();
+    let catalog = demo(work.path());
+    let report = work.path().join("report");
+    let t = Tmux::start(
+        80,
+        24,
+        &run_and_report(
+            &catalog,
+            &report,
+            &unique("panic"),
+            "RUST_BACKTRACE=0 FLOWSPEC_TEST_PANIC=1",
+        ),
+        &[],
+    );
+    let report = t.wait_file(&report);
+    assert!(!report.starts_with("exit=0"), "{report}");
+    assert_sane_terminal(&report);
+    let screen = t.wait_for("test panic requested");
+    assert!(!screen.contains("Entities ("), "{screen}");
+}
+
+#[test]
+fn too_small_terminal_says_so() {
+    let work = tempfile::tempdir().unwrap();
+    let catalog = demo(work.path());
+    let report = work.path().join("report");
+    let t = Tmux::start(
+        60,
+        20,
+        &run_and_report(&catalog, &report, &unique("small"), ""),
+        &[],
+    );
+    t.wait_for("Terminal too small");
+    t.wait_for("needs at least 80x24");
+    t.keys(&["q"]);
+    assert_sane_terminal(&t.wait_file(&report));
+}
+
+#[test]
+fn no_color_is_monochrome_with_visible_selection() {
+    let work = tempfile::tempdir().unwrap();
+    let catalog = demo(work.path());
+    let report = work.path().join("report");
+    let t = Tmux::start(
+        80,
+        24,
+        &run_and_report(&catalog, &report, &unique("nocolor"), "NO_COLOR=1"),
+        &[],
+    );
+    t.wait_for("✓ valid");
+    let screen = t.screen_with(true);
+    // Reverse video (SGR 7) marks the selection; no foreground/background colour is used.
+    let sgr = regex::Regex::new(r"\x1b\[([0-9;]*)m").unwrap();
+    let params: Vec<u32> = sgr
+        .captures_iter(&screen)
+        .flat_map(|c| {
+            c[1].split(';')
+                .filter_map(|p| p.parse::<u32>().ok())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(params.contains(&7), "no reverse video in {screen:?}");
+    let colours: Vec<u32> = params
+        .iter()
+        .copied()
+        .filter(|p| (30..=49).contains(p) && *p != 39 && *p != 49 || (90..=107).contains(p))
+        .collect();
+    assert!(
+        colours.is_empty(),
+        "colour parameters {colours:?} in {screen:?}"
+    );
+    t.keys(&["q"]);
+    assert_sane_terminal(&t.wait_file(&report));
+}
+
+#[test]
+fn logs_go_to_a_file_not_the_terminal() {
+    let work = tempfile::tempdir().unwrap();
+    let catalog = demo(work.path());
+    let report = work.path().join("report");
+    let t = Tmux::start(
+        80,
+        24,
+        &run_and_report(&catalog, &report, &unique("logs"), "FLOWSPEC_LOG=debug"),
+        &[],
+    );
+    t.wait_for("✓ valid");
+    t.keys(&["q"]);
+    t.wait_file(&report);
+    let log = t.dir.path().join("state/flowspec/flowspec.log");
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        text.contains("exited"),
+        "log file {}: {text}",
+        log.display()
+    );
+    assert!(!t.screen().contains("INFO"), "{}", t.screen());
+}
