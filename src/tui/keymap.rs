@@ -466,3 +466,41 @@ mod tests {
         assert_eq!(h.first().map(|(_, l)| *l), Some("toggle"));
     }
 }
+
+/// The key table as Markdown, for the README (a test keeps the README in sync with this).
+pub fn markdown_table() -> String {
+    let mut out = String::from("| Where | Keys | Action |\n|---|---|---|\n");
+    for ctx in [
+        Context::List,
+        Context::Detail,
+        Context::FilterInput,
+        Context::Global,
+        Context::Diff,
+        Context::Confirm,
+        Context::Conflict,
+        Context::Problems,
+        Context::Help,
+    ] {
+        for b in bindings_of(ctx) {
+            let keys: Vec<String> = b
+                .keys
+                .iter()
+                .map(|k| format!("`{}`", k.label().replace('|', "\\|")))
+                .collect();
+            out.push_str(&format!("| {} | {} | {} |\n", ctx.title(), keys.join(" "), b.desc));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod readme_tests {
+    #[test]
+    fn readme_key_table_matches_the_keymap() {
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains(&super::markdown_table()),
+            "README.md's key table is out of date; regenerate it from keymap::markdown_table()"
+        );
+    }
+}

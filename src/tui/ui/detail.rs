@@ -35,7 +35,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let mut lines = summary(app, cat, e);
+    let mut lines = summary(app, cat, e, inner.width.saturating_sub(12) as usize);
     let has_table = matches!(e.kind, EntityKind::Capture | EntityKind::Materialization);
     if !has_table {
         let offset = app.detail_offset.get().min(lines.len().saturating_sub(1));
@@ -81,7 +81,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     bindings_table(app, frame, table, e, focused);
 }
 
-fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity) -> Vec<Line<'a>> {
+/// The facts about an entity; `room` is the width left for a value after its label.
+fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<Line<'a>> {
+    let fit = |s: &str| ellipsize_middle(s, room);
     let t = &app.theme;
     let file = &cat.files[e.file];
     let label = |s: &'static str| Span::styled(format!("{s:<12}"), t.muted);
@@ -121,11 +123,11 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity) -> Vec<Line<'a>> {
                 }) => {
                     lines.push(Line::from(vec![
                         label("Local cmd"),
-                        Span::raw(command.join(" ")),
+                        Span::raw(fit(&command.join(" "))),
                     ]));
                     lines.push(Line::from(vec![
                         label("Config"),
-                        Span::raw(location(config)),
+                        Span::raw(fit(&location(config))),
                         Span::styled(if *protobuf { "  (protobuf)" } else { "" }, t.muted),
                     ]));
                 }
@@ -272,6 +274,19 @@ fn bindings_table(app: &App, frame: &mut Frame, area: Rect, e: &Entity, focused:
         lines.push(Line::styled(text, style));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Shortens long values (paths, commands) in the middle, where they are least informative.
+fn ellipsize_middle(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n <= width || width < 5 {
+        return s.to_string();
+    }
+    let keep_end = (width - 1) * 2 / 3;
+    let keep_start = width - 1 - keep_end;
+    let start: String = s.chars().take(keep_start).collect();
+    let end: String = s.chars().skip(n - keep_end).collect();
+    format!("{start}…{end}")
 }
 
 fn capitalize(s: &str) -> String {
