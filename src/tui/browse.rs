@@ -367,9 +367,9 @@ mod tests {
     fn filter_selects_first_match_and_narrows() {
         let cat = catalog();
         let mut list = EntityList::new(&cat);
-        list.set_filter(&cat, "us");
-        assert_eq!(list.match_count(), 2, "source-pg and users");
-        list.set_filter(&cat, "user");
+        list.set_filter(&cat, "sh");
+        assert_eq!(list.match_count(), 3, "everything under acme/shop/");
+        list.set_filter(&cat, "shus");
         assert_eq!(list.match_count(), 1);
         assert_eq!(
             cat.entity(list.selected_entity().unwrap()).unwrap().name,

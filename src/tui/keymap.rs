@@ -487,7 +487,12 @@ pub fn markdown_table() -> String {
                 .iter()
                 .map(|k| format!("`{}`", k.label().replace('|', "\\|")))
                 .collect();
-            out.push_str(&format!("| {} | {} | {} |\n", ctx.title(), keys.join(" "), b.desc));
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                ctx.title(),
+                keys.join(" "),
+                b.desc
+            ));
         }
     }
     out
