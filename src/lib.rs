@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod commands;
+pub mod connector;
 pub mod demo;
 pub mod logging;
 pub mod save;
