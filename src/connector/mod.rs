@@ -2,6 +2,7 @@
 //! protocol each one speaks (Flow JSON, Flow protobuf or Airbyte), for spec, discover and
 //! validate. Domain code: no terminal here; the TUI and the CLI both drive it.
 
+pub mod cache;
 pub mod sops;
 pub mod transport;
 
