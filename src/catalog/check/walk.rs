@@ -161,9 +161,21 @@ impl Walker<'_> {
     }
 
     fn wrong_kind(&mut self, node: &Node, expected: &str, place: &Place) {
-        let found = match node.value {
-            Value::Null => "an empty value (null)",
-            _ => node.type_name(),
+        let found = match &node.value {
+            Value::Null => "an empty value (null)".to_string(),
+            // YAML 1.1 booleans are plain strings in YAML 1.2, which Flow (serde_yaml) reads.
+            Value::Str(s)
+                if expected.contains("`true`")
+                    && node.style == crate::yaml::Style::Plain
+                    && matches!(
+                        s.to_ascii_lowercase().as_str(),
+                        "yes" | "no" | "on" | "off" | "y" | "n"
+                    ) =>
+            {
+                let b = matches!(s.to_ascii_lowercase().as_str(), "yes" | "on" | "y");
+                format!("the string `{s}` (write `{b}`)")
+            }
+            _ => node.type_name().to_string(),
         };
         self.report(
             Code::Type,
@@ -318,7 +330,7 @@ impl Walker<'_> {
             None if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
                 format!("add a unit, such as `{s}s` or `{s}m`")
             }
-            None => "write one number and one unit (s, m, h or d), such as `90m`".to_string(),
+            None => "the unit is `s`, `m`, `h` or `d`, as in `90m`".to_string(),
         };
         self.report(
             Code::Duration,
@@ -801,18 +813,21 @@ fn field_problem(s: &str) -> String {
 
 /// `1h 30m` → `90m`: the same length written with one unit, when it has whole units.
 fn single_unit(s: &str) -> Option<String> {
-    static PART: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^\s*(\d+)\s*(d|h|m|s)\s*").unwrap());
+    // Units as humantime also spells them (`1hour`, `5 min`), longest spellings first.
+    static PART: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(\d+)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\s*,?")
+            .unwrap()
+    });
     let mut rest = s.trim();
     let mut seconds: u64 = 0;
     let mut parts = 0;
     while !rest.is_empty() {
         let caps = PART.captures(rest)?;
         let n: u64 = caps[1].parse().ok()?;
-        let unit = match &caps[2] {
-            "d" => 86_400,
-            "h" => 3_600,
-            "m" => 60,
+        let unit = match caps[2].as_bytes()[0] {
+            b'd' => 86_400,
+            b'h' => 3_600,
+            b'm' => 60,
             _ => 1,
         };
         seconds = seconds.checked_add(n.checked_mul(unit)?)?;
@@ -976,7 +991,11 @@ mod tests {
         assert_eq!(single_unit("1h 30m").as_deref(), Some("90m"));
         assert_eq!(single_unit("2d0h").as_deref(), Some("2d"));
         assert_eq!(single_unit("5m"), None);
-        assert_eq!(single_unit("5 minutes"), None);
+        assert_eq!(single_unit("5 minutes").as_deref(), Some("5m"));
+        assert_eq!(single_unit("1hour").as_deref(), Some("1h"));
+        assert_eq!(single_unit("1 day, 2 hours").as_deref(), Some("26h"));
+        assert_eq!(single_unit("5 fortnights"), None);
+        assert_eq!(single_unit("m5"), None);
         let m = messages("captures:\n  acme/x:\n    endpoint: {connector: {image: 'a/b:v1', config: {}}}\n    bindings: []\n    shards: {maxTxnDuration: '30'}\n");
         assert!(m[0].contains("add a unit, such as `30s`"), "{m:?}");
         let m = messages(&format!("{CAPTURE}    interval: null\n"));
@@ -1048,7 +1067,7 @@ mod tests {
         let m = messages("materializations:\n  acme/m:\n    endpoint: {connector: {image: 'a/b:v1', config: {}}}\n    bindings:\n      - {source: acme/c, resource: {}, fields: {recommended: yes}}\n");
         assert!(
             m[0].contains(
-                "`recommended` must be `true` or `false`, or a whole number, found a string"
+                "`recommended` must be `true` or `false`, or a whole number, found the string `yes` (write `true`)"
             ),
             "{m:?}"
         );
