@@ -213,3 +213,76 @@ fn duplicate_in_imported_file_names_the_first_definition() {
         diags[0].message
     );
 }
+
+/// Every catalog file under `dir`, helpers included.
+fn all_catalog_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            all_catalog_files(&p, out);
+        } else if catalog::load::is_catalog_file_name(&p.file_name().unwrap().to_string_lossy()) {
+            out.push(p);
+        }
+    }
+}
+
+/// Checks `text` as the only file of an in-memory catalog.
+fn check_text(text: &str) -> Vec<Diagnostic> {
+    let path = PathBuf::from("/mutant/flow.yaml");
+    let mut file = catalog::SourceFile::new(path.clone(), catalog::FileRole::Catalog, text.into());
+    file.entities = catalog::load::reindex(0, text).unwrap_or_default();
+    let cat = catalog::Catalog {
+        root: path,
+        root_dir: PathBuf::from("/mutant"),
+        files: vec![file],
+        load_problems: Vec::new(),
+    };
+    check(&cat, CheckOptions { strict: true })
+}
+
+#[test]
+fn mutated_corpus_files_never_panic() {
+    const VALUES: &[&str] = &[
+        "",
+        "[",
+        "{}",
+        "[]",
+        "1",
+        "-1",
+        "1.5",
+        "true",
+        "~",
+        "'a b'",
+        "{a: 1}",
+        "[1, {b: 2}]",
+        "*nope",
+        "!!binary aGk=",
+    ];
+    let mut files = Vec::new();
+    all_catalog_files(&corpus("good"), &mut files);
+    all_catalog_files(&corpus("bad"), &mut files);
+    let mut runs = 0;
+    for file in files {
+        let Ok(text) = fs::read_to_string(&file) else {
+            continue;
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        for i in 0..lines.len() {
+            // Truncated here, without this line, and with this line's value replaced.
+            let _ = check_text(&lines[..i].join("\n"));
+            let mut without = lines.clone();
+            without.remove(i);
+            let _ = check_text(&without.join("\n"));
+            if let Some((key, _)) = lines[i].split_once(": ") {
+                for value in VALUES {
+                    let mut changed = lines.clone();
+                    let line = format!("{key}: {value}");
+                    changed[i] = &line;
+                    let _ = check_text(&changed.join("\n"));
+                    runs += 1;
+                }
+            }
+        }
+    }
+    assert!(runs > 1000, "only {runs} mutants");
+}

@@ -41,7 +41,8 @@ pub enum Shape {
     Duration,
     /// An RFC 3339 timestamp; `null` means none.
     DateTime,
-    /// A whole number from `min` to `max` (the published schema checks only `min`).
+    /// A whole number from `min` to `max`. `schema_max` says whether Flow's JSON schema
+    /// states the maximum too; otherwise it comes only from Flow's Rust types (`u32`).
     UInt {
         min: u64,
         max: u64,
@@ -70,6 +71,7 @@ pub enum Shape {
 /// The free-keyed mappings: the top-level sections, projections, flags, headers.
 #[derive(Debug)]
 pub struct Entries {
+    /// The rule every key must follow, if any.
     pub keys: Option<Pattern>,
     /// How one entry is called in messages (`capture`, `projection`).
     pub label: Option<&'static str>,
@@ -81,6 +83,7 @@ pub struct Entries {
 pub struct Object {
     /// How one item is called when the object sits in a list (`binding`, `transform`).
     pub item: Option<&'static str>,
+    /// Every key Flow knows here, with the shape of its value.
     pub fields: &'static [(&'static str, Shape)],
     pub required: &'static [&'static str],
     /// True where Flow has `deny_unknown_fields`; false where it silently ignores other keys.
@@ -89,6 +92,7 @@ pub struct Object {
     pub aliases: &'static [(&'static str, &'static str)],
     /// Keys that are not valid but deserve a specific explanation: `(key, why)`.
     pub hints: &'static [(&'static str, &'static str)],
+    /// A rule across several keys, checked after the keys themselves.
     pub rule: Option<Rule>,
 }
 
@@ -121,22 +125,26 @@ pub enum Custom {
 }
 
 impl Object {
+    /// The shape of key `key`, when it is one of this object's keys.
     pub fn field(&self, key: &str) -> Option<&'static Shape> {
         let fields: &'static [(&'static str, Shape)] = self.fields;
         fields.iter().find(|(k, _)| *k == key).map(|(_, s)| s)
     }
 
+    /// The known keys, in model order, for "allowed keys" messages and suggestions.
     pub fn keys(&self) -> Vec<&'static str> {
         self.fields.iter().map(|(k, _)| *k).collect()
     }
 }
 
 impl Variants {
+    /// The shape of variant `key`, when it is one of the options.
     pub fn option(&self, key: &str) -> Option<&'static Shape> {
         let options: &'static [(&'static str, Shape)] = self.options;
         options.iter().find(|(k, _)| *k == key).map(|(_, s)| s)
     }
 
+    /// The variant names, for messages and suggestions.
     pub fn keys(&self) -> Vec<&'static str> {
         self.options.iter().map(|(k, _)| *k).collect()
     }
@@ -181,7 +189,7 @@ const ON_INCOMPATIBLE: Shape = Shape::Enum {
 
 const COMPOSITE_KEY: Shape = Shape::List(&Shape::Text(Pattern::Pointer));
 
-/// `TIMEOUT`-like durations etc. share `Shape::Duration`.
+/// `ShardTemplate`: shard settings of captures, materializations and derivations.
 static SHARDS: Object = Object {
     item: None,
     fields: &[
