@@ -1,0 +1,224 @@
+//! `flowspec check`: validation of a loaded catalog against flowspec's own model of Flow's
+//! catalog format (flow-format.md §1), with every problem located at the node it is about.
+//!
+//! - `model`: the hand-written model, one [`model::Shape`] per Flow model type.
+//! - `walk`: checks one file's tree against the model and collects references.
+//! - `refs`: checks across files (duplicate names, references to undefined entities).
+//! - `suggest`: "did you mean" suggestions.
+
+mod model;
+mod refs;
+mod suggest;
+mod walk;
+
+use serde::Serialize;
+
+use super::{Catalog, Diagnostic, FileRole};
+
+/// Options for [`check`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    /// Treat references to collections that are not defined locally as errors.
+    pub strict: bool,
+}
+
+/// What kind of problem a diagnostic reports. Tools and tests use it to tell problems that
+/// Flow's published JSON schema can express ([`Code::is_structural`]) from the ones only a
+/// whole-catalog view (or Flow's build) finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    /// Found while loading: syntax errors, unreadable or missing files, import cycles.
+    Load,
+    /// A key Flow does not accept here (Flow denies unknown fields).
+    UnknownKey,
+    /// An old spelling or form Flow still reads but its schema rejects (`flowSink`, legacy tests).
+    Alias,
+    /// A value of the wrong kind (a number where a string belongs, ...).
+    Type,
+    /// A required key is missing.
+    Required,
+    /// A catalog name breaks Flow's naming rules.
+    Name,
+    /// A JSON pointer, field name, token or path breaks its pattern.
+    Pattern,
+    /// A duration not in Flow's `^\d+(s|m|h|d)$` form.
+    Duration,
+    /// A timestamp that is not RFC 3339.
+    Timestamp,
+    /// A value outside its allowed set or range.
+    Value,
+    /// A collection without exactly one schema form (`schema`, or `writeSchema`+`readSchema`).
+    SchemaForm,
+    /// A key Flow silently ignores (inside connector, local and dekaf endpoints).
+    IgnoredKey,
+    /// Flow rejects it when building, though its schema allows it (an empty `key`, an empty
+    /// `command`, numbers beyond 32 bits).
+    Semantic,
+    /// A connector image without a tag.
+    Image,
+    /// The same catalog name defined twice.
+    Duplicate,
+    /// A reference to a name that is not defined in the loaded catalog.
+    Undefined,
+    /// A reference to a name defined as another kind of entity.
+    WrongKind,
+}
+
+impl Code {
+    /// True for problems of a single file's structure that Flow's JSON schema also reports
+    /// (so a file is schema-valid exactly when it has none of them).
+    pub fn is_structural(self) -> bool {
+        matches!(
+            self,
+            Code::UnknownKey
+                | Code::Alias
+                | Code::Type
+                | Code::Required
+                | Code::Name
+                | Code::Pattern
+                | Code::Duration
+                | Code::Timestamp
+                | Code::Value
+                | Code::SchemaForm
+        )
+    }
+}
+
+/// A diagnostic with its [`Code`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: Code,
+    #[serde(flatten)]
+    pub diagnostic: Diagnostic,
+}
+
+/// Validates every file of the catalog; returns problems sorted by file and position.
+pub fn check(catalog: &Catalog, opts: CheckOptions) -> Vec<Diagnostic> {
+    findings(catalog, opts)
+        .into_iter()
+        .map(|f| f.diagnostic)
+        .collect()
+}
+
+/// Like [`check`], keeping each problem's [`Code`].
+pub fn findings(catalog: &Catalog, opts: CheckOptions) -> Vec<Finding> {
+    let mut out: Vec<Finding> = catalog
+        .load_problems
+        .iter()
+        .map(|d| Finding {
+            code: Code::Load,
+            diagnostic: d.clone(),
+        })
+        .collect();
+    let mut references = Vec::new();
+    for (i, file) in catalog.files.iter().enumerate() {
+        if file.role != FileRole::Catalog {
+            continue;
+        }
+        match catalog.parse_file(i) {
+            // Usually already a load problem (then removed as a duplicate below); reported
+            // here too for files edited since loading.
+            Err(e) => out.push(Finding {
+                code: Code::Load,
+                diagnostic: Diagnostic::error(&file.path, e.line, e.col, e.message),
+            }),
+            Ok(root) => {
+                let (found, refs) = walk::file(&file.path, &root);
+                out.extend(found);
+                references.extend(refs);
+            }
+        }
+    }
+    out.extend(refs::check(catalog, &references, opts));
+    sort_and_dedup(&mut out);
+    out
+}
+
+/// Sorts by file, line and column; drops repeated diagnostics, keeping a structural code
+/// over a load code when both describe the same problem.
+fn sort_and_dedup(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        let (da, db) = (&a.diagnostic, &b.diagnostic);
+        (&da.file, da.line, da.col, da.severity, &da.message)
+            .cmp(&(&db.file, db.line, db.col, db.severity, &db.message))
+            .then_with(|| b.code.is_structural().cmp(&a.code.is_structural()))
+    });
+    findings.dedup_by(|later, earlier| later.diagnostic == earlier.diagnostic);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Severity, SourceFile};
+    use std::path::PathBuf;
+
+    fn catalog(files: &[(&str, &str)]) -> Catalog {
+        let mut cat = Catalog {
+            root: PathBuf::from("/c/flow.yaml"),
+            root_dir: PathBuf::from("/c"),
+            files: Vec::new(),
+            load_problems: Vec::new(),
+        };
+        for (i, (name, text)) in files.iter().enumerate() {
+            let mut f = SourceFile::new(
+                PathBuf::from(format!("/c/{name}")),
+                FileRole::Catalog,
+                text.to_string(),
+            );
+            f.entities = crate::catalog::load::reindex(i, text).unwrap_or_default();
+            cat.files.push(f);
+        }
+        cat
+    }
+
+    #[test]
+    fn results_are_sorted_and_deduplicated() {
+        let mut cat = catalog(&[
+            ("b.flow.yaml", "zzz: 1\naaa: 2\n"),
+            ("a.flow.yaml", "x: 1\n"),
+        ]);
+        let dup = Diagnostic::error(&cat.files[0].path, 1, 1, "unknown top-level key `zzz` (allowed keys: `$schema`, `import`, `captures`, `collections`, `materializations` or `tests`)");
+        cat.load_problems.push(dup);
+        let out = findings(&cat, CheckOptions::default());
+        let at: Vec<_> = out
+            .iter()
+            .map(|f| {
+                (
+                    f.diagnostic
+                        .file
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .to_string(),
+                    f.diagnostic.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            at,
+            vec![
+                ("a.flow.yaml".into(), 1),
+                ("b.flow.yaml".into(), 1),
+                ("b.flow.yaml".into(), 2)
+            ]
+        );
+        // The copy that was also a load problem keeps its structural code.
+        assert_eq!(out[1].code, Code::UnknownKey);
+    }
+
+    #[test]
+    fn edited_files_that_no_longer_parse_are_reported() {
+        let cat = catalog(&[("flow.yaml", "a: [1\n")]);
+        let out = check(&cat, CheckOptions::default());
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn structural_codes() {
+        assert!(Code::UnknownKey.is_structural() && Code::Alias.is_structural());
+        assert!(!Code::Duplicate.is_structural() && !Code::Image.is_structural());
+        assert!(!Code::Load.is_structural() && !Code::Semantic.is_structural());
+    }
+}

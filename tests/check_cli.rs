@@ -1,0 +1,175 @@
+//! `flowspec check` as a user runs it: the built binary, its exit status and its output.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn corpus(kind: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/check")
+        .join(kind)
+}
+
+/// Runs `flowspec check ARGS` in `cwd`, with logs kept out of the user's state directory.
+fn check(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let state = tempfile::tempdir().unwrap();
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(env!("CARGO_BIN_EXE_flowspec"))
+        .arg("check")
+        .args(args)
+        .current_dir(cwd)
+        .env("XDG_STATE_HOME", state.path())
+        .env("XDG_CACHE_HOME", state.path())
+        .output()
+        .expect("the binary runs");
+    (
+        status.code().expect("exited normally"),
+        String::from_utf8(stdout).unwrap(),
+        String::from_utf8(stderr).unwrap(),
+    )
+}
+
+/// `FILE:LINE:COL: severity: message`, split into its parts.
+fn parse_line(line: &str) -> Option<(&str, u32, u32, &str, &str)> {
+    let mut parts = line.splitn(4, ':');
+    let file = parts.next()?;
+    let line_no = parts.next()?.parse().ok()?;
+    let col = parts.next()?.parse().ok()?;
+    let rest = parts.next()?.strip_prefix(' ')?;
+    let (severity, message) = rest.split_once(": ")?;
+    matches!(severity, "error" | "warning").then_some((file, line_no, col, severity, message))
+}
+
+#[test]
+fn a_clean_catalog_exits_0_and_prints_nothing() {
+    let (code, out, err) = check(&corpus("good"), &["full.flow.yaml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(out, "");
+    assert!(err.starts_with("0 errors, 0 warnings in "), "{err}");
+}
+
+#[test]
+fn errors_exit_1_with_exact_located_lines() {
+    let (code, out, _) = check(&corpus("bad"), &["typo-key.flow.yaml"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "typo-key.flow.yaml:6:5: error: unknown key `bindigs` in capture `acmeCo/source`; did you mean `bindings`?\n"
+    );
+    let (code, out, err) = check(&corpus("bad"), &["shards-and-journals.flow.yaml"]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 6, "{out}");
+    for line in lines {
+        let (file, l, c, severity, message) = parse_line(line)
+            .unwrap_or_else(|| panic!("not FILE:LINE:COL: severity: message: {line}"));
+        assert_eq!(file, "shards-and-journals.flow.yaml");
+        assert!(l > 0 && c > 0 && severity == "error" && !message.is_empty());
+    }
+    assert!(err.starts_with("6 errors, 0 warnings"), "{err}");
+}
+
+#[test]
+fn problems_in_imported_files_name_that_file() {
+    let (code, out, _) = check(&corpus("bad"), &["duplicate.flow.yaml"]);
+    assert_eq!(code, 1);
+    let (file, line, col, severity, message) = parse_line(out.trim_end()).unwrap();
+    assert_eq!(
+        (file, line, col, severity),
+        ("parts/duplicate-other.flow.yaml", 2, 3, "error")
+    );
+    assert!(message.contains("duplicate.flow.yaml:5"), "{message}");
+}
+
+#[test]
+fn unloadable_catalogs_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = check(dir.path(), &["nothing-here.flow.yaml"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("file not found"), "{err}");
+    // A directory without a catalog.
+    let (code, _, err) = check(dir.path(), &["."]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no flow.yaml"), "{err}");
+    // A syntax error is located, and the status still says "could not load".
+    let (code, out, _) = check(&corpus("bad"), &["malformed.flow.yaml"]);
+    assert_eq!(code, 2);
+    let (file, line, _, severity, _) = parse_line(out.trim_end()).unwrap();
+    assert_eq!((file, line, severity), ("malformed.flow.yaml", 4, "error"));
+    // So is an import that cannot be read.
+    let (code, out, _) = check(&corpus("bad"), &["missing-import.flow.yaml"]);
+    assert_eq!(code, 2);
+    assert!(
+        out.starts_with("missing-import.flow.yaml:2:5: error: cannot import"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_directory_argument_finds_its_flow_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("flow.yaml"),
+        "collections:\n  acmeCo/x: {key: [/id], schema: true}\n",
+    )
+    .unwrap();
+    let (code, out, err) = check(dir.path(), &["."]);
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+}
+
+#[test]
+fn strict_turns_undefined_collections_into_errors() {
+    let bad = corpus("bad");
+    let (code, out, err) = check(&bad, &["undefined-target.flow.yaml"]);
+    assert_eq!(code, 0, "warnings alone do not fail: {out}");
+    assert_eq!(
+        out,
+        "undefined-target.flow.yaml:7:17: warning: collection `acmeCo/elsewhere/orders` is not defined in this catalog; it may exist remotely\n"
+    );
+    assert!(err.starts_with("0 errors, 1 warning in 1 file"), "{err}");
+    let (code, out, _) = check(&bad, &["--strict", "undefined-target.flow.yaml"]);
+    assert_eq!(code, 1);
+    let (_, line, col, severity, message) = parse_line(out.trim_end()).unwrap();
+    assert_eq!((line, col, severity), (7, 17, "error"));
+    assert!(message.starts_with("collection `acmeCo/elsewhere/orders` is not defined"));
+}
+
+#[test]
+fn json_format_parses_and_counts() {
+    let (code, out, _) = check(
+        &corpus("bad"),
+        &["--format", "json", "shards-and-journals.flow.yaml"],
+    );
+    assert_eq!(code, 1);
+    let doc: Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(doc["errors"], 6);
+    assert_eq!(doc["warnings"], 0);
+    let problems = doc["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 6);
+    let first = &problems[0];
+    assert_eq!(first["file"], "shards-and-journals.flow.yaml");
+    assert_eq!(
+        (first["line"].as_u64(), first["col"].as_u64()),
+        (Some(6), Some(28))
+    );
+    assert_eq!(first["severity"], "error");
+    assert!(first["message"].as_str().unwrap().contains("`length`"));
+
+    let (code, out, _) = check(&corpus("good"), &["--format", "json", "catalog.flow.json"]);
+    assert_eq!(code, 0);
+    let doc: Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(doc["problems"], serde_json::json!([]));
+    assert_eq!(doc["errors"], 0);
+}
+
+#[test]
+fn warnings_of_accepted_aliases_do_not_fail() {
+    let (code, out, _) = check(&corpus("good"), &["aliases.flow.yaml"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(out.lines().all(|l| parse_line(l).unwrap().3 == "warning"));
+}
