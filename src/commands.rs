@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::catalog::check::{check, CheckOptions};
+use crate::catalog::check::{findings, CheckOptions};
 use crate::catalog::{self, Catalog, EntityKind, Severity};
 use crate::cli::Format;
 
@@ -35,7 +35,8 @@ pub fn run_check(path: &Path, strict: bool, format: Format) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let problems = check(&cat, CheckOptions { strict });
+    let found = findings(&cat, CheckOptions { strict });
+    let problems: Vec<_> = found.iter().map(|f| f.diagnostic.clone()).collect();
     let errors = problems
         .iter()
         .filter(|p| p.severity == Severity::Error)
@@ -71,14 +72,16 @@ pub fn run_check(path: &Path, strict: bool, format: Format) -> i32 {
             );
         }
         Format::Json => {
-            let list: Vec<_> = problems
+            let list: Vec<_> = found
                 .iter()
-                .map(|p| {
+                .map(|f| {
+                    let p = &f.diagnostic;
                     json!({
                         "file": shown(&p.file),
                         "line": p.line,
                         "col": p.col,
                         "severity": p.severity,
+                        "code": f.code,
                         "message": p.message,
                     })
                 })
