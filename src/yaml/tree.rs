@@ -335,9 +335,13 @@ impl Builder<'_> {
             Event::Scalar(text, style, anchor, tag) => {
                 let (value, style) = resolve_scalar(&text, style, tag.as_deref());
                 let mut pos = pos;
-                // saphyr's spans for plain scalars sometimes stop short of trailing text on the
-                // same line; re-measure quoted and plain scalars against the source.
                 pos.end = pos.end.max(pos.start).min(self.text.len());
+                // saphyr's spans for quoted scalars run on over trailing spaces and even a
+                // comment (`"x"  # note`); re-measure them to the closing quote, so an edit of
+                // the value never swallows what follows it.
+                if let Some(end) = quoted_end(self.text, pos.start, style) {
+                    pos.end = end;
+                }
                 let node = Node {
                     value,
                     pos,
@@ -356,6 +360,10 @@ impl Builder<'_> {
                 };
                 let mut node = target.clone();
                 mark_shared(&mut node);
+                // The copy's children point at the anchor's text, but the node itself is the
+                // `*name` written here: edits next to it must be placed here.
+                node.pos = pos;
+                node.pos.end = alias_end(self.text, pos.start).unwrap_or(pos.end);
                 self.push_value(node)
             }
             Event::SequenceStart(anchor, _) => {
@@ -393,7 +401,7 @@ impl Builder<'_> {
                     return Err(err_at(pos, "unbalanced sequence end"));
                 };
                 node.pos.end = if node.flow {
-                    pos.end.max(node.pos.start)
+                    flow_end(self.text, pos, b']').max(node.pos.start)
                 } else {
                     node.items()
                         .last()
@@ -417,16 +425,18 @@ impl Builder<'_> {
                 };
                 if let Value::Map(entries) = &mut node.value {
                     node.pos.end = if node.flow {
-                        pos.end.max(node.pos.start)
+                        flow_end(self.text, pos, b'}').max(node.pos.start)
                     } else {
                         entries
                             .last()
                             .map(|(_, v)| v.pos.end)
                             .unwrap_or(node.pos.start)
                     };
-                    for (k, mut v) in merged {
+                    for (mut k, mut v) in merged {
                         let key = k.key_string();
                         if !entries.iter().any(|(ek, _)| ek.key_string() == key) {
+                            // The key too: patches tell merged entries from own ones by it.
+                            mark_shared(&mut k);
                             mark_shared(&mut v);
                             entries.push((k, v));
                         }
@@ -516,6 +526,68 @@ fn merge_into(merged: &mut Vec<(Node, Node)>, key: Node, value: Node) -> Result<
         }
     }
     Ok(())
+}
+
+/// The offset just past the closing bracket of a flow collection, given the span of its end
+/// event: saphyr's span may stop before a trailing comma or spaces (`{a: 1, }`) or run into
+/// them, so the bracket is searched for from the span's start.
+fn flow_end(text: &str, end_event: Pos, close: u8) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = end_event.start;
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' | b'\t' | b'\r' | b'\n' | b',' => i += 1,
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b if b == close => return i + 1,
+            _ => break,
+        }
+    }
+    end_event.end
+}
+
+/// The offset just past an alias `*name` starting at `start`.
+fn alias_end(text: &str, start: usize) -> Option<usize> {
+    let rest = text.as_bytes().get(start..)?;
+    if rest.first() != Some(&b'*') {
+        return None;
+    }
+    let len = rest[1..]
+        .iter()
+        .take_while(|b| {
+            !matches!(
+                b,
+                b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+            )
+        })
+        .count();
+    Some(start + 1 + len)
+}
+
+/// The offset just past the closing quote of a quoted scalar starting at `start`.
+fn quoted_end(text: &str, start: usize, style: Style) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quote = match style {
+        Style::DoubleQuoted => b'"',
+        Style::SingleQuoted => b'\'',
+        _ => return None,
+    };
+    if bytes.get(start) != Some(&quote) {
+        return None;
+    }
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 fn mark_shared(node: &mut Node) {
@@ -637,6 +709,18 @@ mod tests {
     }
 
     #[test]
+    fn quoted_spans_stop_at_the_closing_quote() {
+        let text = "a: \"x\\\" y\"  # c\nb: 'it''s'  \nc: { \"k\" : \"v\" , d: 'w' }\n";
+        let root = parse(text).unwrap();
+        assert_eq!(slice(text, root.get("a").unwrap()), "\"x\\\" y\"");
+        assert_eq!(slice(text, root.get("b").unwrap()), "'it''s'");
+        let c = root.get("c").unwrap();
+        assert_eq!(slice(text, &c.entries()[0].0), "\"k\"");
+        assert_eq!(slice(text, c.get("k").unwrap()), "\"v\"");
+        assert_eq!(slice(text, c.get("d").unwrap()), "'w'");
+    }
+
+    #[test]
     fn non_ascii_offsets_are_bytes() {
         let text = "ñame: héllo\nnext: wörld\n";
         let root = parse(text).unwrap();
@@ -666,6 +750,12 @@ mod tests {
         assert_eq!(used.get("image").unwrap().as_str(), Some("y:2"));
         assert!(!used.get("image").unwrap().shared);
         assert!(used.get("config").unwrap().shared);
+        assert!(used.get_entry("config").unwrap().0.shared);
+        // Merged from an inline mapping (no alias): the entries are still not this map's own.
+        let root = parse("m:\n  a: 1\n  <<: {b: 2}\n").unwrap();
+        let (k, v) = root.get("m").unwrap().get_entry("b").unwrap();
+        assert!(k.shared && v.shared);
+        assert!(!root.get("m").unwrap().get_entry("a").unwrap().0.shared);
         assert_eq!(used.entries().len(), 2);
     }
 
