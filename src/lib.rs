@@ -8,5 +8,6 @@ pub mod commands;
 pub mod demo;
 pub mod logging;
 pub mod save;
+pub mod synth;
 pub mod tui;
 pub mod yaml;
