@@ -1,1 +1,262 @@
-fn main() {}
+//! `cargo bench --bench catalog`: scale numbers on a synthetic catalog (`flowspec::synth`),
+//! each printed with its target and PASS/FAIL.
+//!
+//! Sections are small functions taking the shared [`Bench`] context; add new ones (render,
+//! filter, ...) to `main`. Times are medians of several runs. Memory is counted by a global
+//! allocator wrapper, so it measures exactly what flowspec allocates.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use flowspec::synth::{self, Synth, SynthSpec};
+
+/// Counts live and peak heap bytes while `COUNTING` is on (off during timings, so the atomics
+/// do not slow down what is timed). Frees of blocks allocated while it was off are still
+/// subtracted, so `CURRENT` is only meaningful as a difference within one counted span.
+struct Counting;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grow(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            grow(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        shrink(layout.size());
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            shrink(layout.size());
+            grow(new_size);
+        }
+        p
+    }
+}
+
+fn grow(size: usize) {
+    if COUNTING.load(Ordering::Relaxed) {
+        let now = CURRENT
+            .fetch_add(size, Ordering::Relaxed)
+            .wrapping_add(size);
+        PEAK.fetch_max(now, Ordering::Relaxed);
+    }
+}
+
+fn shrink(size: usize) {
+    if COUNTING.load(Ordering::Relaxed) {
+        CURRENT.fetch_sub(size, Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// Runs `f` and returns its result with the peak heap growth while it ran. Frees of memory
+/// allocated before are counted too, which can only lower the peak, never raise it.
+fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    // Start high so that frees of older blocks cannot wrap the counter below zero.
+    const BASE: usize = usize::MAX / 2;
+    CURRENT.store(BASE, Ordering::Relaxed);
+    PEAK.store(BASE, Ordering::Relaxed);
+    COUNTING.store(true, Ordering::Relaxed);
+    let out = f();
+    COUNTING.store(false, Ordering::Relaxed);
+    (out, PEAK.load(Ordering::Relaxed) - BASE)
+}
+
+/// Shared state of one bench run: the generated catalog and the result lines.
+struct Bench {
+    _dir: tempfile::TempDir,
+    synth: Synth,
+    /// Every file's text, read once (for baselines that should not pay for I/O).
+    texts: Vec<String>,
+    runs: usize,
+    failures: usize,
+}
+
+impl Bench {
+    fn new(spec: &SynthSpec) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let synth = synth::write(dir.path(), spec).expect("write synthetic catalog");
+        let texts = synth
+            .files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).expect("read back"))
+            .collect();
+        let runs = std::env::var("FLOWSPEC_BENCH_RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(7);
+        Bench {
+            _dir: dir,
+            synth,
+            texts,
+            runs,
+            failures: 0,
+        }
+    }
+
+    fn root(&self) -> PathBuf {
+        self.synth.root.clone()
+    }
+
+    /// Prints an informational line.
+    fn info(&self, name: &str, value: String) {
+        println!("{name:<40} {value}");
+    }
+
+    /// Prints a measured value against its target (`value <= max`).
+    fn check(&mut self, name: &str, value: f64, max: f64, shown: String) {
+        let pass = value <= max;
+        if !pass {
+            self.failures += 1;
+        }
+        println!(
+            "{name:<40} {shown:<12} target <= {max:<6} {}",
+            if pass { "PASS" } else { "FAIL" }
+        );
+    }
+}
+
+/// The median wall time of `runs` calls of `f` (after one warm-up call).
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    f();
+    let mut times: Vec<Duration> = (0..runs.max(1))
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+/// Size of the catalog and a sanity check that it loads cleanly.
+fn section_catalog(b: &mut Bench, spec: &SynthSpec) {
+    b.info(
+        "catalog",
+        format!(
+            "{:.2} MB in {} files ({} tasks, {} bindings, {} collections)",
+            b.synth.bytes as f64 / 1e6,
+            b.synth.files.len(),
+            spec.captures + spec.materializations,
+            spec.bindings(),
+            spec.collections
+        ),
+    );
+    let cat = flowspec::catalog::load(&b.root(), &mut |_| {}).expect("load");
+    assert!(cat.load_problems.is_empty(), "{:?}", cat.load_problems);
+    assert_eq!(cat.files.len(), spec.files);
+    let bindings: usize = cat.entities().map(|(_, e)| e.bindings.len()).sum();
+    assert_eq!(bindings, spec.bindings());
+}
+
+/// Load + index against a bare serde_yaml parse of the same bytes (already in memory).
+fn load_vs_serde_yaml(b: &mut Bench, label: &str, root: &Path, texts: &[String]) {
+    let load = median(b.runs, || {
+        let cat = flowspec::catalog::load(root, &mut |_| {}).expect("load");
+        std::hint::black_box(&cat);
+    });
+    let bare = median(b.runs, || {
+        for t in texts {
+            let v: serde_yaml::Value = serde_yaml::from_str(t).expect("serde_yaml");
+            std::hint::black_box(&v);
+        }
+    });
+    b.info(&format!("load + index{label} (median)"), ms(load));
+    b.info(&format!("serde_yaml::Value{label} (median)"), ms(bare));
+    let ratio = load.as_secs_f64() / bare.as_secs_f64();
+    b.check(
+        &format!("load / serde_yaml{label}"),
+        ratio,
+        1.5,
+        format!("{ratio:.2}x"),
+    );
+}
+
+fn section_load_time(b: &mut Bench) {
+    let (root, texts) = (b.root(), std::mem::take(&mut b.texts));
+    load_vs_serde_yaml(b, "", &root, &texts);
+    b.texts = texts;
+}
+
+/// The same catalog in one file (`flowctl --flat` layout): 20,000 collections in one mapping
+/// must not make anything quadratic.
+fn section_flat_load_time(b: &mut Bench, spec: &SynthSpec) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let flat =
+        synth::write(dir.path(), &SynthSpec { files: 1, ..*spec }).expect("write flat catalog");
+    let text = std::fs::read_to_string(&flat.root).expect("read back");
+    load_vs_serde_yaml(b, " (1 file)", &flat.root, &[text]);
+}
+
+/// Peak heap while loading, relative to the catalog's size.
+fn section_load_memory(b: &mut Bench) {
+    let root = b.root();
+    let mut peaks: Vec<usize> = (0..b.runs.clamp(1, 3))
+        .map(|_| {
+            let (cat, peak) =
+                peak_during(|| flowspec::catalog::load(&root, &mut |_| {}).expect("load"));
+            drop(cat);
+            peak
+        })
+        .collect();
+    peaks.sort();
+    let peak = peaks[peaks.len() / 2];
+    let ratio = peak as f64 / b.synth.bytes as f64;
+    b.info(
+        "peak heap during load",
+        format!("{:.1} MB", peak as f64 / 1e6),
+    );
+    b.check(
+        "peak heap / catalog bytes",
+        ratio,
+        4.0,
+        format!("{ratio:.2}x"),
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a name filter is accepted and ignored.
+    let spec = SynthSpec::BENCH;
+    let t = Instant::now();
+    let mut b = Bench::new(&spec);
+    b.info("generate", ms(t.elapsed()));
+    section_catalog(&mut b, &spec);
+    section_load_time(&mut b);
+    section_flat_load_time(&mut b, &spec);
+    section_load_memory(&mut b);
+    println!(
+        "{}",
+        if b.failures == 0 {
+            "all targets met".to_string()
+        } else {
+            format!("{} target(s) missed", b.failures)
+        }
+    );
+}

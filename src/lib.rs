@@ -9,5 +9,6 @@ pub mod connector;
 pub mod demo;
 pub mod logging;
 pub mod save;
+pub mod synth;
 pub mod tui;
 pub mod yaml;

@@ -169,7 +169,7 @@ impl Catalog {
 
     /// Flips `disable` on one binding, the way Flow writes it: `disable: true` when disabled,
     /// and no key at all when enabled (falling back to `disable: false` where removing the line
-    /// would disturb its neighbours).
+    /// would disturb its neighbours or drop a comment, or where a merged key would show through).
     pub fn toggle_binding(&mut self, id: EntityId, binding: usize) -> Result<bool, EditError> {
         let entity = self.entity(id).ok_or(EditError::NotFound)?;
         let current = entity
@@ -181,6 +181,10 @@ impl Catalog {
         let disable = !current;
         if disable {
             self.edit_file(id.file, &[set(map, "disable", true)])?;
+        } else if !disable_is_last(&self.files[id.file], &map) {
+            // Adding the key back appends it, so only a last `disable` may go: elsewhere it
+            // becomes `disable: false` in place and a second toggle restores the exact bytes.
+            self.edit_file(id.file, &[set(map, "disable", false)])?;
         } else {
             let removed = self.edit_file(
                 id.file,
@@ -189,7 +193,14 @@ impl Catalog {
                     key: "disable".into(),
                 }],
             );
-            if let Err(EditError::Patch(patch::PatchError::Layout(_))) = removed {
+            // Where the line cannot go (layout, a comment on it, a merged `disable` that would
+            // show through), an explicit `disable: false` says the same thing.
+            if let Err(EditError::Patch(
+                patch::PatchError::Layout(_)
+                | patch::PatchError::Shared(_)
+                | patch::PatchError::Verify(_),
+            )) = removed
+            {
                 self.edit_file(id.file, &[set(map, "disable", false)])?;
             } else {
                 removed?;
@@ -202,6 +213,16 @@ impl Catalog {
     pub fn parse_file(&self, file: usize) -> Result<yaml::Node, yaml::ParseError> {
         yaml::parse(self.files[file].text())
     }
+}
+
+/// True when `disable` is the last key written in the binding mapping at `map`.
+fn disable_is_last(file: &SourceFile, map: &[PathSeg]) -> bool {
+    let Ok(root) = yaml::parse(file.text()) else {
+        return false;
+    };
+    root.at(map)
+        .and_then(|b| b.entries().iter().rev().find(|(k, _)| !k.shared))
+        .is_some_and(|(k, _)| k.as_str() == Some("disable"))
 }
 
 fn set(map: Vec<PathSeg>, key: &str, value: bool) -> patch::Edit {

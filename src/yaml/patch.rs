@@ -124,16 +124,28 @@ fn plan(text: &str, root: &Node, edit: &Edit) -> Result<Option<Splice>, PatchErr
     if !map.is_map() {
         return Err(PatchError::NotAMap(here));
     }
-    let entry = map.get_entry(key);
+    let mut entry = map.get_entry(key);
     let at = format!("{here}/{key}");
     if let Some((k, _)) = entry {
         if k.shared {
-            return Err(PatchError::Shared(at));
+            // A key merged in through `<<` can be overridden by writing it explicitly in this
+            // mapping (explicit keys win); one reached through an alias cannot be touched.
+            if map.shared || matches!(edit, Edit::Remove { .. }) {
+                return Err(PatchError::Shared(at));
+            }
+            entry = None;
         }
     }
     match edit {
         Edit::Set { value, .. } => {
-            let rendered = render_scalar(value).ok_or_else(|| PatchError::NotScalar(at.clone()))?;
+            let json = json_style(root, map);
+            let rendered = match entry {
+                // Keep a double-quoted value double-quoted (JSON escaping is valid YAML).
+                Some((_, v)) if v.style == Style::DoubleQuoted => render_json_scalar(value),
+                _ if json => render_json_scalar(value),
+                _ => render_scalar(value),
+            }
+            .ok_or_else(|| PatchError::NotScalar(at.clone()))?;
             match entry {
                 Some((_, v)) => {
                     if v.to_json() == *value {
@@ -157,7 +169,7 @@ fn plan(text: &str, root: &Node, edit: &Edit) -> Result<Option<Splice>, PatchErr
                         text: rendered,
                     }))
                 }
-                None => insert(text, map, key, &rendered, &at).map(Some),
+                None => insert(text, map, key, &rendered, json, &at).map(Some),
             }
         }
         Edit::Remove { .. } => match entry {
@@ -194,6 +206,49 @@ fn rest_of_line_is_blank(text: &str, at: usize) -> bool {
     rest.is_empty() || rest.starts_with('#')
 }
 
+/// The entry separator and key/value separator a flow mapping already uses on one line
+/// (`,"a":1` in minified JSON), so an inserted entry looks like its neighbours and a removed
+/// one can come back byte for byte. Defaults to `, ` and `: `.
+fn flow_separators<'t>(text: &'t str, map: &Node) -> (&'t str, &'t str) {
+    let own: Vec<&(Node, Node)> = map.entries().iter().filter(|(k, _)| !k.shared).collect();
+    let between = |from: usize, to: usize, sep: &str| {
+        text.get(from..to)
+            .filter(|t| t.trim() == sep && !t.contains('\n'))
+    };
+    let comma = match own.as_slice() {
+        [first, second, ..] => between(first.1.pos.end, second.0.pos.start, ","),
+        _ => None,
+    };
+    let colon = own
+        .first()
+        .and_then(|(k, v)| between(k.pos.end, v.pos.start, ":"));
+    (comma.unwrap_or(", "), colon.unwrap_or(": "))
+}
+
+/// True when only spaces follow `at` on its line (no comment either).
+fn rest_of_line_is_empty(text: &str, at: usize) -> bool {
+    text[at..line_end_incl(text, at)].trim().is_empty()
+}
+
+/// True for JSON text (a document whose root is `{...}`) and for flow mappings written with
+/// `"quoted": keys`: new keys and strings are then written in JSON syntax so the file stays
+/// valid JSON (`"disable": true`, not `disable: true`).
+fn json_style(root: &Node, map: &Node) -> bool {
+    if root.flow && root.is_map() {
+        return true;
+    }
+    let mut own = map.entries().iter().filter(|(k, _)| !k.shared).peekable();
+    map.flow && own.peek().is_some() && own.all(|(k, _)| k.style == Style::DoubleQuoted)
+}
+
+/// Renders a JSON scalar as JSON text (also valid YAML).
+fn render_json_scalar(value: &Json) -> Option<String> {
+    match value {
+        Json::Array(_) | Json::Object(_) => None,
+        other => serde_json::to_string(other).ok(),
+    }
+}
+
 /// The offset where a block node's text really ends: literal/folded scalars include their
 /// trailing line break in saphyr's span, other nodes end at their last character.
 fn content_end(text: &str, node: &Node) -> usize {
@@ -209,25 +264,47 @@ fn insert(
     map: &Node,
     key: &str,
     rendered: &str,
+    json: bool,
     at: &str,
 ) -> Result<Splice, PatchError> {
-    let key_text = render_key(key);
+    // Quote the new key like its neighbours when they all agree (and always in JSON).
+    let mut own_keys = map
+        .entries()
+        .iter()
+        .filter(|(k, _)| !k.shared)
+        .map(|(k, _)| k.style);
+    let quoting = own_keys
+        .next()
+        .filter(|first| own_keys.all(|s| s == *first));
+    let key_text = match quoting {
+        _ if json => render_json_scalar(&Json::String(key.to_string())),
+        Some(Style::DoubleQuoted) => render_json_scalar(&Json::String(key.to_string())),
+        Some(Style::SingleQuoted) => Some(format!("'{}'", key.replace('\'', "''"))),
+        _ => None,
+    }
+    .unwrap_or_else(|| render_key(key));
     if map.flow {
-        // `{a: 1}` -> `{a: 1, key: v}`; `{}` -> `{key: v}`.
+        // `{a: 1}` -> `{a: 1, key: v}`; `{}` -> `{key: v}`. Entries merged in through `<<` live
+        // elsewhere in the text, so the new entry goes after the last entry written here.
         let close = map.pos.end.saturating_sub(1);
         if text.as_bytes().get(close) != Some(&b'}') {
             return Err(PatchError::Layout(at.into()));
         }
-        return Ok(match map.entries().last() {
+        let own_last = map.entries().iter().rev().find(|(k, _)| !k.shared);
+        if own_last.is_none() && !map.entries().is_empty() {
+            return Err(PatchError::Layout(at.into()));
+        }
+        let (comma, colon) = flow_separators(text, map);
+        return Ok(match own_last {
             Some((_, last)) => Splice {
                 start: last.pos.end,
                 end: last.pos.end,
-                text: format!(", {key_text}: {rendered}"),
+                text: format!("{comma}{key_text}{colon}{rendered}"),
             },
             None => Splice {
                 start: close,
                 end: close,
-                text: format!("{key_text}: {rendered}"),
+                text: format!("{key_text}{colon}{rendered}"),
             },
         });
     }
@@ -277,38 +354,78 @@ fn remove(
     value: &Node,
     at: &str,
 ) -> Result<Splice, PatchError> {
-    let entries = map.entries();
-    let index = entries
+    // Entries merged in through `<<` live elsewhere in the text: only this map's own count.
+    let own: Vec<&(Node, Node)> = map.entries().iter().filter(|(k, _)| !k.shared).collect();
+    let index = own
         .iter()
         .position(|(k, _)| k.pos == key.pos)
         .ok_or_else(|| PatchError::Missing(at.into()))?;
     if map.flow {
-        // Remove `key: value` and one adjoining comma.
-        let (start, end) = if index + 1 < entries.len() {
-            (key.pos.start, entries[index + 1].0.pos.start)
-        } else if index > 0 {
-            (entries[index - 1].1.pos.end, value.pos.end)
-        } else {
-            (key.pos.start, value.pos.end)
-        };
+        return remove_from_flow(text, &own, index, at);
+    }
+    let start = line_start(text, key.pos.start);
+    let only_indent = text[start..key.pos.start].bytes().all(|b| b == b' ');
+    let end = content_end(text, value);
+    // A comment on the line explains the value; removing the line would lose it.
+    if own.len() < 2 || !only_indent || !rest_of_line_is_empty(text, end) {
+        return Err(PatchError::Layout(at.into()));
+    }
+    let mut start = start;
+    let end = line_end_incl(text, end);
+    if end == text.len() && !text.ends_with('\n') && start > 0 {
+        // The last line has no line break: take the one before it instead, so that the text
+        // still ends without one (and inserting the key again gives back the same bytes).
+        start -= 1;
+        if text[..start].ends_with('\r') {
+            start -= 1;
+        }
+    }
+    Ok(Splice {
+        start,
+        end,
+        text: String::new(),
+    })
+}
+
+/// Removes entry `index` of a flow mapping with one adjoining comma, touching one line only:
+/// `{a: 1, k: v}` loses `, k: v`; an entry on a line of its own (multi-line JSON) loses its
+/// line when a later entry follows. Anything else would join or split lines, so it is refused.
+fn remove_from_flow(
+    text: &str,
+    own: &[&(Node, Node)],
+    index: usize,
+    at: &str,
+) -> Result<Splice, PatchError> {
+    let (key, value) = own[index];
+    let next = own.get(index + 1).map(|(k, _)| k);
+    let (start, end) = match (next, index.checked_sub(1)) {
+        (Some(next), _) => (key.pos.start, next.pos.start),
+        (None, Some(prev)) => (own[prev].1.pos.end, value.pos.end),
+        (None, None) => (key.pos.start, value.pos.end),
+    };
+    if !text[start..end].contains('\n') {
         return Ok(Splice {
             start,
             end,
             text: String::new(),
         });
     }
-    let own = entries.iter().filter(|(k, _)| !k.shared).count();
-    let start = line_start(text, key.pos.start);
-    let only_indent = text[start..key.pos.start].bytes().all(|b| b == b' ');
-    let end = content_end(text, value);
-    if own < 2 || !only_indent || !rest_of_line_is_blank(text, end) {
-        return Err(PatchError::Layout(at.into()));
+    let line = line_start(text, key.pos.start);
+    let own_line = text[line..key.pos.start].trim().is_empty();
+    let line_end = line_end_incl(text, value.pos.end);
+    let after = text[value.pos.end..line_end].trim();
+    if next.is_some()
+        && own_line
+        && after == ","
+        && !text[key.pos.start..value.pos.end].contains('\n')
+    {
+        return Ok(Splice {
+            start: line,
+            end: line_end,
+            text: String::new(),
+        });
     }
-    Ok(Splice {
-        start,
-        end: line_end_incl(text, end),
-        text: String::new(),
-    })
+    Err(PatchError::Layout(at.into()))
 }
 
 /// Writes a key, quoting it only when it would not read back as the same string.
@@ -469,6 +586,28 @@ mod tests {
     }
 
     #[test]
+    fn replacing_a_quoted_scalar_keeps_its_comment() {
+        let text = "a: \"x\"  # why\nb: 'y' # too\n";
+        let out = apply(
+            text,
+            &[
+                Edit::Set {
+                    map: vec![],
+                    key: "a".into(),
+                    value: json!("z"),
+                },
+                Edit::Set {
+                    map: vec![],
+                    key: "b".into(),
+                    value: json!(true),
+                },
+            ],
+        )
+        .unwrap();
+        assert_eq!(out, "a: \"z\"  # why\nb: true # too\n");
+    }
+
+    #[test]
     fn crlf_files_stay_crlf() {
         let text = "a:\r\n  b: 1\r\n  c: 2\r\n";
         let out = apply(
@@ -535,9 +674,9 @@ mod tests {
     }
 
     #[test]
-    fn edits_through_anchors_are_refused() {
+    fn merged_keys_are_overridden_by_an_explicit_key() {
         let text = "base: &b\n  x: 1\n  y: 2\nuse:\n  <<: *b\n  z: 3\n";
-        let err = apply(
+        let out = apply(
             text,
             &[Edit::Set {
                 map: vec![key("use")],
@@ -545,8 +684,186 @@ mod tests {
                 value: json!(5),
             }],
         )
+        .unwrap();
+        assert_eq!(
+            out,
+            "base: &b\n  x: 1\n  y: 2\nuse:\n  <<: *b\n  z: 3\n  x: 5\n"
+        );
+        let alias = "base: &b\n  x: 1\n  y: 2\nuse: *b\n";
+        let err = apply(
+            alias,
+            &[Edit::Set {
+                map: vec![key("use")],
+                key: "x".into(),
+                value: json!(5),
+            }],
+        )
+        .unwrap_err();
+        assert!(matches!(err, PatchError::Shared(_)), "{err:?}");
+    }
+
+    #[test]
+    fn edits_through_anchors_are_refused() {
+        let text = "base: &b\n  x: 1\n  y: 2\nuse:\n  <<: *b\n  z: 3\n";
+        let err = apply(
+            text,
+            &[Edit::Remove {
+                map: vec![key("use")],
+                key: "x".into(),
+            }],
+        )
         .unwrap_err();
         assert!(matches!(err, PatchError::Shared(_)));
+    }
+
+    fn binding(i: usize) -> Vec<PathSeg> {
+        vec![key("bindings"), PathSeg::Index(i)]
+    }
+
+    fn set_disable(text: &str, path: Vec<PathSeg>) -> Result<String, PatchError> {
+        apply(
+            text,
+            &[Edit::Set {
+                map: path,
+                key: "disable".into(),
+                value: json!(true),
+            }],
+        )
+    }
+
+    fn remove_disable(text: &str, path: Vec<PathSeg>) -> Result<String, PatchError> {
+        apply(
+            text,
+            &[Edit::Remove {
+                map: path,
+                key: "disable".into(),
+            }],
+        )
+    }
+
+    #[test]
+    fn json_documents_get_json_keys_and_strings() {
+        let text = "{\n  \"bindings\": [\n    {\"target\": \"a\"},\n    {\n      \"target\": \"b\"\n    }\n  ]\n}\n";
+        let out = set_disable(text, binding(0)).unwrap();
+        assert!(
+            out.contains("    {\"target\": \"a\", \"disable\": true},\n"),
+            "{out}"
+        );
+        serde_json::from_str::<Json>(&out).unwrap();
+        let out = set_disable(text, binding(1)).unwrap();
+        assert!(
+            out.contains("      \"target\": \"b\", \"disable\": true\n"),
+            "{out}"
+        );
+        serde_json::from_str::<Json>(&out).unwrap();
+        // Strings too: a plain `x y` would not be JSON.
+        let out = apply(
+            text,
+            &[Edit::Set {
+                map: binding(0),
+                key: "note".into(),
+                value: json!("x y"),
+            }],
+        )
+        .unwrap();
+        assert!(out.contains("\"note\": \"x y\""), "{out}");
+        // A YAML flow mapping with quoted keys is written the same way.
+        let yaml = "bindings:\n  - {\"target\": a}\n  - {target: b}\n";
+        assert_eq!(
+            set_disable(yaml, binding(0)).unwrap(),
+            "bindings:\n  - {\"target\": a, \"disable\": true}\n  - {target: b}\n"
+        );
+        assert_eq!(
+            set_disable(yaml, binding(1)).unwrap(),
+            "bindings:\n  - {\"target\": a}\n  - {target: b, disable: true}\n"
+        );
+        // Replacing a double-quoted string keeps it double-quoted.
+        let out = apply(
+            "a: \"x\"\n",
+            &[Edit::Set {
+                map: vec![],
+                key: "a".into(),
+                value: json!("y"),
+            }],
+        )
+        .unwrap();
+        assert_eq!(out, "a: \"y\"\n");
+    }
+
+    #[test]
+    fn flow_inserts_copy_the_mapping_s_separators() {
+        let text = "{\"bindings\":[{\"target\":\"a\",\"x\":1},{\"target\" :  \"b\"}]}";
+        let out = set_disable(text, binding(0)).unwrap();
+        assert_eq!(
+            out,
+            "{\"bindings\":[{\"target\":\"a\",\"x\":1,\"disable\":true},{\"target\" :  \"b\"}]}"
+        );
+        assert_eq!(remove_disable(&out, binding(0)).unwrap(), text);
+        let out = set_disable(text, binding(1)).unwrap();
+        assert!(
+            out.ends_with("{\"target\" :  \"b\", \"disable\" :  true}]}"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn new_keys_are_quoted_like_their_neighbours() {
+        let text = "l:\n  - 'a': 1\n    'b': 2\n  - \"a\": 1\n  - a: 1\n    'b': 2\n";
+        let path = |i| vec![key("l"), PathSeg::Index(i)];
+        let out = set_disable(text, path(0)).unwrap();
+        assert!(out.contains("    'b': 2\n    'disable': true\n"), "{out}");
+        let out = set_disable(text, path(2)).unwrap();
+        assert!(out.contains("    'b': 2\n    disable: true\n"), "{out}");
+        let out = apply(
+            text,
+            &[Edit::Set {
+                map: path(1),
+                key: "x y".into(),
+                value: json!(1),
+            }],
+        );
+        assert!(out.unwrap().contains("  - \"a\": 1\n    \"x y\": 1\n"));
+    }
+
+    #[test]
+    fn multi_line_flow_entries_are_removed_by_whole_lines_or_refused() {
+        let text = "{\"bindings\": [{\n  \"disable\": true,\n  \"target\": \"b\"\n}, {\n  \"target\": \"c\",\n  \"disable\": true\n}]}\n";
+        let out = remove_disable(text, binding(0)).unwrap();
+        assert_eq!(
+            out,
+            "{\"bindings\": [{\n  \"target\": \"b\"\n}, {\n  \"target\": \"c\",\n  \"disable\": true\n}]}\n"
+        );
+        // The last entry on its own line: removing it needs the comma on the line above too.
+        let err = remove_disable(text, binding(1)).unwrap_err();
+        assert!(matches!(err, PatchError::Layout(_)), "{err:?}");
+    }
+
+    #[test]
+    fn removing_a_commented_line_is_refused() {
+        let text = "bindings:\n  - target: a\n    disable: true # why\n";
+        let err = remove_disable(text, binding(0)).unwrap_err();
+        assert!(matches!(err, PatchError::Layout(_)), "{err:?}");
+    }
+
+    #[test]
+    fn remove_then_insert_at_an_unterminated_end_gives_back_the_bytes() {
+        for text in [
+            "bindings:\n  - target: a\n    disable: true",
+            "bindings:\r\n  - target: a\r\n    disable: true",
+        ] {
+            let removed = remove_disable(text, binding(0)).unwrap();
+            assert!(removed.ends_with("target: a"), "{removed:?}");
+            assert_eq!(set_disable(&removed, binding(0)).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn merged_entries_are_skipped_when_inserting_into_flow_mappings() {
+        let text = "b: &b {x: 1}\nbindings:\n  - {<<: *b, target: a}\n";
+        assert_eq!(
+            set_disable(text, binding(0)).unwrap(),
+            "b: &b {x: 1}\nbindings:\n  - {<<: *b, target: a, disable: true}\n"
+        );
     }
 
     #[test]

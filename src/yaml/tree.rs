@@ -5,7 +5,7 @@
 //! every untouched line stays identical. This tree is built from saphyr-parser events and keeps
 //! byte offsets for every node.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
@@ -149,6 +149,15 @@ impl Node {
                 }
                 J::Object(m)
             }
+        }
+    }
+
+    /// The string form of a node used as a mapping key, borrowed when it is a string (saves an
+    /// allocation per comparison while parsing).
+    pub fn key_cow(&self) -> std::borrow::Cow<'_, str> {
+        match &self.value {
+            Value::Str(s) => std::borrow::Cow::Borrowed(s),
+            _ => std::borrow::Cow::Owned(self.key_string()),
         }
     }
 
@@ -308,8 +317,14 @@ enum Frame {
         pending_key: Option<Node>,
         /// Entries merged in through `<<`, applied when the mapping ends (explicit keys win).
         merged: Vec<(Node, Node)>,
+        /// The keys seen so far, once the mapping is large enough that scanning the entries
+        /// for duplicates would make big catalogs (20,000 collections in one file) quadratic.
+        seen: Option<HashSet<String>>,
     },
 }
+
+/// Mappings with more entries than this check duplicate keys through a hash set.
+const SCAN_LIMIT: usize = 16;
 
 struct Builder<'a> {
     offsets: &'a Offsets<'a>,
@@ -333,11 +348,15 @@ impl Builder<'_> {
         let pos = self.pos(span);
         match event {
             Event::Scalar(text, style, anchor, tag) => {
-                let (value, style) = resolve_scalar(&text, style, tag.as_deref());
+                let (value, style) = resolve_scalar(text, style, tag.as_deref());
                 let mut pos = pos;
-                // saphyr's spans for plain scalars sometimes stop short of trailing text on the
-                // same line; re-measure quoted and plain scalars against the source.
                 pos.end = pos.end.max(pos.start).min(self.text.len());
+                // saphyr's spans for quoted scalars run on over trailing spaces and even a
+                // comment (`"x"  # note`); re-measure them to the closing quote, so an edit of
+                // the value never swallows what follows it.
+                if let Some(end) = quoted_end(self.text, pos.start, style) {
+                    pos.end = end;
+                }
                 let node = Node {
                     value,
                     pos,
@@ -356,6 +375,10 @@ impl Builder<'_> {
                 };
                 let mut node = target.clone();
                 mark_shared(&mut node);
+                // The copy's children point at the anchor's text, but the node itself is the
+                // `*name` written here: edits next to it must be placed here.
+                node.pos = pos;
+                node.pos.end = alias_end(self.text, pos.start).unwrap_or(pos.end);
                 self.push_value(node)
             }
             Event::SequenceStart(anchor, _) => {
@@ -385,6 +408,7 @@ impl Builder<'_> {
                     anchor,
                     pending_key: None,
                     merged: Vec::new(),
+                    seen: None,
                 });
                 Ok(())
             }
@@ -393,7 +417,7 @@ impl Builder<'_> {
                     return Err(err_at(pos, "unbalanced sequence end"));
                 };
                 node.pos.end = if node.flow {
-                    pos.end.max(node.pos.start)
+                    flow_end(self.text, pos, b']').max(node.pos.start)
                 } else {
                     node.items()
                         .last()
@@ -417,16 +441,17 @@ impl Builder<'_> {
                 };
                 if let Value::Map(entries) = &mut node.value {
                     node.pos.end = if node.flow {
-                        pos.end.max(node.pos.start)
+                        flow_end(self.text, pos, b'}').max(node.pos.start)
                     } else {
                         entries
                             .last()
                             .map(|(_, v)| v.pos.end)
                             .unwrap_or(node.pos.start)
                     };
-                    for (k, mut v) in merged {
-                        let key = k.key_string();
-                        if !entries.iter().any(|(ek, _)| ek.key_string() == key) {
+                    for (mut k, mut v) in merged {
+                        if !entries.iter().any(|(ek, _)| ek.key_cow() == k.key_cow()) {
+                            // The key too: patches tell merged entries from own ones by it.
+                            mark_shared(&mut k);
                             mark_shared(&mut v);
                             entries.push((k, v));
                         }
@@ -461,6 +486,7 @@ impl Builder<'_> {
                 node: map,
                 pending_key,
                 merged,
+                seen,
                 ..
             }) => match pending_key.take() {
                 None => {
@@ -474,8 +500,21 @@ impl Builder<'_> {
                     let Value::Map(entries) = &mut map.value else {
                         return Ok(());
                     };
-                    let name = key.key_string();
-                    if entries.iter().any(|(k, _)| k.key_string() == name) {
+                    let name = key.key_cow();
+                    let duplicate = match seen {
+                        Some(seen) => !seen.insert(name.to_string()),
+                        None => {
+                            let dup = entries.iter().any(|(k, _)| k.key_cow() == name);
+                            if !dup && entries.len() >= SCAN_LIMIT {
+                                let mut set: HashSet<String> =
+                                    entries.iter().map(|(k, _)| k.key_string()).collect();
+                                set.insert(name.to_string());
+                                *seen = Some(set);
+                            }
+                            dup
+                        }
+                    };
+                    if duplicate {
                         return Err(err_at(
                             key.pos,
                             &format!("duplicate key `{name}` in the same mapping"),
@@ -508,14 +547,75 @@ fn merge_into(merged: &mut Vec<(Node, Node)>, key: Node, value: Node) -> Result<
             ));
         };
         for (k, v) in entries {
-            let name = k.key_string();
             // Earlier sources win over later ones, as in the YAML merge-key spec.
-            if !merged.iter().any(|(mk, _)| mk.key_string() == name) {
+            if !merged.iter().any(|(mk, _)| mk.key_cow() == k.key_cow()) {
                 merged.push((k, v));
             }
         }
     }
     Ok(())
+}
+
+/// The offset just past the closing bracket of a flow collection, given the span of its end
+/// event: saphyr's span may stop before a trailing comma or spaces (`{a: 1, }`) or run into
+/// them, so the bracket is searched for from the span's start.
+fn flow_end(text: &str, end_event: Pos, close: u8) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = end_event.start;
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' | b'\t' | b'\r' | b'\n' | b',' => i += 1,
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b if b == close => return i + 1,
+            _ => break,
+        }
+    }
+    end_event.end
+}
+
+/// The offset just past an alias `*name` starting at `start`.
+fn alias_end(text: &str, start: usize) -> Option<usize> {
+    let rest = text.as_bytes().get(start..)?;
+    if rest.first() != Some(&b'*') {
+        return None;
+    }
+    let len = rest[1..]
+        .iter()
+        .take_while(|b| {
+            !matches!(
+                b,
+                b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+            )
+        })
+        .count();
+    Some(start + 1 + len)
+}
+
+/// The offset just past the closing quote of a quoted scalar starting at `start`.
+fn quoted_end(text: &str, start: usize, style: Style) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quote = match style {
+        Style::DoubleQuoted => b'"',
+        Style::SingleQuoted => b'\'',
+        _ => return None,
+    };
+    if bytes.get(start) != Some(&quote) {
+        return None;
+    }
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 fn mark_shared(node: &mut Node) {
@@ -538,8 +638,10 @@ fn err_at(pos: Pos, message: &str) -> ParseError {
     }
 }
 
+/// Takes the parser's text by value: most scalars are strings, and saphyr hands them over
+/// owned, so they move into the tree without a copy.
 fn resolve_scalar(
-    text: &str,
+    text: std::borrow::Cow<'_, str>,
     style: ScalarStyle,
     tag: Option<&saphyr_parser::Tag>,
 ) -> (Value, Style) {
@@ -552,54 +654,60 @@ fn resolve_scalar(
     };
     if let Some(tag) = tag {
         if tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!" {
-            let forced = match tag.suffix.as_str() {
-                "str" => Some(Value::Str(text.to_string())),
-                "null" => Some(Value::Null),
-                _ => None,
-            };
-            if let Some(v) = forced {
-                return (v, style);
+            match tag.suffix.as_str() {
+                "str" => return (Value::Str(text.into_owned()), style),
+                "null" => return (Value::Null, style),
+                _ => {}
             }
         }
     }
     if style != Style::Plain {
-        return (Value::Str(text.to_string()), style);
+        return (Value::Str(text.into_owned()), style);
     }
-    (resolve_plain(text), style)
+    let value = plain_non_string(&text).unwrap_or_else(|| Value::Str(text.into_owned()));
+    (value, style)
 }
 
 /// YAML 1.2 core schema resolution of a plain scalar.
 pub fn resolve_plain(text: &str) -> Value {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Value::Float(f64::INFINITY)
-        }
-        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
-        _ => {}
-    }
+    plain_non_string(text).unwrap_or_else(|| Value::Str(text.to_string()))
+}
+
+/// The null, boolean or number a plain scalar stands for, or `None` for a string.
+fn plain_non_string(text: &str) -> Option<Value> {
+    let special = match text {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" => Value::Bool(true),
+        "false" | "False" | "FALSE" => Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Value::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => Value::Float(f64::NAN),
+        _ => return plain_number(text),
+    };
+    Some(special)
+}
+
+/// The integer or float a plain scalar stands for, if any.
+fn plain_number(text: &str) -> Option<Value> {
     let bytes = text.as_bytes();
     let first = bytes[0];
     if !(first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.') {
-        return Value::Str(text.to_string());
+        return None;
     }
     if let Some(hex) = text.strip_prefix("0x") {
         if let Ok(i) = i64::from_str_radix(hex, 16) {
-            return Value::Int(i);
+            return Some(Value::Int(i));
         }
     }
     if let Some(oct) = text.strip_prefix("0o") {
         if let Ok(i) = i64::from_str_radix(oct, 8) {
-            return Value::Int(i);
+            return Some(Value::Int(i));
         }
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         if let Ok(i) = text.parse::<i64>() {
-            return Value::Int(i);
+            return Some(Value::Int(i));
         }
     }
     let looks_float = digits
@@ -608,10 +716,10 @@ pub fn resolve_plain(text: &str) -> Value {
         && digits.bytes().any(|b| b.is_ascii_digit());
     if looks_float {
         if let Ok(f) = text.parse::<f64>() {
-            return Value::Float(f);
+            return Some(Value::Float(f));
         }
     }
-    Value::Str(text.to_string())
+    None
 }
 
 #[cfg(test)]
@@ -634,6 +742,18 @@ mod tests {
         assert_eq!(root.get("e").unwrap().value, Value::Bool(true));
         let (k, _) = root.get_entry("c").unwrap();
         assert_eq!((k.pos.line, k.pos.col), (3, 1));
+    }
+
+    #[test]
+    fn quoted_spans_stop_at_the_closing_quote() {
+        let text = "a: \"x\\\" y\"  # c\nb: 'it''s'  \nc: { \"k\" : \"v\" , d: 'w' }\n";
+        let root = parse(text).unwrap();
+        assert_eq!(slice(text, root.get("a").unwrap()), "\"x\\\" y\"");
+        assert_eq!(slice(text, root.get("b").unwrap()), "'it''s'");
+        let c = root.get("c").unwrap();
+        assert_eq!(slice(text, &c.entries()[0].0), "\"k\"");
+        assert_eq!(slice(text, c.get("k").unwrap()), "\"v\"");
+        assert_eq!(slice(text, c.get("d").unwrap()), "'w'");
     }
 
     #[test]
@@ -666,6 +786,12 @@ mod tests {
         assert_eq!(used.get("image").unwrap().as_str(), Some("y:2"));
         assert!(!used.get("image").unwrap().shared);
         assert!(used.get("config").unwrap().shared);
+        assert!(used.get_entry("config").unwrap().0.shared);
+        // Merged from an inline mapping (no alias): the entries are still not this map's own.
+        let root = parse("m:\n  a: 1\n  <<: {b: 2}\n").unwrap();
+        let (k, v) = root.get("m").unwrap().get_entry("b").unwrap();
+        assert!(k.shared && v.shared);
+        assert!(!root.get("m").unwrap().get_entry("a").unwrap().0.shared);
         assert_eq!(used.entries().len(), 2);
     }
 
@@ -674,6 +800,17 @@ mod tests {
         let err = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
         assert_eq!((err.line, err.col), (3, 1));
         assert!(err.message.contains("duplicate key `a`"));
+        // Large mappings use a hash set; the answer is the same.
+        let mut big: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+        assert!(parse(&big).is_ok());
+        big.push_str("k17: again\n");
+        let err = parse(&big).unwrap_err();
+        assert_eq!((err.line, err.col), (101, 1));
+        assert!(err.message.contains("duplicate key `k17`"));
+        // Keys compare by their string form: `1` and `"1"` collide, as in JSON.
+        let mut mixed: String = (0..20).map(|i| format!("s{i}: 0\n")).collect();
+        mixed.push_str("1: a\n'1': b\n");
+        assert!(parse(&mixed).is_err());
     }
 
     #[test]
