@@ -241,6 +241,103 @@ fn section_load_memory(b: &mut Bench) {
     );
 }
 
+/// An app showing the synthetic catalog, as the TUI has it after loading.
+fn loaded_app(b: &Bench) -> flowspec::tui::app::App {
+    use flowspec::tui::app::{App, Msg};
+    let cat = flowspec::catalog::load(&b.root(), &mut |_| {}).expect("load");
+    let mut app = App::new(b.root(), false, flowspec::tui::theme::Theme::color());
+    app.update(Msg::Resize(200, 60));
+    app.update(Msg::Loaded(Ok(Box::new(cat))));
+    app.update(Msg::Checked(Vec::new()));
+    app
+}
+
+fn key(c: char) -> flowspec::tui::app::Msg {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let code = match c {
+        '\n' => KeyCode::Enter,
+        '\x08' => KeyCode::Backspace,
+        '\t' => KeyCode::Tab,
+        '\x1b' => KeyCode::Esc,
+        c => KeyCode::Char(c),
+    };
+    flowspec::tui::app::Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// One frame at 200x60: the list with a task selected, the detail pane with its bindings table,
+/// and a collection's detail (which looks up the tasks that bind it).
+fn section_render(b: &mut Bench) {
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    let mut app = loaded_app(b);
+    let mut term = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+    let mut frame = |app: &flowspec::tui::app::App| {
+        term.draw(|f| flowspec::tui::ui::render(app, f))
+            .expect("draw");
+    };
+    let list = median(b.runs * 3, || frame(&app));
+    b.check(
+        "render 200x60, list + task detail",
+        list.as_secs_f64() * 1e3,
+        2.0,
+        ms(list),
+    );
+    app.update(key('\t'));
+    let detail = median(b.runs * 3, || frame(&app));
+    b.check(
+        "render 200x60, bindings focused",
+        detail.as_secs_f64() * 1e3,
+        2.0,
+        ms(detail),
+    );
+    app.update(key('\x1b'));
+    // Collections come after the 2,000 tasks in the kind grouping.
+    for _ in 0..2_005 {
+        app.update(flowspec::tui::app::Msg::Key(
+            ratatui::crossterm::event::KeyEvent::new(
+                ratatui::crossterm::event::KeyCode::Down,
+                ratatui::crossterm::event::KeyModifiers::NONE,
+            ),
+        ));
+    }
+    let coll = median(b.runs * 3, || frame(&app));
+    b.check(
+        "render 200x60, collection detail",
+        coll.as_secs_f64() * 1e3,
+        2.0,
+        ms(coll),
+    );
+}
+
+/// Filter keystrokes: each typed character re-filters 22,000 entities (narrowing), and a
+/// backspace widens the filter again (a full pass). The slowest keystroke is what counts.
+fn section_filter(b: &mut Bench) {
+    let mut worst = Duration::ZERO;
+    let mut total = Duration::ZERO;
+    let mut count = 0;
+    for _ in 0..b.runs {
+        let mut app = loaded_app(b);
+        app.update(key('/'));
+        for c in "table_0042".chars().chain(['\x08', '\x08', '\x08']) {
+            let t = Instant::now();
+            app.update(key(c));
+            let d = t.elapsed();
+            worst = worst.max(d);
+            total += d;
+            count += 1;
+        }
+        let first = app.selected().expect("a match is selected");
+        std::hint::black_box(first);
+    }
+    b.info("filter keystroke (mean)", ms(total / count.max(1) as u32));
+    b.check(
+        "filter keystroke (slowest)",
+        worst.as_secs_f64() * 1e3,
+        10.0,
+        ms(worst),
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a name filter is accepted and ignored.
     let spec = SynthSpec::BENCH;
@@ -251,6 +348,8 @@ fn main() {
     section_load_time(&mut b);
     section_flat_load_time(&mut b, &spec);
     section_load_memory(&mut b);
+    section_render(&mut b);
+    section_filter(&mut b);
     println!(
         "{}",
         if b.failures == 0 {

@@ -7,6 +7,9 @@ pub fn matches(query: &str, text: &str) -> bool {
         return true;
     }
     let sensitive = query.chars().any(char::is_uppercase);
+    if query.is_ascii() {
+        return matches_ascii(query.as_bytes(), text.as_bytes(), sensitive);
+    }
     let mut q = query.chars().peekable();
     for c in text.chars() {
         let Some(&want) = q.peek() else { break };
@@ -15,6 +18,27 @@ pub fn matches(query: &str, text: &str) -> bool {
         }
     }
     q.peek().is_none()
+}
+
+/// Byte-level matching for an ASCII query: UTF-8 bytes of other characters are all >= 0x80,
+/// so they can never match a query byte and the subsequence test stays exact.
+fn matches_ascii(query: &[u8], text: &[u8], sensitive: bool) -> bool {
+    let mut qi = 0;
+    for &b in text {
+        let b = if sensitive { b } else { b.to_ascii_lowercase() };
+        let want = if sensitive {
+            query[qi]
+        } else {
+            query[qi].to_ascii_lowercase()
+        };
+        if b == want {
+            qi += 1;
+            if qi == query.len() {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The character indices of `text` that a match uses, for highlighting. Prefers a contiguous
