@@ -338,6 +338,28 @@ fn section_filter(b: &mut Bench) {
     );
 }
 
+/// One binding toggle (patch, verify by re-parsing, re-index), in the 200-file layout and in
+/// the one-file layout where the whole 10 MB file is re-parsed.
+fn section_toggle(b: &mut Bench, spec: &SynthSpec) {
+    let mut time_toggle = |root: &Path| {
+        let mut cat = flowspec::catalog::load(root, &mut |_| {}).expect("load");
+        let (id, _) = cat
+            .entities()
+            .find(|(_, e)| !e.bindings.is_empty())
+            .expect("a task");
+        median(b.runs.min(5), || {
+            cat.toggle_binding(id, 0).expect("toggle");
+        })
+    };
+    let split = time_toggle(&b.root());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let flat =
+        synth::write(dir.path(), &SynthSpec { files: 1, ..*spec }).expect("write flat catalog");
+    let one = time_toggle(&flat.root);
+    b.info("binding toggle, 200 files (median)", ms(split));
+    b.info("binding toggle, 1 file of 10 MB (median)", ms(one));
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a name filter is accepted and ignored.
     let spec = SynthSpec::BENCH;
@@ -350,6 +372,7 @@ fn main() {
     section_load_memory(&mut b);
     section_render(&mut b);
     section_filter(&mut b);
+    section_toggle(&mut b, &spec);
     println!(
         "{}",
         if b.failures == 0 {

@@ -148,16 +148,26 @@ impl Catalog {
 
     /// Applies format-preserving edits to one file and refreshes its part of the index.
     pub fn edit_file(&mut self, file: usize, edits: &[patch::Edit]) -> Result<(), EditError> {
+        let root = self.parse_file(file).map_err(patch::PatchError::from)?;
+        self.edit_parsed(file, &root, edits)
+    }
+
+    /// [`Catalog::edit_file`] with the file's current text already parsed into `root`.
+    fn edit_parsed(
+        &mut self,
+        file: usize,
+        root: &yaml::Node,
+        edits: &[patch::Edit],
+    ) -> Result<(), EditError> {
         let f = self.files.get(file).ok_or(EditError::NotFound)?;
-        let new_text = patch::apply(f.text(), edits)?;
-        let entities = if f.role == FileRole::Catalog {
-            Some(load::reindex(file, &new_text).map_err(patch::PatchError::from)?)
-        } else {
-            None
+        let (new_text, new_root) = patch::apply_parsed(f.text(), root, edits)?;
+        let Some(new_root) = new_root else {
+            return Ok(()); // Nothing changed.
         };
+        let catalog = f.role == FileRole::Catalog;
         let f = &mut self.files[file];
-        if let Some(entities) = entities {
-            f.entities = entities;
+        if catalog {
+            f.entities = index::extract(file, &new_root);
         }
         f.edited = if new_text == f.disk {
             None
@@ -179,15 +189,17 @@ impl Catalog {
             .disable;
         let map = entity.binding_path(binding);
         let disable = !current;
+        let root = self.parse_file(id.file).map_err(patch::PatchError::from)?;
         if disable {
-            self.edit_file(id.file, &[set(map, "disable", true)])?;
-        } else if !disable_is_last(&self.files[id.file], &map) {
+            self.edit_parsed(id.file, &root, &[set(map, "disable", true)])?;
+        } else if !disable_is_last(&root, &map) {
             // Adding the key back appends it, so only a last `disable` may go: elsewhere it
             // becomes `disable: false` in place and a second toggle restores the exact bytes.
-            self.edit_file(id.file, &[set(map, "disable", false)])?;
+            self.edit_parsed(id.file, &root, &[set(map, "disable", false)])?;
         } else {
-            let removed = self.edit_file(
+            let removed = self.edit_parsed(
                 id.file,
+                &root,
                 &[patch::Edit::Remove {
                     map: map.clone(),
                     key: "disable".into(),
@@ -201,7 +213,7 @@ impl Catalog {
                 | patch::PatchError::Verify(_),
             )) = removed
             {
-                self.edit_file(id.file, &[set(map, "disable", false)])?;
+                self.edit_parsed(id.file, &root, &[set(map, "disable", false)])?;
             } else {
                 removed?;
             }
@@ -216,10 +228,7 @@ impl Catalog {
 }
 
 /// True when `disable` is the last key written in the binding mapping at `map`.
-fn disable_is_last(file: &SourceFile, map: &[PathSeg]) -> bool {
-    let Ok(root) = yaml::parse(file.text()) else {
-        return false;
-    };
+fn disable_is_last(root: &yaml::Node, map: &[PathSeg]) -> bool {
     root.at(map)
         .and_then(|b| b.entries().iter().rev().find(|(k, _)| !k.shared))
         .is_some_and(|(k, _)| k.as_str() == Some("disable"))

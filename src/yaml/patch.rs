@@ -51,22 +51,129 @@ struct Splice {
 
 /// Applies `edits` to `text`, returning the new text. Unchanged documents come back identical.
 pub fn apply(text: &str, edits: &[Edit]) -> Result<String, PatchError> {
+    let root = tree::parse(text)?;
+    Ok(apply_parsed(text, &root, edits)?.0)
+}
+
+/// [`apply`] for a caller that already parsed `text` into `root`; also returns the new tree
+/// (`None` when nothing changed), so callers can re-index without parsing again.
+pub fn apply_parsed(
+    text: &str,
+    root: &Node,
+    edits: &[Edit],
+) -> Result<(String, Option<Node>), PatchError> {
     let mut current = text.to_string();
-    // Edits are applied one at a time against a fresh parse, so positions never go stale.
+    let mut latest: Option<Node> = None;
+    // Edits are applied one at a time against the latest tree, so positions never go stale.
     for edit in edits {
-        let root = tree::parse(&current)?;
-        let mut expected = root.to_json();
-        apply_json(&mut expected, edit);
-        let splice = plan(&current, &root, edit)?;
-        if let Some(s) = splice {
-            current.replace_range(s.start..s.end, &s.text);
-        }
+        let before = latest.as_ref().unwrap_or(root);
+        let Some(s) = plan(&current, before, edit)? else {
+            continue;
+        };
+        current.replace_range(s.start..s.end, &s.text);
         let after = tree::parse(&current)?;
-        if after.to_json() != expected {
+        if !verify(before, &after, edit) {
             return Err(PatchError::Verify(edit_pointer(edit)));
         }
+        latest = Some(after);
     }
-    Ok(current)
+    Ok((current, latest))
+}
+
+/// Checks that `after` is `before` with exactly `edit` applied: the edited key holds the new
+/// value (or is gone) and every other value in the document is unchanged.
+fn verify(before: &Node, after: &Node, edit: &Edit) -> bool {
+    let (map, key) = match edit {
+        Edit::Set { map, key, .. } | Edit::Remove { map, key } => (map, key),
+    };
+    same_except(before, after, map, key, edit)
+}
+
+fn same_except(b: &Node, a: &Node, path: &[PathSeg], key: &str, edit: &Edit) -> bool {
+    match path.split_first() {
+        None => {
+            if !(b.is_map() && a.is_map()) {
+                return false;
+            }
+            let (bo, ao) = (others(b, key), others(a, key));
+            if bo.len() != ao.len()
+                || !bo
+                    .iter()
+                    .zip(&ao)
+                    .all(|((bk, bv), (ak, av))| same(bk, ak) && same(bv, av))
+            {
+                return false;
+            }
+            let now = a.entries().iter().find(|(k, _)| is_key(k, key));
+            match edit {
+                Edit::Set { value, .. } => now.is_some_and(|(_, v)| v.to_json() == *value),
+                Edit::Remove { .. } => now.is_none(),
+            }
+        }
+        Some((PathSeg::Key(k), rest)) => {
+            let (be, ae) = (b.entries(), a.entries());
+            if !(b.is_map() && a.is_map()) || be.len() != ae.len() {
+                return false;
+            }
+            be.iter().zip(ae).all(|((bk, bv), (ak, av))| {
+                if is_key(bk, k) && is_key(ak, k) {
+                    same(bk, ak) && same_except(bv, av, rest, key, edit)
+                } else {
+                    same(bk, ak) && same(bv, av)
+                }
+            })
+        }
+        Some((PathSeg::Index(i), rest)) => {
+            let (bi, ai) = (b.items(), a.items());
+            if !(b.is_seq() && a.is_seq()) || bi.len() != ai.len() {
+                return false;
+            }
+            bi.iter().zip(ai).enumerate().all(|(j, (x, y))| {
+                if j == *i {
+                    same_except(x, y, rest, key, edit)
+                } else {
+                    same(x, y)
+                }
+            })
+        }
+    }
+}
+
+/// The entries of a mapping other than `key`, in order.
+fn others<'n>(n: &'n Node, key: &str) -> Vec<(&'n Node, &'n Node)> {
+    n.entries()
+        .iter()
+        .filter(|(k, _)| !is_key(k, key))
+        .map(|(k, v)| (k, v))
+        .collect()
+}
+
+fn is_key(k: &Node, key: &str) -> bool {
+    match k.as_str() {
+        Some(s) => s == key,
+        None => k.key_string() == key,
+    }
+}
+
+/// Value equality, ignoring positions and styles: what a reader of the document would see.
+fn same(a: &Node, b: &Node) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x == y || (x.is_nan() && y.is_nan()),
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Seq(x), Value::Seq(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((pk, pv), (qk, qv))| same(pk, qk) && same(pv, qv))
+        }
+        _ => false,
+    }
 }
 
 fn edit_pointer(edit: &Edit) -> String {
@@ -76,41 +183,6 @@ fn edit_pointer(edit: &Edit) -> String {
     let mut path = map.clone();
     path.push(PathSeg::Key(key.clone()));
     tree::pointer(&path)
-}
-
-/// Applies an edit to a JSON value: the reference semantics the text patch must match.
-fn apply_json(doc: &mut Json, edit: &Edit) {
-    let (map, key) = match edit {
-        Edit::Set { map, key, .. } | Edit::Remove { map, key } => (map, key),
-    };
-    let mut node = doc;
-    for seg in map {
-        node = match (seg, node) {
-            (PathSeg::Key(k), Json::Object(m)) => match m.get_mut(k) {
-                Some(n) => n,
-                None => return,
-            },
-            (PathSeg::Index(i), Json::Array(a)) => match a.get_mut(*i) {
-                Some(n) => n,
-                None => return,
-            },
-            _ => return,
-        };
-    }
-    if let Json::Object(m) = node {
-        match edit {
-            Edit::Set { value, .. } => {
-                if let Some(slot) = m.get_mut(key) {
-                    *slot = value.clone();
-                } else {
-                    m.insert(key.clone(), value.clone());
-                }
-            }
-            Edit::Remove { .. } => {
-                m.shift_remove(key);
-            }
-        }
-    }
 }
 
 fn plan(text: &str, root: &Node, edit: &Edit) -> Result<Option<Splice>, PatchError> {
@@ -492,6 +564,24 @@ mod tests {
     }
 
     const CATALOG: &str = "# top comment\ncaptures:\n  acme/src:   # trailing\n    endpoint:\n      connector: {image: 'x:v1', config: c.yaml}\n    bindings:\n      - resource: {stream: a}\n        target: acme/a\n\n      - resource:\n          stream: b\n        target: acme/b   # note\n        disable: true\n      - {resource: {stream: c}, target: acme/c}\n";
+
+    #[test]
+    fn verification_rejects_any_other_change() {
+        let edit = Edit::Set {
+            map: vec![key("a")],
+            key: "x".into(),
+            value: json!(true),
+        };
+        let before = tree::parse("a: {y: 1}\nb: [1, 2]\n").unwrap();
+        let good = tree::parse("a: {y: 1, x: true}\nb: [1, 2]\n").unwrap();
+        let elsewhere = tree::parse("a: {y: 1, x: true}\nb: [1, 3]\n").unwrap();
+        let sibling = tree::parse("a: {y: 2, x: true}\nb: [1, 2]\n").unwrap();
+        let wrong_value = tree::parse("a: {y: 1, x: false}\nb: [1, 2]\n").unwrap();
+        assert!(verify(&before, &good, &edit));
+        assert!(!verify(&before, &elsewhere, &edit));
+        assert!(!verify(&before, &sibling, &edit));
+        assert!(!verify(&before, &wrong_value, &edit));
+    }
 
     #[test]
     fn inserting_a_key_adds_exactly_one_line() {
