@@ -341,7 +341,7 @@ fn section_filter(b: &mut Bench) {
 /// One binding toggle (patch, verify by re-parsing, re-index), in the 200-file layout and in
 /// the one-file layout where the whole 10 MB file is re-parsed.
 fn section_toggle(b: &mut Bench, spec: &SynthSpec) {
-    let mut time_toggle = |root: &Path| {
+    let time_toggle = |root: &Path| {
         let mut cat = flowspec::catalog::load(root, &mut |_| {}).expect("load");
         let (id, _) = cat
             .entities()
