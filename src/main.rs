@@ -38,6 +38,13 @@ fn main() {
 }
 
 fn run_tui(path: std::path::PathBuf, read_only: bool) -> i32 {
+    if !path.exists() {
+        eprintln!(
+            "error: no catalog at {}. Pass a flow.yaml (or a directory holding one), or try `flowspec demo`.",
+            path.display()
+        );
+        return 2;
+    }
     match tui::run(tui::Options { path, read_only }) {
         Ok(()) => 0,
         Err(e) => {
