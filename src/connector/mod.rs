@@ -2,6 +2,7 @@
 //! protocol each one speaks (Flow JSON, Flow protobuf or Airbyte), for spec, discover and
 //! validate. Domain code: no terminal here; the TUI and the CLI both drive it.
 
+pub mod docker;
 pub mod transport;
 
 pub use transport::{ConnectorError, Exit, Invocation, LogLevel, LogLine, PullProgress, RunEvent};
