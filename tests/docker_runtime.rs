@@ -7,6 +7,8 @@
 
 #[path = "support/images.rs"]
 mod images;
+#[path = "support/registry.rs"]
+mod registry;
 
 use std::time::{Duration, Instant};
 
@@ -15,7 +17,8 @@ use flowspec::connector::docker::{
     remove_managed_containers, DockerHost, DockerOptions, ImageProtocol, PullPolicy, FILES_MOUNT,
     LABEL_MANAGED, LABEL_PID,
 };
-use flowspec::connector::{ConnectorError, Exit, Invocation, LogLevel, RunEvent};
+use flowspec::connector::{ConnectorError, Exit, Invocation, LogLevel, PullProgress, RunEvent};
+use registry::Registry;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -667,5 +670,225 @@ async fn remove_managed_containers_removes_leftovers() {
         .unwrap();
     assert_eq!(mine.len(), 1);
     assert!(remove_managed_containers().await.unwrap() >= 1);
+    assert_no_leftovers().await;
+}
+
+const JSON_LABELS: &[(&str, &str)] = &[
+    ("FLOW_RUNTIME_PROTOCOL", "capture"),
+    ("FLOW_RUNTIME_CODEC", "json"),
+];
+
+async fn start_registry(padding: &'static [usize], chunk_delay: Duration) -> Registry {
+    tokio::task::spawn_blocking(move || {
+        Registry::start(
+            "flowspec-test/pulled",
+            "v1",
+            &images::SPEC_JSON,
+            JSON_LABELS,
+            padding,
+            chunk_delay,
+        )
+    })
+    .await
+    .unwrap()
+}
+
+/// Pulled images carry the registry's random port: remove them so runs do not pile them up.
+async fn remove_image(reference: &str) {
+    let docker = connect().await.unwrap();
+    let options = bollard::query_parameters::RemoveImageOptionsBuilder::default()
+        .force(true)
+        .build();
+    let _ = docker.remove_image(reference, Some(options), None).await;
+}
+
+fn pull_events(events: &[RunEvent]) -> Vec<PullProgress> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            RunEvent::Pull(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn pull_missing_streams_aggregated_progress_then_runs() {
+    let _turn = setup().await;
+    // About 80 throttled 64 KiB chunks of padding: a pull of a second or two.
+    let reg = start_registry(&[3 << 20, 2 << 20], Duration::from_millis(15)).await;
+    let opts = DockerOptions {
+        pull: PullPolicy::Missing,
+        ..offline()
+    };
+    let started = Instant::now();
+    let (result, events) = run(
+        &reg.reference,
+        invocation(SPEC_REQUEST, Duration::from_secs(30)),
+        &opts,
+    )
+    .await;
+    let took = started.elapsed();
+    let exit = result.expect("pulled and ran");
+    assert_eq!(exit.code, Some(0));
+    let response: Value = serde_json::from_slice(&exit.stdout).unwrap();
+    assert_eq!(response["spec"]["protocol"], 3032023);
+
+    let pulls = pull_events(&events);
+    eprintln!(
+        "{} progress events in {took:?}; last {:?}",
+        pulls.len(),
+        pulls.last()
+    );
+    let last = pulls.last().expect("progress events");
+    assert_eq!((last.layers_done, last.layers), (3, 3), "{last:?}");
+    assert_eq!(last.current, last.total);
+    let padding: u64 = reg.layer_sizes[1..].iter().sum();
+    let all: u64 = reg.layer_sizes.iter().sum();
+    assert!(
+        last.total >= padding && last.total <= all,
+        "{last:?} vs {:?}",
+        reg.layer_sizes
+    );
+    assert!(
+        pulls.iter().any(|p| p.current > 0 && p.current < p.total),
+        "intermediate progress: {pulls:?}"
+    );
+    assert!(pulls
+        .windows(2)
+        .all(|w| w[0].layers_done <= w[1].layers_done));
+    let per_second = pulls.len() as f64 / took.as_secs_f64();
+    assert!(
+        pulls.len() <= 3 || per_second <= 12.0,
+        "{per_second:.1} events/s"
+    );
+    let phases: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            RunEvent::Phase(p) => Some(p.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        phases[0].starts_with("pulling") && phases[1].starts_with("starting"),
+        "{phases:?}"
+    );
+
+    // A registry image records where it came from.
+    let info = inspect_image(&reg.reference).await.unwrap();
+    assert_eq!(info.protocol, ImageProtocol::FlowJson);
+    assert!(
+        info.repo_digests.iter().any(|d| d == &reg.pinned),
+        "{:?}",
+        info.repo_digests
+    );
+
+    // --pull always asks the registry again even though the image is present.
+    let always = DockerOptions {
+        pull: PullPolicy::Always,
+        ..offline()
+    };
+    let (result, events) = run(
+        &reg.reference,
+        invocation(SPEC_REQUEST, Duration::from_secs(30)),
+        &always,
+    )
+    .await;
+    assert_eq!(result.unwrap().code, Some(0));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, RunEvent::Phase(p) if p.starts_with("pulling"))));
+    assert!(!pull_events(&events).is_empty());
+
+    remove_image(&reg.reference).await;
+    assert_no_leftovers().await;
+}
+
+#[tokio::test]
+async fn pull_by_digest_and_unknown_tag() {
+    let _turn = setup().await;
+    let reg = start_registry(&[], Duration::ZERO).await;
+    let (tx, _rx) = mpsc::unbounded_channel();
+    let info = prepare_image(
+        &reg.pinned,
+        PullPolicy::Missing,
+        &tx,
+        &CancellationToken::new(),
+    )
+    .await
+    .expect("pull by digest");
+    assert!(info.repo_digests.iter().any(|d| d == &reg.pinned));
+    assert_eq!(info.protocol, ImageProtocol::FlowJson);
+
+    let unknown = reg.reference.replace(":v1", ":nope");
+    match prepare_image(
+        &unknown,
+        PullPolicy::Missing,
+        &tx,
+        &CancellationToken::new(),
+    )
+    .await
+    {
+        Err(ConnectorError::PullFailed { reason, .. }) => {
+            eprintln!("{reason}");
+            assert!(
+                reason.contains("not found") || reason.contains("unknown"),
+                "{reason}"
+            );
+        }
+        other => panic!("expected PullFailed, got {other:?}"),
+    }
+    remove_image(&reg.pinned).await;
+}
+
+#[tokio::test]
+async fn cancel_during_pull_abandons_it() {
+    let _turn = setup().await;
+    // 128 chunks at 50 ms: a pull of about 6 s unless cancelled.
+    let reg = start_registry(&[8 << 20], Duration::from_millis(50)).await;
+    let opts = DockerOptions {
+        pull: PullPolicy::Missing,
+        ..offline()
+    };
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let cancel = CancellationToken::new();
+    let canceller = {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            while let Some(e) = rx.recv().await {
+                if matches!(&e, RunEvent::Pull(p) if p.current > 0) {
+                    cancel.cancel();
+                    return Some(Instant::now());
+                }
+            }
+            None
+        })
+    };
+    let result = invoke_docker(
+        &reg.reference,
+        invocation(SPEC_REQUEST, Duration::from_secs(60)),
+        tx,
+        cancel,
+        &opts,
+    )
+    .await;
+    let returned = Instant::now();
+    assert!(
+        matches!(result, Err(ConnectorError::Cancelled)),
+        "{result:?}"
+    );
+    let cancelled_at = canceller.await.unwrap().expect("cancelled after progress");
+    assert!(returned - cancelled_at < Duration::from_secs(2));
+
+    // The engine stops downloading once our connection closes.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while reg.aborted_downloads() == 0 {
+        assert!(Instant::now() < deadline, "the engine kept pulling");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(matches!(
+        inspect_image(&reg.reference).await,
+        Err(ConnectorError::ImageMissing { .. })
+    ));
     assert_no_leftovers().await;
 }

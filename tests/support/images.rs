@@ -174,45 +174,7 @@ fn recipe_hash(spec: &Spec) -> String {
 
 fn build(spec: &Spec, tag: &str, hash: &str) {
     let work = tempfile::tempdir().expect("temp dir");
-    let src = work.path().join(format!("{}.c", spec.name));
-    std::fs::write(&src, spec.source).unwrap();
-    let bin = work.path().join(spec.name);
-    let mut gcc = Command::new("gcc");
-    if spec.link == Link::Static {
-        gcc.arg("-static");
-    }
-    let out = run(gcc.args(["-O2", "-o"]).arg(&bin).arg(&src));
-    assert!(
-        out.status.success(),
-        "gcc failed for {}: {}",
-        spec.name,
-        String::from_utf8_lossy(&out.stderr)
-    );
-
-    let rootfs = work.path().join("rootfs");
-    std::fs::create_dir_all(rootfs.join("tmp")).unwrap();
-    std::fs::copy(&bin, rootfs.join("connector")).unwrap();
-    if spec.link == Link::Dynamic {
-        for lib in shared_libraries(&bin) {
-            let dest = rootfs.join(lib.strip_prefix("/").unwrap());
-            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-            // Follows symlinks: the image gets the library itself under the name ld looks up.
-            std::fs::copy(&lib, &dest).unwrap_or_else(|e| panic!("copying {}: {e}", lib.display()));
-        }
-    }
-
-    let tar = work.path().join("rootfs.tar");
-    let out = run(Command::new("tar")
-        .arg("-C")
-        .arg(&rootfs)
-        .arg("-cf")
-        .arg(&tar)
-        .arg("."));
-    assert!(
-        out.status.success(),
-        "tar: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let tar = rootfs_tar(spec, work.path());
 
     let mut import = Command::new("docker");
     import.arg("import");
@@ -227,6 +189,51 @@ fn build(spec: &Spec, tag: &str, hash: &str) {
         "docker import {tag}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Compiles the connector and packs its root filesystem (the program at `/connector`, an empty
+/// `/tmp`, and for dynamic programs the libraries and loader) into `WORK/rootfs.tar`.
+pub fn rootfs_tar(spec: &Spec, work: &Path) -> PathBuf {
+    let src = work.join(format!("{}.c", spec.name));
+    std::fs::write(&src, spec.source).unwrap();
+    let bin = work.join(spec.name);
+    let mut gcc = Command::new("gcc");
+    if spec.link == Link::Static {
+        gcc.arg("-static");
+    }
+    let out = run(gcc.args(["-O2", "-o"]).arg(&bin).arg(&src));
+    assert!(
+        out.status.success(),
+        "gcc failed for {}: {}",
+        spec.name,
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let rootfs = work.join("rootfs");
+    std::fs::create_dir_all(rootfs.join("tmp")).unwrap();
+    std::fs::copy(&bin, rootfs.join("connector")).unwrap();
+    if spec.link == Link::Dynamic {
+        for lib in shared_libraries(&bin) {
+            let dest = rootfs.join(lib.strip_prefix("/").unwrap());
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            // Follows symlinks: the image gets the library itself under the name ld looks up.
+            std::fs::copy(&lib, &dest).unwrap_or_else(|e| panic!("copying {}: {e}", lib.display()));
+        }
+    }
+
+    let tar = work.join("rootfs.tar");
+    let out = run(Command::new("tar")
+        .arg("-C")
+        .arg(&rootfs)
+        .arg("-cf")
+        .arg(&tar)
+        .arg("."));
+    assert!(
+        out.status.success(),
+        "tar: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    tar
 }
 
 /// The absolute paths `ldd` prints: `libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x…)` and
