@@ -127,6 +127,24 @@ async fn spec_round_trip_over_network_none() {
 }
 
 #[tokio::test]
+async fn large_request_is_delivered_whole() {
+    let _turn = setup().await;
+    let image = images::image(&images::SPEC_JSON);
+    // Far beyond any pipe buffer: stdin is written while output is read.
+    let request = vec![b' '; 8 << 20];
+    let (result, _) = run(
+        &image,
+        invocation(&request, Duration::from_secs(60)),
+        &offline(),
+    )
+    .await;
+    let exit = result.unwrap();
+    assert_eq!(exit.code, Some(0));
+    assert_eq!(log_fields(&exit, "read request")["bytes"], request.len());
+    assert_no_leftovers().await;
+}
+
+#[tokio::test]
 async fn host_network_and_engine_default_network() {
     let _turn = setup().await;
     let image = images::image(&images::SPEC_JSON);
