@@ -526,33 +526,36 @@ async fn unreachable_engine_address_is_engine_unavailable() {
     }
 }
 
-/// `DOCKER_HOST` is process-wide, so the real environment path runs in a child process of this
-/// test binary (the ignored test below) rather than racing the other tests.
-#[test]
-fn unreachable_docker_host_is_engine_unavailable() {
+/// Runs the ignored test `name` in a child process of this test binary with `DOCKER_HOST`
+/// set: the variable is process-wide, so setting it here would race the other tests.
+fn run_child(name: &str, docker_host: &str) {
     let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "engine_unavailable_child",
-            "--ignored",
-            "--nocapture",
-        ])
-        .env("DOCKER_HOST", "unix:///nonexistent.sock")
+        .args(["--exact", name, "--ignored", "--nocapture"])
+        .env("DOCKER_HOST", docker_host)
         .env("FLOWSPEC_ENGINE_CHILD", "1")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success() && stdout.contains("1 passed"),
-        "child failed:\n{stdout}\n{}",
+        "child {name} failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+fn in_child() -> bool {
+    std::env::var_os("FLOWSPEC_ENGINE_CHILD").is_some()
+}
+
+#[test]
+fn unreachable_docker_host_is_engine_unavailable() {
+    run_child("engine_unavailable_child", "unix:///nonexistent.sock");
 }
 
 #[tokio::test]
 #[ignore = "run by unreachable_docker_host_is_engine_unavailable with DOCKER_HOST set"]
 async fn engine_unavailable_child() {
-    if std::env::var_os("FLOWSPEC_ENGINE_CHILD").is_none() {
+    if !in_child() {
         return;
     }
     let (result, _) = run(
@@ -580,6 +583,72 @@ async fn engine_unavailable_child() {
         remove_managed_containers().await,
         Err(ConnectorError::EngineUnavailable { .. })
     ));
+}
+
+/// Forwards TCP connections on 127.0.0.1 to the engine's unix socket, each direction closing
+/// its write side when the other ends, so that `tcp://` can be tested without reconfiguring
+/// the engine.
+fn tcp_to_unix_proxy(socket: std::path::PathBuf) -> std::net::SocketAddr {
+    use std::net::{Shutdown, TcpListener};
+    use std::os::unix::net::UnixStream;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let Ok(unix) = UnixStream::connect(&socket) else {
+                continue;
+            };
+            let (mut tcp_r, mut unix_w) = (tcp.try_clone().unwrap(), unix.try_clone().unwrap());
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut tcp_r, &mut unix_w);
+                let _ = unix_w.shutdown(Shutdown::Write);
+            });
+            let (mut unix_r, mut tcp_w) = (unix, tcp);
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut unix_r, &mut tcp_w);
+                let _ = tcp_w.shutdown(Shutdown::Write);
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn tcp_docker_host_runs_connectors() {
+    let _turn = setup().await;
+    images::image(&images::SPEC_JSON);
+    let socket = match std::env::var("DOCKER_HOST") {
+        Ok(h) if h.starts_with("unix://") => h.trim_start_matches("unix://").to_string(),
+        _ => "/var/run/docker.sock".to_string(),
+    };
+    let addr = tcp_to_unix_proxy(socket.into());
+    tokio::task::spawn_blocking(move || run_child("tcp_child", &format!("tcp://{addr}")))
+        .await
+        .unwrap();
+    assert_no_leftovers().await;
+}
+
+#[tokio::test]
+#[ignore = "run by tcp_docker_host_runs_connectors with DOCKER_HOST=tcp://…"]
+async fn tcp_child() {
+    if !in_child() {
+        return;
+    }
+    let (result, _) = run(
+        "flowspec-test/spec-json:v1",
+        invocation(SPEC_REQUEST, Duration::from_secs(30)),
+        &offline(),
+    )
+    .await;
+    let exit = result.expect("spec over tcp://");
+    assert_eq!(exit.code, Some(0));
+    let response: Value = serde_json::from_slice(&exit.stdout).unwrap();
+    assert_eq!(response["spec"]["protocol"], 3032023);
+    assert_eq!(
+        log_fields(&exit, "read request")["bytes"],
+        SPEC_REQUEST.len()
+    );
+    assert_no_leftovers().await;
 }
 
 fn files_dirs() -> std::collections::BTreeSet<std::path::PathBuf> {
