@@ -113,6 +113,7 @@ pub(crate) fn is_transport_error(e: &BollardError) -> bool {
     matches!(
         e,
         BollardError::HyperLegacyError { .. }
+            | BollardError::HyperResponseError { .. }
             | BollardError::IOError { .. }
             | BollardError::RequestTimeoutError
     )
