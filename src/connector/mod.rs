@@ -3,6 +3,7 @@
 //! validate. Domain code: no terminal here; the TUI and the CLI both drive it.
 
 pub mod cache;
+pub mod docker;
 pub mod sops;
 pub mod transport;
 
