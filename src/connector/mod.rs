@@ -3,6 +3,7 @@
 //! validate. Domain code: no terminal here; the TUI and the CLI both drive it.
 
 pub mod codec;
+pub mod local;
 pub mod logs;
 pub mod proto;
 pub mod protocol;
