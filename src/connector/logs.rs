@@ -41,11 +41,14 @@ pub fn parse_level(name: &str) -> LogLevel {
 }
 
 fn from_object(mut map: Map<String, Value>) -> LogLine {
-    let level = match map.remove("level") {
+    let level = match map.shift_remove("level") {
         Some(Value::String(s)) => parse_level(&s),
         _ => LogLevel::Info,
     };
-    let message = match map.remove("msg").or_else(|| map.remove("message")) {
+    let message = match map
+        .shift_remove("msg")
+        .or_else(|| map.shift_remove("message"))
+    {
         Some(Value::String(s)) => s,
         Some(other) => other.to_string(),
         None => String::new(),

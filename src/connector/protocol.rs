@@ -143,7 +143,7 @@ pub struct ValidateRequest {
 
 /// One binding of a Validate request. `fieldConfig` and `groupBy` exist for materializations
 /// only and are omitted when empty.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidateBinding {
     pub resource_config: Box<RawValue>,
@@ -157,7 +157,7 @@ pub struct ValidateBinding {
 }
 
 /// The parts of Flow's built `CollectionSpec` a connector's Validate looks at.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CollectionSpec {
     pub name: String,
