@@ -4,6 +4,7 @@
 
 pub mod airbyte;
 pub mod codec;
+pub mod demo;
 pub mod local;
 pub mod logs;
 pub mod proto;
