@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use flowspec::connector::codec::{self, Codec};
 use flowspec::connector::local::invoke_local;
+use flowspec::connector::protocol::ConnectorType;
 use flowspec::connector::protocol::{self as p, Operation, Reply, TaskType};
 use flowspec::connector::run::{build_invocation, Call, Protocol, RunOptions};
-use flowspec::connector::protocol::ConnectorType;
 use tokio_util::sync::CancellationToken;
 
 struct Counting;

@@ -619,6 +619,93 @@ mod tests {
         assert!(matches!(e, ConnectorError::Start { .. }));
     }
 
+    /// Each fault of the issue, produced by a real process and seen through `run`.
+    #[tokio::test]
+    async fn faults_through_real_processes() {
+        let dir = tempfile::tempdir().unwrap();
+        const SPEC: &str =
+            r#"{"spec":{"protocol":3032023,"configSchema":{},"resourceConfigSchema":{}}}"#;
+        let cases: Vec<(&str, String, usize, &str)> = vec![
+            ("no-response", "cat >/dev/null".into(), 1 << 20, "without a response"),
+            (
+                "two",
+                format!("echo '{SPEC}'; echo '{SPEC}'"),
+                1 << 20,
+                "expected exactly one response to spec, got 2",
+            ),
+            ("invalid-json", "echo 'ready!'".into(), 1 << 20, "invalid JSON response"),
+            (
+                "old-protocol",
+                format!("echo '{}'", SPEC.replace("3032023", "3032022")),
+                1 << 20,
+                "speaks protocol 3032022, but Flow requires 3032023",
+            ),
+            (
+                "too-large",
+                "head -c 300000 /dev/zero | tr '\\0' x".into(),
+                100_000,
+                "larger than 100000 bytes",
+            ),
+            (
+                "exit",
+                r#"echo '{"level":"error","msg":"cannot reach db:5432"}' >&2; echo bye >&2; exit 2"#
+                    .into(),
+                1 << 20,
+                "exited with status 2: cannot reach db:5432",
+            ),
+        ];
+        for (name, body, max_output, expected) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+            let transport = Transport::Local {
+                command: vec![path.display().to_string()],
+                env: vec![],
+            };
+            let mut opts = RunOptions::for_operation(Operation::Spec);
+            opts.max_output = max_output;
+            let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+            let e = run(
+                &transport,
+                Protocol::FlowJson,
+                &Call::spec(TaskType::Capture, p::raw("{}")),
+                &opts,
+                tx,
+                CancellationToken::new(),
+            )
+            .await
+            .unwrap_err()
+            .to_string();
+            assert!(e.contains(expected), "{name}: {e}");
+            assert!(e.len() < 600, "{name}: the error quotes too much: {e}");
+        }
+        // Invalid protobuf.
+        let path = dir.path().join("bad-proto");
+        std::fs::write(
+            &path,
+            "#!/bin/sh\nprintf '\\003\\000\\000\\000\\377\\377\\377'\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+        let e = run(
+            &Transport::Local {
+                command: vec![path.display().to_string()],
+                env: vec![],
+            },
+            Protocol::FlowProto,
+            &Call::spec(TaskType::Capture, p::raw("{}")),
+            &RunOptions::for_operation(Operation::Spec),
+            tx,
+            CancellationToken::new(),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("invalid protobuf response"), "{e}");
+        assert!(e.ends_with("received: \u{fffd}\u{fffd}\u{fffd}"), "{e}");
+    }
+
     #[test]
     fn encrypted_configs_are_not_sent() {
         let cfg = serde_json::json!({"password_sops": "ENC[x]", "sops": {"mac": "m"}});
