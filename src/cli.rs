@@ -1,8 +1,9 @@
 //! Command-line interface: the TUI by default, plus headless subcommands for scripts and CI.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Edit Estuary Flow catalog specs (flow.yaml) in the terminal.
 #[derive(Debug, Parser)]
@@ -59,6 +60,150 @@ pub enum Command {
         #[arg(long)]
         no_open: bool,
     },
+    /// Ask a connector for its spec: the JSON schemas of its endpoint and resource configs.
+    ///
+    /// The connector is an image (`flowspec spec IMAGE`), a task of a catalog
+    /// (`flowspec spec --task NAME [PATH]`) or a local command
+    /// (`flowspec spec --local [--protocol P] -- CMD ARGS...`).
+    Spec(SpecArgs),
+    /// Run a capture's discover and print the bindings it offers.
+    Discover(DiscoverArgs),
+    /// Run a task's validate against its enabled bindings.
+    Validate(ValidateArgs),
+    /// Built-in connectors (for the demo catalog and tests).
+    #[command(hide = true, subcommand)]
+    Connector(ConnectorCommand),
+}
+
+/// Options shared by every command that runs a connector.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// The protocol the connector speaks (default: the endpoint's: Flow JSON for `local`
+    /// unless `protobuf: true`; for images, their labels).
+    #[arg(long, value_enum)]
+    pub protocol: Option<ProtocolArg>,
+    /// Stop the connector after this long (e.g. 30s, 2m, 1h; default 2m for spec, 10m for
+    /// discover and validate).
+    #[arg(long, value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// When to pull images.
+    #[arg(long, value_enum, default_value_t = PullArg::Missing)]
+    pub pull: PullArg,
+    /// Docker network for image connectors.
+    #[arg(long)]
+    pub network: Option<String>,
+    /// Ask the connector even when a cached answer exists.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Do not print the connector's log lines on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SpecArgs {
+    /// A connector image (NAME:TAG), or with --task the catalog (default flow.yaml).
+    pub target: Option<String>,
+    /// The capture or materialization whose connector to ask.
+    #[arg(long, conflicts_with = "local")]
+    pub task: Option<String>,
+    /// Run the command given after `--` as a local connector.
+    #[arg(long)]
+    pub local: bool,
+    /// Whether an image or local command is a capture or a materialization (default: the
+    /// image's label or name, or capture).
+    #[arg(long, value_enum)]
+    pub kind: Option<TaskKindArg>,
+    /// Print the spec response as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// With --local: the connector command and its arguments.
+    #[arg(last = true)]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DiscoverArgs {
+    /// The capture to discover (optional when the catalog has one capture).
+    #[arg(long)]
+    pub task: Option<String>,
+    #[arg(default_value = "flow.yaml")]
+    pub path: PathBuf,
+    /// Print each discovered binding as one JSON object per line.
+    #[arg(long)]
+    pub emit_raw: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// The capture or materialization to validate (optional when the catalog has one task).
+    #[arg(long)]
+    pub task: Option<String>,
+    #[arg(default_value = "flow.yaml")]
+    pub path: PathBuf,
+    /// Print the validated response as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ConnectorCommand {
+    /// The demo capture: answers one spec, discover or validate request from stdin.
+    DemoCapture {
+        /// Speak length-prefixed protobuf instead of JSON.
+        #[arg(long)]
+        protobuf: bool,
+    },
+    /// The demo materialization: answers one spec or validate request from stdin.
+    DemoMaterialize {
+        /// Speak length-prefixed protobuf instead of JSON.
+        #[arg(long)]
+        protobuf: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProtocolArg {
+    FlowJson,
+    FlowProto,
+    Airbyte,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PullArg {
+    Missing,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TaskKindArg {
+    Capture,
+    Materialization,
+}
+
+/// Parses `30s`, `2m`, `1h`, `500ms` or a plain number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration like 30s, 2m or 1h"))?;
+    let secs = match unit.trim() {
+        "" | "s" => n,
+        "ms" => return Ok(Duration::from_millis(n)),
+        "m" => n * 60,
+        "h" => n * 3600,
+        _ => return Err(format!("`{s}`: unknown unit (use ms, s, m or h)")),
+    };
+    Ok(Duration::from_secs(secs))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -84,5 +229,75 @@ impl From<KindArg> for crate::catalog::EntityKind {
             KindArg::Materialization => K::Materialization,
             KindArg::Test => K::Test,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("3d").is_err());
+    }
+
+    #[test]
+    fn connector_commands_parse() {
+        let cli = Cli::try_parse_from([
+            "flowspec",
+            "spec",
+            "--local",
+            "--protocol",
+            "airbyte",
+            "--timeout",
+            "30s",
+            "--",
+            "/venv/bin/source-faker",
+            "--debug",
+        ])
+        .unwrap();
+        match cli.command {
+            Some(Command::Spec(a)) => {
+                assert!(a.local);
+                assert_eq!(a.run.protocol, Some(ProtocolArg::Airbyte));
+                assert_eq!(a.run.timeout, Some(Duration::from_secs(30)));
+                assert_eq!(a.command, vec!["/venv/bin/source-faker", "--debug"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let cli = Cli::try_parse_from([
+            "flowspec",
+            "discover",
+            "--task",
+            "a/b",
+            "cat/flow.yaml",
+            "--emit-raw",
+            "--pull",
+            "never",
+            "--no-cache",
+        ])
+        .unwrap();
+        match cli.command {
+            Some(Command::Discover(a)) => {
+                assert_eq!(a.task.as_deref(), Some("a/b"));
+                assert_eq!(a.path, PathBuf::from("cat/flow.yaml"));
+                assert!(a.emit_raw && a.run.no_cache);
+                assert_eq!(a.run.pull, PullArg::Never);
+            }
+            other => panic!("{other:?}"),
+        }
+        let cli = Cli::try_parse_from(["flowspec", "connector", "demo-capture", "--protobuf"]);
+        assert!(matches!(
+            cli.unwrap().command,
+            Some(Command::Connector(ConnectorCommand::DemoCapture {
+                protobuf: true
+            }))
+        ));
     }
 }

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod connector;
+pub mod connector_cli;
 pub mod demo;
 pub mod logging;
 pub mod save;

@@ -1,10 +1,14 @@
 use clap::Parser;
 
 use flowspec::cli::{Cli, Command};
-use flowspec::{commands, demo, logging, tui};
+use flowspec::{commands, connector_cli, demo, logging, tui};
 
 fn main() {
     let cli = Cli::parse();
+    // The demo connectors answer one request and exit: no log file for them.
+    if let Some(Command::Connector(cmd)) = cli.command {
+        std::process::exit(connector_cli::run_connector(cmd));
+    }
     logging::init();
     let code = match cli.command {
         Some(Command::Check {
@@ -32,6 +36,10 @@ fn main() {
                 1
             }
         },
+        Some(Command::Spec(args)) => connector_cli::run_spec(args),
+        Some(Command::Discover(args)) => connector_cli::run_discover(args),
+        Some(Command::Validate(args)) => connector_cli::run_validate(args),
+        Some(Command::Connector(cmd)) => connector_cli::run_connector(cmd),
         None => run_tui(cli.path, cli.read_only),
     };
     std::process::exit(code);

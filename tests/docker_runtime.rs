@@ -979,3 +979,50 @@ async fn cancel_during_pull_abandons_it() {
     ));
     assert_no_leftovers().await;
 }
+
+/// The whole path a user takes: `flowspec spec IMAGE` detects the codec from the image's
+/// labels, runs it through the engine, caches the spec by the image's digest, and the second
+/// call answers from the cache without starting a container.
+#[tokio::test]
+async fn cli_spec_of_an_image_detects_runs_and_caches() {
+    let _turn = setup().await;
+    let image = tokio::task::spawn_blocking(|| images::image(&images::SPEC_JSON))
+        .await
+        .unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let spec = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_flowspec"))
+            .env("XDG_CACHE_HOME", cache.path())
+            .args(["spec", "--json", "--pull", "never", "--network", "none"])
+            .args(extra)
+            .arg(&image)
+            .output()
+            .unwrap()
+    };
+    let first = spec(&[]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let out: Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(out["protocol"], 3032023);
+    let cached = std::fs::read_dir(cache.path().join("flowspec/specs"))
+        .unwrap()
+        .count();
+    assert_eq!(cached, 1, "the spec is cached under the user's cache dir");
+    assert!(
+        String::from_utf8_lossy(&first.stderr).contains("connector "),
+        "the first run shows the connector's log: {}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let second = spec(&[]);
+    assert!(second.status.success());
+    assert_eq!(first.stdout, second.stdout);
+    assert!(
+        !String::from_utf8_lossy(&second.stderr).contains("connector "),
+        "no connector ran: {}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert_no_leftovers().await;
+}

@@ -39,6 +39,18 @@ pub enum PullPolicy {
     Never,
 }
 
+impl PullPolicy {
+    /// Parses `missing`, `always` or `never` (the CLI's `--pull`).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "missing" => Some(PullPolicy::Missing),
+            "always" => Some(PullPolicy::Always),
+            "never" => Some(PullPolicy::Never),
+            _ => None,
+        }
+    }
+}
+
 /// How containers are run. The defaults match what Flow's runtime gives a connector for
 /// spec/discover/validate: the engine's default network and a 1 GiB memory limit.
 #[derive(Debug, Clone, PartialEq, Eq)]

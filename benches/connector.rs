@@ -1,0 +1,153 @@
+//! Discover of 100,000 bindings from the demo connector: how long decoding the response takes
+//! (target < 2 s) and the peak memory decoding allocates relative to the response size
+//! (target < 4x), in Flow JSON and in protobuf.
+//!
+//! Run with `cargo bench --bench connector`. Memory is measured with a counting global
+//! allocator: the peak of live bytes allocated while decoding, above what was live before.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use flowspec::connector::codec::{self, Codec};
+use flowspec::connector::local::invoke_local;
+use flowspec::connector::protocol::ConnectorType;
+use flowspec::connector::protocol::{self as p, Operation, Reply, TaskType};
+use flowspec::connector::run::{build_invocation, Call, Protocol, RunOptions};
+use tokio_util::sync::CancellationToken;
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size > layout.size() {
+                let grow = new_size - layout.size();
+                let now = LIVE.fetch_add(grow, Ordering::Relaxed) + grow;
+                PEAK.fetch_max(now, Ordering::Relaxed);
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+const BINDINGS: usize = 100_000;
+const CONFIG: &str = r#"{"address":"bench.example.internal:5432","database":"shop","user":"bench","auth":{"type":"password","password":"bench"}}"#;
+
+/// Runs the demo capture's discover and returns its raw stdout and the wall time.
+fn run_demo(rt: &tokio::runtime::Runtime, protocol: Protocol) -> (Vec<u8>, Duration) {
+    let exe = env!("CARGO_BIN_EXE_flowspec").to_string();
+    let mut command = vec![exe, "connector".into(), "demo-capture".into()];
+    if protocol == Protocol::FlowProto {
+        command.push("--protobuf".into());
+    }
+    let call = Call::discover(p::raw(CONFIG));
+    let env = vec![(
+        flowspec::connector::demo::BINDINGS_ENV.to_string(),
+        BINDINGS.to_string(),
+    )];
+    let opts = RunOptions::for_operation(Operation::Discover);
+    let inv = build_invocation(protocol, ConnectorType::Local, &call, &env, &opts).unwrap();
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let start = Instant::now();
+    let exit = rt
+        .block_on(invoke_local(&command, inv, tx, CancellationToken::new()))
+        .expect("the demo connector runs");
+    assert_eq!(exit.code, Some(0), "{:?}", exit.logs);
+    (exit.stdout, start.elapsed())
+}
+
+struct Measured {
+    time: Duration,
+    peak: usize,
+    bindings: usize,
+}
+
+fn decode(codec: Codec, stdout: &[u8]) -> Measured {
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let start = Instant::now();
+    let reply = p::decode_response(
+        codec,
+        TaskType::Capture,
+        Operation::Discover,
+        stdout,
+        codec::DEFAULT_MAX_MESSAGE,
+    )
+    .expect("a valid response");
+    let time = start.elapsed();
+    let peak = PEAK.load(Ordering::Relaxed) - base;
+    let Reply::Discovered(d) = &reply else {
+        panic!("not a discover reply")
+    };
+    let bindings = d.bindings.len();
+    drop(reply);
+    Measured {
+        time,
+        peak,
+        bindings,
+    }
+}
+
+fn mib(n: usize) -> f64 {
+    n as f64 / (1024.0 * 1024.0)
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut missed = false;
+    println!("discover of {BINDINGS} bindings from the demo connector");
+    for (name, protocol, codec) in [
+        ("Flow JSON", Protocol::FlowJson, Codec::Json),
+        ("protobuf", Protocol::FlowProto, Codec::Proto),
+    ] {
+        let (stdout, round_trip) = run_demo(&rt, protocol);
+        // Best of three decodes for time; the peak is the same each time.
+        let runs: Vec<Measured> = (0..3).map(|_| decode(codec, &stdout)).collect();
+        let best = runs.iter().min_by_key(|m| m.time).unwrap();
+        assert_eq!(best.bindings, BINDINGS);
+        let ratio = best.peak as f64 / stdout.len() as f64;
+        let time_ok = best.time < Duration::from_secs(2);
+        let mem_ok = ratio < 4.0;
+        missed |= !time_ok || !mem_ok;
+        println!(
+            "  {name:9}  response {:6.1} MiB  connector round trip {:6.0} ms  decode {:6.0} ms ({})  peak decode memory {:6.1} MiB = {:.2}x response ({})",
+            mib(stdout.len()),
+            round_trip.as_secs_f64() * 1e3,
+            best.time.as_secs_f64() * 1e3,
+            if time_ok { "target < 2 s: ok" } else { "target < 2 s: MISSED" },
+            mib(best.peak),
+            ratio,
+            if mem_ok { "target < 4x: ok" } else { "target < 4x: MISSED" },
+        );
+    }
+    if missed {
+        std::process::exit(1);
+    }
+}
