@@ -14,8 +14,9 @@ use crate::cli::{
     ConnectorCommand, DiscoverArgs, ProtocolArg, PullArg, RunArgs, SpecArgs, TaskKindArg,
     ValidateArgs,
 };
-use crate::connector::cache::{CacheKey, SpecCache};
-use crate::connector::protocol::{self as p, Operation, Reply, TaskType};
+use crate::connector::cache::SpecCache;
+use crate::connector::ops;
+use crate::connector::protocol::{Operation, Reply, TaskType};
 use crate::connector::run::{
     self, Call, DockerOptions, Protocol, PullPolicy, RunOptions, Transport,
 };
@@ -113,22 +114,6 @@ struct Target {
     digest: Option<String>,
 }
 
-impl Target {
-    /// Where this target's spec is cached, if it can be (a local program that exists, or an
-    /// inspected image).
-    fn cache_key(&self) -> Option<CacheKey> {
-        match &self.transport {
-            Transport::Local { command, .. } => {
-                CacheKey::local(command, self.protocol.label(), self.task.label())
-            }
-            Transport::Docker { .. } => Some(CacheKey::Image {
-                digest: self.digest.clone()?,
-                task: self.task.label().to_string(),
-            }),
-        }
-    }
-}
-
 /// The protocol of a transport: the flag, else the endpoint's, else the image's labels. Images
 /// are pulled here (per `--pull`, progress on stderr, Ctrl-C cancels) and inspected once, so
 /// the run that follows does not pull again; their digest comes back for the spec cache.
@@ -138,35 +123,57 @@ async fn resolve_protocol(
     local_default: Option<Protocol>,
     kind: Option<TaskType>,
 ) -> Result<(Protocol, Option<TaskType>, Option<String>), ConnectorError> {
-    match transport {
-        Transport::Local { .. } => Ok((
-            flag.map(protocol_arg)
-                .unwrap_or(local_default.unwrap_or(Protocol::FlowJson)),
-            kind,
-            None,
-        )),
-        Transport::Docker { image, options } => {
-            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-            let printer = tokio::spawn(print_events(rx, false));
-            let cancel = CancellationToken::new();
-            let on_signal = cancel.clone();
-            let signal = tokio::spawn(async move {
-                if tokio::signal::ctrl_c().await.is_ok() {
-                    on_signal.cancel();
-                }
-            });
-            let facts = run::image_facts(image, options, &tx, &cancel).await;
-            signal.abort();
-            drop(tx);
-            let _ = printer.await;
-            let facts = facts?;
-            options.pull = PullPolicy::Missing;
-            Ok((
-                flag.map(protocol_arg).unwrap_or(facts.protocol),
-                kind.or(Some(facts.task)),
-                Some(facts.digest),
-            ))
+    let console = Console::start(false);
+    let local = matches!(transport, Transport::Local { .. });
+    let prepared = ops::prepare(
+        transport.clone(),
+        flag.map(protocol_arg),
+        local_default,
+        kind,
+        &console.tx,
+        &console.cancel,
+    )
+    .await;
+    console.finish().await;
+    let prepared = prepared?;
+    *transport = prepared.transport;
+    let task = if local { kind } else { Some(prepared.task) };
+    Ok((prepared.protocol, task, prepared.digest))
+}
+
+/// While a connector works: its events printed on stderr, and Ctrl-C cancelling it (which
+/// kills the connector and removes its container).
+struct Console {
+    tx: tokio::sync::mpsc::UnboundedSender<RunEvent>,
+    cancel: CancellationToken,
+    printer: tokio::task::JoinHandle<()>,
+    signal: tokio::task::JoinHandle<()>,
+}
+
+impl Console {
+    fn start(quiet: bool) -> Self {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let printer = tokio::spawn(print_events(rx, quiet));
+        let cancel = CancellationToken::new();
+        let on_signal = cancel.clone();
+        let signal = tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                on_signal.cancel();
+            }
+        });
+        Console {
+            tx,
+            cancel,
+            printer,
+            signal,
         }
+    }
+
+    /// Stops listening for Ctrl-C and waits until every event has been printed.
+    async fn finish(self) {
+        self.signal.abort();
+        drop(self.tx);
+        let _ = self.printer.await;
     }
 }
 
@@ -214,18 +221,17 @@ async fn execute(
     opts: &RunOptions,
     quiet: bool,
 ) -> Result<Reply, ConnectorError> {
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let printer = tokio::spawn(print_events(rx, quiet));
-    let cancel = CancellationToken::new();
-    let on_signal = cancel.clone();
-    let signal = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_signal.cancel();
-        }
-    });
-    let reply = run::run(&target.transport, target.protocol, call, opts, tx, cancel).await;
-    signal.abort();
-    let _ = printer.await;
+    let console = Console::start(quiet);
+    let reply = run::run(
+        &target.transport,
+        target.protocol,
+        call,
+        opts,
+        console.tx.clone(),
+        console.cancel.clone(),
+    )
+    .await;
+    console.finish().await;
     reply
 }
 
@@ -322,31 +328,28 @@ async fn spec(args: SpecArgs) -> Result<(), Failure> {
             digest,
         }
     };
-    // Spec needs no config: asking with `{}` means no secrets are decrypted just to get forms.
-    let call = Call::spec(target.task, p::raw("{}"));
     let opts = run_options(&args.run, Operation::Spec);
     let cache = SpecCache::user();
-    let key = target.cache_key();
-    let cached = key
-        .as_ref()
-        .filter(|_| !args.run.no_cache)
-        .and_then(|k| cache.get(k))
-        .and_then(|v| serde_json::from_value::<p::SpecResponse>(v).ok());
-    let spec = match cached {
-        Some(spec) => {
-            tracing::info!(target = %target.label, "spec cache hit");
-            spec
-        }
-        None => {
-            let Reply::Spec(spec) = execute(&target, &call, &opts, args.run.quiet).await? else {
-                unreachable!("a spec call answers with a spec");
-            };
-            if let (Some(k), Ok(v)) = (&key, serde_json::to_value(&spec)) {
-                cache.put(k, &v);
-            }
-            spec
-        }
+    let prepared = ops::Prepared {
+        transport: target.transport.clone(),
+        protocol: target.protocol,
+        task: target.task,
+        digest: target.digest.clone(),
     };
+    let console = Console::start(args.run.quiet);
+    let result = ops::spec(
+        &prepared,
+        (!args.run.no_cache).then_some(&cache),
+        &opts,
+        console.tx.clone(),
+        console.cancel.clone(),
+    )
+    .await;
+    console.finish().await;
+    let (spec, cached) = result?;
+    if cached {
+        tracing::info!(target = %target.label, "spec cache hit");
+    }
     let mut out = std::io::stdout().lock();
     if args.json {
         let _ = writeln!(out, "{}", pretty(&Reply::Spec(spec).to_json()));

@@ -42,6 +42,7 @@ pub mod demo;
 pub mod docker;
 pub mod local;
 pub mod logs;
+pub mod ops;
 pub mod proto;
 pub mod protocol;
 pub mod run;

@@ -1,0 +1,110 @@
+//! One connector operation end to end, shared by the CLI and the TUI: find out what the
+//! connector speaks (pulling and inspecting images once), answer specs from the cache, run.
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use super::cache::{CacheKey, SpecCache};
+use super::protocol::{self as p, Reply, SpecResponse, TaskType};
+use super::run::{self, Call, Protocol, PullPolicy, RunOptions, Transport};
+use super::transport::{ConnectorError, RunEvent};
+
+/// A connector ready to be called: its transport, protocol, task type and (for images) digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub transport: Transport,
+    pub protocol: Protocol,
+    pub task: TaskType,
+    /// The image id once inspected; keys the spec cache.
+    pub digest: Option<String>,
+}
+
+impl Prepared {
+    /// Where this connector's spec is cached, when it can be (an existing local program, or an
+    /// inspected image).
+    pub fn cache_key(&self) -> Option<CacheKey> {
+        match &self.transport {
+            Transport::Local { command, .. } => {
+                CacheKey::local(command, self.protocol.label(), self.task.label())
+            }
+            Transport::Docker { .. } => Some(CacheKey::Image {
+                digest: self.digest.clone()?,
+                task: self.task.label().to_string(),
+            }),
+        }
+    }
+}
+
+/// Resolves the protocol: `flag` if given, else the local endpoint's (`local_default`), else
+/// the image's labels. Images are pulled here per their pull policy (progress on `events`,
+/// cancellable) and inspected once; the run that follows then does not pull again.
+pub async fn prepare(
+    mut transport: Transport,
+    flag: Option<Protocol>,
+    local_default: Option<Protocol>,
+    kind: Option<TaskType>,
+    events: &UnboundedSender<RunEvent>,
+    cancel: &CancellationToken,
+) -> Result<Prepared, ConnectorError> {
+    match &mut transport {
+        Transport::Local { .. } => Ok(Prepared {
+            protocol: flag.or(local_default).unwrap_or(Protocol::FlowJson),
+            task: kind.unwrap_or(TaskType::Capture),
+            digest: None,
+            transport,
+        }),
+        Transport::Docker { image, options } => {
+            let _ = events.send(RunEvent::Phase(format!("inspecting {image}")));
+            let facts = run::image_facts(image, options, events, cancel).await?;
+            options.pull = PullPolicy::Missing;
+            Ok(Prepared {
+                protocol: flag.unwrap_or(facts.protocol),
+                task: kind.unwrap_or(facts.task),
+                digest: Some(facts.digest),
+                transport,
+            })
+        }
+    }
+}
+
+/// The connector's spec, from `cache` when it holds one (nothing runs), else by asking the
+/// connector with an empty config (no secret is decrypted just to draw a form) and caching
+/// the answer. Returns the spec and whether it came from the cache.
+pub async fn spec(
+    prepared: &Prepared,
+    cache: Option<&SpecCache>,
+    opts: &RunOptions,
+    events: UnboundedSender<RunEvent>,
+    cancel: CancellationToken,
+) -> Result<(SpecResponse, bool), ConnectorError> {
+    let key = prepared.cache_key();
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        if let Some(spec) = cache
+            .get(key)
+            .and_then(|v| serde_json::from_value::<SpecResponse>(v).ok())
+        {
+            return Ok((spec, true));
+        }
+    }
+    let _ = events.send(RunEvent::Phase("asking the connector for its spec".into()));
+    let call = Call::spec(prepared.task, p::raw("{}"));
+    let reply = run::run(
+        &prepared.transport,
+        prepared.protocol,
+        &call,
+        opts,
+        events,
+        cancel,
+    )
+    .await?;
+    let Reply::Spec(spec) = reply else {
+        return Err(ConnectorError::Protocol {
+            message: "a spec request was answered with something else".into(),
+            excerpt: String::new(),
+        });
+    };
+    if let (Some(cache), Some(key), Ok(v)) = (cache, &key, serde_json::to_value(&spec)) {
+        cache.put(key, &v);
+    }
+    Ok((spec, false))
+}
