@@ -392,3 +392,87 @@ fn logs_go_to_a_file_not_the_terminal() {
     );
     assert!(!t.screen().contains("INFO"), "{}", t.screen());
 }
+
+#[test]
+fn connector_spec_and_discover_run_in_the_background() {
+    let work = tempfile::tempdir().unwrap();
+    let catalog = demo(work.path());
+    let report = work.path().join("report");
+    let cmd = run_and_report(
+        &catalog,
+        &report,
+        &unique("conn"),
+        &format!("XDG_CACHE_HOME={}", work.path().join("cache").display()),
+    );
+    let t = Tmux::start(100, 30, &cmd, &[]);
+    t.wait_for("✓ valid");
+    t.keys(&["/"]);
+    t.literal("source-demo");
+    t.keys(&["Enter"]);
+    t.keys(&["Enter"]);
+    t.wait_for("Bindings (3");
+    t.keys(&["s"]);
+    t.wait_for("Protocol    flow-json");
+    t.wait_for("Spec: config \"Demo shop source\"");
+    t.keys(&["d"]);
+    let screen = t.wait_for("Discovered 3 bindings: orders, customers, refunds");
+    assert!(
+        screen.contains("demo-capture: answered discover"),
+        "{screen}"
+    );
+    t.keys(&["q"]);
+    assert_sane_terminal(&t.wait_file(&report));
+}
+
+#[test]
+fn a_hung_connector_is_cancelled_with_esc_and_its_process_dies() {
+    let work = tempfile::tempdir().unwrap();
+    let marker = unique("hang");
+    let script = work.path().join("hang.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho '{{\"level\":\"info\",\"msg\":\"thinking hard\"}}' >&2\nexec sleep 300 # {marker}\n"),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let catalog = work.path().join("flow.yaml");
+    std::fs::write(
+        &catalog,
+        format!(
+            "captures:\n  acme/hang:\n    endpoint:\n      local:\n        command: [{}]\n        config: {{}}\n    bindings: []\n",
+            script.display()
+        ),
+    )
+    .unwrap();
+    let report = work.path().join("report");
+    let t = Tmux::start(
+        100,
+        30,
+        &run_and_report(&catalog, &report, &marker, ""),
+        &[],
+    );
+    t.wait_for("acme/hang");
+    t.keys(&["Enter"]);
+    t.keys(&["d"]);
+    t.wait_for("thinking hard");
+    t.wait_for("Esc cancels");
+    let alive = || {
+        Command::new("pgrep")
+            .args(["-f", "sleep 300"])
+            .output()
+            .map(|o| !o.stdout.is_empty())
+            .unwrap_or(false)
+    };
+    assert!(alive(), "the connector runs");
+    t.keys(&["Escape"]);
+    t.wait_for("discover failed: cancelled");
+    let start = Instant::now();
+    while alive() && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!alive(), "cancel killed the connector's process group");
+    t.keys(&["Escape"]);
+    t.keys(&["q"]);
+    assert_sane_terminal(&t.wait_file(&report));
+}

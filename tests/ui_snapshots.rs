@@ -121,3 +121,41 @@ fn mono_theme_keeps_selection_and_focus_visible() {
         );
     }
 }
+
+#[test]
+fn connector_job_pane() {
+    use flowspec::connector::{LogLevel, LogLine, PullProgress, RunEvent};
+    use flowspec::tui::app::Effect;
+    use flowspec::tui::jobs::JobEvent;
+    let mut a = app();
+    let effects = press(&mut a, &["enter", "s"]);
+    let Some(Effect::Connector(id, _)) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    let id = *id;
+    for event in [
+        RunEvent::Phase("inspecting ghcr.io/estuary/source-postgres:v1".into()),
+        RunEvent::Pull(PullProgress {
+            layers_done: 2,
+            layers: 5,
+            current: 12_300_000,
+            total: 45_600_000,
+            status: "Downloading".into(),
+        }),
+        RunEvent::Log(LogLine {
+            level: LogLevel::Warn,
+            message: "slow registry".into(),
+            fields: None,
+        }),
+    ] {
+        a.update(Msg::Job(id, JobEvent::Run(event)));
+    }
+    both_sizes("job_running", &mut a);
+    a.update(Msg::Job(
+        id,
+        JobEvent::Done(Err(
+            "pulling ghcr.io/estuary/source-postgres:v1 failed: no network".into(),
+        )),
+    ));
+    assert_snapshot!("job_failed_120x40", screen(&mut a, 120, 40));
+}

@@ -11,6 +11,8 @@ use crate::catalog::{Catalog, Diagnostic, EntityId, EntityKind, Progress, Severi
 use crate::save::{self, PlannedWrite, SaveError};
 
 use super::browse::{EntityList, Row};
+use super::connector_job::JobSpec;
+use super::jobs::{ConnOp, ConnectorInfos, Job, JobEvent};
 use super::keymap::{self, Action, Context};
 use super::theme::Theme;
 
@@ -33,6 +35,8 @@ pub enum Msg {
         display: String,
         disk: String,
     },
+    /// Progress or the result of a connector run.
+    Job(u64, JobEvent),
     /// SIGTERM/SIGHUP: leave now, restoring the terminal.
     Terminate(&'static str),
 }
@@ -44,6 +48,10 @@ pub enum Effect {
     /// Validate a snapshot of the catalog in the background.
     Check(Box<Catalog>),
     Save(Vec<PlannedWrite>),
+    /// Run a connector operation in the background.
+    Connector(u64, Box<JobSpec>),
+    /// Cancel a running connector (kills the process group or removes the container).
+    CancelJob(u64),
     Quit,
 }
 
@@ -133,6 +141,11 @@ pub struct App {
     pub saving: bool,
     pub spinner: usize,
     pub size: (u16, u16),
+    /// The running (or last finished) connector job.
+    pub job: Option<Job>,
+    next_job: u64,
+    /// What each task's connector has told us this session.
+    pub connectors: ConnectorInfos,
 }
 
 impl App {
@@ -155,6 +168,9 @@ impl App {
             saving: false,
             spinner: 0,
             size: (80, 24),
+            job: None,
+            next_job: 1,
+            connectors: ConnectorInfos::new(),
         }
     }
 
@@ -165,7 +181,15 @@ impl App {
 
     /// True while something runs in the background and the spinner should turn.
     pub fn busy(&self) -> bool {
-        matches!(self.phase, Phase::Loading(_)) || self.saving || self.problems.is_none()
+        matches!(self.phase, Phase::Loading(_))
+            || self.saving
+            || self.problems.is_none()
+            || self.job_running()
+    }
+
+    /// True while a connector runs.
+    pub fn job_running(&self) -> bool {
+        self.job.as_ref().is_some_and(Job::running)
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -192,6 +216,9 @@ impl App {
         } else {
             Context::List
         };
+        if self.job_running() && !self.filter_input {
+            return vec![Context::Job, inner, Context::Global];
+        }
         vec![inner, Context::Global]
     }
 
@@ -272,6 +299,7 @@ impl App {
                 });
                 vec![]
             }
+            Msg::Job(id, event) => self.on_job(id, event),
             Msg::Terminate(signal) => {
                 tracing::warn!(signal, dirty = self.is_dirty(), "terminated by signal");
                 vec![Effect::Quit]
@@ -461,6 +489,18 @@ impl App {
             Action::PageDown => self.move_by(page),
             Action::Top => self.move_by(isize::MIN / 2),
             Action::Bottom => self.move_by(isize::MAX / 2),
+            Action::Spec => self.start_job(ConnOp::Spec),
+            Action::Discover => self.start_job(ConnOp::Discover),
+            Action::Validate => self.start_job(ConnOp::Validate),
+            Action::Pull => self.start_job(ConnOp::Pull),
+            Action::CancelJob => match self.job.as_mut() {
+                Some(job) if job.running() => {
+                    job.cancelling = true;
+                    job.phase = "cancelling".into();
+                    vec![Effect::CancelJob(job.id)]
+                }
+                _ => vec![],
+            },
             Action::Yes | Action::No | Action::Reload | Action::ShowDiff => vec![],
         }
     }
@@ -633,6 +673,82 @@ impl App {
                 vec![]
             }
         }
+    }
+
+    /// Starts a connector operation for the selected task.
+    fn start_job(&mut self, op: ConnOp) -> Vec<Effect> {
+        if self.job_running() {
+            self.info("A connector is already running; Esc cancels it");
+            return vec![];
+        }
+        let (Some(cat), Some(id)) = (self.catalog.as_ref(), self.selected()) else {
+            return vec![];
+        };
+        let Some(entity) = cat.entity(id) else {
+            return vec![];
+        };
+        if !matches!(
+            entity.kind,
+            EntityKind::Capture | EntityKind::Materialization
+        ) {
+            self.info("Connectors belong to captures and materializations");
+            return vec![];
+        }
+        let task = match crate::connector::task::load_task(cat, id) {
+            Ok(t) => t,
+            Err(e) => {
+                self.error(format!("Cannot run this task's connector: {}", e.0));
+                return vec![];
+            }
+        };
+        if op == ConnOp::Pull && task.local_protocol().is_some() {
+            self.info("A local connector has no image to pull");
+            return vec![];
+        }
+        let bindings = if op == ConnOp::Validate {
+            match crate::connector::task::validate_bindings(cat, &task) {
+                Ok(b) => b,
+                Err(e) => {
+                    self.error(format!("Cannot validate: {}", e.0));
+                    return vec![];
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        let id = self.next_job;
+        self.next_job += 1;
+        self.job = Some(Job::new(id, task.name.clone(), op));
+        vec![Effect::Connector(
+            id,
+            Box::new(JobSpec { op, task, bindings }),
+        )]
+    }
+
+    fn on_job(&mut self, id: u64, event: JobEvent) -> Vec<Effect> {
+        let Some(job) = self.job.as_mut().filter(|j| j.id == id) else {
+            return vec![];
+        };
+        match event {
+            JobEvent::Run(e) => job.apply(e),
+            JobEvent::Done(Ok(output)) => {
+                let info = self.connectors.entry(job.task.clone()).or_default();
+                let summary = output.record(info);
+                job.phase = "done".into();
+                job.result = Some(Ok(summary.clone()));
+                self.info(summary);
+            }
+            JobEvent::Done(Err(e)) => {
+                let op = job.op.label();
+                job.phase = "failed".into();
+                job.result = Some(Err(e.clone()));
+                let message = format!("{} {op}: {e}", job.task);
+                let info = self.connectors.entry(job.task.clone()).or_default();
+                info.last = Some(format!("{op} failed"));
+                self.error(message);
+            }
+        }
+        vec![]
     }
 
     /// Counts of errors and warnings from the last check.

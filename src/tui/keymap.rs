@@ -15,6 +15,8 @@ pub enum Context {
     Confirm,
     Conflict,
     Problems,
+    /// A connector is running.
+    Job,
 }
 
 impl Context {
@@ -30,6 +32,7 @@ impl Context {
             Context::Confirm => "Confirmation",
             Context::Conflict => "File changed on disk",
             Context::Problems => "Problems",
+            Context::Job => "While a connector runs",
         }
     }
 }
@@ -59,6 +62,11 @@ pub enum Action {
     No,
     Reload,
     ShowDiff,
+    Spec,
+    Discover,
+    Validate,
+    Pull,
+    CancelJob,
 }
 
 /// A key as the keymap knows it.
@@ -229,6 +237,40 @@ pub static BINDINGS: &[Binding] = &[
         "Back to the entity list",
         "back"
     ),
+    b!(
+        C::Detail,
+        &[ch('s')],
+        A::Spec,
+        "Fetch the connector's spec (cached per image or program)",
+        "spec"
+    ),
+    b!(
+        C::Detail,
+        &[ch('d')],
+        A::Discover,
+        "Run the connector's discover",
+        "discover"
+    ),
+    b!(
+        C::Detail,
+        &[ch('v')],
+        A::Validate,
+        "Validate the task with its connector",
+        "validate"
+    ),
+    b!(
+        C::Detail,
+        &[ch('u')],
+        A::Pull,
+        "Pull the connector image again (update it)"
+    ),
+    b!(
+        C::Job,
+        &[k(KC::Esc)],
+        A::CancelJob,
+        "Cancel the running connector",
+        "cancel"
+    ),
     // Filter input: printable keys type into the filter.
     b!(
         C::FilterInput,
@@ -386,14 +428,19 @@ pub fn resolve(contexts: &[Context], ev: &KeyEvent) -> Option<Action> {
 /// The footer hints for `contexts`: `(keys, label)` pairs, innermost context first.
 pub fn hints(contexts: &[Context]) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = Vec::new();
+    // Keys an inner context already took: an outer binding shown with one of them would lie.
+    let mut claimed: Vec<Key> = Vec::new();
     for ctx in contexts {
         for b in BINDINGS.iter().filter(|b| b.context == *ctx) {
-            if let Some(label) = b.hint {
-                if out.iter().any(|(_, l)| *l == label) {
-                    continue;
+            let shadowed = b.keys.first().is_some_and(|k| claimed.contains(k));
+            if let (Some(label), false) = (b.hint, shadowed) {
+                if !out.iter().any(|(_, l)| *l == label) {
+                    out.push((keys_label(b.keys, true), label));
                 }
-                out.push((keys_label(b.keys, true), label));
             }
+        }
+        for b in BINDINGS.iter().filter(|b| b.context == *ctx) {
+            claimed.extend(b.keys.iter().copied());
         }
     }
     out
@@ -480,6 +527,7 @@ pub fn markdown_table() -> String {
         Context::Conflict,
         Context::Problems,
         Context::Help,
+        Context::Job,
     ] {
         for b in bindings_of(ctx) {
             let keys: Vec<String> = b

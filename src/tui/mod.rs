@@ -3,7 +3,9 @@
 
 pub mod app;
 pub mod browse;
+pub mod connector_job;
 pub mod fuzzy;
+pub mod jobs;
 pub mod keymap;
 pub mod runtime;
 pub mod terminal;

@@ -11,7 +11,13 @@ use ratatui::Terminal;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
+use std::collections::HashMap;
+
+use tokio_util::sync::CancellationToken;
+
 use super::app::{App, Effect, Msg};
+use super::connector_job::run_job;
+use super::jobs::JobEvent;
 use super::ui;
 use crate::catalog::{self, check};
 use crate::save::{self, SaveError};
@@ -31,12 +37,17 @@ pub async fn run(
     let size = terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
     let mut pending = app.init();
+    let mut jobs: HashMap<u64, CancellationToken> = HashMap::new();
     loop {
         for effect in pending.drain(..) {
             if matches!(effect, Effect::Quit) {
+                // Running connectors are stopped (and their containers removed) on the way out.
+                for token in jobs.values() {
+                    token.cancel();
+                }
                 return Ok(());
             }
-            spawn(effect, tx.clone());
+            spawn(effect, tx.clone(), &mut jobs);
         }
         terminal.draw(|f| ui::render(&app, f))?;
         if test_panic_requested() {
@@ -71,9 +82,37 @@ fn test_panic_requested() -> bool {
     std::env::var_os("FLOWSPEC_TEST_PANIC").is_some()
 }
 
-/// Runs one effect in the background; its result comes back as a message.
-fn spawn(effect: Effect, tx: UnboundedSender<Msg>) {
+/// Runs one effect in the background; its result comes back as a message. `jobs` holds the
+/// cancellation tokens of running connectors.
+fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut HashMap<u64, CancellationToken>) {
+    jobs.retain(|_, t| !t.is_cancelled());
     match effect {
+        Effect::Connector(id, spec) => {
+            let cancel = CancellationToken::new();
+            jobs.insert(id, cancel.clone());
+            tokio::spawn(async move {
+                let (events, mut rx) = unbounded_channel();
+                let forward_tx = tx.clone();
+                let forward = tokio::spawn(async move {
+                    while let Some(e) = rx.recv().await {
+                        let _ = forward_tx.send(Msg::Job(id, JobEvent::Run(e)));
+                    }
+                });
+                let result = run_job(*spec, events, cancel.clone()).await;
+                let _ = forward.await;
+                cancel.cancel(); // Marks the token finished so the map can forget it.
+                tracing::info!(job = id, ok = result.is_ok(), "connector job finished");
+                let _ = tx.send(Msg::Job(
+                    id,
+                    JobEvent::Done(result.map_err(|e| e.to_string())),
+                ));
+            });
+        }
+        Effect::CancelJob(id) => {
+            if let Some(token) = jobs.get(&id) {
+                token.cancel();
+            }
+        }
         Effect::Load(path) => {
             tokio::task::spawn_blocking(move || {
                 let mut last = Instant::now();

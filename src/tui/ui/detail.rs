@@ -73,12 +73,89 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ..inner
         },
     );
-    let table = Rect {
+    let mut table = Rect {
         y: inner.y + head_height,
         height: inner.height - head_height,
         ..inner
     };
+    if let Some(job) = app.job.as_ref().filter(|j| j.task == e.name) {
+        let pane = (table.height / 2).clamp(3, 10).min(table.height);
+        table.height -= pane;
+        job_pane(
+            app,
+            frame,
+            Rect {
+                y: table.y + table.height,
+                height: pane,
+                ..table
+            },
+            job,
+        );
+    }
     bindings_table(app, frame, table, e, focused);
+}
+
+/// The live view of a connector run: phase with a spinner, pull progress, the newest log lines.
+fn job_pane(app: &App, frame: &mut Frame, area: Rect, job: &crate::tui::jobs::Job) {
+    use crate::connector::LogLevel;
+    let t = &app.theme;
+    let width = area.width as usize;
+    let status = match &job.result {
+        None => Span::styled(
+            format!(
+                "{} {} {}…{}",
+                super::spinner(app),
+                job.op.label(),
+                job.phase,
+                if job.cancelling {
+                    ""
+                } else {
+                    "  (Esc cancels)"
+                }
+            ),
+            t.accent,
+        ),
+        Some(Ok(summary)) => Span::styled(format!("✓ {summary}"), t.success),
+        Some(Err(e)) => Span::styled(format!("✗ {} failed: {e}", job.op.label()), t.error),
+    };
+    let mut lines = vec![Line::from(vec![Span::raw("── "), status])];
+    if let (Some(p), true) = (&job.pull, job.running()) {
+        let pct = if p.total > 0 {
+            p.current as f64 / p.total as f64
+        } else {
+            0.0
+        };
+        let bar_width = width.saturating_sub(40).clamp(10, 40);
+        let filled = (pct * bar_width as f64).round() as usize;
+        lines.push(Line::styled(
+            format!(
+                "   [{}{}] {}/{} layers · {:.1}/{:.1} MB",
+                "█".repeat(filled),
+                "·".repeat(bar_width - filled),
+                p.layers_done,
+                p.layers,
+                p.current as f64 / 1e6,
+                p.total as f64 / 1e6
+            ),
+            t.accent,
+        ));
+    }
+    let room = (area.height as usize).saturating_sub(lines.len());
+    let skip = job.logs.len().saturating_sub(room);
+    for l in job.logs.iter().skip(skip) {
+        let style = match l.level {
+            LogLevel::Error => t.error,
+            LogLevel::Warn => t.warning,
+            LogLevel::Info => t.base,
+            _ => t.muted,
+        };
+        lines.push(Line::styled(
+            ellipsize(&format!("   {}", l.message), width),
+            style,
+        ));
+    }
+    // Errors can be long (they say what to do): wrap rather than cut them.
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 /// The facts about an entity; `room` is the width left for a value after its label.
@@ -142,6 +219,30 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
                     label("Endpoint"),
                     Span::styled("missing", t.error),
                 ])),
+            }
+            let info = app.connectors.get(&e.name);
+            let known = |v: Option<&String>| match v {
+                Some(v) => Span::raw(fit(v)),
+                None => Span::styled("not asked yet (s: spec)", t.muted),
+            };
+            lines.push(Line::from(vec![
+                label("Protocol"),
+                known(info.and_then(|i| i.protocol.as_ref())),
+            ]));
+            if let Some(url) = info.and_then(|i| i.documentation_url.as_ref()) {
+                lines.push(Line::from(vec![label("Docs"), Span::raw(fit(url))]));
+            }
+            if let Some(spec) = info.and_then(|i| i.spec.as_ref()) {
+                lines.push(Line::from(vec![
+                    label("Spec"),
+                    Span::raw(ellipsize(spec, room)),
+                ]));
+            }
+            if let Some(last) = info.and_then(|i| i.last.as_ref()) {
+                lines.push(Line::from(vec![
+                    label("Last run"),
+                    Span::raw(ellipsize(last, room)),
+                ]));
             }
         }
         EntityKind::Collection => {

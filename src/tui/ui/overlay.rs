@@ -206,6 +206,7 @@ fn help(app: &App, frame: &mut Frame, body: Rect, scroll: usize) {
             Context::Conflict,
             Context::Problems,
             Context::Help,
+            Context::Job,
         ] {
             if !v.contains(&c) {
                 v.push(c);

@@ -1,0 +1,225 @@
+//! Connector runs as the TUI sees them: what is running, its phase, pull progress and live log,
+//! and what each task's connector has told us so far. Pure state; the runtime runs the work.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::connector::{LogLine, PullProgress, RunEvent};
+
+/// What a connector run does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnOp {
+    Pull,
+    Spec,
+    Discover,
+    Validate,
+}
+
+impl ConnOp {
+    pub fn label(self) -> &'static str {
+        match self {
+            ConnOp::Pull => "pull",
+            ConnOp::Spec => "spec",
+            ConnOp::Discover => "discover",
+            ConnOp::Validate => "validate",
+        }
+    }
+}
+
+/// The result of a finished run, reduced to what the UI shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobOutput {
+    Pulled {
+        protocol: String,
+        digest: String,
+    },
+    Spec {
+        protocol: String,
+        documentation_url: String,
+        config_title: String,
+        resource_title: String,
+        cached: bool,
+    },
+    Discovered {
+        protocol: String,
+        names: Vec<String>,
+    },
+    Validated {
+        protocol: String,
+        bindings: usize,
+    },
+}
+
+/// Messages from a running job.
+#[derive(Debug, Clone)]
+pub enum JobEvent {
+    Run(RunEvent),
+    Done(Result<JobOutput, String>),
+}
+
+/// Log lines kept per run for the live pane.
+pub const LOG_LINES: usize = 200;
+
+/// One run (the current one, or the last finished one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: u64,
+    pub task: String,
+    pub op: ConnOp,
+    pub phase: String,
+    pub pull: Option<PullProgress>,
+    pub logs: VecDeque<LogLine>,
+    /// `None` while running.
+    pub result: Option<Result<String, String>>,
+    pub cancelling: bool,
+}
+
+impl Job {
+    pub fn new(id: u64, task: String, op: ConnOp) -> Self {
+        Job {
+            id,
+            task,
+            op,
+            phase: "starting".into(),
+            pull: None,
+            logs: VecDeque::new(),
+            result: None,
+            cancelling: false,
+        }
+    }
+
+    pub fn running(&self) -> bool {
+        self.result.is_none()
+    }
+
+    /// Folds a streamed event into the job.
+    pub fn apply(&mut self, event: RunEvent) {
+        match event {
+            RunEvent::Log(line) => {
+                if self.logs.len() == LOG_LINES {
+                    self.logs.pop_front();
+                }
+                self.logs.push_back(line);
+            }
+            RunEvent::Pull(p) => {
+                self.phase = "pulling the image".into();
+                self.pull = Some(p);
+            }
+            RunEvent::Phase(p) => self.phase = p,
+        }
+    }
+}
+
+/// What a task's connector has told us in this session.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectorInfo {
+    pub protocol: Option<String>,
+    pub documentation_url: Option<String>,
+    /// `config "Title", resource "Title"`.
+    pub spec: Option<String>,
+    /// The last discover, validate or pull outcome.
+    pub last: Option<String>,
+}
+
+/// Per-task connector facts, keyed by task name.
+pub type ConnectorInfos = HashMap<String, ConnectorInfo>;
+
+impl JobOutput {
+    /// Records the output in `info` and returns the one-line summary for the status bar.
+    pub fn record(&self, info: &mut ConnectorInfo) -> String {
+        match self {
+            JobOutput::Pulled { protocol, digest } => {
+                info.protocol = Some(protocol.clone());
+                let short: String = digest.chars().take(19).collect();
+                info.last = Some(format!("pulled ({short})"));
+                format!("Pulled the image ({short}); it speaks {protocol}")
+            }
+            JobOutput::Spec {
+                protocol,
+                documentation_url,
+                config_title,
+                resource_title,
+                cached,
+            } => {
+                info.protocol = Some(protocol.clone());
+                if !documentation_url.is_empty() {
+                    info.documentation_url = Some(documentation_url.clone());
+                }
+                let summary = format!(
+                    "config {config_title:?}, resource {resource_title:?}{}",
+                    if *cached { " (cached)" } else { "" }
+                );
+                info.spec = Some(summary.clone());
+                format!("Spec: {summary}")
+            }
+            JobOutput::Discovered { protocol, names } => {
+                info.protocol = Some(protocol.clone());
+                let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+                let more = names.len().saturating_sub(shown.len());
+                let list = if more > 0 {
+                    format!("{}, +{more} more", shown.join(", "))
+                } else {
+                    shown.join(", ")
+                };
+                let line = format!(
+                    "discovered {} binding{}: {list}",
+                    names.len(),
+                    if names.len() == 1 { "" } else { "s" }
+                );
+                info.last = Some(line.clone());
+                capitalize(&line)
+            }
+            JobOutput::Validated { protocol, bindings } => {
+                info.protocol = Some(protocol.clone());
+                let line = format!(
+                    "validated {bindings} binding{}",
+                    if *bindings == 1 { "" } else { "s" }
+                );
+                info.last = Some(format!("✓ {line}"));
+                capitalize(&line)
+            }
+        }
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connector::LogLevel;
+
+    #[test]
+    fn logs_are_bounded_and_phases_follow_events() {
+        let mut job = Job::new(1, "a/b".into(), ConnOp::Discover);
+        for i in 0..(LOG_LINES + 10) {
+            job.apply(RunEvent::Log(LogLine {
+                level: LogLevel::Info,
+                message: format!("line {i}"),
+                fields: None,
+            }));
+        }
+        assert_eq!(job.logs.len(), LOG_LINES);
+        assert_eq!(job.logs.front().unwrap().message, "line 10");
+        job.apply(RunEvent::Phase("waiting".into()));
+        assert_eq!(job.phase, "waiting");
+        assert!(job.running());
+    }
+
+    #[test]
+    fn outputs_are_summarised() {
+        let mut info = ConnectorInfo::default();
+        let s = JobOutput::Discovered {
+            protocol: "flow-json".into(),
+            names: (0..7).map(|i| format!("t{i}")).collect(),
+        }
+        .record(&mut info);
+        assert_eq!(s, "Discovered 7 bindings: t0, t1, t2, t3, t4, +2 more");
+        assert_eq!(info.protocol.as_deref(), Some("flow-json"));
+    }
+}
