@@ -163,3 +163,75 @@ fn a_tampered_document_is_refused() {
         .to_string();
     assert!(err.contains("MAC"), "{err}");
 }
+
+/// The whole path through a connector run: `flowspec discover` on a task whose config file is
+/// sops-encrypted. With the key, the connector receives the decrypted config with the suffix
+/// stripped, over stdin; without it, the error says so and the connector never starts.
+#[test]
+fn discover_decrypts_for_the_connector_or_runs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, recipient) = age_key(dir.path());
+    let seen = dir.path().join("seen.json");
+    let script = dir.path().join("conn.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ncat > {}\necho '{{\"discovered\":{{\"bindings\":[]}}}}'\n",
+            seen.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let enc = encrypt(
+        &json!({"host": "db", "password_sops": "hunter2"}),
+        &recipient,
+        dir.path(),
+    );
+    std::fs::write(
+        dir.path().join("conn.config.json"),
+        serde_json::to_string_pretty(&enc).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("flow.yaml"),
+        format!(
+            "captures:\n  acme/src:\n    endpoint:\n      local:\n        command: [{}]\n        config: conn.config.json\n    bindings: []\n",
+            script.display()
+        ),
+    )
+    .unwrap();
+    let discover = |key_file: &str| {
+        Command::new(env!("CARGO_BIN_EXE_flowspec"))
+            .current_dir(dir.path())
+            .env("FLOWSPEC_SOPS", sops())
+            .env("SOPS_AGE_KEY_FILE", key_file)
+            .args(["discover", "--task", "acme/src", "flow.yaml"])
+            .output()
+            .unwrap()
+    };
+    let out = discover("/nonexistent/key.txt");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("cannot decrypt the sops-encrypted config"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"));
+    assert!(
+        !seen.exists(),
+        "the connector must not run without a usable key"
+    );
+    let out = discover(&key.display().to_string());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sent = std::fs::read_to_string(&seen).unwrap();
+    let request: Value = serde_json::from_str(sent.trim()).unwrap();
+    assert_eq!(
+        request["discover"]["config"],
+        json!({"host": "db", "password": "hunter2"})
+    );
+}
