@@ -284,17 +284,16 @@ async fn spec(args: SpecArgs) -> Result<(), Failure> {
                 "--local needs the connector command after `--`, e.g. `flowspec spec --local -- ./my-connector`".into(),
             ));
         }
+        let mut transport = Transport::Local {
+            command: args.command.clone(),
+            env: Vec::new(),
+        };
+        let (protocol, _, _) =
+            resolve_protocol(&mut transport, args.run.protocol, None, kind).await?;
         Target {
             label: format!("local: {}", args.command.join(" ")),
-            transport: Transport::Local {
-                command: args.command.clone(),
-                env: Vec::new(),
-            },
-            protocol: args
-                .run
-                .protocol
-                .map(protocol_arg)
-                .unwrap_or(Protocol::FlowJson),
+            transport,
+            protocol,
             task: kind.unwrap_or(TaskType::Capture),
             digest: None,
         }

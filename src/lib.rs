@@ -10,6 +10,7 @@ pub mod connector_cli;
 pub mod demo;
 pub mod logging;
 pub mod save;
+pub mod settings;
 pub mod synth;
 pub mod tui;
 pub mod yaml;

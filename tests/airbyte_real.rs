@@ -304,3 +304,45 @@ fn source_hardcoded_records_spec_and_discover() {
         .expect("a products stream");
     assert_eq!(products["resourceConfig"]["syncMode"], "full_refresh");
 }
+
+/// A local command marked as Airbyte in flowspec's own settings (never in the catalog) is
+/// spoken to as Airbyte without any flag, by the headless commands and the TUI alike.
+#[test]
+fn settings_mark_local_commands_as_airbyte() {
+    let bin = faker();
+    let dir = tempfile::tempdir().unwrap();
+    let config_home = dir.path().join("config");
+    std::fs::create_dir_all(config_home.join("flowspec")).unwrap();
+    std::fs::write(
+        config_home.join("flowspec/settings.yaml"),
+        "airbyte_commands: [source-faker]\n",
+    )
+    .unwrap();
+    let root = catalog(dir.path(), &bin, "count: 10\nseed: 1\n");
+    let run = |args: &[&str], settings: bool| {
+        let mut cmd = std::process::Command::new(EXE);
+        cmd.args(args)
+            .env("XDG_CACHE_HOME", dir.path().join("cache"));
+        if settings {
+            cmd.env("XDG_CONFIG_HOME", &config_home);
+        } else {
+            cmd.env("XDG_CONFIG_HOME", dir.path().join("no-settings"));
+        }
+        cmd.output().unwrap()
+    };
+    let task = [
+        "spec",
+        "--json",
+        "--task",
+        "acmeCo/airbyte/source",
+        root.to_str().unwrap(),
+    ];
+    let spec: Value = serde_json::from_str(&ok(&run(&task, true))).unwrap();
+    assert_flow_spec(&spec, &airbyte_spec(&bin));
+    // Without the setting the same command is spoken to as Flow JSON, which it is not.
+    let out = run(&task, false);
+    assert!(
+        !out.status.success(),
+        "a Flow spec request to an Airbyte source fails"
+    );
+}

@@ -35,8 +35,8 @@ impl Prepared {
     }
 }
 
-/// Resolves the protocol: `flag` if given, else the local endpoint's (`local_default`), else
-/// the image's labels. Images are pulled here per their pull policy (progress on `events`,
+/// Resolves the protocol: `flag` if given; for a local command, Airbyte when flowspec's own
+/// settings mark it so, else the endpoint's (`local_default`); for an image, its labels. Images are pulled here per their pull policy (progress on `events`,
 /// cancellable) and inspected once; the run that follows then does not pull again.
 pub async fn prepare(
     mut transport: Transport,
@@ -47,8 +47,17 @@ pub async fn prepare(
     cancel: &CancellationToken,
 ) -> Result<Prepared, ConnectorError> {
     match &mut transport {
-        Transport::Local { .. } => Ok(Prepared {
-            protocol: flag.or(local_default).unwrap_or(Protocol::FlowJson),
+        Transport::Local { command, .. } => Ok(Prepared {
+            protocol: match flag {
+                Some(p) => p,
+                None if crate::settings::Settings::load()
+                    .map_err(|e| ConnectorError::Io(format!("flowspec settings: {e}")))?
+                    .is_airbyte(command) =>
+                {
+                    Protocol::Airbyte
+                }
+                None => local_default.unwrap_or(Protocol::FlowJson),
+            },
             task: kind.unwrap_or(TaskType::Capture),
             digest: None,
             transport,

@@ -1,0 +1,95 @@
+//! flowspec's own settings, kept outside the catalog so nothing flowspec-specific ever reaches
+//! what `flowctl` reads: `$XDG_CONFIG_HOME/flowspec/settings.yaml` (`~/.config/...`).
+//!
+//! ```yaml
+//! # Local commands that speak the Airbyte protocol (matched by path or file name).
+//! airbyte_commands:
+//!   - source-faker
+//!   - /opt/venvs/hardcoded/bin/source-hardcoded-records
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The settings file's contents. Unknown keys are errors, so a typo is not silently ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Local connector programs that speak Airbyte rather than Flow's protocol.
+    #[serde(default)]
+    pub airbyte_commands: Vec<String>,
+}
+
+impl Settings {
+    /// Where the settings live.
+    pub fn path() -> PathBuf {
+        dirs::config_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("flowspec")
+            .join("settings.yaml")
+    }
+
+    /// Reads the settings; a missing file means defaults, a broken one is an error naming it.
+    pub fn load() -> Result<Settings, String> {
+        Settings::load_from(&Settings::path())
+    }
+
+    pub fn load_from(path: &Path) -> Result<Settings, String> {
+        match std::fs::read_to_string(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
+            Err(e) => Err(format!(
+                "{}: {}",
+                path.display(),
+                crate::catalog::load::io_message(&e)
+            )),
+            Ok(text) if text.trim().is_empty() => Ok(Settings::default()),
+            Ok(text) => serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// Is this local command (its argv) one the user marked as an Airbyte connector?
+    pub fn is_airbyte(&self, command: &[String]) -> bool {
+        let Some(program) = command.first() else {
+            return false;
+        };
+        let name = Path::new(program)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.airbyte_commands
+            .iter()
+            .any(|c| c == program || (!c.contains('/') && *c == name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_by_path_or_file_name() {
+        let s: Settings =
+            serde_yaml::from_str("airbyte_commands: [source-faker, /opt/x/bin/source-y]").unwrap();
+        assert!(s.is_airbyte(&["/venv/bin/source-faker".into()]));
+        assert!(s.is_airbyte(&["source-faker".into(), "--flag".into()]));
+        assert!(s.is_airbyte(&["/opt/x/bin/source-y".into()]));
+        assert!(!s.is_airbyte(&["/other/source-y".into()]));
+        assert!(!s.is_airbyte(&[]));
+    }
+
+    #[test]
+    fn missing_empty_and_broken_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("settings.yaml");
+        assert_eq!(Settings::load_from(&p).unwrap(), Settings::default());
+        std::fs::write(&p, "\n").unwrap();
+        assert_eq!(Settings::load_from(&p).unwrap(), Settings::default());
+        std::fs::write(&p, "airbyte_command: [x]\n").unwrap();
+        let e = Settings::load_from(&p).unwrap_err();
+        assert!(
+            e.contains("settings.yaml") && e.contains("airbyte_command"),
+            "{e}"
+        );
+    }
+}
