@@ -43,7 +43,12 @@ pub fn parse_level(name: &str) -> LogLevel {
 fn from_object(mut map: Map<String, Value>) -> LogLine {
     let level = match map.shift_remove("level") {
         Some(Value::String(s)) => parse_level(&s),
-        _ => LogLevel::Info,
+        Some(other) => {
+            // Not a level we understand: keep it rather than lose it.
+            map.insert("level".into(), other);
+            LogLevel::Info
+        }
+        None => LogLevel::Info,
     };
     let message = match map
         .shift_remove("msg")
@@ -53,6 +58,13 @@ fn from_object(mut map: Map<String, Value>) -> LogLine {
         Some(other) => other.to_string(),
         None => String::new(),
     };
+    // ops::Log nests its structured data under `fields`; lift it so both styles look alike.
+    if let Some(Value::Object(nested)) = map.get("fields").cloned() {
+        map.shift_remove("fields");
+        for (k, v) in nested {
+            map.entry(k).or_insert(v);
+        }
+    }
     LogLine {
         level,
         message: truncate(&message).to_string(),
@@ -94,9 +106,10 @@ mod tests {
         );
         assert_eq!(l.level, LogLevel::Warn);
         assert_eq!(l.message, "slow");
+        // ops::Log's nested `fields` are lifted so both log styles look alike.
         assert_eq!(
             l.fields,
-            Some(json!({"ts": "2024-01-01T00:00:00Z", "fields": {"ms": 900}}))
+            Some(json!({"ts": "2024-01-01T00:00:00Z", "ms": 900}))
         );
 
         let l = parse_line(r#"{"level":"INFO","msg":"hi"}"#);

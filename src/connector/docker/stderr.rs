@@ -2,70 +2,14 @@
 //! of the connector may arrive split, several may arrive together), so the bytes are re-split on
 //! newlines before each line is parsed.
 
-use serde_json::{Map, Value};
-
-use crate::connector::{LogLevel, LogLine};
+use crate::connector::LogLine;
 
 /// A line longer than this without a newline is emitted as it stands, so a connector writing
 /// binary junk to stderr cannot make us buffer without bound.
 const MAX_LINE: usize = 1 << 20;
 
-/// Parses one stderr line. Flow connectors log one JSON object per line, either
-/// `{"level":"info","msg":"..."}` (Go's logrus and most Python CDKs) or ops::Log's
-/// `{"ts":..,"level":..,"message":..,"fields":{..}}`; every other key is kept in `fields`.
-/// Anything that is not a JSON object is kept verbatim as an info line, since Flow tolerates
-/// unstructured text too.
-pub fn parse_log_line(line: &str) -> LogLine {
-    let line = line.trim_end_matches(['\r', '\n']);
-    if let Ok(Value::Object(mut obj)) = serde_json::from_str::<Value>(line) {
-        let level = match obj.remove("level") {
-            Some(Value::String(s)) => parse_level(&s),
-            Some(other) => {
-                // Not a level we understand: keep it rather than lose it.
-                obj.insert("level".into(), other);
-                LogLevel::Info
-            }
-            None => LogLevel::Info,
-        };
-        let message = match obj.remove("msg").or_else(|| obj.remove("message")) {
-            Some(Value::String(s)) => s,
-            Some(other) => other.to_string(),
-            None => String::new(),
-        };
-        let fields = flatten_fields(obj);
-        return LogLine {
-            level,
-            message,
-            fields,
-        };
-    }
-    LogLine {
-        level: LogLevel::Info,
-        message: line.to_string(),
-        fields: None,
-    }
-}
-
-fn parse_level(s: &str) -> LogLevel {
-    match s.to_ascii_lowercase().as_str() {
-        "trace" => LogLevel::Trace,
-        "debug" => LogLevel::Debug,
-        "warn" | "warning" => LogLevel::Warn,
-        "error" | "fatal" | "panic" | "critical" => LogLevel::Error,
-        _ => LogLevel::Info,
-    }
-}
-
-/// ops::Log nests its structured data under `fields`; lift it so both log styles look alike.
-fn flatten_fields(mut obj: Map<String, Value>) -> Option<Value> {
-    if let Some(Value::Object(nested)) = obj.get("fields").cloned() {
-        obj.remove("fields");
-        for (k, v) in nested {
-            obj.entry(k).or_insert(v);
-        }
-    }
-    (!obj.is_empty()).then_some(Value::Object(obj))
-}
+/// Parses one stderr line: the same parser the local transport uses.
+pub use crate::connector::logs::parse_line as parse_log_line;
 
 /// Re-assembles lines from stderr chunks.
 #[derive(Debug, Default)]
@@ -106,6 +50,7 @@ impl LineSplitter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::connector::LogLevel;
     use serde_json::json;
 
     #[test]
@@ -158,6 +103,8 @@ mod tests {
         let mut emit = |l: LogLine| lens.push(l.message.len());
         s.push(&chunk, &mut emit);
         s.push(&chunk, &mut emit);
-        assert_eq!(lens, [MAX_LINE + 2]);
+        // One line was emitted once the buffer passed MAX_LINE; the parser keeps its first
+        // 16 KiB, like the local transport.
+        assert_eq!(lens, [crate::connector::logs::MAX_LINE]);
     }
 }
