@@ -473,6 +473,15 @@ fn a_hung_connector_is_cancelled_with_esc_and_its_process_dies() {
     }
     assert!(!alive(), "cancel killed the connector's process group");
     t.keys(&["Escape"]);
+    // Quitting while a connector runs stops it too.
+    t.keys(&["d"]);
+    t.wait_for("Esc cancels");
+    assert!(alive());
     t.keys(&["q"]);
     assert_sane_terminal(&t.wait_file(&report));
+    let start = Instant::now();
+    while alive() && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!alive(), "quitting killed the running connector");
 }

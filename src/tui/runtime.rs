@@ -37,14 +37,11 @@ pub async fn run(
     let size = terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
     let mut pending = app.init();
-    let mut jobs: HashMap<u64, CancellationToken> = HashMap::new();
+    let mut jobs: Jobs = HashMap::new();
     loop {
         for effect in pending.drain(..) {
             if matches!(effect, Effect::Quit) {
-                // Running connectors are stopped (and their containers removed) on the way out.
-                for token in jobs.values() {
-                    token.cancel();
-                }
+                stop_jobs(jobs, terminal, &app).await;
                 return Ok(());
             }
             spawn(effect, tx.clone(), &mut jobs);
@@ -82,15 +79,41 @@ fn test_panic_requested() -> bool {
     std::env::var_os("FLOWSPEC_TEST_PANIC").is_some()
 }
 
+/// Running connector jobs: how to cancel each, and its task (to wait for its clean-up).
+type Jobs = HashMap<u64, (CancellationToken, tokio::task::JoinHandle<()>)>;
+
+/// On the way out, running connectors are cancelled and waited for (bounded), so their
+/// processes are killed and their containers removed before the runtime shuts down.
+async fn stop_jobs(jobs: Jobs, terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) {
+    let running: Vec<_> = jobs
+        .into_values()
+        .filter(|(_, h)| !h.is_finished())
+        .collect();
+    if running.is_empty() {
+        return;
+    }
+    let _ = terminal.draw(|f| ui::render(app, f));
+    for (token, _) in &running {
+        token.cancel();
+    }
+    let all = futures::future::join_all(running.into_iter().map(|(_, h)| h));
+    if tokio::time::timeout(Duration::from_secs(10), all)
+        .await
+        .is_err()
+    {
+        tracing::warn!("a connector did not stop within 10 s of quitting");
+    }
+}
+
 /// Runs one effect in the background; its result comes back as a message. `jobs` holds the
-/// cancellation tokens of running connectors.
-fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut HashMap<u64, CancellationToken>) {
-    jobs.retain(|_, t| !t.is_cancelled());
+/// running connectors.
+fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
+    jobs.retain(|_, (_, h)| !h.is_finished());
     match effect {
         Effect::Connector(id, spec) => {
             let cancel = CancellationToken::new();
-            jobs.insert(id, cancel.clone());
-            tokio::spawn(async move {
+            let token = cancel.clone();
+            let handle = tokio::spawn(async move {
                 let (events, mut rx) = unbounded_channel();
                 let forward_tx = tx.clone();
                 let forward = tokio::spawn(async move {
@@ -98,18 +121,18 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut HashMap<u64, Cance
                         let _ = forward_tx.send(Msg::Job(id, JobEvent::Run(e)));
                     }
                 });
-                let result = run_job(*spec, events, cancel.clone()).await;
+                let result = run_job(*spec, events, cancel).await;
                 let _ = forward.await;
-                cancel.cancel(); // Marks the token finished so the map can forget it.
                 tracing::info!(job = id, ok = result.is_ok(), "connector job finished");
                 let _ = tx.send(Msg::Job(
                     id,
                     JobEvent::Done(result.map_err(|e| e.to_string())),
                 ));
             });
+            jobs.insert(id, (token, handle));
         }
         Effect::CancelJob(id) => {
-            if let Some(token) = jobs.get(&id) {
+            if let Some((token, _)) = jobs.get(&id) {
                 token.cancel();
             }
         }
