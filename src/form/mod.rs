@@ -100,3 +100,6 @@ impl Form {
             .map_err(String::as_str)
     }
 }
+
+#[cfg(test)]
+mod tests;

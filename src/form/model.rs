@@ -83,10 +83,24 @@ impl FormState {
     /// forbids them.
     pub fn set(&mut self, pointer: &str, v: Value) -> Result<(), EditError> {
         let segs = segments(pointer);
+        // Missing containers are created as arrays where the form has a list.
+        let lists: Vec<bool> = (0..segs.len())
+            .map(|i| {
+                let node = self.node_at(&super::pointer::from_segments(&segs[..i]));
+                matches!(
+                    node.map(|n| &n.kind),
+                    Some(Kind::List { .. } | Kind::MultiSelect { .. })
+                )
+            })
+            .collect();
         let mut cur = &mut self.value;
-        for seg in &segs {
+        for (seg, list) in segs.iter().zip(lists) {
             if cur.is_null() {
-                *cur = Value::Object(Map::new());
+                *cur = if list {
+                    Value::Array(Vec::new())
+                } else {
+                    Value::Object(Map::new())
+                };
             }
             cur = match cur {
                 Value::Object(m) => m.entry(seg.clone()).or_insert(Value::Null),

@@ -143,6 +143,18 @@ fn map_error(state: &FormState, e: &ValidationError<'_>, out: &mut Vec<FieldErro
                 .unwrap_or(key);
             push(out, child, format!("{label} is required"));
         }
+        ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. }
+            if matches!(node.map(|n| &n.kind), Some(Kind::Choice { .. })) =>
+        {
+            let message = message(
+                &ValidationErrorKind::Enum {
+                    options: std::sync::Arc::new(Value::Null),
+                },
+                node,
+            )
+            .unwrap_or_default();
+            push(out, pointer, message);
+        }
         ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
             match pick_branch(state, &pointer, context) {
                 Some(branch) => branch.iter().for_each(|e| map_error(state, e, out)),
