@@ -18,6 +18,20 @@ pub fn template(form: &Form) -> String {
     if !title.is_empty() {
         out.push_str(&format!("# {title}\n"));
     }
+    if let (Kind::Union(u), Some(i)) = (&form.root().kind, state.active_variant("")) {
+        let others: Vec<&str> = u
+            .variants
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, v)| v.label.as_str())
+            .collect();
+        out.push_str(&format!(
+            "# {} (or: {})\n",
+            u.variants[i].label.replace('\n', " "),
+            others.join(", ").replace('\n', " ")
+        ));
+    }
     emit_object(form.root(), state.value(), 0, &mut out, &state, "");
     if out.trim().is_empty() || out.lines().all(|l| l.trim_start().starts_with('#')) {
         // Keep the document valid YAML for an empty object.
