@@ -79,6 +79,10 @@ impl<'r> Builder<'r> {
         let (types, nullable) = types_of(obj);
         node.nullable = nullable;
         node.kind = self.kind(obj, &types);
+        if let Kind::Choice { options } = &node.kind {
+            // "Auto" = `const: null` makes null a real value of the field.
+            node.nullable |= options.iter().any(|o| o.value.is_null());
+        }
         if let Kind::Group { fields } = &node.kind {
             node.ann.collapsed = node.ann.advanced && !fields.iter().any(|f| f.required);
         }
