@@ -5,6 +5,7 @@
 //! Pure domain code: no terminal, no I/O. The TUI form screen draws these types.
 
 mod defaults;
+mod input;
 mod model;
 mod node;
 pub mod pointer;
@@ -19,6 +20,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
+pub use input::parse_input;
 pub use model::{EditError, FormState};
 pub use node::{Annotations, Choice, FormNode, Kind, ScalarType, Union, Variant};
 pub use template::{fill_for_validation, template};
