@@ -70,6 +70,9 @@ pub enum Command {
     Discover(DiscoverArgs),
     /// Run a task's validate against its enabled bindings.
     Validate(ValidateArgs),
+    /// Connector configs: print a template to fill in.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Built-in connectors (for the demo catalog and tests).
     #[command(hide = true, subcommand)]
     Connector(ConnectorCommand),
@@ -148,6 +151,29 @@ pub struct ValidateArgs {
     /// Print the validated response as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ConfigCommand {
+    /// Print a YAML stub of a connector's config: defaults filled in, and a commented
+    /// placeholder for each required field without a default.
+    Template(TemplateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TemplateArgs {
+    /// A JSON Schema file, or a spec response holding one (`configSchema`,
+    /// `resourceConfigSchema`, Airbyte `connectionSpecification`).
+    #[arg(long, conflicts_with = "image", required_unless_present = "image")]
+    pub schema: Option<PathBuf>,
+    /// A connector image (NAME:TAG) to ask for its spec (cached like `flowspec spec`).
+    #[arg(long)]
+    pub image: Option<String>,
+    /// The resource (binding) config instead of the endpoint config.
+    #[arg(long)]
+    pub resource: bool,
     #[command(flatten)]
     pub run: RunArgs,
 }
@@ -235,6 +261,40 @@ impl From<KindArg> for crate::catalog::EntityKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn config_template_parses() {
+        let cli =
+            Cli::try_parse_from(["flowspec", "config", "template", "--schema", "s.json"]).unwrap();
+        match cli.command {
+            Some(Command::Config(ConfigCommand::Template(a))) => {
+                assert_eq!(a.schema, Some(PathBuf::from("s.json")));
+                assert!(a.image.is_none() && !a.resource);
+            }
+            other => panic!("{other:?}"),
+        }
+        let cli = Cli::try_parse_from([
+            "flowspec",
+            "config",
+            "template",
+            "--image",
+            "x/y:v1",
+            "--resource",
+        ])
+        .unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Config(ConfigCommand::Template(TemplateArgs {
+                resource: true,
+                ..
+            })))
+        ));
+        assert!(Cli::try_parse_from(["flowspec", "config", "template"]).is_err());
+        assert!(Cli::try_parse_from([
+            "flowspec", "config", "template", "--schema", "a", "--image", "b:1"
+        ])
+        .is_err());
+    }
 
     #[test]
     fn durations() {

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::catalog::{self, EntityKind};
 use crate::cli::{
     ConnectorCommand, DiscoverArgs, ProtocolArg, PullArg, RunArgs, SpecArgs, TaskKindArg,
-    ValidateArgs,
+    TemplateArgs, ValidateArgs,
 };
 use crate::connector::cache::SpecCache;
 use crate::connector::ops;
@@ -390,6 +390,75 @@ async fn spec(args: SpecArgs) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// `flowspec config template`: the YAML stub of a config, from a schema file or an image's
+/// (cached) spec.
+pub fn run_config_template(args: TemplateArgs) -> i32 {
+    let doc = match (&args.schema, &args.image) {
+        (Some(path), _) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| e.to_string()))
+        {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("error: cannot read the schema {}: {e}", path.display());
+                return EXIT_USAGE;
+            }
+        },
+        (None, Some(image)) => match runtime().block_on(image_spec(image, &args.run)) {
+            Ok(spec) => serde_json::to_value(&spec).unwrap_or(Value::Null),
+            Err(f) => return finish(Err(f)),
+        },
+        (None, None) => {
+            eprintln!("error: give --schema FILE.json or --image IMAGE:TAG");
+            return EXIT_USAGE;
+        }
+    };
+    let schema = if args.resource {
+        ["resourceConfigSchema", "resource_config_schema_json"]
+            .iter()
+            .find_map(|k| doc.get(*k))
+            .unwrap_or(&doc)
+    } else {
+        crate::form::config_schema_of(&doc)
+    };
+    let form = crate::form::build(schema);
+    print!("{}", crate::form::template(&form));
+    0
+}
+
+async fn image_spec(
+    image: &str,
+    run_args: &RunArgs,
+) -> Result<crate::connector::protocol::SpecResponse, Failure> {
+    if !image.contains(':') && !image.contains("@sha256:") {
+        return Err(ConnectorError::NoTag(image.to_string()).into());
+    }
+    let mut transport = Transport::Docker {
+        image: image.to_string(),
+        options: docker_options(run_args),
+    };
+    let (protocol, task, digest) =
+        resolve_protocol(&mut transport, run_args.protocol, None, None).await?;
+    let prepared = ops::Prepared {
+        task: task.unwrap_or_else(|| run::task_type_of_image(image, &Default::default())),
+        transport,
+        protocol,
+        digest,
+    };
+    let cache = SpecCache::user();
+    let console = Console::start(run_args.quiet);
+    let result = ops::spec(
+        &prepared,
+        (!run_args.no_cache).then_some(&cache),
+        &run_options(run_args, Operation::Spec),
+        console.tx.clone(),
+        console.cancel.clone(),
+    )
+    .await;
+    console.finish().await;
+    Ok(result?.0)
 }
 
 fn pretty(json: &str) -> String {

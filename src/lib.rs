@@ -8,6 +8,7 @@ pub mod commands;
 pub mod connector;
 pub mod connector_cli;
 pub mod demo;
+pub mod form;
 pub mod logging;
 pub mod save;
 pub mod settings;

@@ -1,6 +1,6 @@
 use clap::Parser;
 
-use flowspec::cli::{Cli, Command};
+use flowspec::cli::{Cli, Command, ConfigCommand};
 use flowspec::{commands, connector_cli, demo, logging, tui};
 
 fn main() {
@@ -39,6 +39,9 @@ fn main() {
         Some(Command::Spec(args)) => connector_cli::run_spec(args),
         Some(Command::Discover(args)) => connector_cli::run_discover(args),
         Some(Command::Validate(args)) => connector_cli::run_validate(args),
+        Some(Command::Config(ConfigCommand::Template(args))) => {
+            connector_cli::run_config_template(args)
+        }
         Some(Command::Connector(cmd)) => connector_cli::run_connector(cmd),
         None => run_tui(cli.path, cli.read_only),
     };

@@ -1,0 +1,120 @@
+//! Connector forms: building the form tree of the largest corpus schema (source-s3, the
+//! flow-parser with ~70 union variants; target ≤ 2 ms) and re-validating after one
+//! keystroke in a typical schema (source-postgres, and the demo; target ≤ 1 ms).
+//!
+//! Run with `cargo bench --bench form`. The corpus is read in place from `../shared/schemas`;
+//! without it only the demo schema is measured.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use flowspec::form;
+use serde_json::{json, Value};
+
+/// Median of `runs` timings of `f`.
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    for _ in 0..runs.min(20) {
+        f();
+    }
+    let mut t: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    t.sort();
+    t[t.len() / 2]
+}
+
+fn corpus(name: &str) -> Option<Value> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/schemas")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()
+}
+
+fn report(what: &str, d: Duration, target: Duration) {
+    let verdict = if d <= target { "ok" } else { "OVER TARGET" };
+    println!(
+        "{what:<58} {:>9.1} µs  (target ≤ {} µs: {verdict})",
+        d.as_secs_f64() * 1e6,
+        target.as_micros()
+    );
+}
+
+fn keystroke(name: &str, schema: &Value, field: &str, text: &str) {
+    let f = form::build(schema);
+    let start = Instant::now();
+    let _ = f.validator();
+    println!(
+        "{:<58} {:>9.1} µs  (once per schema)",
+        format!("{name}: compile validator"),
+        start.elapsed().as_secs_f64() * 1e6
+    );
+    let mut state = f.load(&json!({}));
+    let mut typed = String::new();
+    let mut chars = text.chars().cycle();
+    let d = median(2000, || {
+        typed.push(chars.next().unwrap_or('x'));
+        if typed.len() > 40 {
+            typed.clear();
+        }
+        state.set(field, Value::String(typed.clone())).unwrap();
+        std::hint::black_box(state.errors());
+    });
+    report(
+        &format!("{name}: set {field} + defaults + validate"),
+        d,
+        Duration::from_millis(1),
+    );
+}
+
+fn main() {
+    let demo = flowspec::connector::demo::capture_config_schema();
+    match corpus("source-s3.config.schema.json") {
+        Some(s3) => {
+            let d = median(500, || {
+                std::hint::black_box(form::build(&s3));
+            });
+            report("source-s3 config: form build", d, Duration::from_millis(2));
+            let f = form::build(&s3);
+            let (mut variants, mut options, mut nodes) = (0, 0, 0);
+            f.root().walk(&mut |n| {
+                nodes += 1;
+                match &n.kind {
+                    form::Kind::Union(u) => variants += u.variants.len(),
+                    form::Kind::Choice { options: o } => options += o.len(),
+                    _ => {}
+                }
+            });
+            println!(
+                "  ({nodes} nodes, {variants} object-union variants, {options} choice options)"
+            );
+            let d = median(200, || {
+                std::hint::black_box(form::template(&f));
+            });
+            report("source-s3 config: template", d, Duration::from_millis(2));
+        }
+        None => println!("note: ../shared/schemas is absent; corpus measurements skipped"),
+    }
+    if let Some(iceberg) = corpus("materialize-iceberg.config.schema.json") {
+        let d = median(500, || {
+            std::hint::black_box(form::build(&iceberg));
+        });
+        report(
+            "materialize-iceberg config (14 KB): form build",
+            d,
+            Duration::from_millis(2),
+        );
+    }
+    keystroke(
+        "demo capture",
+        &demo,
+        "/address",
+        "db.example.internal:5432",
+    );
+    if let Some(pg) = corpus("source-postgres.config.schema.json") {
+        keystroke("source-postgres", &pg, "/address", "db.example.com:5432");
+    }
+}
