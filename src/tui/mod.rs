@@ -4,6 +4,7 @@
 pub mod app;
 pub mod browse;
 pub mod connector_job;
+pub mod form_editor;
 pub mod fuzzy;
 pub mod jobs;
 pub mod keymap;

@@ -1,0 +1,749 @@
+//! The form screen's state: a connector config edited through its schema's form. It flattens
+//! the form tree into focusable rows, owns the line being typed, undo/redo, the reveal toggle
+//! for secrets and collapsed sections. Pure: the App turns a finished form into a catalog edit.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::form::{self, parse_input, FormNode, FormState, Kind, ScalarType};
+use crate::yaml::PathSeg;
+
+/// Where the edited config lives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditTarget {
+    /// Catalog file holding the config.
+    pub file: usize,
+    /// Path of the config inside that file (empty: the whole file is the config).
+    pub at: Vec<PathSeg>,
+    /// What the config was when the form opened (what the file holds).
+    pub original: Value,
+    /// "Endpoint config of acmeCo/x" — the form's title.
+    pub title: String,
+}
+
+/// What a row of the form is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// A nested object's heading; Enter folds it.
+    Section { collapsed: bool },
+    /// A union: Left/Right switch variant.
+    Variant,
+    /// An input (text, number, toggle, choice) or a read-only value.
+    Field,
+}
+
+/// One focusable line of the form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub pointer: String,
+    pub depth: u16,
+    pub kind: RowKind,
+}
+
+/// A line being typed into a text field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineEdit {
+    pub text: String,
+    /// Cursor position in characters.
+    pub cursor: usize,
+}
+
+impl LineEdit {
+    fn new(text: String) -> Self {
+        let cursor = text.chars().count();
+        LineEdit { text, cursor }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(char_index)
+            .map(|(b, _)| b)
+            .unwrap_or(self.text.len())
+    }
+
+    pub fn insert(&mut self, s: &str) {
+        let at = self.byte(self.cursor);
+        self.text.insert_str(at, s);
+        self.cursor += s.chars().count();
+    }
+
+    pub fn backspace(&mut self) {
+        if self.cursor > 0 {
+            let at = self.byte(self.cursor - 1);
+            self.text.remove(at);
+            self.cursor -= 1;
+        }
+    }
+
+    pub fn delete(&mut self) {
+        if self.cursor < self.text.chars().count() {
+            let at = self.byte(self.cursor);
+            self.text.remove(at);
+        }
+    }
+
+    pub fn left(&mut self) {
+        self.cursor = self.cursor.saturating_sub(1);
+    }
+
+    pub fn right(&mut self) {
+        self.cursor = (self.cursor + 1).min(self.text.chars().count());
+    }
+
+    pub fn home(&mut self) {
+        self.cursor = 0;
+    }
+
+    pub fn end(&mut self) {
+        self.cursor = self.text.chars().count();
+    }
+}
+
+/// The form being edited.
+#[derive(Debug, Clone)]
+pub struct FormEditor {
+    pub target: EditTarget,
+    pub state: FormState,
+    pub rows: Vec<Row>,
+    pub focus: usize,
+    pub offset: std::cell::Cell<usize>,
+    /// The text field being typed into, if any.
+    pub editing: Option<LineEdit>,
+    /// The focused secret is shown in clear (until focus moves).
+    pub revealed: bool,
+    /// A sops-encrypted config: shown, never changed (re-encryption is the sops issue's).
+    pub read_only: Option<String>,
+    collapsed: HashSet<String>,
+    undo: Vec<Value>,
+    redo: Vec<Value>,
+    /// A variant switch that would discard values, waiting for a second press to confirm.
+    pub pending_switch: Option<(String, usize, Vec<String>)>,
+}
+
+/// Why an edit was not made; shown in the status line.
+pub type Refusal = String;
+
+impl FormEditor {
+    /// Opens `target` with `schema` (a bare JSON Schema or a whole spec response).
+    pub fn open(schema: &Value, target: EditTarget) -> Self {
+        let form = form::build(form::config_schema_of(schema));
+        let config = if target.original.is_null() {
+            Value::Object(Default::default())
+        } else {
+            target.original.clone()
+        };
+        let read_only = crate::connector::sops::is_encrypted(&config).then(|| {
+            "This config is sops-encrypted: its MAC covers every value, so changing it needs \
+             re-encryption. Fields ending in the encrypted suffix are shown as encrypted; nothing \
+             here can be changed."
+                .to_string()
+        });
+        let state = form.load(&config);
+        let mut collapsed = HashSet::new();
+        collect_collapsed(form.root(), "", &mut collapsed);
+        let mut ed = FormEditor {
+            target,
+            state,
+            rows: Vec::new(),
+            focus: 0,
+            offset: std::cell::Cell::new(0),
+            editing: None,
+            revealed: false,
+            read_only,
+            collapsed,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            pending_switch: None,
+        };
+        ed.rebuild();
+        ed.focus = ed
+            .rows
+            .iter()
+            .position(|r| r.kind == RowKind::Field)
+            .unwrap_or(0);
+        ed
+    }
+
+    /// True when saving would change the file: the config differs from what the file holds
+    /// (defaults the form filled in count, as in Flow's web app). A read-only (encrypted)
+    /// config never changes.
+    pub fn changed(&self) -> bool {
+        self.read_only.is_none() && self.state.to_json() != self.target.original
+    }
+
+    /// The node of a row.
+    pub fn node(&self, row: &Row) -> Option<&FormNode> {
+        if row.pointer.is_empty() {
+            return Some(self.state.form().root());
+        }
+        self.state.node_at(&row.pointer).or_else(|| {
+            // A union row's own node (node_at looks through it into its variant).
+            let (parent, key) = row.pointer.rsplit_once('/')?;
+            let parent_node = if parent.is_empty() {
+                Some(self.state.form().root())
+            } else {
+                self.state.node_at(parent)
+            }?;
+            parent_node.field(&unescape(key))
+        })
+    }
+
+    /// The union node at a variant row (not its active variant).
+    pub fn union_at(&self, pointer: &str) -> Option<&form::Union> {
+        let node = if pointer.is_empty() {
+            self.state.form().root()
+        } else {
+            let (parent, key) = pointer.rsplit_once('/')?;
+            let parent_node = if parent.is_empty() {
+                self.state.form().root()
+            } else {
+                self.state.node_at(parent)?
+            };
+            parent_node.field(&unescape(key))?
+        };
+        match &node.kind {
+            Kind::Union(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    pub fn focused(&self) -> Option<&Row> {
+        self.rows.get(self.focus)
+    }
+
+    /// Re-flattens the form after a change (variants and sections change which rows exist).
+    pub fn rebuild(&mut self) {
+        let keep = self.focused().map(|r| r.pointer.clone());
+        let mut rows = Vec::new();
+        let root = self.state.form().root().clone();
+        self.flatten(&root, "", 0, &mut rows, true);
+        self.rows = rows;
+        if let Some(p) = keep {
+            if let Some(i) = self.rows.iter().position(|r| r.pointer == p) {
+                self.focus = i;
+            }
+        }
+        self.focus = self.focus.min(self.rows.len().saturating_sub(1));
+    }
+
+    fn flatten(&self, node: &FormNode, pointer: &str, depth: u16, out: &mut Vec<Row>, root: bool) {
+        match &node.kind {
+            Kind::Group { fields } => {
+                if !root {
+                    let collapsed = self.collapsed.contains(pointer);
+                    out.push(Row {
+                        pointer: pointer.to_string(),
+                        depth,
+                        kind: RowKind::Section { collapsed },
+                    });
+                    if collapsed {
+                        return;
+                    }
+                }
+                let inner = if root { depth } else { depth + 1 };
+                for f in fields.iter().filter(|f| !f.ann.hidden) {
+                    let p = format!("{pointer}/{}", escape(&f.key));
+                    self.flatten(f, &p, inner, out, false);
+                }
+            }
+            Kind::Union(u) => {
+                out.push(Row {
+                    pointer: pointer.to_string(),
+                    depth,
+                    kind: RowKind::Variant,
+                });
+                let active = self.state.active_variant(pointer).unwrap_or(0);
+                if let Some(v) = u.variants.get(active) {
+                    for f in v.node.fields().iter().filter(|f| !f.ann.hidden) {
+                        let p = format!("{pointer}/{}", escape(&f.key));
+                        self.flatten(f, &p, depth + 1, out, false);
+                    }
+                }
+            }
+            _ => out.push(Row {
+                pointer: pointer.to_string(),
+                depth,
+                kind: RowKind::Field,
+            }),
+        }
+    }
+
+    pub fn move_focus(&mut self, delta: isize) {
+        if self.rows.is_empty() {
+            return;
+        }
+        let n = self.rows.len() as isize;
+        self.focus = (self.focus as isize + delta).clamp(0, n - 1) as usize;
+        self.revealed = false;
+        self.pending_switch = None;
+    }
+
+    /// The text shown for a field, without masking.
+    pub fn text_of(&self, pointer: &str) -> String {
+        match self.state.get(pointer) {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        }
+    }
+
+    fn refuse_read_only(&self) -> Result<(), Refusal> {
+        match &self.read_only {
+            Some(why) => Err(why.clone()),
+            None => Ok(()),
+        }
+    }
+
+    fn snapshot(&mut self) {
+        self.undo.push(self.state.to_json());
+        self.redo.clear();
+    }
+
+    /// Starts typing into the focused text field, optionally with a first character.
+    pub fn begin_edit(&mut self, first: Option<&str>) -> Result<(), Refusal> {
+        self.refuse_read_only()?;
+        let Some(row) = self.focused().cloned() else {
+            return Ok(());
+        };
+        let Some(node) = self.node(&row) else {
+            return Ok(());
+        };
+        if node.ann.read_only {
+            return Err(format!("{} is read-only", node.label));
+        }
+        if !is_text(node) {
+            return Err(format!("{} is not a text field", node.label));
+        }
+        let mut edit = LineEdit::new(self.text_of(&row.pointer));
+        if let Some(c) = first {
+            edit.insert(c);
+        }
+        self.editing = Some(edit);
+        Ok(())
+    }
+
+    /// Commits the line being typed. On a parse error the line stays open.
+    pub fn commit_edit(&mut self) -> Result<(), Refusal> {
+        let Some(edit) = self.editing.clone() else {
+            return Ok(());
+        };
+        let Some(row) = self.focused().cloned() else {
+            return Ok(());
+        };
+        let Some(node) = self.node(&row).cloned() else {
+            return Ok(());
+        };
+        let parsed = parse_input(&node, &edit.text)?;
+        self.snapshot();
+        match parsed {
+            Some(v) => self.state.set(&row.pointer, v).map_err(|e| e.to_string())?,
+            None => self.state.clear(&row.pointer),
+        }
+        self.editing = None;
+        self.rebuild();
+        Ok(())
+    }
+
+    pub fn cancel_edit(&mut self) {
+        self.editing = None;
+    }
+
+    /// Space/Enter on a non-text field: toggle a boolean, fold a section, next choice.
+    pub fn activate(&mut self) -> Result<(), Refusal> {
+        let Some(row) = self.focused().cloned() else {
+            return Ok(());
+        };
+        match row.kind {
+            RowKind::Section { collapsed } => {
+                if collapsed {
+                    self.collapsed.remove(&row.pointer);
+                } else {
+                    self.collapsed.insert(row.pointer.clone());
+                }
+                self.rebuild();
+                Ok(())
+            }
+            RowKind::Variant => self.cycle(1),
+            RowKind::Field => {
+                let Some(node) = self.node(&row).cloned() else {
+                    return Ok(());
+                };
+                match &node.kind {
+                    Kind::Scalar(ScalarType::Boolean) => {
+                        self.refuse_read_only()?;
+                        let now = self.state.get(&row.pointer).and_then(Value::as_bool);
+                        self.snapshot();
+                        self.state
+                            .set(&row.pointer, Value::Bool(!now.unwrap_or(false)))
+                            .map_err(|e| e.to_string())?;
+                        self.rebuild();
+                        Ok(())
+                    }
+                    Kind::Choice { .. } => self.cycle(1),
+                    _ if is_text(&node) => self.begin_edit(None),
+                    _ => Err(format!(
+                        "{} cannot be edited in the form yet; edit the file for it",
+                        node.label
+                    )),
+                }
+            }
+        }
+    }
+
+    /// Left/Right on a choice or a union: previous/next option.
+    pub fn cycle(&mut self, step: isize) -> Result<(), Refusal> {
+        self.refuse_read_only()?;
+        let Some(row) = self.focused().cloned() else {
+            return Ok(());
+        };
+        if row.kind == RowKind::Variant {
+            let Some(u) = self.union_at(&row.pointer) else {
+                return Ok(());
+            };
+            let n = u.variants.len() as isize;
+            if n == 0 {
+                return Ok(());
+            }
+            let current = self.state.active_variant(&row.pointer).unwrap_or(0) as isize;
+            let next = (current + step).rem_euclid(n) as usize;
+            let lost = self.state.switch_would_discard(&row.pointer, next);
+            let confirmed = self
+                .pending_switch
+                .as_ref()
+                .is_some_and(|(p, v, _)| *p == row.pointer && *v == next);
+            if !lost.is_empty() && !confirmed {
+                self.pending_switch = Some((row.pointer.clone(), next, lost.clone()));
+                return Err(format!(
+                    "Switching discards {}; press again to switch",
+                    lost.join(", ")
+                ));
+            }
+            self.pending_switch = None;
+            self.snapshot();
+            self.state
+                .switch_variant(&row.pointer, next)
+                .map_err(|e| e.to_string())?;
+            self.rebuild();
+            return Ok(());
+        }
+        let Some(node) = self.node(&row).cloned() else {
+            return Ok(());
+        };
+        if let Kind::Choice { options } = &node.kind {
+            if options.is_empty() {
+                return Ok(());
+            }
+            let current = self.state.get(&row.pointer);
+            let i = options
+                .iter()
+                .position(|o| Some(&o.value) == current)
+                .map(|i| i as isize)
+                .unwrap_or(-1);
+            let n = options.len() as isize;
+            let next = (i + step).rem_euclid(n) as usize;
+            self.snapshot();
+            self.state
+                .set(&row.pointer, options[next].value.clone())
+                .map_err(|e| e.to_string())?;
+            self.rebuild();
+        }
+        Ok(())
+    }
+
+    /// Delete: back to the default (or unset).
+    pub fn clear_focused(&mut self) -> Result<(), Refusal> {
+        self.refuse_read_only()?;
+        if let Some(row) = self.focused().cloned() {
+            if row.kind == RowKind::Field {
+                self.snapshot();
+                self.state.clear(&row.pointer);
+                self.rebuild();
+            }
+        }
+        Ok(())
+    }
+
+    /// Pastes text: into the line being typed, or starting one on a text field.
+    pub fn paste(&mut self, text: &str) -> Result<(), Refusal> {
+        let multiline = self
+            .focused()
+            .cloned()
+            .and_then(|r| self.node(&r).map(|n| n.ann.multiline))
+            .unwrap_or(false);
+        let text = if multiline {
+            text.replace("\r\n", "\n")
+        } else {
+            text.replace(['\r', '\n'], " ")
+        };
+        if self.editing.is_none() {
+            self.begin_edit(None)?;
+        }
+        if let Some(e) = self.editing.as_mut() {
+            e.insert(&text);
+        }
+        Ok(())
+    }
+
+    pub fn undo(&mut self) -> bool {
+        self.restore(true)
+    }
+
+    pub fn redo(&mut self) -> bool {
+        self.restore(false)
+    }
+
+    fn restore(&mut self, undo: bool) -> bool {
+        let (from, to) = if undo {
+            (&mut self.undo, &mut self.redo)
+        } else {
+            (&mut self.redo, &mut self.undo)
+        };
+        let Some(v) = from.pop() else {
+            return false;
+        };
+        to.push(self.state.to_json());
+        self.state = self.state.form().load(&v);
+        self.editing = None;
+        self.rebuild();
+        true
+    }
+
+    /// Focuses the first field with an error; returns how many errors there are.
+    pub fn focus_first_error(&mut self) -> usize {
+        let errors = self.state.errors().to_vec();
+        if let Some(e) = errors.first() {
+            // The error's field, or the closest row above it (a folded section).
+            let mut best = None;
+            for (i, r) in self.rows.iter().enumerate() {
+                if e.pointer == r.pointer
+                    || (e.pointer.starts_with(&format!("{}/", r.pointer)) && best.is_none())
+                {
+                    best = Some(i);
+                    if e.pointer == r.pointer {
+                        break;
+                    }
+                }
+            }
+            if let Some(i) = best {
+                self.focus = i;
+            }
+            if let Ok(()) = self.begin_edit(None) {}
+        }
+        errors.len()
+    }
+
+    /// Every secret value in the old and new config, to mask them in diffs.
+    pub fn secret_values(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut pointers = Vec::new();
+        collect_secret_pointers(self.state.form().root(), "", &mut pointers);
+        for v in [&self.target.original, &self.state.to_json()] {
+            for p in &pointers {
+                if let Some(Value::String(s)) = v.pointer(p) {
+                    if !s.is_empty() {
+                        out.push(s.clone());
+                        // Multi-line secrets show up line by line in a diff.
+                        out.extend(s.lines().filter(|l| l.len() >= 4).map(str::to_string));
+                    }
+                }
+            }
+        }
+        out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        out.dedup();
+        out
+    }
+}
+
+/// Fields typed as text: strings, numbers, and free-form values.
+pub fn is_text(node: &FormNode) -> bool {
+    matches!(
+        node.kind,
+        Kind::Scalar(ScalarType::String | ScalarType::Integer | ScalarType::Number)
+    )
+}
+
+fn collect_collapsed(node: &FormNode, pointer: &str, out: &mut HashSet<String>) {
+    for f in node.fields() {
+        let p = format!("{pointer}/{}", escape(&f.key));
+        if f.ann.collapsed {
+            out.insert(p.clone());
+        }
+        collect_collapsed(f, &p, out);
+    }
+}
+
+fn collect_secret_pointers(node: &FormNode, pointer: &str, out: &mut Vec<String>) {
+    match &node.kind {
+        Kind::Group { fields } => {
+            for f in fields {
+                collect_secret_pointers(f, &format!("{pointer}/{}", escape(&f.key)), out)
+            }
+        }
+        Kind::Union(u) => {
+            for v in &u.variants {
+                collect_secret_pointers(&v.node, pointer, out);
+            }
+        }
+        _ if node.ann.secret => out.push(pointer.to_string()),
+        _ => {}
+    }
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+fn unescape(seg: &str) -> String {
+    seg.replace("~1", "/").replace("~0", "~")
+}
+
+/// Replaces every occurrence of a secret in `text` with a mask, longest first.
+pub fn mask_secrets(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for s in secrets {
+        if !s.is_empty() {
+            out = out.replace(s.as_str(), "••••••••");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn schema() -> Value {
+        json!({
+            "type": "object",
+            "required": ["host", "auth"],
+            "properties": {
+                "host": {"type": "string", "title": "Host", "order": 0},
+                "port": {"type": "integer", "title": "Port", "default": 5432, "order": 1},
+                "ssl": {"type": "boolean", "title": "SSL", "order": 2},
+                "mode": {"type": "string", "enum": ["a", "b", "c"], "default": "a", "order": 3},
+                "auth": {
+                    "title": "Auth", "order": 4,
+                    "discriminator": {"propertyName": "type"},
+                    "oneOf": [
+                        {"title": "Password", "type": "object", "required": ["type", "password"],
+                         "properties": {"type": {"const": "password", "default": "password"},
+                                        "password": {"type": "string", "secret": true}}},
+                        {"title": "Key", "type": "object", "required": ["type", "key"],
+                         "properties": {"type": {"const": "key", "default": "key"},
+                                        "key": {"type": "string", "secret": true, "multiline": true}}}
+                    ]
+                },
+                "advanced": {"type": "object", "advanced": true, "title": "Advanced", "order": 5,
+                             "properties": {"timeout": {"type": "integer", "default": 30}}}
+            }
+        })
+    }
+
+    fn editor(config: Value) -> FormEditor {
+        FormEditor::open(
+            &schema(),
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: config,
+                title: "t".into(),
+            },
+        )
+    }
+
+    #[test]
+    fn rows_follow_order_variants_and_collapsed_sections() {
+        let ed = editor(json!({"host": "h", "auth": {"type": "password", "password": "x"}}));
+        let rows: Vec<_> = ed.rows.iter().map(|r| r.pointer.as_str()).collect();
+        assert_eq!(
+            rows,
+            vec![
+                "/host",
+                "/port",
+                "/ssl",
+                "/mode",
+                "/auth",
+                "/auth/password",
+                "/advanced"
+            ]
+        );
+        assert_eq!(ed.focus, 0, "focus starts on the first field");
+        assert_eq!(ed.rows[6].kind, RowKind::Section { collapsed: true });
+    }
+
+    #[test]
+    fn typing_commits_parsed_values_and_undo_redo() {
+        let mut ed = editor(json!({"host": "h", "auth": {"type": "password", "password": "x"}}));
+        ed.move_focus(1);
+        ed.begin_edit(None).unwrap();
+        let e = ed.editing.as_mut().unwrap();
+        e.backspace();
+        e.backspace();
+        e.backspace();
+        e.backspace();
+        e.insert("6543");
+        ed.commit_edit().unwrap();
+        assert_eq!(ed.state.get("/port"), Some(&json!(6543)));
+        ed.begin_edit(Some("x")).unwrap();
+        assert!(ed.commit_edit().unwrap_err().contains("not a whole number"));
+        ed.cancel_edit();
+        assert!(ed.undo());
+        assert_eq!(ed.state.get("/port"), Some(&json!(5432)));
+        assert!(ed.redo());
+        assert_eq!(ed.state.get("/port"), Some(&json!(6543)));
+    }
+
+    #[test]
+    fn switching_a_variant_asks_before_discarding() {
+        let mut ed = editor(json!({"host": "h", "auth": {"type": "password", "password": "x"}}));
+        ed.focus = ed.rows.iter().position(|r| r.pointer == "/auth").unwrap();
+        let err = ed.cycle(1).unwrap_err();
+        assert!(err.contains("discards password"), "{err}");
+        ed.cycle(1).unwrap();
+        assert_eq!(ed.state.get("/auth/type"), Some(&json!("key")));
+        assert!(ed.rows.iter().any(|r| r.pointer == "/auth/key"));
+    }
+
+    #[test]
+    fn booleans_choices_and_secrets() {
+        let mut ed =
+            editor(json!({"host": "h", "auth": {"type": "password", "password": "hunter2"}}));
+        ed.focus = 2;
+        ed.activate().unwrap();
+        assert_eq!(ed.state.get("/ssl"), Some(&json!(true)));
+        ed.focus = 3;
+        ed.cycle(1).unwrap();
+        assert_eq!(ed.state.get("/mode"), Some(&json!("b")));
+        assert_eq!(ed.secret_values(), vec!["hunter2".to_string()]);
+        assert_eq!(
+            mask_secrets("+ password: hunter2", &ed.secret_values()),
+            "+ password: ••••••••"
+        );
+    }
+
+    #[test]
+    fn errors_focus_the_first_field_in_error() {
+        let mut ed = editor(json!({"auth": {"type": "password"}}));
+        ed.focus = 3;
+        let n = ed.focus_first_error();
+        assert!(n >= 1);
+        let focused = ed.focused().unwrap().pointer.clone();
+        assert!(
+            focused == "/host" || focused == "/auth/password",
+            "{focused}"
+        );
+        assert!(ed.editing.is_some(), "ready for typing");
+    }
+
+    #[test]
+    fn encrypted_configs_are_read_only() {
+        let mut ed = editor(json!({"host": "h", "sops": {"mac": "x"}}));
+        assert!(ed.read_only.is_some());
+        assert!(ed.begin_edit(Some("a")).is_err());
+        assert!(ed.clear_focused().is_err());
+        assert!(!ed.changed());
+    }
+}
