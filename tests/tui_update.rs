@@ -271,6 +271,8 @@ mod connector_jobs {
                 config_title: "Postgres".into(),
                 resource_title: "Table".into(),
                 cached: false,
+                config_schema: serde_json::json!({"type": "object"}),
+                resource_schema: serde_json::json!({"type": "object"}),
             })),
         ));
         assert!(!a.job_running());

@@ -177,6 +177,20 @@ impl Catalog {
         Ok(())
     }
 
+    /// Changes the value at `at` in `file` from `old` (what it holds now) to `new`, as a
+    /// format-preserving edit: unchanged keys keep their bytes.
+    pub fn edit_value(
+        &mut self,
+        file: usize,
+        at: &[PathSeg],
+        old: &serde_json::Value,
+        new: &serde_json::Value,
+    ) -> Result<(), EditError> {
+        let mut edits = Vec::new();
+        value_edits(&mut at.to_vec(), old, new, &mut edits)?;
+        self.edit_file(file, &edits)
+    }
+
     /// Flips `disable` on one binding, the way Flow writes it: `disable: true` when disabled,
     /// and no key at all when enabled (falling back to `disable: false` where removing the line
     /// would disturb its neighbours or drop a comment, or where a merged key would show through).
@@ -232,6 +246,42 @@ fn disable_is_last(root: &yaml::Node, map: &[PathSeg]) -> bool {
     root.at(map)
         .and_then(|b| b.entries().iter().rev().find(|(k, _)| !k.shared))
         .is_some_and(|(k, _)| k.as_str() == Some("disable"))
+}
+
+/// The key-level edits turning `old` into `new` (objects recursed into, scalars set, missing
+/// keys removed).
+fn value_edits(
+    at: &mut Vec<PathSeg>,
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+    out: &mut Vec<patch::Edit>,
+) -> Result<(), EditError> {
+    use serde_json::Value;
+    let (Value::Object(o), Value::Object(n)) = (old, new) else {
+        return Err(patch::PatchError::NotScalar(yaml::pointer(at)).into());
+    };
+    for k in o.keys().filter(|k| !n.contains_key(*k)) {
+        out.push(patch::Edit::Remove {
+            map: at.clone(),
+            key: k.clone(),
+        });
+    }
+    for (k, nv) in n {
+        match o.get(k) {
+            Some(ov) if ov == nv => {}
+            Some(ov @ Value::Object(_)) if nv.is_object() => {
+                at.push(PathSeg::Key(k.clone()));
+                value_edits(at, ov, nv, out)?;
+                at.pop();
+            }
+            _ => out.push(patch::Edit::Set {
+                map: at.clone(),
+                key: k.clone(),
+                value: nv.clone(),
+            }),
+        }
+    }
+    Ok(())
 }
 
 fn set(map: Vec<PathSeg>, key: &str, value: bool) -> patch::Edit {

@@ -12,6 +12,7 @@ use crate::save::{self, PlannedWrite, SaveError};
 
 use super::browse::{EntityList, Row};
 use super::connector_job::JobSpec;
+use super::form_editor::{mask_secrets, EditTarget, FormEditor, RowKind};
 use super::jobs::{ConnOp, ConnectorInfos, Job, JobEvent};
 use super::keymap::{self, Action, Context};
 use super::theme::Theme;
@@ -146,6 +147,10 @@ pub struct App {
     next_job: u64,
     /// What each task's connector has told us this session.
     pub connectors: ConnectorInfos,
+    /// The config form, when one is open (it takes the body of the screen).
+    pub form: Option<FormEditor>,
+    /// A form to open once the running spec job brings the schema: (task, binding or None).
+    pending_form: Option<(String, Option<usize>)>,
 }
 
 impl App {
@@ -171,6 +176,8 @@ impl App {
             job: None,
             next_job: 1,
             connectors: ConnectorInfos::new(),
+            form: None,
+            pending_form: None,
         }
     }
 
@@ -209,6 +216,12 @@ impl App {
         if self.phase != Phase::Ready {
             return vec![Context::Global];
         }
+        if let Some(form) = &self.form {
+            if form.editing.is_some() {
+                return vec![Context::FormField, Context::Global];
+            }
+            return vec![Context::Form, Context::Global];
+        }
         let inner = if self.filter_input {
             Context::FilterInput
         } else if self.focus == Focus::Detail {
@@ -241,6 +254,12 @@ impl App {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Paste(text) => {
+                if let Some(form) = self.form.as_mut() {
+                    if let Err(e) = form.paste(&text) {
+                        self.error(e);
+                    }
+                    return vec![];
+                }
                 if self.filter_input {
                     let line = text.replace(['\r', '\n'], " ");
                     let filter = format!("{}{}", self.filter_text(), line);
@@ -373,6 +392,9 @@ impl App {
         if !self.overlays.is_empty() {
             return self.overlay_action(action);
         }
+        if self.form.is_some() {
+            return self.form_key(key, action);
+        }
         if self.filter_input {
             if keymap::is_text_input(&key) {
                 if let KeyCode::Char(c) = key.code {
@@ -501,7 +523,25 @@ impl App {
                 }
                 _ => vec![],
             },
-            Action::Yes | Action::No | Action::Reload | Action::ShowDiff => vec![],
+            Action::EditConfig => self.request_form(None),
+            Action::EditResource => self.request_form(Some(self.binding)),
+            Action::FormActivate
+            | Action::FormPrev
+            | Action::FormNext
+            | Action::FormLeft
+            | Action::FormRight
+            | Action::FormReset
+            | Action::Reveal
+            | Action::Undo
+            | Action::Redo
+            | Action::CloseForm
+            | Action::Commit
+            | Action::CancelEdit
+            | Action::TextEdit
+            | Action::Yes
+            | Action::No
+            | Action::Reload
+            | Action::ShowDiff => vec![],
         }
     }
 
@@ -736,7 +776,13 @@ impl App {
                 let summary = output.record(info);
                 job.phase = "done".into();
                 job.result = Some(Ok(summary.clone()));
+                let task = job.task.clone();
                 self.info(summary);
+                if let Some((pending, binding)) = self.pending_form.take() {
+                    if pending == task {
+                        return self.open_form(binding);
+                    }
+                }
             }
             JobEvent::Done(Err(e)) => {
                 let op = job.op.label();
@@ -751,6 +797,237 @@ impl App {
         vec![]
     }
 
+    /// `e`/`r`: opens the endpoint (or the binding's resource) config form, fetching the
+    /// connector's spec first when this session has not seen it yet.
+    fn request_form(&mut self, binding: Option<usize>) -> Vec<Effect> {
+        let (Some(cat), Some(id)) = (self.catalog.as_ref(), self.selected()) else {
+            return vec![];
+        };
+        let Some(e) = cat.entity(id) else {
+            return vec![];
+        };
+        if !matches!(e.kind, EntityKind::Capture | EntityKind::Materialization) {
+            self.info("Only captures and materializations have connector configs");
+            return vec![];
+        }
+        let name = e.name.clone();
+        let known = self.connectors.get(&name).is_some_and(|i| {
+            if binding.is_some() {
+                i.resource_schema.is_some()
+            } else {
+                i.config_schema.is_some()
+            }
+        });
+        if known {
+            return self.open_form(binding);
+        }
+        let effects = self.start_job(ConnOp::Spec);
+        if !effects.is_empty() {
+            self.pending_form = Some((name, binding));
+            self.info("Fetching the connector's spec for the form…");
+        }
+        effects
+    }
+
+    /// Opens the form on the selected task's endpoint config or binding resource config.
+    fn open_form(&mut self, binding: Option<usize>) -> Vec<Effect> {
+        let (Some(cat), Some(id)) = (self.catalog.as_ref(), self.selected()) else {
+            return vec![];
+        };
+        let Some(e) = cat.entity(id) else {
+            return vec![];
+        };
+        let info = self.connectors.get(&e.name).cloned().unwrap_or_default();
+        let schema = if binding.is_some() {
+            info.resource_schema
+        } else {
+            info.config_schema
+        };
+        let Some(schema) = schema else {
+            return vec![];
+        };
+        match config_target(cat, id, binding) {
+            Ok(target) => {
+                self.form = Some(FormEditor::open(&schema, target));
+                if let Some(why) = self.form.as_ref().and_then(|f| f.read_only.clone()) {
+                    self.info(why);
+                }
+            }
+            Err(e) => self.error(e),
+        }
+        vec![]
+    }
+
+    /// Keys while the form is open.
+    fn form_key(&mut self, key: KeyEvent, action: Option<Action>) -> Vec<Effect> {
+        let Some(form) = self.form.as_mut() else {
+            return vec![];
+        };
+        let result: Result<(), String> = if let Some(edit) = form.editing.as_mut() {
+            match (key.code, action) {
+                (_, Some(Action::Save)) => form.commit_edit().map(|_| {
+                    self.status = None;
+                }),
+                (_, Some(Action::ForceQuit)) => {
+                    return self.action(Action::ForceQuit);
+                }
+                (KeyCode::Char(c), _) if keymap::is_text_input(&key) => {
+                    edit.insert(&c.to_string());
+                    Ok(())
+                }
+                (KeyCode::Backspace, _) => {
+                    edit.backspace();
+                    Ok(())
+                }
+                (KeyCode::Delete, _) => {
+                    edit.delete();
+                    Ok(())
+                }
+                (KeyCode::Left, _) => {
+                    edit.left();
+                    Ok(())
+                }
+                (KeyCode::Right, _) => {
+                    edit.right();
+                    Ok(())
+                }
+                (KeyCode::Home, _) => {
+                    edit.home();
+                    Ok(())
+                }
+                (KeyCode::End, _) => {
+                    edit.end();
+                    Ok(())
+                }
+                (KeyCode::Tab, _) => form.commit_edit().map(|_| form.move_focus(1)),
+                (_, Some(Action::Commit)) => form.commit_edit(),
+                (_, Some(Action::CancelEdit)) => {
+                    form.cancel_edit();
+                    Ok(())
+                }
+                _ => Ok(()),
+            }
+        } else {
+            let focused_text = form
+                .focused()
+                .cloned()
+                .filter(|r| r.kind == RowKind::Field)
+                .and_then(|r| form.node(&r).map(super::form_editor::is_text))
+                .unwrap_or(false);
+            if focused_text && keymap::is_text_input(&key) {
+                if let KeyCode::Char(c) = key.code {
+                    form.begin_edit(Some(&c.to_string()))
+                } else {
+                    Ok(())
+                }
+            } else {
+                match action {
+                    Some(Action::FormNext) => {
+                        form.move_focus(1);
+                        Ok(())
+                    }
+                    Some(Action::FormPrev) => {
+                        form.move_focus(-1);
+                        Ok(())
+                    }
+                    Some(Action::FormActivate) => form.activate(),
+                    Some(Action::FormLeft) => form.cycle(-1),
+                    Some(Action::FormRight) => form.cycle(1),
+                    Some(Action::FormReset) => form.clear_focused(),
+                    Some(Action::Reveal) => {
+                        form.revealed = !form.revealed;
+                        Ok(())
+                    }
+                    Some(Action::Undo) => {
+                        if !form.undo() {
+                            self.info("Nothing to undo");
+                        }
+                        Ok(())
+                    }
+                    Some(Action::Redo) => {
+                        if !form.redo() {
+                            self.info("Nothing to redo");
+                        }
+                        Ok(())
+                    }
+                    Some(Action::CloseForm) => {
+                        if form.changed() && form.pending_switch.is_none() {
+                            // A second Esc closes: the first one warns.
+                            form.pending_switch = Some(("<close>".into(), 0, vec![]));
+                            Err("Unsaved changes in the form: Esc again discards them, Ctrl-S saves".into())
+                        } else {
+                            self.form = None;
+                            Ok(())
+                        }
+                    }
+                    Some(Action::Save) => return self.save_form(),
+                    Some(
+                        a @ (Action::Help | Action::Quit | Action::ForceQuit | Action::Problems),
+                    ) => {
+                        return self.action(a);
+                    }
+                    _ => Ok(()),
+                }
+            }
+        };
+        if let Err(e) = result {
+            self.error(e);
+        }
+        vec![]
+    }
+
+    /// Ctrl-S in the form: invalid forms keep every edit and focus the first error; valid ones
+    /// become a format-preserving edit of the file and go to the save diff (secrets masked).
+    fn save_form(&mut self) -> Vec<Effect> {
+        let Some(form) = self.form.as_mut() else {
+            return vec![];
+        };
+        if let Err(e) = form.commit_edit() {
+            self.error(e);
+            return vec![];
+        }
+        if let Some(why) = form.read_only.clone() {
+            self.error(why);
+            return vec![];
+        }
+        if self.read_only {
+            self.error("Read-only mode: nothing can be saved");
+            return vec![];
+        }
+        if !form.changed() {
+            self.info("Nothing to save: the config is unchanged");
+            return vec![];
+        }
+        let errors = form.state.errors().to_vec();
+        if let Some(first) = errors.first() {
+            form.focus_first_error();
+            self.error(format!(
+                "{} problem{} in the form; first: {}",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" },
+                first.message
+            ));
+            return vec![];
+        }
+        let new = form.state.to_json();
+        let target = form.target.clone();
+        let secrets = form.secret_values();
+        let Some(cat) = self.catalog.as_mut() else {
+            return vec![];
+        };
+        if let Err(e) = cat.edit_value(target.file, &target.at, &target.original, &new) {
+            self.error(format!("Cannot write this config: {e}"));
+            return vec![];
+        }
+        self.form = None;
+        let mut writes = save::plan(cat);
+        for w in &mut writes {
+            w.diff = mask_secrets(&w.diff, &secrets);
+        }
+        self.overlays.push(Overlay::Diff { writes, scroll: 0 });
+        vec![]
+    }
+
     /// Counts of errors and warnings from the last check.
     pub fn problem_counts(&self) -> Option<(usize, usize)> {
         let p = self.problems.as_ref()?;
@@ -762,4 +1039,72 @@ impl App {
     pub fn rows(&self) -> &[Row] {
         self.list.as_ref().map(|l| l.rows.as_slice()).unwrap_or(&[])
     }
+}
+
+/// Where the endpoint config (or binding `binding`'s resource config) of task `id` lives, and
+/// what it holds now.
+fn config_target(
+    cat: &Catalog,
+    id: EntityId,
+    binding: Option<usize>,
+) -> Result<EditTarget, String> {
+    use crate::catalog::{Endpoint, Location};
+    use crate::yaml::PathSeg;
+    let e = cat.entity(id).ok_or("no such task")?;
+    let (mut at, location, title) = match binding {
+        None => {
+            let (kind, config) = match &e.endpoint {
+                Some(Endpoint::Connector { config, .. }) => ("connector", config),
+                Some(Endpoint::Local { config, .. }) => ("local", config),
+                _ => return Err(format!("{} has no connector or local endpoint", e.name)),
+            };
+            let mut at = e.path();
+            at.push(PathSeg::key("endpoint"));
+            at.push(PathSeg::key(kind));
+            at.push(PathSeg::key("config"));
+            (at, config.clone(), format!("Endpoint config of {}", e.name))
+        }
+        Some(i) => {
+            let b = e.bindings.get(i).ok_or("no binding selected")?;
+            let mut at = e.binding_path(i);
+            at.push(PathSeg::key("resource"));
+            let root = cat.parse_file(id.file).map_err(|e| e.to_string())?;
+            let location = root
+                .at(&at)
+                .map(crate::catalog::index::location)
+                .unwrap_or(Location::Inline);
+            let title = format!(
+                "Resource config of binding {} ({})",
+                i + 1,
+                b.collection.clone().unwrap_or_default()
+            );
+            (at, location, title)
+        }
+    };
+    let mut file = id.file;
+    if let Location::File(rel) = &location {
+        let base = cat.files[id.file]
+            .path
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        let path = crate::catalog::load::absolute(&base.join(rel));
+        file = cat
+            .files
+            .iter()
+            .position(|f| f.path == path)
+            .ok_or_else(|| format!("{rel} was not loaded (is it missing?)"))?;
+        at = Vec::new();
+    }
+    let root = cat.parse_file(file).map_err(|e| e.to_string())?;
+    let original = root
+        .at(&at)
+        .map(|n| n.to_json())
+        .unwrap_or(serde_json::Value::Null);
+    Ok(EditTarget {
+        file,
+        at,
+        original,
+        title,
+    })
 }

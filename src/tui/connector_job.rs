@@ -61,6 +61,10 @@ pub async fn run_job(
                 config_title: title(spec.config_schema.get()),
                 resource_title: title(spec.resource_config_schema.get()),
                 cached,
+                config_schema: serde_json::from_str(spec.config_schema.get())
+                    .unwrap_or(Value::Null),
+                resource_schema: serde_json::from_str(spec.resource_config_schema.get())
+                    .unwrap_or(Value::Null),
             })
         }
         ConnOp::Discover | ConnOp::Validate => {

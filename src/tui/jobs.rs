@@ -38,6 +38,9 @@ pub enum JobOutput {
         config_title: String,
         resource_title: String,
         cached: bool,
+        /// The schemas themselves, for the config forms.
+        config_schema: serde_json::Value,
+        resource_schema: serde_json::Value,
     },
     Discovered {
         protocol: String,
@@ -118,6 +121,9 @@ pub struct ConnectorInfo {
     pub spec: Option<String>,
     /// The last discover, validate or pull outcome.
     pub last: Option<String>,
+    /// The endpoint and resource config schemas from the last spec.
+    pub config_schema: Option<serde_json::Value>,
+    pub resource_schema: Option<serde_json::Value>,
 }
 
 /// Per-task connector facts, keyed by task name.
@@ -139,8 +145,12 @@ impl JobOutput {
                 config_title,
                 resource_title,
                 cached,
+                config_schema,
+                resource_schema,
             } => {
                 info.protocol = Some(protocol.clone());
+                info.config_schema = Some(config_schema.clone());
+                info.resource_schema = Some(resource_schema.clone());
                 if !documentation_url.is_empty() {
                     info.documentation_url = Some(documentation_url.clone());
                 }

@@ -17,6 +17,10 @@ pub enum Context {
     Problems,
     /// A connector is running.
     Job,
+    /// The config form (rows).
+    Form,
+    /// Typing into a form field.
+    FormField,
 }
 
 impl Context {
@@ -33,6 +37,8 @@ impl Context {
             Context::Conflict => "File changed on disk",
             Context::Problems => "Problems",
             Context::Job => "While a connector runs",
+            Context::Form => "Config form",
+            Context::FormField => "Typing into a field",
         }
     }
 }
@@ -67,6 +73,22 @@ pub enum Action {
     Validate,
     Pull,
     CancelJob,
+    EditConfig,
+    EditResource,
+    FormActivate,
+    FormPrev,
+    FormNext,
+    FormLeft,
+    FormRight,
+    FormReset,
+    Reveal,
+    Undo,
+    Redo,
+    CloseForm,
+    Commit,
+    CancelEdit,
+    /// Text editing keys of a field, handled by the field itself (listed for help).
+    TextEdit,
 }
 
 /// A key as the keymap knows it.
@@ -128,6 +150,7 @@ impl Key {
             KeyCode::Home => "Home".to_string(),
             KeyCode::End => "End".to_string(),
             KeyCode::Backspace => "Backspace".to_string(),
+            KeyCode::Delete => "Delete".to_string(),
             KeyCode::F(n) => format!("F{n}"),
             KeyCode::Char(' ') => "Space".to_string(),
             KeyCode::Char(c) => c.to_string(),
@@ -263,6 +286,98 @@ pub static BINDINGS: &[Binding] = &[
         &[ch('u')],
         A::Pull,
         "Pull the connector image again (update it)"
+    ),
+    b!(
+        C::Detail,
+        &[ch('e')],
+        A::EditConfig,
+        "Edit the endpoint config in a form (fetches the spec first if needed)",
+        "edit config"
+    ),
+    b!(
+        C::Detail,
+        &[ch('r')],
+        A::EditResource,
+        "Edit the selected binding's resource config in a form"
+    ),
+    b!(C::Form, &[k(KC::Up)], A::FormPrev, "Previous field"),
+    b!(C::Form, &[k(KC::Down)], A::FormNext, "Next field"),
+    b!(C::Form, &[k(KC::Tab)], A::FormNext, "Next field"),
+    b!(C::Form, &[k(KC::BackTab)], A::FormPrev, "Previous field"),
+    b!(
+        C::Form,
+        &[k(KC::Enter), ch(' ')],
+        A::FormActivate,
+        "Edit the field, toggle it, or fold the section",
+        "edit"
+    ),
+    b!(
+        C::Form,
+        &[k(KC::Left)],
+        A::FormLeft,
+        "Previous choice or variant",
+        "choose"
+    ),
+    b!(
+        C::Form,
+        &[k(KC::Right)],
+        A::FormRight,
+        "Next choice or variant"
+    ),
+    b!(
+        C::Form,
+        &[k(KC::Delete)],
+        A::FormReset,
+        "Reset the field to its default"
+    ),
+    b!(
+        C::Form,
+        &[ctrl('t')],
+        A::Reveal,
+        "Show or hide the focused secret",
+        "reveal"
+    ),
+    b!(
+        C::Form,
+        &[ctrl('u')],
+        A::Undo,
+        "Undo the last change",
+        "undo"
+    ),
+    b!(C::Form, &[ctrl('y')], A::Redo, "Redo"),
+    b!(
+        C::Form,
+        &[k(KC::Esc)],
+        A::CloseForm,
+        "Close the form (asks if there are changes)",
+        "close"
+    ),
+    b!(
+        C::FormField,
+        &[k(KC::Enter), k(KC::Tab)],
+        A::Commit,
+        "Keep what you typed",
+        "keep"
+    ),
+    b!(
+        C::FormField,
+        &[k(KC::Esc)],
+        A::CancelEdit,
+        "Discard what you typed",
+        "discard"
+    ),
+    b!(
+        C::FormField,
+        &[
+            k(KC::Backspace),
+            k(KC::Delete),
+            k(KC::Left),
+            k(KC::Right),
+            k(KC::Home),
+            k(KC::End)
+        ],
+        A::TextEdit,
+        "Edit the text (paste works too, masked for secrets)"
     ),
     b!(
         C::Job,
@@ -528,6 +643,8 @@ pub fn markdown_table() -> String {
         Context::Problems,
         Context::Help,
         Context::Job,
+        Context::Form,
+        Context::FormField,
     ] {
         for b in bindings_of(ctx) {
             let keys: Vec<String> = b

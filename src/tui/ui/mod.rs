@@ -2,6 +2,7 @@
 //! scroll offsets kept in `Cell`s so the selection stays in view.
 
 mod detail;
+mod form;
 mod list;
 mod overlay;
 
@@ -36,6 +37,11 @@ pub fn render(app: &App, frame: &mut Frame) {
     match &app.phase {
         Phase::Loading(p) => loading(app, frame, body, p),
         Phase::Failed(e) => failed(app, frame, body, e),
+        Phase::Ready if app.form.is_some() => {
+            if let Some(f) = &app.form {
+                form::render(app, f, frame, body);
+            }
+        }
         Phase::Ready => {
             let list_width = (body.width * 2 / 5).clamp(30, 60);
             let [left, right] =

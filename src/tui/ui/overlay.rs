@@ -207,6 +207,8 @@ fn help(app: &App, frame: &mut Frame, body: Rect, scroll: usize) {
             Context::Problems,
             Context::Help,
             Context::Job,
+            Context::Form,
+            Context::FormField,
         ] {
             if !v.contains(&c) {
                 v.push(c);
