@@ -159,3 +159,96 @@ fn connector_job_pane() {
     ));
     assert_snapshot!("job_failed_120x40", screen(&mut a, 120, 40));
 }
+
+/// The ten hardest corpus schemas (connector-forms.md §6) as the form screen shows them at
+/// 120x40 on an empty config: inline errors for the required fields, unions on their first
+/// variant. Read in place from ../shared; without it the test says so and checks nothing else.
+#[test]
+fn hardest_corpus_forms() {
+    use flowspec::tui::form_editor::{EditTarget, FormEditor};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas");
+    if !dir.is_dir() {
+        eprintln!(
+            "note: {} is absent; corpus form snapshots not checked",
+            dir.display()
+        );
+        return;
+    }
+    for name in [
+        "source-s3.config",
+        "source-sharepoint.config",
+        "materialize-iceberg.config",
+        "source-appsflyer.resource",
+        "materialize-s3-iceberg.config",
+        "source-shopify-native.config",
+        "source-postgres.config",
+        "source-salesforce-native.config",
+        "airbyte-destination-gcs.config",
+        "source-http-ingest.config",
+    ] {
+        let text = std::fs::read_to_string(dir.join(format!("{name}.schema.json"))).unwrap();
+        let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut a = app();
+        a.form = Some(FormEditor::open(
+            &schema,
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: serde_json::json!({}),
+                title: format!("{name} (empty config)"),
+            },
+        ));
+        assert_snapshot!(format!("form_{name}_120x40"), screen(&mut a, 120, 40));
+    }
+}
+
+/// A switched union: source-postgres's credentials moved to their second variant.
+#[test]
+fn form_with_a_switched_union() {
+    use flowspec::tui::form_editor::{EditTarget, FormEditor, RowKind};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/schemas/source-postgres.config.schema.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("note: {} is absent; not checked", path.display());
+        return;
+    };
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut form = FormEditor::open(
+        &schema,
+        EditTarget {
+            file: 0,
+            at: vec![],
+            original: serde_json::json!({"address": "db:5432", "user": "flow", "credentials": {"auth_type": "UserPassword", "password": "x"}}),
+            title: "source-postgres (credentials switched)".into(),
+        },
+    );
+    let union = form
+        .rows
+        .iter()
+        .position(|r| r.kind == RowKind::Variant)
+        .expect("a union row");
+    form.focus = union;
+    // Switching asks first (the password would be discarded), the second press switches.
+    assert!(form.cycle(1).is_err());
+    form.cycle(1).unwrap();
+    let mut a = app();
+    a.form = Some(form);
+    assert_snapshot!("form_switched_union_120x40", screen(&mut a, 120, 40));
+}
+
+#[test]
+fn form_on_the_demo_schema() {
+    use flowspec::tui::form_editor::{EditTarget, FormEditor};
+    let schema = flowspec::connector::demo::capture_config_schema();
+    let mut a = app();
+    a.form = Some(FormEditor::open(
+        &schema,
+        EditTarget {
+            file: 0,
+            at: vec![],
+            original: serde_json::json!({"address": "db:5432", "auth": {"type": "password", "password": "hunter2"}}),
+            title: "Endpoint config of acmeCo/shop/source-demo".into(),
+        },
+    ));
+    both_sizes("form_demo", &mut a);
+}

@@ -952,13 +952,16 @@ impl App {
                     }
                     Some(Action::CloseForm) => {
                         if form.changed() && form.pending_switch.is_none() {
-                            // A second Esc closes: the first one warns.
+                            // A second Esc closes: the first one warns (not a sticky error,
+                            // which would swallow that second Esc).
                             form.pending_switch = Some(("<close>".into(), 0, vec![]));
-                            Err("Unsaved changes in the form: Esc again discards them, Ctrl-S saves".into())
+                            self.info(
+                                "Unsaved changes in the form: Esc again discards them, Ctrl-S saves",
+                            );
                         } else {
                             self.form = None;
-                            Ok(())
                         }
+                        Ok(())
                     }
                     Some(Action::Save) => return self.save_form(),
                     Some(

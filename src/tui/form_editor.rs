@@ -175,6 +175,9 @@ impl FormEditor {
 
     /// The node of a row.
     pub fn node(&self, row: &Row) -> Option<&FormNode> {
+        if row.kind == RowKind::Variant {
+            return self.union_node(&row.pointer);
+        }
         if row.pointer.is_empty() {
             return Some(self.state.form().root());
         }
@@ -192,6 +195,14 @@ impl FormEditor {
 
     /// The union node at a variant row (not its active variant).
     pub fn union_at(&self, pointer: &str) -> Option<&form::Union> {
+        match &self.union_node(pointer)?.kind {
+            Kind::Union(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// The node of the union at a variant row itself (its label, description, `required`).
+    pub fn union_node(&self, pointer: &str) -> Option<&FormNode> {
         let node = if pointer.is_empty() {
             self.state.form().root()
         } else {
@@ -203,10 +214,7 @@ impl FormEditor {
             };
             parent_node.field(&unescape(key))?
         };
-        match &node.kind {
-            Kind::Union(u) => Some(u),
-            _ => None,
-        }
+        Some(node)
     }
 
     pub fn focused(&self) -> Option<&Row> {

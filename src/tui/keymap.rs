@@ -257,8 +257,7 @@ pub static BINDINGS: &[Binding] = &[
         C::Detail,
         &[k(KC::Esc), k(KC::Left)],
         A::Back,
-        "Back to the entity list",
-        "back"
+        "Back to the entity list"
     ),
     b!(
         C::Detail,
@@ -292,7 +291,7 @@ pub static BINDINGS: &[Binding] = &[
         &[ch('e')],
         A::EditConfig,
         "Edit the endpoint config in a form (fetches the spec first if needed)",
-        "edit config"
+        "config"
     ),
     b!(
         C::Detail,

@@ -185,16 +185,31 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         &contexts[..1]
     };
+    // Hints in keymap order; when they do not all fit, `? help` is kept at the end, since
+    // help lists everything else.
+    let hints = keymap::hints(shown);
+    let piece = |(k, l): &(String, &str)| k.chars().count() + l.chars().count() + 3;
+    let help = hints.iter().find(|(_, l)| *l == "help").cloned();
+    let reserve = help.as_ref().map(piece).unwrap_or(0);
     let mut spans = vec![Span::raw(" ")];
     let mut width = 1usize;
-    for (keys, label) in keymap::hints(shown) {
-        let piece = keys.chars().count() + label.chars().count() + 3;
-        if width + piece > area.width as usize {
+    let total: usize = 1 + hints.iter().map(piece).sum::<usize>();
+    let fits_all = total <= area.width as usize;
+    for h in &hints {
+        if !fits_all && Some(h) == help.as_ref() {
+            continue;
+        }
+        let room = area.width as usize - if fits_all { 0 } else { reserve };
+        if width + piece(h) > room {
             break;
         }
-        width += piece;
-        spans.push(Span::styled(keys, t.key));
-        spans.push(Span::raw(format!(" {label}  ")));
+        width += piece(h);
+        spans.push(Span::styled(h.0.clone(), t.key));
+        spans.push(Span::raw(format!(" {}  ", h.1)));
+    }
+    if let (false, Some(h)) = (fits_all, help) {
+        spans.push(Span::styled(h.0, t.key));
+        spans.push(Span::raw(format!(" {}  ", h.1)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
