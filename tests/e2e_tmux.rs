@@ -485,3 +485,102 @@ fn a_hung_connector_is_cancelled_with_esc_and_its_process_dies() {
     }
     assert!(!alive(), "quitting killed the running connector");
 }
+
+#[test]
+fn config_form_union_switch_secret_paste_and_editor_then_save() {
+    let work = tempfile::tempdir().unwrap();
+    let catalog = demo(work.path());
+    let editor = work.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'first line of notes\\nsecond line\\n' > \"$1\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let report = work.path().join("report");
+    let cmd = run_and_report(
+        &catalog,
+        &report,
+        &unique("form"),
+        &format!(
+            "XDG_CACHE_HOME={} EDITOR={}",
+            work.path().join("cache").display(),
+            editor.display()
+        ),
+    );
+    let t = Tmux::start(100, 30, &cmd, &[]);
+    t.wait_for("✓ valid");
+    t.keys(&["/"]);
+    t.literal("source-demo");
+    t.keys(&["Enter"]);
+    t.keys(&["Enter"]);
+    t.wait_for("Bindings (3");
+    t.keys(&["e"]);
+    t.wait_for("Endpoint config of acmeCo/shop/source-demo");
+    // Database: type onto the end of the value.
+    t.keys(&["Down"]);
+    t.literal("2");
+    t.keys(&["Enter"]);
+    t.wait_for("shop2");
+    // The authentication union: the first switch asks, the second switches.
+    t.keys(&["Down", "Down"]);
+    t.keys(&["Right"]);
+    t.wait_for("press again to switch");
+    t.keys(&["Right"]);
+    t.wait_for("‹ Private key ›");
+    // The private key (a multi-line secret): a bracketed paste, masked on screen.
+    t.keys(&["Down"]);
+    let key = "-----BEGIN KEY-----\nabc123\n-----END KEY-----";
+    let status = Command::new("tmux")
+        .args(["-L", &t.socket, "set-buffer", "--", key])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = Command::new("tmux")
+        .args(["-L", &t.socket, "paste-buffer", "-p"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("••••");
+    assert!(
+        !screen.contains("abc123"),
+        "the secret stays masked:\n{screen}"
+    );
+    // Notes, a multi-line text: Ctrl-E hands it to $EDITOR (the script writes two lines).
+    for _ in 0..4 {
+        t.keys(&["Down"]);
+    }
+    t.keys(&["C-e"]);
+    t.wait_for("first line of notes⏎second line");
+    t.keys(&["C-s"]);
+    let diff = t.wait_for("Save 1 file?");
+    assert!(
+        !diff.contains("abc123"),
+        "secrets are masked in the diff:\n{diff}"
+    );
+    t.keys(&["y"]);
+    t.wait_for("Saved source-demo.config.yaml");
+    t.keys(&["q"]);
+    assert_sane_terminal(&t.wait_file(&report));
+
+    // The written config is what the connector's schema wants, by an independent validator.
+    let text = std::fs::read_to_string(work.path().join("source-demo.config.yaml")).unwrap();
+    let config: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+    let schema = flowspec::connector::demo::capture_config_schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&config)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}\n{text}");
+    assert_eq!(config["database"], "shop2");
+    assert_eq!(config["auth"]["private_key"], key);
+    assert!(config["auth"].get("password").is_none(), "{text}");
+    assert_eq!(config["notes"], "first line of notes\nsecond line");
+    assert!(
+        text.starts_with("# Endpoint configuration of the demo connector.\n"),
+        "comments kept:\n{text}"
+    );
+}

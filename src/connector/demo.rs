@@ -104,11 +104,18 @@ pub fn capture_config_schema() -> Value {
                 "default": 3,
                 "order": 6
             },
+            "notes": {
+                "title": "Notes",
+                "description": "Free text kept with the capture (several lines; Ctrl-E edits it in $EDITOR).",
+                "type": "string",
+                "multiline": true,
+                "order": 7
+            },
             "advanced": {
                 "title": "Advanced",
                 "type": "object",
                 "advanced": true,
-                "order": 7,
+                "order": 8,
                 "properties": {
                     "tables": {
                         "title": "Extra tables",

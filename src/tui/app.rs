@@ -38,6 +38,8 @@ pub enum Msg {
     },
     /// Progress or the result of a connector run.
     Job(u64, JobEvent),
+    /// The external editor finished: the edited text, or why it failed.
+    EditorDone(Result<String, String>),
     /// SIGTERM/SIGHUP: leave now, restoring the terminal.
     Terminate(&'static str),
 }
@@ -53,6 +55,8 @@ pub enum Effect {
     Connector(u64, Box<JobSpec>),
     /// Cancel a running connector (kills the process group or removes the container).
     CancelJob(u64),
+    /// Suspend the TUI and edit `text` in `$VISUAL`/`$EDITOR`.
+    OpenEditor(String),
     Quit,
 }
 
@@ -319,6 +323,17 @@ impl App {
                 vec![]
             }
             Msg::Job(id, event) => self.on_job(id, event),
+            Msg::EditorDone(result) => {
+                let outcome = match (self.form.as_mut(), result) {
+                    (Some(form), Ok(text)) => form.finish_external_edit(&text),
+                    (_, Err(e)) => Err(format!("The editor failed: {e}")),
+                    (None, Ok(_)) => Ok(()),
+                };
+                if let Err(e) = outcome {
+                    self.error(e);
+                }
+                vec![]
+            }
             Msg::Terminate(signal) => {
                 tracing::warn!(signal, dirty = self.is_dirty(), "terminated by signal");
                 vec![Effect::Quit]
@@ -523,6 +538,7 @@ impl App {
                 }
                 _ => vec![],
             },
+            Action::OpenEditor => vec![],
             Action::EditConfig => self.request_form(None),
             Action::EditResource => self.request_form(Some(self.binding)),
             Action::FormActivate
@@ -964,6 +980,10 @@ impl App {
                         Ok(())
                     }
                     Some(Action::Save) => return self.save_form(),
+                    Some(Action::OpenEditor) => match form.begin_external_edit() {
+                        Ok(text) => return vec![Effect::OpenEditor(text)],
+                        Err(e) => Err(e),
+                    },
                     Some(
                         a @ (Action::Help | Action::Quit | Action::ForceQuit | Action::Problems),
                     ) => {
@@ -975,6 +995,8 @@ impl App {
         };
         if let Err(e) = result {
             self.error(e);
+        } else if let Some(n) = self.form.as_mut().and_then(|f| f.notice.take()) {
+            self.info(n);
         }
         vec![]
     }

@@ -120,6 +120,8 @@ pub struct FormEditor {
     redo: Vec<Value>,
     /// A variant switch that would discard values, waiting for a second press to confirm.
     pub pending_switch: Option<(String, usize, Vec<String>)>,
+    /// A message for the status line that is not an error (taken by the app after each key).
+    pub notice: Option<String>,
 }
 
 /// Why an edit was not made; shown in the status line.
@@ -156,6 +158,7 @@ impl FormEditor {
             undo: Vec::new(),
             redo: Vec::new(),
             pending_switch: None,
+            notice: None,
         };
         ed.rebuild();
         ed.focus = ed
@@ -423,10 +426,12 @@ impl FormEditor {
                 .is_some_and(|(p, v, _)| *p == row.pointer && *v == next);
             if !lost.is_empty() && !confirmed {
                 self.pending_switch = Some((row.pointer.clone(), next, lost.clone()));
-                return Err(format!(
+                // A question, not an error: the next press must reach the form.
+                self.notice = Some(format!(
                     "Switching discards {}; press again to switch",
                     lost.join(", ")
                 ));
+                return Ok(());
             }
             self.pending_switch = None;
             self.snapshot();
@@ -460,6 +465,50 @@ impl FormEditor {
         Ok(())
     }
 
+    /// Ctrl-E: the text to hand to `$EDITOR` for the focused field. Secrets are refused: they
+    /// would have to go through a temporary file.
+    pub fn begin_external_edit(&mut self) -> Result<String, Refusal> {
+        self.refuse_read_only()?;
+        let Some(row) = self.focused().cloned() else {
+            return Err("No field is focused".into());
+        };
+        let Some(node) = self.node(&row) else {
+            return Err("No field is focused".into());
+        };
+        if !is_text(node) {
+            return Err(format!("{} is not a text field", node.label));
+        }
+        if node.ann.secret {
+            return Err(format!(
+                "{} is a secret: secrets never go to temporary files; paste it instead",
+                node.label
+            ));
+        }
+        let text = match &self.editing {
+            Some(e) => e.text.clone(),
+            None => self.text_of(&row.pointer),
+        };
+        self.editing = None;
+        Ok(text)
+    }
+
+    /// Stores what came back from `$EDITOR` in the focused field (one trailing newline, which
+    /// editors add, is dropped; single-line fields keep their first line).
+    pub fn finish_external_edit(&mut self, text: &str) -> Result<(), Refusal> {
+        let Some(row) = self.focused().cloned() else {
+            return Ok(());
+        };
+        let Some(node) = self.node(&row).cloned() else {
+            return Ok(());
+        };
+        let mut text = text.strip_suffix('\n').unwrap_or(text).to_string();
+        if !node.ann.multiline {
+            text = text.lines().next().unwrap_or("").to_string();
+        }
+        self.editing = Some(LineEdit::new(text));
+        self.commit_edit()
+    }
+
     /// Delete: back to the default (or unset).
     pub fn clear_focused(&mut self) -> Result<(), Refusal> {
         self.refuse_read_only()?;
@@ -480,8 +529,9 @@ impl FormEditor {
             .cloned()
             .and_then(|r| self.node(&r).map(|n| n.ann.multiline))
             .unwrap_or(false);
+        // Terminals and tmux send pasted line breaks as CR.
         let text = if multiline {
-            text.replace("\r\n", "\n")
+            text.replace("\r\n", "\n").replace('\r', "\n")
         } else {
             text.replace(['\r', '\n'], " ")
         };
@@ -552,6 +602,10 @@ impl FormEditor {
                 if let Some(Value::String(s)) = v.pointer(p) {
                     if !s.is_empty() {
                         out.push(s.clone());
+                        // As a double-quoted YAML/JSON string the secret appears escaped.
+                        if let Ok(quoted) = serde_json::to_string(s) {
+                            out.push(quoted[1..quoted.len() - 1].to_string());
+                        }
                         // Multi-line secrets show up line by line in a diff.
                         out.extend(s.lines().filter(|l| l.len() >= 4).map(str::to_string));
                     }
@@ -708,8 +762,13 @@ mod tests {
     fn switching_a_variant_asks_before_discarding() {
         let mut ed = editor(json!({"host": "h", "auth": {"type": "password", "password": "x"}}));
         ed.focus = ed.rows.iter().position(|r| r.pointer == "/auth").unwrap();
-        let err = ed.cycle(1).unwrap_err();
-        assert!(err.contains("discards password"), "{err}");
+        ed.cycle(1).unwrap();
+        assert!(ed.notice.take().unwrap().contains("discards password"));
+        assert_eq!(
+            ed.state.get("/auth/type"),
+            Some(&json!("password")),
+            "not yet"
+        );
         ed.cycle(1).unwrap();
         assert_eq!(ed.state.get("/auth/type"), Some(&json!("key")));
         assert!(ed.rows.iter().any(|r| r.pointer == "/auth/key"));
@@ -730,6 +789,29 @@ mod tests {
             mask_secrets("+ password: hunter2", &ed.secret_values()),
             "+ password: ••••••••"
         );
+    }
+
+    #[test]
+    fn pasted_multiline_secrets_keep_their_lines_and_stay_masked_when_escaped() {
+        let mut ed = editor(json!({"host": "h", "auth": {"type": "key"}}));
+        ed.focus = ed
+            .rows
+            .iter()
+            .position(|r| r.pointer == "/auth/key")
+            .unwrap();
+        ed.paste("-----BEGIN-----\rabc\r-----END-----").unwrap();
+        ed.commit_edit().unwrap();
+        assert_eq!(
+            ed.state.get("/auth/key"),
+            Some(&json!("-----BEGIN-----\nabc\n-----END-----"))
+        );
+        let masked = mask_secrets(
+            "+  key: \"-----BEGIN-----\\nabc\\n-----END-----\"",
+            &ed.secret_values(),
+        );
+        assert!(!masked.contains("abc"), "{masked}");
+        // Secrets never go to $EDITOR's temporary file.
+        assert!(ed.begin_external_edit().unwrap_err().contains("secret"));
     }
 
     #[test]

@@ -89,6 +89,7 @@ pub enum Action {
     CancelEdit,
     /// Text editing keys of a field, handled by the field itself (listed for help).
     TextEdit,
+    OpenEditor,
 }
 
 /// A key as the keymap knows it.
@@ -342,6 +343,12 @@ pub static BINDINGS: &[Binding] = &[
         A::Undo,
         "Undo the last change",
         "undo"
+    ),
+    b!(
+        C::Form,
+        &[ctrl('e')],
+        A::OpenEditor,
+        "Edit the focused text in $VISUAL/$EDITOR (not secrets)"
     ),
     b!(C::Form, &[ctrl('y')], A::Redo, "Redo"),
     b!(

@@ -38,13 +38,43 @@ pub async fn run(
     app.update(Msg::Resize(size.width, size.height));
     let mut pending = app.init();
     let mut jobs: Jobs = HashMap::new();
+    let mut pending_msgs: Vec<Msg> = Vec::new();
     loop {
+        for m in pending_msgs.drain(..) {
+            pending.extend(app.update(m));
+        }
         for effect in pending.drain(..) {
             if matches!(effect, Effect::Quit) {
                 stop_jobs(jobs, terminal, &app).await;
                 return Ok(());
             }
+            if let Effect::OpenEditor(text) = effect {
+                // Stop reading the keyboard (dropping the stream stops crossterm's reader),
+                // give the terminal to the editor, then take it back.
+                drop(std::mem::replace(&mut events, EventStream::new()));
+                std::thread::sleep(Duration::from_millis(20));
+                super::terminal::restore();
+                let result = tokio::task::spawn_blocking(move || external_edit(&text))
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| r);
+                super::terminal::reenter()?;
+                // A blank screen and fresh buffers force a full redraw. (`Terminal::clear`
+                // would ask the terminal for the cursor position, whose reply nobody reads now.)
+                ratatui::crossterm::execute!(
+                    std::io::stdout(),
+                    ratatui::crossterm::terminal::Clear(
+                        ratatui::crossterm::terminal::ClearType::All
+                    )
+                )?;
+                *terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+                pending_msgs.push(Msg::EditorDone(result));
+                continue;
+            }
             spawn(effect, tx.clone(), &mut jobs);
+        }
+        if !pending_msgs.is_empty() {
+            continue; // An effect answered at once (the editor): apply it before waiting.
         }
         terminal.draw(|f| ui::render(&app, f))?;
         if test_panic_requested() {
@@ -77,6 +107,40 @@ pub async fn run(
 /// End-to-end tests check that a panic restores the terminal; this is how they cause one.
 fn test_panic_requested() -> bool {
     std::env::var_os("FLOWSPEC_TEST_PANIC").is_some()
+}
+
+/// Edits `text` in `$VISUAL`, `$EDITOR` or `vi`, through a private temporary file (never used
+/// for secrets), and returns the result.
+fn external_edit(text: &str) -> Result<String, String> {
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| {
+            std::env::var("EDITOR")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        })
+        .unwrap_or_else(|| "vi".to_string());
+    let file = tempfile::Builder::new()
+        .prefix("flowspec-")
+        .suffix(".txt")
+        .tempfile()
+        .map_err(|e| e.to_string())?;
+    std::fs::write(file.path(), text).map_err(|e| e.to_string())?;
+    // Through `sh` so EDITOR may carry arguments (`code -w`), as git and others allow.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(file.path())
+        .status()
+        .map_err(|e| format!("cannot start {editor}: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "{editor} exited with {status}; the field is unchanged"
+        ));
+    }
+    std::fs::read_to_string(file.path()).map_err(|e| e.to_string())
 }
 
 /// Running connector jobs: how to cancel each, and its task (to wait for its clean-up).
@@ -181,6 +245,7 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
                 let _ = tx.send(msg);
             });
         }
-        Effect::Quit => {}
+        // Handled by the loop itself, which owns the terminal.
+        Effect::OpenEditor(_) | Effect::Quit => {}
     }
 }

@@ -33,6 +33,15 @@ pub fn enter() -> io::Result<Guard> {
     Ok(Guard(()))
 }
 
+/// Takes the terminal again after [`restore`] (around an external editor), without a new
+/// guard: the one from [`enter`] still restores it at the end.
+pub fn reenter() -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = io::stdout();
+    execute!(out, EnterAlternateScreen, EnableBracketedPaste, Hide)
+}
+
 /// Gives the terminal back. Safe to call more than once and from any exit path; errors are
 /// ignored because the terminal may already be gone (an SSH drop).
 pub fn restore() {
