@@ -160,6 +160,16 @@ pub enum ConfigCommand {
     /// Print a YAML stub of a connector's config: defaults filled in, and a commented
     /// placeholder for each required field without a default.
     Template(TemplateArgs),
+    /// Edit a config file (created if absent) in the same form the editor uses.
+    Edit(EditArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EditArgs {
+    /// The config file to edit (YAML or JSON).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub from: TemplateArgs,
 }
 
 #[derive(Debug, Clone, Args)]

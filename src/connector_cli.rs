@@ -395,37 +395,53 @@ async fn spec(args: SpecArgs) -> Result<(), Failure> {
 /// `flowspec config template`: the YAML stub of a config, from a schema file or an image's
 /// (cached) spec.
 pub fn run_config_template(args: TemplateArgs) -> i32 {
+    match config_schema(&args) {
+        Ok(schema) => {
+            let form = crate::form::build(&schema);
+            print!("{}", crate::form::template(&form));
+            0
+        }
+        Err(code) => code,
+    }
+}
+
+/// The endpoint (or, with `--resource`, resource) config schema named by `--schema` or
+/// `--image`; on failure the error is printed and the exit status returned.
+pub fn config_schema(args: &TemplateArgs) -> Result<Value, i32> {
     let doc = match (&args.schema, &args.image) {
         (Some(path), _) => match std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
-            .and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| e.to_string()))
+            .and_then(|t| serde_yaml::from_str::<Value>(&t).map_err(|e| e.to_string()))
         {
             Ok(v) => v,
             Err(e) => {
                 eprintln!("error: cannot read the schema {}: {e}", path.display());
-                return EXIT_USAGE;
+                return Err(EXIT_USAGE);
             }
         },
         (None, Some(image)) => match runtime().block_on(image_spec(image, &args.run)) {
             Ok(spec) => serde_json::to_value(&spec).unwrap_or(Value::Null),
-            Err(f) => return finish(Err(f)),
+            Err(f) => return Err(finish(Err(f))),
         },
         (None, None) => {
             eprintln!("error: give --schema FILE.json or --image IMAGE:TAG");
-            return EXIT_USAGE;
+            return Err(EXIT_USAGE);
         }
     };
-    let schema = if args.resource {
+    // A connector's raw answer wraps the spec: `{"spec": {...}}`.
+    let doc = match doc.get("spec") {
+        Some(inner) if inner.get("configSchema").is_some() => inner.clone(),
+        _ => doc,
+    };
+    Ok(if args.resource {
         ["resourceConfigSchema", "resource_config_schema_json"]
             .iter()
             .find_map(|k| doc.get(*k))
             .unwrap_or(&doc)
+            .clone()
     } else {
-        crate::form::config_schema_of(&doc)
-    };
-    let form = crate::form::build(schema);
-    print!("{}", crate::form::template(&form));
-    0
+        crate::form::config_schema_of(&doc).clone()
+    })
 }
 
 async fn image_spec(

@@ -42,10 +42,26 @@ fn main() {
         Some(Command::Config(ConfigCommand::Template(args))) => {
             connector_cli::run_config_template(args)
         }
+        Some(Command::Config(ConfigCommand::Edit(args))) => {
+            match connector_cli::config_schema(&args.from) {
+                Ok(schema) => run_config_edit(args.file, schema, cli.read_only),
+                Err(code) => code,
+            }
+        }
         Some(Command::Connector(cmd)) => connector_cli::run_connector(cmd),
         None => run_tui(cli.path, cli.read_only),
     };
     std::process::exit(code);
+}
+
+fn run_config_edit(file: std::path::PathBuf, schema: serde_json::Value, read_only: bool) -> i32 {
+    match tui::run_config_form(&file, schema, read_only) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            1
+        }
+    }
 }
 
 fn run_tui(path: std::path::PathBuf, read_only: bool) -> i32 {

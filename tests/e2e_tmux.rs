@@ -584,3 +584,51 @@ fn config_form_union_switch_secret_paste_and_editor_then_save() {
         "comments kept:\n{text}"
     );
 }
+
+#[test]
+fn config_edit_standalone_edits_a_file_in_place() {
+    let work = tempfile::tempdir().unwrap();
+    let spec = work.path().join("spec.json");
+    std::fs::write(
+        &spec,
+        serde_json::json!({"configSchema": flowspec::connector::demo::capture_config_schema()})
+            .to_string(),
+    )
+    .unwrap();
+    let file = work.path().join("source.config.yaml");
+    std::fs::write(
+        &file,
+        "# keep me\naddress: db:5432 # where\nauth:\n  type: password\n  password: pw\n",
+    )
+    .unwrap();
+    let report = work.path().join("report");
+    let cmd = format!(
+        "sh -c '{} config edit {} --schema {}; echo \"exit=$?\" > {r}; stty -a >> {r}; echo END >> {r}; sleep 30'",
+        bin(),
+        file.display(),
+        spec.display(),
+        r = report.display()
+    );
+    let t = Tmux::start(100, 30, &cmd, &[]);
+    t.wait_for("Address*");
+    t.keys(&["Down"]);
+    t.literal("x");
+    t.keys(&["Enter"]);
+    t.keys(&["C-s"]);
+    t.wait_for("Save 1 file?");
+    t.keys(&["y"]);
+    t.wait_for("Saved source.config.yaml");
+    t.keys(&["Escape"]);
+    let report = t.wait_file(&report);
+    assert!(report.starts_with("exit=0"), "{report}");
+    assert_sane_terminal(&report);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.starts_with(
+            "# keep me\naddress: db:5432 # where\nauth:\n  type: password\n  password: pw\n"
+        ),
+        "untouched lines stay byte-identical:\n{text}"
+    );
+    let config: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+    assert_eq!(config["database"], "shopx");
+}

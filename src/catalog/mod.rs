@@ -104,6 +104,44 @@ pub enum EditError {
 }
 
 impl Catalog {
+    /// A "catalog" of one config file, for `flowspec config edit`: the file as it is on disk,
+    /// or empty when it does not exist yet (saving creates it).
+    pub fn single_file(path: &Path) -> Result<Catalog, LoadError> {
+        let path = load::absolute(path);
+        let text = match std::fs::read(&path) {
+            Ok(_) => {
+                load::read_text(&path).map_err(|m| LoadError(format!("{}: {m}", path.display())))?
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => {
+                return Err(LoadError(format!(
+                    "{}: {}",
+                    path.display(),
+                    load::io_message(&e)
+                )))
+            }
+        };
+        if let Err(e) = yaml::parse(&text) {
+            return Err(LoadError(format!(
+                "{}:{}:{}: {}",
+                path.display(),
+                e.line,
+                e.col,
+                e.message
+            )));
+        }
+        let root_dir = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("/"));
+        Ok(Catalog {
+            files: vec![SourceFile::new(path.clone(), FileRole::Config, text)],
+            root: path,
+            root_dir,
+            load_problems: Vec::new(),
+        })
+    }
+
     /// Every entity with its id, in load order.
     pub fn entities(&self) -> impl Iterator<Item = (EntityId, &Entity)> {
         self.files.iter().enumerate().flat_map(|(f, file)| {

@@ -66,10 +66,16 @@ pub fn unified_diff(display: &str, old: &str, new: &str) -> String {
 /// Checks that no planned file changed on disk since it was loaded.
 pub fn check_conflicts(writes: &[PlannedWrite]) -> Result<(), SaveError> {
     for w in writes {
-        let on_disk = std::fs::read(&w.path).map_err(|e| SaveError::Io {
-            path: w.display.clone(),
-            message: io_message(&e),
-        })?;
+        let on_disk = match std::fs::read(&w.path) {
+            // A file that did not exist when loaded (a new config) may still not exist.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && w.expected.is_empty() => {
+                Vec::new()
+            }
+            other => other.map_err(|e| SaveError::Io {
+                path: w.display.clone(),
+                message: io_message(&e),
+            })?,
+        };
         if on_disk != w.expected.as_bytes() {
             return Err(SaveError::Conflict(w.display.clone()));
         }

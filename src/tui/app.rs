@@ -155,6 +155,8 @@ pub struct App {
     pub form: Option<FormEditor>,
     /// A form to open once the running spec job brings the schema: (task, binding or None).
     pending_form: Option<(String, Option<usize>)>,
+    /// `flowspec config edit`: the app is just the form on one file; closing it quits.
+    pub standalone: bool,
 }
 
 impl App {
@@ -182,11 +184,46 @@ impl App {
             connectors: ConnectorInfos::new(),
             form: None,
             pending_form: None,
+            standalone: false,
         }
+    }
+
+    /// The app for `flowspec config edit`: `catalog` holds the one config file, opened at once
+    /// in a form for `schema`.
+    pub fn standalone(
+        catalog: Catalog,
+        schema: &serde_json::Value,
+        read_only: bool,
+        theme: Theme,
+    ) -> Self {
+        let mut app = App::new(catalog.root.clone(), read_only, theme);
+        let original = catalog
+            .parse_file(0)
+            .map(|n| n.to_json())
+            .unwrap_or(serde_json::Value::Null);
+        let title = catalog.display_path(&catalog.root).into_owned();
+        app.list = Some(EntityList::new(&catalog));
+        app.catalog = Some(catalog);
+        app.phase = Phase::Ready;
+        app.problems = Some(Vec::new());
+        app.standalone = true;
+        app.form = Some(FormEditor::open(
+            schema,
+            EditTarget {
+                file: 0,
+                at: Vec::new(),
+                original,
+                title,
+            },
+        ));
+        app
     }
 
     /// The effects to run at start-up.
     pub fn init(&self) -> Vec<Effect> {
+        if self.standalone {
+            return vec![];
+        }
         vec![Effect::Load(self.path.clone())]
     }
 
@@ -974,6 +1011,8 @@ impl App {
                             self.info(
                                 "Unsaved changes in the form: Esc again discards them, Ctrl-S saves",
                             );
+                        } else if self.standalone {
+                            return self.action(Action::Quit);
                         } else {
                             self.form = None;
                         }
@@ -1037,6 +1076,7 @@ impl App {
         let new = form.state.to_json();
         let target = form.target.clone();
         let secrets = form.secret_values();
+        let form_schema = form.state.form().schema().clone();
         let Some(cat) = self.catalog.as_mut() else {
             return vec![];
         };
@@ -1044,7 +1084,17 @@ impl App {
             self.error(format!("Cannot write this config: {e}"));
             return vec![];
         }
-        self.form = None;
+        // In `config edit` the form stays (on the new value) under the diff; elsewhere it closes.
+        self.form = self.standalone.then(|| {
+            let schema = form_schema.clone();
+            FormEditor::open(
+                &schema,
+                EditTarget {
+                    original: new.clone(),
+                    ..target.clone()
+                },
+            )
+        });
         let mut writes = save::plan(cat);
         for w in &mut writes {
             w.diff = mask_secrets(&w.diff, &secrets);

@@ -29,6 +29,23 @@ pub struct Options {
 
 /// Runs the TUI until the user quits. The terminal is restored however this returns.
 pub fn run(opts: Options) -> anyhow::Result<()> {
+    let theme = theme::Theme::from_env();
+    let path = catalog_path(&opts.path);
+    run_app(app::App::new(path, opts.read_only, theme))
+}
+
+/// `flowspec config edit FILE`: the form alone, on one config file (created on save).
+pub fn run_config_form(
+    file: &std::path::Path,
+    schema: serde_json::Value,
+    read_only: bool,
+) -> anyhow::Result<()> {
+    let catalog = crate::catalog::Catalog::single_file(file)?;
+    let theme = theme::Theme::from_env();
+    run_app(app::App::standalone(catalog, &schema, read_only, theme))
+}
+
+fn run_app(app: app::App) -> anyhow::Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(
             "flowspec's editor needs a terminal; in scripts use `flowspec list` or `flowspec check`"
@@ -37,9 +54,6 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     // crossterm 0.29 turns NO_COLOR into a bare SGR reset that also wipes bold and reverse;
     // the mono theme handles NO_COLOR itself, so keep crossterm's colour output on.
     ratatui::crossterm::style::Colored::set_ansi_color_disabled(false);
-    let theme = theme::Theme::from_env();
-    let path = catalog_path(&opts.path);
-    let app = app::App::new(path, opts.read_only, theme);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
