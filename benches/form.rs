@@ -117,4 +117,42 @@ fn main() {
     if let Some(pg) = corpus("source-postgres.config.schema.json") {
         keystroke("source-postgres", &pg, "/address", "db.example.com:5432");
     }
+    keystroke_to_frame("demo capture", &demo);
+    if let Some(pg) = corpus("source-postgres.config.schema.json") {
+        keystroke_to_frame("source-postgres", &pg);
+    }
+}
+
+/// What a user feels: one key typed into the focused field of the form screen, through the
+/// app's `update`, then a whole frame rendered at 200x60.
+fn keystroke_to_frame(name: &str, schema: &Value) {
+    use flowspec::tui::app::{App, Msg};
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::Terminal;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("c.yaml");
+    std::fs::write(&file, "address: db:5432\n").expect("write");
+    let cat = flowspec::catalog::Catalog::single_file(&file).expect("load");
+    let mut app = App::standalone(cat, schema, false, flowspec::tui::theme::Theme::color());
+    app.update(Msg::Resize(200, 60));
+    let mut term = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+    let mut i = 0u32;
+    let d = median(300, || {
+        // Alternate typing and deleting so the field stays the same length.
+        let code = if i % 2 == 0 {
+            KeyCode::Char('x')
+        } else {
+            KeyCode::Backspace
+        };
+        i += 1;
+        app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        term.draw(|f| flowspec::tui::ui::render(&app, f))
+            .expect("draw");
+    });
+    report(
+        &format!("{name}: keystroke to rendered frame at 200x60"),
+        d,
+        Duration::from_millis(2),
+    );
 }
