@@ -899,9 +899,16 @@ impl App {
         let Some(schema) = schema else {
             return vec![];
         };
+        let collection = binding
+            .and_then(|i| e.bindings.get(i))
+            .and_then(|b| b.collection.clone());
         match config_target(cat, id, binding) {
             Ok(target) => {
-                self.form = Some(FormEditor::open(&schema, target));
+                let mut form = FormEditor::open(&schema, target);
+                if let Some(c) = collection {
+                    form.prefill_from_collection(&c);
+                }
+                self.form = Some(form);
                 if let Some(why) = self.form.as_ref().and_then(|f| f.read_only.clone()) {
                     self.info(why);
                 }

@@ -465,6 +465,39 @@ impl FormEditor {
         Ok(())
     }
 
+    /// Fills `x-collection-name` / `x-schema-name` fields that are empty from the bound
+    /// collection's name (its last and second-to-last path segments), as Flow's UI does.
+    pub fn prefill_from_collection(&mut self, collection: &str) {
+        if self.read_only.is_some() {
+            return;
+        }
+        let parts: Vec<&str> = collection.split('/').collect();
+        let last = parts.last().copied().unwrap_or_default();
+        let schema = parts.len().checked_sub(2).map(|i| parts[i]);
+        let fields: Vec<(String, bool, bool)> = self
+            .state
+            .form()
+            .root()
+            .fields()
+            .iter()
+            .map(|f| (f.key.clone(), f.ann.collection_name, f.ann.schema_name))
+            .collect();
+        for (key, is_collection, is_schema) in fields {
+            let pointer = format!("/{}", escape(&key));
+            let empty = matches!(self.state.get(&pointer), None | Some(Value::Null))
+                || self.state.get(&pointer) == Some(&Value::String(String::new()));
+            let value = match (is_collection, is_schema) {
+                (true, _) => Some(last),
+                (_, true) => schema,
+                _ => None,
+            };
+            if let (true, Some(v)) = (empty, value) {
+                let _ = self.state.set(&pointer, Value::String(v.to_string()));
+            }
+        }
+        self.rebuild();
+    }
+
     /// Ctrl-E: the text to hand to `$EDITOR` for the focused field. Secrets are refused: they
     /// would have to go through a temporary file.
     pub fn begin_external_edit(&mut self) -> Result<String, Refusal> {
@@ -812,6 +845,31 @@ mod tests {
         assert!(!masked.contains("abc"), "{masked}");
         // Secrets never go to $EDITOR's temporary file.
         assert!(ed.begin_external_edit().unwrap_err().contains("secret"));
+    }
+
+    #[test]
+    fn resource_names_are_prefilled_from_the_collection() {
+        let schema = json!({"type": "object", "required": ["table"], "properties": {
+            "table": {"type": "string", "x-collection-name": true},
+            "schema": {"type": "string", "x-schema-name": true},
+            "delta": {"type": "boolean"}
+        }});
+        let mut ed = FormEditor::open(
+            &schema,
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: json!({"schema": "mine"}),
+                title: "r".into(),
+            },
+        );
+        ed.prefill_from_collection("acmeCo/sales/orders");
+        assert_eq!(ed.state.get("/table"), Some(&json!("orders")));
+        assert_eq!(
+            ed.state.get("/schema"),
+            Some(&json!("mine")),
+            "what the user wrote stays"
+        );
     }
 
     #[test]
