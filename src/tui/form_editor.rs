@@ -296,6 +296,16 @@ impl FormEditor {
         match self.state.get(pointer) {
             None | Some(Value::Null) => String::new(),
             Some(Value::String(s)) => s.clone(),
+            Some(Value::Array(items)) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+                items
+                    .iter()
+                    .map(|i| match i {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
             Some(other) => other.to_string(),
         }
     }
@@ -346,7 +356,7 @@ impl FormEditor {
         let Some(node) = self.node(&row).cloned() else {
             return Ok(());
         };
-        let parsed = parse_input(&node, &edit.text)?;
+        let parsed = parse_typed(&node, &edit.text)?;
         self.snapshot();
         match parsed {
             Some(v) => self.state.set(&row.pointer, v).map_err(|e| e.to_string())?,
@@ -651,12 +661,30 @@ impl FormEditor {
     }
 }
 
-/// Fields typed as text: strings, numbers, and free-form values.
+/// Fields typed as text: strings, numbers, and lists of them (written `a, b, c`).
 pub fn is_text(node: &FormNode) -> bool {
-    matches!(
-        node.kind,
-        Kind::Scalar(ScalarType::String | ScalarType::Integer | ScalarType::Number)
-    )
+    match &node.kind {
+        Kind::Scalar(ScalarType::String | ScalarType::Integer | ScalarType::Number) => true,
+        Kind::List { item } => matches!(
+            item.kind,
+            Kind::Scalar(ScalarType::String | ScalarType::Integer | ScalarType::Number)
+        ),
+        _ => false,
+    }
+}
+
+/// Parses typed text for `node`: lists of scalars are comma-separated items.
+fn parse_typed(node: &FormNode, text: &str) -> Result<Option<Value>, String> {
+    let Kind::List { item } = &node.kind else {
+        return parse_input(node, text);
+    };
+    let mut items = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if let Some(v) = parse_input(item, part)? {
+            items.push(v);
+        }
+    }
+    Ok(Some(Value::Array(items)))
 }
 
 fn collect_collapsed(node: &FormNode, pointer: &str, out: &mut HashSet<String>) {
@@ -870,6 +898,34 @@ mod tests {
             Some(&json!("mine")),
             "what the user wrote stays"
         );
+    }
+
+    #[test]
+    fn lists_of_scalars_are_typed_as_comma_separated_items() {
+        let schema = json!({"type": "object", "properties": {
+            "tables": {"type": "array", "items": {"type": "string"}},
+            "ports": {"type": "array", "items": {"type": "integer"}}
+        }});
+        let mut ed = FormEditor::open(
+            &schema,
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: json!({"tables": ["a", "b"]}),
+                title: "l".into(),
+            },
+        );
+        assert_eq!(ed.text_of("/tables"), "a, b");
+        ed.begin_edit(Some(", c")).unwrap();
+        ed.commit_edit().unwrap();
+        assert_eq!(ed.state.get("/tables"), Some(&json!(["a", "b", "c"])));
+        ed.move_focus(1);
+        ed.begin_edit(Some("80, x")).unwrap();
+        assert!(ed.commit_edit().unwrap_err().contains("not a whole number"));
+        ed.cancel_edit();
+        ed.begin_edit(Some("80, 443")).unwrap();
+        ed.commit_edit().unwrap();
+        assert_eq!(ed.state.get("/ports"), Some(&json!([80, 443])));
     }
 
     #[test]

@@ -232,6 +232,9 @@ fn display(
             plain,
         ),
         (_, Some(Value::String(s))) => (s.replace('\n', "⏎"), plain),
+        (Kind::List { .. }, Some(Value::Array(_))) if super::super::form_editor::is_text(node) => {
+            (form.text_of(&row.pointer), plain)
+        }
         (_, Some(v)) => (compact(v), plain),
     }
 }
