@@ -9,10 +9,14 @@ use serde_json::Value as Json;
 
 use super::tree::{self, Node, PathSeg, Style, Value};
 
+pub use super::change::apply_change;
+
 /// One change to a document, addressed by path.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
-    /// Sets `key` of the mapping at `map` to a scalar value, inserting the key when absent.
+    /// Sets `key` of the mapping at `map` to `value`, inserting the key when absent. Scalars are
+    /// replaced in place; collections are written as block YAML in block mappings and as JSON
+    /// in flow mappings and JSON documents, so the result reads like its surroundings.
     Set {
         map: Vec<PathSeg>,
         key: String,
@@ -20,6 +24,12 @@ pub enum Edit {
     },
     /// Removes `key` from the mapping at `map` (a no-op when absent).
     Remove { map: Vec<PathSeg>, key: String },
+    /// Replaces item `index` of the sequence at `seq` with `value` (any JSON value).
+    SetItem {
+        seq: Vec<PathSeg>,
+        index: usize,
+        value: Json,
+    },
 }
 
 /// Why an edit could not be applied safely.
@@ -62,12 +72,23 @@ pub fn apply_parsed(
     root: &Node,
     edits: &[Edit],
 ) -> Result<(String, Option<Node>), PatchError> {
+    apply_with(text, root, edits, false)
+}
+
+/// [`apply_parsed`] with a choice of how to treat comments on removed lines: `lenient` removes
+/// them with their entry (a form that drops a field means it), strict refuses the edit.
+pub(crate) fn apply_with(
+    text: &str,
+    root: &Node,
+    edits: &[Edit],
+    lenient: bool,
+) -> Result<(String, Option<Node>), PatchError> {
     let mut current = text.to_string();
     let mut latest: Option<Node> = None;
     // Edits are applied one at a time against the latest tree, so positions never go stale.
     for edit in edits {
         let before = latest.as_ref().unwrap_or(root);
-        let Some(s) = plan(&current, before, edit)? else {
+        let Some(s) = plan(&current, before, edit, lenient)? else {
             continue;
         };
         current.replace_range(s.start..s.end, &s.text);
@@ -80,36 +101,58 @@ pub fn apply_parsed(
     Ok((current, latest))
 }
 
-/// Checks that `after` is `before` with exactly `edit` applied: the edited key holds the new
-/// value (or is gone) and every other value in the document is unchanged.
+/// Checks that `after` is `before` with exactly `edit` applied: the edited key (or item) holds
+/// the new value (or is gone) and every other value in the document is unchanged.
 fn verify(before: &Node, after: &Node, edit: &Edit) -> bool {
-    let (map, key) = match edit {
-        Edit::Set { map, key, .. } | Edit::Remove { map, key } => (map, key),
-    };
-    same_except(before, after, map, key, edit)
+    match edit {
+        Edit::Set { map, key, .. } | Edit::Remove { map, key } => {
+            same_except(before, after, map, &|b, a| {
+                map_changed_only(b, a, key, edit)
+            })
+        }
+        Edit::SetItem { seq, index, value } => same_except(before, after, seq, &|b, a| {
+            let (bi, ai) = (b.items(), a.items());
+            b.is_seq()
+                && a.is_seq()
+                && bi.len() == ai.len()
+                && bi.iter().zip(ai).enumerate().all(|(j, (x, y))| {
+                    if j == *index {
+                        y.to_json() == *value
+                    } else {
+                        same(x, y)
+                    }
+                })
+        }),
+    }
 }
 
-fn same_except(b: &Node, a: &Node, path: &[PathSeg], key: &str, edit: &Edit) -> bool {
+/// True when mapping `a` is mapping `b` with only `key` set or removed as `edit` says. A null
+/// `b` (an empty document) counts as an empty mapping.
+fn map_changed_only(b: &Node, a: &Node, key: &str, edit: &Edit) -> bool {
+    if !((b.is_map() || b.value == Value::Null) && a.is_map()) {
+        return false;
+    }
+    let (bo, ao) = (others(b, key), others(a, key));
+    if bo.len() != ao.len()
+        || !bo
+            .iter()
+            .zip(&ao)
+            .all(|((bk, bv), (ak, av))| same(bk, ak) && same(bv, av))
+    {
+        return false;
+    }
+    let now = a.entries().iter().find(|(k, _)| is_key(k, key));
+    match edit {
+        Edit::Set { value, .. } => now.is_some_and(|(_, v)| v.to_json() == *value),
+        _ => now.is_none(),
+    }
+}
+
+/// Walks `path` in both trees, requiring everything off the path to be unchanged, and applies
+/// `check` to the two nodes at its end.
+fn same_except(b: &Node, a: &Node, path: &[PathSeg], check: &dyn Fn(&Node, &Node) -> bool) -> bool {
     match path.split_first() {
-        None => {
-            if !(b.is_map() && a.is_map()) {
-                return false;
-            }
-            let (bo, ao) = (others(b, key), others(a, key));
-            if bo.len() != ao.len()
-                || !bo
-                    .iter()
-                    .zip(&ao)
-                    .all(|((bk, bv), (ak, av))| same(bk, ak) && same(bv, av))
-            {
-                return false;
-            }
-            let now = a.entries().iter().find(|(k, _)| is_key(k, key));
-            match edit {
-                Edit::Set { value, .. } => now.is_some_and(|(_, v)| v.to_json() == *value),
-                Edit::Remove { .. } => now.is_none(),
-            }
-        }
+        None => check(b, a),
         Some((PathSeg::Key(k), rest)) => {
             let (be, ae) = (b.entries(), a.entries());
             if !(b.is_map() && a.is_map()) || be.len() != ae.len() {
@@ -117,7 +160,7 @@ fn same_except(b: &Node, a: &Node, path: &[PathSeg], key: &str, edit: &Edit) -> 
             }
             be.iter().zip(ae).all(|((bk, bv), (ak, av))| {
                 if is_key(bk, k) && is_key(ak, k) {
-                    same(bk, ak) && same_except(bv, av, rest, key, edit)
+                    same(bk, ak) && same_except(bv, av, rest, check)
                 } else {
                     same(bk, ak) && same(bv, av)
                 }
@@ -130,7 +173,7 @@ fn same_except(b: &Node, a: &Node, path: &[PathSeg], key: &str, edit: &Edit) -> 
             }
             bi.iter().zip(ai).enumerate().all(|(j, (x, y))| {
                 if j == *i {
-                    same_except(x, y, rest, key, edit)
+                    same_except(x, y, rest, check)
                 } else {
                     same(x, y)
                 }
@@ -177,22 +220,36 @@ fn same(a: &Node, b: &Node) -> bool {
 }
 
 fn edit_pointer(edit: &Edit) -> String {
-    let (map, key) = match edit {
-        Edit::Set { map, key, .. } | Edit::Remove { map, key } => (map, key),
-    };
-    let mut path = map.clone();
-    path.push(PathSeg::Key(key.clone()));
+    let mut path;
+    match edit {
+        Edit::Set { map, key, .. } | Edit::Remove { map, key } => {
+            path = map.clone();
+            path.push(PathSeg::Key(key.clone()));
+        }
+        Edit::SetItem { seq, index, .. } => {
+            path = seq.clone();
+            path.push(PathSeg::Index(*index));
+        }
+    }
     tree::pointer(&path)
 }
 
-fn plan(text: &str, root: &Node, edit: &Edit) -> Result<Option<Splice>, PatchError> {
+fn plan(text: &str, root: &Node, edit: &Edit, lenient: bool) -> Result<Option<Splice>, PatchError> {
     let (map_path, key) = match edit {
         Edit::Set { map, key, .. } | Edit::Remove { map, key } => (map, key),
+        Edit::SetItem { seq, index, value } => return plan_item(text, root, seq, *index, value),
     };
     let here = tree::pointer(map_path);
     let map = root
         .at(map_path)
         .ok_or_else(|| PatchError::Missing(here.clone()))?;
+    if map_path.is_empty() && map.value == Value::Null {
+        // An empty (or comment-only) document: external config files start out like this.
+        return match edit {
+            Edit::Set { value, .. } => first_key(text, key, value).map(Some),
+            _ => Ok(None),
+        };
+    }
     if !map.is_map() {
         return Err(PatchError::NotAMap(here));
     }
@@ -211,43 +268,288 @@ fn plan(text: &str, root: &Node, edit: &Edit) -> Result<Option<Splice>, PatchErr
     match edit {
         Edit::Set { value, .. } => {
             let json = json_style(root, map);
-            let rendered = match entry {
-                // Keep a double-quoted value double-quoted (JSON escaping is valid YAML).
-                Some((_, v)) if v.style == Style::DoubleQuoted => render_json_scalar(value),
-                _ if json => render_json_scalar(value),
-                _ => render_scalar(value),
-            }
-            .ok_or_else(|| PatchError::NotScalar(at.clone()))?;
             match entry {
-                Some((_, v)) => {
+                Some((k, v)) => {
                     if v.to_json() == *value {
                         return Ok(None);
                     }
-                    if !matches!(
-                        v.value,
-                        Value::Null
-                            | Value::Bool(_)
-                            | Value::Int(_)
-                            | Value::Float(_)
-                            | Value::Str(_)
-                    ) || matches!(v.style, Style::Literal | Style::Folded)
-                        || v.pos.end <= v.pos.start
-                    {
-                        return Err(PatchError::Layout(at));
+                    if let Some(s) = replace_scalar(v, value, json) {
+                        return Ok(Some(s));
                     }
-                    Ok(Some(Splice {
-                        start: v.pos.start,
-                        end: v.pos.end,
-                        text: rendered,
-                    }))
+                    if map.flow || json {
+                        return replace_flow(text, v, value, &at).map(Some);
+                    }
+                    replace_block_value(text, k, v, value, &at).map(Some)
                 }
-                None => insert(text, map, key, &rendered, json, &at).map(Some),
+                None => insert(text, map, key, value, json, &at).map(Some),
             }
         }
-        Edit::Remove { .. } => match entry {
+        _ => match entry {
             None => Ok(None),
-            Some((k, v)) => remove(text, map, k, v, &at).map(Some),
+            Some((k, v)) => remove(text, map, k, v, lenient, &at).map(Some),
         },
+    }
+}
+
+/// True for nodes whose text is one scalar token that can be swapped for another.
+fn in_place_scalar(v: &Node) -> bool {
+    matches!(
+        v.value,
+        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_)
+    ) && !matches!(v.style, Style::Literal | Style::Folded)
+        && v.pos.end > v.pos.start
+        && !v.shared
+}
+
+/// Replaces a one-token scalar with a scalar, keeping the rest of its line (comments).
+fn replace_scalar(v: &Node, value: &Json, json: bool) -> Option<Splice> {
+    if !in_place_scalar(v) || value.is_array() || value.is_object() {
+        return None;
+    }
+    let rendered = if json || v.style == Style::DoubleQuoted {
+        // Keep a double-quoted value double-quoted (JSON escaping is valid YAML).
+        render_json_scalar(value)
+    } else {
+        render_scalar(value)
+    }?;
+    Some(Splice {
+        start: v.pos.start,
+        end: v.pos.end,
+        text: rendered,
+    })
+}
+
+/// Replaces a value inside a flow collection (or a JSON document) with its JSON text.
+fn replace_flow(text: &str, v: &Node, value: &Json, at: &str) -> Result<Splice, PatchError> {
+    if v.shared || v.pos.end <= v.pos.start || (!v.flow && (v.is_map() || v.is_seq())) {
+        return Err(PatchError::Layout(at.into()));
+    }
+    Ok(Splice {
+        start: v.pos.start,
+        end: content_end(text, v),
+        text: serde_json::to_string(value).map_err(|_| PatchError::Layout(at.into()))?,
+    })
+}
+
+/// The offset of the line break ending the line that contains `at` (or the text's end).
+fn line_end_excl(text: &str, at: usize) -> usize {
+    let end = text[at..].find('\n').map(|i| at + i).unwrap_or(text.len());
+    if end > at && text.as_bytes()[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
+}
+
+/// `text` when it is blank or a comment (with its leading spaces), for keeping it on a
+/// rewritten line; `None` when something else follows.
+fn comment_part(text: &str) -> Option<&str> {
+    let t = text.trim();
+    if t.is_empty() {
+        Some("")
+    } else if t.starts_with('#') && text.starts_with([' ', '\t']) {
+        Some(text.trim_end())
+    } else {
+        None
+    }
+}
+
+/// Replaces the value of block mapping entry `k: v` with any value: from just after `key:` to
+/// the end of the value's last line. A comment on the key line stays on the key line.
+fn replace_block_value(
+    text: &str,
+    k: &Node,
+    v: &Node,
+    value: &Json,
+    at: &str,
+) -> Result<Splice, PatchError> {
+    let layout = || PatchError::Layout(at.into());
+    if v.shared {
+        return Err(PatchError::Shared(at.into()));
+    }
+    let after_key = &text[k.pos.end..];
+    let gap = after_key.len() - after_key.trim_start_matches([' ', '\t']).len();
+    if !after_key[gap..].starts_with(':') {
+        return Err(layout());
+    }
+    let colon_end = k.pos.end + gap + 1;
+    let key_eol = line_end_excl(text, colon_end);
+    let indent = k.pos.start - line_start(text, k.pos.start);
+    let empty = v.value == Value::Null && comment_part(&text[colon_end..key_eol]).is_some();
+    let (end, comment) = if empty {
+        (key_eol, comment_part(&text[colon_end..key_eol]))
+    } else if v.pos.start < colon_end {
+        return Err(layout());
+    } else if v.pos.start < key_eol {
+        // The value starts on the key line: keep what follows its end on its last line.
+        let value_end = content_end(text, v);
+        let eol = line_end_excl(text, value_end);
+        (eol, comment_part(&text[value_end..eol]))
+    } else {
+        // A block value on the lines below: the key line keeps its comment, the value's lines
+        // go entirely (a comment on its last line belongs to what is removed).
+        let eol = line_end_excl(text, content_end(text, v));
+        (eol, comment_part(&text[colon_end..key_eol]))
+    };
+    let comment = comment.ok_or_else(layout)?;
+    let nl = newline(text);
+    let new = match inline(value) {
+        Some(s) => format!(" {s}{comment}"),
+        None => {
+            let mut lines = Vec::new();
+            block_lines(value, indent + 2, &mut lines);
+            format!("{comment}{nl}{}", lines.join(nl))
+        }
+    };
+    Ok(Splice {
+        start: colon_end,
+        end,
+        text: new,
+    })
+}
+
+/// Plans [`Edit::SetItem`]: a scalar item is swapped in place; anything else is rewritten from
+/// the item's first character to the end of its last line, at the item's own column.
+fn plan_item(
+    text: &str,
+    root: &Node,
+    seq_path: &[PathSeg],
+    index: usize,
+    value: &Json,
+) -> Result<Option<Splice>, PatchError> {
+    let mut path = seq_path.to_vec();
+    path.push(PathSeg::Index(index));
+    let at = tree::pointer(&path);
+    let seq = root
+        .at(seq_path)
+        .ok_or_else(|| PatchError::Missing(tree::pointer(seq_path)))?;
+    let item = seq
+        .items()
+        .get(index)
+        .ok_or_else(|| PatchError::Missing(at.clone()))?;
+    if item.to_json() == *value {
+        return Ok(None);
+    }
+    if item.shared {
+        return Err(PatchError::Shared(at));
+    }
+    let json = root.flow;
+    if let Some(s) = replace_scalar(item, value, json) {
+        return Ok(Some(s));
+    }
+    if seq.flow || json {
+        return replace_flow(text, item, value, &at).map(Some);
+    }
+    let start = line_start(text, item.pos.start);
+    if item.pos.end <= item.pos.start
+        || !text[start..item.pos.start]
+            .bytes()
+            .all(|b| b == b' ' || b == b'-')
+    {
+        return Err(PatchError::Layout(at));
+    }
+    let indent = item.pos.start - start;
+    let value_end = content_end(text, item);
+    let eol = line_end_excl(text, value_end);
+    let single_line = !text[item.pos.start..value_end].contains('\n');
+    let comment = if single_line {
+        comment_part(&text[value_end..eol]).ok_or_else(|| PatchError::Layout(at.clone()))?
+    } else {
+        ""
+    };
+    let nl = newline(text);
+    let new = match inline(value) {
+        Some(s) => format!("{s}{comment}"),
+        None => {
+            let mut lines = Vec::new();
+            block_lines(value, indent, &mut lines);
+            lines[0] = format!("{}{comment}", &lines[0][indent..]);
+            lines.join(nl)
+        }
+    };
+    Ok(Some(Splice {
+        start: item.pos.start,
+        end: eol,
+        text: new,
+    }))
+}
+
+/// The first key of an empty document, appended after whatever comments it holds.
+fn first_key(text: &str, key: &str, value: &Json) -> Result<Splice, PatchError> {
+    let content = text.lines().any(|l| {
+        let t = l.trim();
+        !(t.is_empty() || t.starts_with('#') || t == "---")
+    });
+    if content {
+        // `null` or `~` written out: not an empty document to add keys to.
+        return Err(PatchError::Layout(format!("/{key}")));
+    }
+    let nl = newline(text);
+    let mut out = String::new();
+    if !text.is_empty() && !text.ends_with('\n') {
+        out.push_str(nl);
+    }
+    out.push_str(&entry_text(key, value, 0, nl));
+    out.push_str(nl);
+    Ok(Splice {
+        start: text.len(),
+        end: text.len(),
+        text: out,
+    })
+}
+
+/// `key: value` as block YAML at `indent` (without a final line break): scalars and empty
+/// collections on the key line, other collections on the lines below at `indent + 2`.
+fn entry_text(key: &str, value: &Json, indent: usize, nl: &str) -> String {
+    let mut lines = Vec::new();
+    entry_lines(&render_key(key), value, indent, &mut lines);
+    lines.join(nl)
+}
+
+/// The text of a value that fits on its key's line: a scalar or an empty collection.
+fn inline(value: &Json) -> Option<String> {
+    match value {
+        Json::Array(a) if a.is_empty() => Some("[]".into()),
+        Json::Object(o) if o.is_empty() => Some("{}".into()),
+        other => render_scalar(other),
+    }
+}
+
+fn entry_lines(key_text: &str, value: &Json, indent: usize, out: &mut Vec<String>) {
+    let pad = " ".repeat(indent);
+    match inline(value) {
+        Some(s) => out.push(format!("{pad}{key_text}: {s}")),
+        None => {
+            out.push(format!("{pad}{key_text}:"));
+            block_lines(value, indent + 2, out);
+        }
+    }
+}
+
+/// Renders a non-empty collection as block YAML lines at `indent`; other values as one line.
+/// Sequence items that are collections start on the dash line (`- a: 1`, `- - x`).
+fn block_lines(value: &Json, indent: usize, out: &mut Vec<String>) {
+    let pad = " ".repeat(indent);
+    match value {
+        Json::Object(o) if !o.is_empty() => {
+            for (k, v) in o {
+                entry_lines(&render_key(k), v, indent, out);
+            }
+        }
+        Json::Array(a) if !a.is_empty() => {
+            for item in a {
+                match inline(item) {
+                    Some(s) => out.push(format!("{pad}- {s}")),
+                    None => {
+                        let mut sub = Vec::new();
+                        block_lines(item, indent + 2, &mut sub);
+                        sub[0] = format!("{pad}- {}", &sub[0][indent + 2..]);
+                        out.extend(sub);
+                    }
+                }
+            }
+        }
+        other => out.push(format!("{pad}{}", inline(other).unwrap_or_default())),
     }
 }
 
@@ -335,10 +637,17 @@ fn insert(
     text: &str,
     map: &Node,
     key: &str,
-    rendered: &str,
+    value: &Json,
     json: bool,
     at: &str,
 ) -> Result<Splice, PatchError> {
+    let flow_text = if json {
+        serde_json::to_string(value).ok()
+    } else {
+        render_scalar(value).or_else(|| serde_json::to_string(value).ok())
+    }
+    .ok_or_else(|| PatchError::Layout(at.into()))?;
+    let rendered = flow_text.as_str();
     // Quote the new key like its neighbours when they all agree (and always in JSON).
     let mut own_keys = map
         .entries()
@@ -405,10 +714,9 @@ fn insert(
     if at_unterminated_end {
         line.push_str(nl);
     }
-    line.push_str(&" ".repeat(indent));
-    line.push_str(&key_text);
-    line.push_str(": ");
-    line.push_str(rendered);
+    let mut lines = Vec::new();
+    entry_lines(&key_text, value, indent, &mut lines);
+    line.push_str(&lines.join(nl));
     if !at_unterminated_end {
         line.push_str(nl);
     }
@@ -424,6 +732,7 @@ fn remove(
     map: &Node,
     key: &Node,
     value: &Node,
+    lenient: bool,
     at: &str,
 ) -> Result<Splice, PatchError> {
     // Entries merged in through `<<` live elsewhere in the text: only this map's own count.
@@ -433,14 +742,42 @@ fn remove(
         .position(|(k, _)| k.pos == key.pos)
         .ok_or_else(|| PatchError::Missing(at.into()))?;
     if map.flow {
-        return remove_from_flow(text, &own, index, at);
+        return remove_from_flow(text, &own, index, lenient, at);
     }
     let start = line_start(text, key.pos.start);
-    let only_indent = text[start..key.pos.start].bytes().all(|b| b == b' ');
+    let prefix = &text[start..key.pos.start];
+    let only_indent = prefix.bytes().all(|b| b == b' ');
     let end = content_end(text, value);
-    // A comment on the line explains the value; removing the line would lose it.
-    if own.len() < 2 || !only_indent || !rest_of_line_is_empty(text, end) {
+    // A comment on the line explains the value; removing the line would lose it, which only a
+    // caller that means to drop the whole entry (a form) accepts.
+    if own.len() < 2 || !(lenient || rest_of_line_is_empty(text, end)) {
         return Err(PatchError::Layout(at.into()));
+    }
+    if !only_indent {
+        // `- key: v` followed by `  next: w`: the next key moves up onto the dash line.
+        let dash = prefix.trim_end_matches(' ').ends_with('-')
+            && prefix.bytes().all(|b| b == b' ' || b == b'-');
+        let next = own.get(index + 1).map(|(k, _)| k);
+        return match next {
+            Some(next)
+                if dash
+                    && index == 0
+                    && next.pos.start - line_start(text, next.pos.start) == prefix.len()
+                    && text[line_start(text, next.pos.start)..next.pos.start]
+                        .bytes()
+                        .all(|b| b == b' ')
+                    && line_start(text, next.pos.start) > end
+                    // Lines in between (comments) go too: only when the caller drops comments.
+                    && (lenient || line_end_incl(text, end) == line_start(text, next.pos.start)) =>
+            {
+                Ok(Splice {
+                    start: key.pos.start,
+                    end: next.pos.start,
+                    text: String::new(),
+                })
+            }
+            _ => Err(PatchError::Layout(at.into())),
+        };
     }
     let mut start = start;
     let end = line_end_incl(text, end);
@@ -461,11 +798,13 @@ fn remove(
 
 /// Removes entry `index` of a flow mapping with one adjoining comma, touching one line only:
 /// `{a: 1, k: v}` loses `, k: v`; an entry on a line of its own (multi-line JSON) loses its
-/// line when a later entry follows. Anything else would join or split lines, so it is refused.
+/// line when a later entry follows. Anything else would join or split lines, so it is refused
+/// unless `lenient`, which also takes the comma at the end of the line before (pretty JSON).
 fn remove_from_flow(
     text: &str,
     own: &[&(Node, Node)],
     index: usize,
+    lenient: bool,
     at: &str,
 ) -> Result<Splice, PatchError> {
     let (key, value) = own[index];
@@ -494,6 +833,13 @@ fn remove_from_flow(
         return Ok(Splice {
             start: line,
             end: line_end,
+            text: String::new(),
+        });
+    }
+    if lenient {
+        return Ok(Splice {
+            start,
+            end,
             text: String::new(),
         });
     }
@@ -750,17 +1096,26 @@ mod tests {
     }
 
     #[test]
-    fn first_key_after_dash_cannot_be_removed_by_lines() {
+    fn first_key_after_dash_is_removed_by_moving_the_next_key_up() {
         let text = "l:\n  - disable: true\n    target: x\n";
-        let err = apply(
+        let out = apply(
             text,
             &[Edit::Remove {
                 map: vec![key("l"), PathSeg::Index(0)],
                 key: "disable".into(),
             }],
         )
-        .unwrap_err();
-        assert!(matches!(err, PatchError::Layout(_)));
+        .unwrap();
+        assert_eq!(out, "l:\n  - target: x\n");
+        // Not when the next key sits elsewhere than right below the removed one.
+        let err = apply(
+            "l:\n  - disable: true\n    # note\n      \n    target: x\n  - {}\n",
+            &[Edit::Remove {
+                map: vec![key("l"), PathSeg::Index(0)],
+                key: "disable".into(),
+            }],
+        );
+        assert!(matches!(err, Err(PatchError::Layout(_))), "{err:?}");
     }
 
     #[test]

@@ -1,0 +1,260 @@
+//! Writing back a whole changed value (a config object edited in a form) as the smallest set of
+//! format-preserving edits.
+//!
+//! A form produces a new JSON value for a config object; rewriting the object wholesale would
+//! lose the author's comments, key order, quoting and layout. Instead the old and new values are
+//! compared key by key and only what differs becomes an [`Edit`], so every untouched line of the
+//! file stays byte-identical and each edit is verified like any other patch.
+
+use serde_json::Value as Json;
+
+use super::patch::{apply_with, Edit, PatchError};
+use super::tree::{self, PathSeg, Value};
+
+/// Changes the value at `at` (empty = the whole document) from `old` to `new`, touching only the
+/// parts that differ: unchanged keys keep their bytes, changed scalars are replaced in place
+/// (comments after them stay), removed keys lose their lines, new keys are appended to their
+/// mapping in the order of `new`. Objects are recursed into, as are arrays of equal length;
+/// arrays whose length changed are replaced as a whole.
+///
+/// Fails with [`PatchError::Verify`] when the document does not hold `old` at `at` (the text
+/// changed under the form), or when the patched text would not read back as exactly `new`.
+pub fn apply_change(
+    text: &str,
+    at: &[PathSeg],
+    old: &Json,
+    new: &Json,
+) -> Result<String, PatchError> {
+    let root = tree::parse(text)?;
+    let here = tree::pointer(at);
+    let node = root
+        .at(at)
+        .ok_or_else(|| PatchError::Missing(here.clone()))?;
+    let current = node.to_json();
+    // An empty document is what a new external config file starts as: it holds `{}` too.
+    let empty_doc = at.is_empty() && node.value == Value::Null;
+    let old_matches = current == *old || (empty_doc && *old == Json::Object(Default::default()));
+    if !old_matches {
+        return Err(PatchError::Verify(here));
+    }
+    if current == *new {
+        return Ok(text.to_string());
+    }
+    let mut edits = Vec::new();
+    let start = if empty_doc { &Json::Null } else { old };
+    diff(at.to_vec(), start, new, &mut edits)?;
+    let (out, after) = apply_with(text, &root, &edits, true)?;
+    let after = match after {
+        Some(a) => a,
+        None => tree::parse(&out)?,
+    };
+    if after.at(at).map(|n| n.to_json()).as_ref() != Some(new) {
+        return Err(PatchError::Verify(here));
+    }
+    Ok(out)
+}
+
+/// Appends the edits that turn `old` at `path` into `new`.
+fn diff(path: Vec<PathSeg>, old: &Json, new: &Json, out: &mut Vec<Edit>) -> Result<(), PatchError> {
+    if old == new {
+        return Ok(());
+    }
+    match (old, new) {
+        // A mapping that loses all its keys is written as `{}` (a block mapping cannot be
+        // empty); anything else is edited key by key.
+        (Json::Object(o), Json::Object(n)) if !n.is_empty() || o.is_empty() => {
+            let mut removed = Vec::new();
+            for (k, ov) in o {
+                match n.get(k) {
+                    Some(nv) => diff(child(&path, PathSeg::Key(k.clone())), ov, nv, out)?,
+                    None => removed.push(k.clone()),
+                }
+            }
+            for (k, nv) in n {
+                if !o.contains_key(k) {
+                    out.push(Edit::Set {
+                        map: path.clone(),
+                        key: k.clone(),
+                        value: nv.clone(),
+                    });
+                }
+            }
+            // Removals last, so a mapping never runs empty in between.
+            for k in removed {
+                out.push(Edit::Remove {
+                    map: path.clone(),
+                    key: k,
+                });
+            }
+            Ok(())
+        }
+        // The empty document: its first keys.
+        (Json::Null, Json::Object(n)) if path.is_empty() => {
+            for (k, nv) in n {
+                out.push(Edit::Set {
+                    map: vec![],
+                    key: k.clone(),
+                    value: nv.clone(),
+                });
+            }
+            Ok(())
+        }
+        (Json::Array(o), Json::Array(n)) if o.len() == n.len() => {
+            for (i, (ov, nv)) in o.iter().zip(n).enumerate() {
+                diff(child(&path, PathSeg::Index(i)), ov, nv, out)?;
+            }
+            Ok(())
+        }
+        _ => {
+            let mut parent = path.clone();
+            match parent.pop() {
+                Some(PathSeg::Key(key)) => out.push(Edit::Set {
+                    map: parent,
+                    key,
+                    value: new.clone(),
+                }),
+                Some(PathSeg::Index(index)) => out.push(Edit::SetItem {
+                    seq: parent,
+                    index,
+                    value: new.clone(),
+                }),
+                None => return Err(PatchError::Layout(tree::pointer(&path))),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn child(path: &[PathSeg], seg: PathSeg) -> Vec<PathSeg> {
+    let mut p = path.to_vec();
+    p.push(seg);
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn key(k: &str) -> PathSeg {
+        PathSeg::key(k)
+    }
+
+    /// Applies old -> new at `at` (old read from the text) and returns the new text.
+    fn change(text: &str, at: &[PathSeg], new: Json) -> String {
+        let old = tree::parse(text).unwrap().at(at).unwrap().to_json();
+        let out = apply_change(text, at, &old, &new).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(tree::parse(&out).unwrap().at(at).unwrap().to_json(), new);
+        out
+    }
+
+    const CFG: &str = "endpoint:\n  connector:\n    image: x:v1\n    config:\n      host: db # the host\n      auth:\n        type: password\n        password: x\n      port: 5432\nother: 1\n";
+
+    fn cfg_path() -> Vec<PathSeg> {
+        vec![key("endpoint"), key("connector"), key("config")]
+    }
+
+    fn cfg() -> Json {
+        tree::parse(CFG).unwrap().at(&cfg_path()).unwrap().to_json()
+    }
+
+    #[test]
+    fn a_changed_scalar_deep_inside_keeps_everything_else() {
+        let mut new = cfg();
+        new["auth"]["password"] = json!("s3cr#t: 'x' \"y\"");
+        new["host"] = json!("db2");
+        assert_eq!(
+            change(CFG, &cfg_path(), new),
+            "endpoint:\n  connector:\n    image: x:v1\n    config:\n      host: db2 # the host\n      auth:\n        type: password\n        password: \"s3cr#t: 'x' \\\"y\\\"\"\n      port: 5432\nother: 1\n"
+        );
+    }
+
+    #[test]
+    fn switching_a_one_of_variant_replaces_the_object() {
+        let mut new = cfg();
+        new["auth"] =
+            json!({"type": "key", "private_key": "-----BEGIN KEY-----\nabc\n-----END KEY-----\n"});
+        assert_eq!(
+            change(CFG, &cfg_path(), new),
+            "endpoint:\n  connector:\n    image: x:v1\n    config:\n      host: db # the host\n      auth:\n        type: key\n        private_key: \"-----BEGIN KEY-----\\nabc\\n-----END KEY-----\\n\"\n      port: 5432\nother: 1\n"
+        );
+    }
+
+    #[test]
+    fn nested_objects_are_added_and_removed_by_lines() {
+        let mut new = cfg();
+        new.as_object_mut().unwrap().remove("auth");
+        new["tls"] =
+            json!({"mode": "verify", "ca": {"file": "a.pem"}, "hosts": ["a", "b"], "x": []});
+        assert_eq!(
+            change(CFG, &cfg_path(), new),
+            "endpoint:\n  connector:\n    image: x:v1\n    config:\n      host: db # the host\n      port: 5432\n      tls:\n        mode: verify\n        ca:\n          file: a.pem\n        hosts:\n          - a\n          - b\n        x: []\nother: 1\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_value_becomes_a_block_mapping() {
+        let text = "config:   # fill me\nnext: 1\n";
+        assert_eq!(
+            change(
+                text,
+                &[],
+                json!({"config": {"a": 1, "b": {"c": "d"}}, "next": 1})
+            ),
+            "config:   # fill me\n  a: 1\n  b:\n    c: d\nnext: 1\n"
+        );
+        assert_eq!(
+            change(text, &[key("config")], json!({"a": 1})),
+            "config:   # fill me\n  a: 1\nnext: 1\n"
+        );
+    }
+
+    #[test]
+    fn empty_documents_get_their_first_keys() {
+        let new = json!({"a": 1, "b": {"c": [1, {"d": 2, "e": 3}]}});
+        for (text, want) in [
+            ("", "a: 1\nb:\n  c:\n    - 1\n    - d: 2\n      e: 3\n"),
+            (
+                "# config\n",
+                "# config\na: 1\nb:\n  c:\n    - 1\n    - d: 2\n      e: 3\n",
+            ),
+            ("{}\n", "{\"a\": 1, \"b\": {\"c\":[1,{\"d\":2,\"e\":3}]}}\n"),
+        ] {
+            let out = apply_change(text, &[], &json!({}), &new).unwrap();
+            assert_eq!(out, want);
+            assert_eq!(tree::parse(&out).unwrap().to_json(), new);
+        }
+    }
+
+    #[test]
+    fn the_first_key_of_a_sequence_item_is_removed_onto_the_dash() {
+        let text = "l:\n  - a:\n      x: 1\n    b: 2\n    c: 3\n";
+        assert_eq!(
+            change(
+                text,
+                &[key("l"), PathSeg::Index(0)],
+                json!({"b": 2, "c": 3})
+            ),
+            "l:\n  - b: 2\n    c: 3\n"
+        );
+    }
+
+    #[test]
+    fn sequence_items_are_replaced_in_place() {
+        let text = "l:\n  - a # first\n  - {x: 1}\n  - k: 1\n    j: 2\n";
+        assert_eq!(
+            change(text, &[key("l")], json!(["b", {"x": 2}, {"k": 1, "j": 3}])),
+            "l:\n  - b # first\n  - {x: 2}\n  - k: 1\n    j: 3\n"
+        );
+        assert_eq!(
+            change(text, &[key("l")], json!([{"p": 1, "q": 2}, [1], "z"])),
+            "l:\n  - p: 1 # first\n    q: 2\n  - - 1\n  - z\n"
+        );
+    }
+
+    #[test]
+    fn a_stale_old_value_is_refused() {
+        let err = apply_change("a: 1\n", &[], &json!({"a": 2}), &json!({"a": 3})).unwrap_err();
+        assert!(matches!(err, PatchError::Verify(_)), "{err:?}");
+    }
+}
