@@ -218,7 +218,10 @@ mod tests {
                 "# config\n",
                 "# config\na: 1\nb:\n  c:\n    - 1\n    - d: 2\n      e: 3\n",
             ),
-            ("{}\n", "{\"a\": 1, \"b\": {\"c\":[1,{\"d\":2,\"e\":3}]}}\n"),
+            (
+                "{}\n",
+                "{\"a\": 1, \"b\": {\"c\": [1, {\"d\": 2, \"e\": 3}]}}\n",
+            ),
         ] {
             let out = apply_change(text, &[], &json!({}), &new).unwrap();
             assert_eq!(out, want);
@@ -248,7 +251,7 @@ mod tests {
         );
         assert_eq!(
             change(text, &[key("l")], json!([{"p": 1, "q": 2}, [1], "z"])),
-            "l:\n  - p: 1 # first\n    q: 2\n  - - 1\n  - z\n"
+            "l:\n  - p: 1 # first\n    q: 2\n  - [1]\n  - z\n"
         );
     }
 

@@ -277,7 +277,11 @@ fn plan(text: &str, root: &Node, edit: &Edit, lenient: bool) -> Result<Option<Sp
                         return Ok(Some(s));
                     }
                     if map.flow || json {
-                        return replace_flow(text, v, value, &at).map(Some);
+                        return replace_flow(text, v, value, json, &at).map(Some);
+                    }
+                    if v.flow && (value.is_array() || value.is_object()) {
+                        // `resource: {stream: a}` stays a flow mapping.
+                        return replace_flow(text, v, value, false, &at).map(Some);
                     }
                     replace_block_value(text, k, v, value, &at).map(Some)
                 }
@@ -319,15 +323,48 @@ fn replace_scalar(v: &Node, value: &Json, json: bool) -> Option<Splice> {
     })
 }
 
-/// Replaces a value inside a flow collection (or a JSON document) with its JSON text.
-fn replace_flow(text: &str, v: &Node, value: &Json, at: &str) -> Result<Splice, PatchError> {
+/// Replaces a value inside a flow collection (or a JSON document) with flow text.
+fn replace_flow(
+    text: &str,
+    v: &Node,
+    value: &Json,
+    json: bool,
+    at: &str,
+) -> Result<Splice, PatchError> {
     if v.shared || v.pos.end <= v.pos.start || (!v.flow && (v.is_map() || v.is_seq())) {
         return Err(PatchError::Layout(at.into()));
     }
     Ok(Splice {
         start: v.pos.start,
         end: content_end(text, v),
-        text: serde_json::to_string(value).map_err(|_| PatchError::Layout(at.into()))?,
+        text: render_flow(value, json).ok_or_else(|| PatchError::Layout(at.into()))?,
+    })
+}
+
+/// Renders any value in flow style: JSON syntax for JSON documents, otherwise YAML flow with
+/// scalars quoted only when needed (`{host: db, ports: [1, 2]}`).
+fn render_flow(value: &Json, json: bool) -> Option<String> {
+    Some(match value {
+        Json::Array(a) => {
+            let items: Option<Vec<String>> = a.iter().map(|v| render_flow(v, json)).collect();
+            format!("[{}]", items?.join(", "))
+        }
+        Json::Object(o) => {
+            let entries: Option<Vec<String>> = o
+                .iter()
+                .map(|(k, v)| {
+                    let key = if json {
+                        render_json_scalar(&Json::String(k.clone()))?
+                    } else {
+                        render_key(k)
+                    };
+                    Some(format!("{key}: {}", render_flow(v, json)?))
+                })
+                .collect();
+            format!("{{{}}}", entries?.join(", "))
+        }
+        scalar if json => render_json_scalar(scalar)?,
+        scalar => render_scalar(scalar)?,
     })
 }
 
@@ -374,7 +411,7 @@ fn replace_block_value(
     }
     let colon_end = k.pos.end + gap + 1;
     let key_eol = line_end_excl(text, colon_end);
-    let indent = k.pos.start - line_start(text, k.pos.start);
+    let mut indent = k.pos.start - line_start(text, k.pos.start) + 2;
     let empty = v.value == Value::Null && comment_part(&text[colon_end..key_eol]).is_some();
     let (end, comment) = if empty {
         (key_eol, comment_part(&text[colon_end..key_eol]))
@@ -389,6 +426,11 @@ fn replace_block_value(
         // A block value on the lines below: the key line keeps its comment, the value's lines
         // go entirely (a comment on its last line belongs to what is removed).
         let eol = line_end_excl(text, content_end(text, v));
+        if (v.is_map() || v.is_seq()) && !v.flow {
+            // Keep the column the collection already uses (`key:\n- a` or `key:\n    a: 1`),
+            // so unchanged entries of a replaced collection come out as the same lines.
+            indent = v.pos.start - line_start(text, v.pos.start);
+        }
         (eol, comment_part(&text[colon_end..key_eol]))
     };
     let comment = comment.ok_or_else(layout)?;
@@ -397,7 +439,7 @@ fn replace_block_value(
         Some(s) => format!(" {s}{comment}"),
         None => {
             let mut lines = Vec::new();
-            block_lines(value, indent + 2, &mut lines);
+            block_lines(value, indent, &mut lines);
             format!("{comment}{nl}{}", lines.join(nl))
         }
     };
@@ -438,7 +480,10 @@ fn plan_item(
         return Ok(Some(s));
     }
     if seq.flow || json {
-        return replace_flow(text, item, value, &at).map(Some);
+        return replace_flow(text, item, value, json, &at).map(Some);
+    }
+    if item.flow && (value.is_array() || value.is_object()) {
+        return replace_flow(text, item, value, false, &at).map(Some);
     }
     let start = line_start(text, item.pos.start);
     if item.pos.end <= item.pos.start
@@ -641,12 +686,7 @@ fn insert(
     json: bool,
     at: &str,
 ) -> Result<Splice, PatchError> {
-    let flow_text = if json {
-        serde_json::to_string(value).ok()
-    } else {
-        render_scalar(value).or_else(|| serde_json::to_string(value).ok())
-    }
-    .ok_or_else(|| PatchError::Layout(at.into()))?;
+    let flow_text = render_flow(value, json).ok_or_else(|| PatchError::Layout(at.into()))?;
     let rendered = flow_text.as_str();
     // Quote the new key like its neighbours when they all agree (and always in JSON).
     let mut own_keys = map
