@@ -559,45 +559,65 @@ fn a_stale_old_value_is_refused() {
 
 // ---- property test ----
 
-/// Renders a value as simple block YAML, the way a person (or another tool) might write it.
-fn to_yaml(v: &Json) -> String {
-    fn scalar(v: &Json) -> String {
+/// Renders a value as simple block YAML, the way a person (or another tool) might write it:
+/// sequences indented under their key, or (`compact`) at the key's own column.
+fn to_yaml(v: &Json, compact: bool) -> String {
+    fn scalar(v: &Json) -> Option<String> {
         match v {
-            Json::Object(o) if o.is_empty() => "{}".into(),
-            Json::Array(a) if a.is_empty() => "[]".into(),
-            other => flowspec::yaml::patch::render_scalar(other).unwrap(),
+            Json::Object(o) if o.is_empty() => Some("{}".into()),
+            Json::Array(a) if a.is_empty() => Some("[]".into()),
+            other => flowspec::yaml::patch::render_scalar(other),
         }
     }
-    fn go(v: &Json, indent: usize, out: &mut String) {
+    /// Lines of a non-empty collection at `indent`.
+    fn go(v: &Json, indent: usize, compact: bool, out: &mut Vec<String>) {
         let pad = " ".repeat(indent);
         match v {
-            Json::Object(o) if !o.is_empty() => {
+            Json::Object(o) => {
                 for (k, v) in o {
-                    let k = scalar(&Json::String(k.clone()));
-                    match v {
-                        Json::Object(c) if !c.is_empty() => {
-                            out.push_str(&format!("{pad}{k}:\n"));
-                            go(v, indent + 2, out);
+                    let k = scalar(&Json::String(k.clone())).unwrap();
+                    match scalar(v) {
+                        Some(s) => out.push(format!("{pad}{k}: {s}")),
+                        None => {
+                            out.push(format!("{pad}{k}:"));
+                            let inner = if compact && v.is_array() {
+                                indent
+                            } else {
+                                indent + 2
+                            };
+                            go(v, inner, compact, out);
                         }
-                        Json::Array(c) if !c.is_empty() => {
-                            out.push_str(&format!("{pad}{k}:\n"));
-                            go(v, indent + 2, out);
-                        }
-                        _ => out.push_str(&format!("{pad}{k}: {}\n", scalar(v))),
                     }
                 }
             }
-            Json::Array(a) if !a.is_empty() => {
+            Json::Array(a) => {
                 for item in a {
-                    out.push_str(&format!("{pad}- {}\n", scalar(item)));
+                    match scalar(item) {
+                        Some(s) => out.push(format!("{pad}- {s}")),
+                        None => {
+                            let mut sub = Vec::new();
+                            go(item, indent + 2, compact, &mut sub);
+                            sub[0] = format!("{pad}- {}", &sub[0][indent + 2..]);
+                            out.extend(sub);
+                        }
+                    }
                 }
             }
-            other => out.push_str(&format!("{pad}{}\n", scalar(other))),
+            _ => unreachable!(),
         }
     }
-    let mut out = String::new();
-    go(v, 0, &mut out);
-    out
+    let mut out = Vec::new();
+    go(v, 0, compact, &mut out);
+    out.join("\n") + "\n"
+}
+
+/// The texts a config may be found in: block YAML (two layouts) and pretty JSON.
+fn texts(v: &Json) -> Vec<String> {
+    vec![
+        to_yaml(v, false),
+        to_yaml(v, true),
+        serde_json::to_string_pretty(v).unwrap() + "\n",
+    ]
 }
 
 fn scalar_strategy() -> impl Strategy<Value = Json> {
@@ -634,7 +654,7 @@ fn value_strategy() -> impl Strategy<Value = Json> {
     let key = prop::sample::select(vec!["a", "b", "c", "d", "e key", "f"]);
     scalar_strategy().prop_recursive(3, 24, 4, move |inner| {
         prop_oneof![
-            prop::collection::vec(scalar_strategy(), 0..4).prop_map(Json::Array),
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Json::Array),
             prop::collection::vec((key.clone(), inner), 0..5).prop_map(|kv| Json::Object(
                 kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
             )),
@@ -689,8 +709,8 @@ proptest! {
 
     #[test]
     fn any_change_reads_back_as_new(old in object_strategy(), new in object_strategy()) {
-        for text in [to_yaml(&old), serde_json::to_string_pretty(&old).unwrap() + "\n"] {
-            prop_assert_eq!(parse(&text).unwrap().to_json(), old.clone());
+        for text in texts(&old) {
+            prop_assert_eq!(parse(&text).unwrap().to_json(), old.clone(), "{}", text);
             let out = apply_change(&text, &[], &old, &new)
                 .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
             prop_assert_eq!(parse(&out).unwrap().to_json(), new.clone(), "{}", out);
@@ -709,7 +729,7 @@ proptest! {
     ) {
         let new = mutate_scalars(&old, &mut picks.into_iter().chain(std::iter::repeat(None)));
         prop_assume!(!plain_to_quoted(&old, &new));
-        for text in [to_yaml(&old), serde_json::to_string_pretty(&old).unwrap() + "\n"] {
+        for text in texts(&old) {
             let out = apply_change(&text, &[], &old, &new)
                 .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
             prop_assert_eq!(parse(&out).unwrap().to_json(), new.clone());
@@ -718,6 +738,28 @@ proptest! {
             let back = apply_change(&out, &[], &new, &old)
                 .map_err(|e| TestCaseError::fail(format!("{e}\n{out}")))?;
             prop_assert_eq!(back, text);
+        }
+    }
+
+    #[test]
+    fn configs_inside_a_catalog_change_alone(old in object_strategy(), new in object_strategy()) {
+        let catalog = |config: &Json| json!({
+            "captures": {"acme/src": {
+                "endpoint": {"connector": {"image": "x:v1", "config": config}},
+                "bindings": [{"resource": {"stream": "a"}, "target": "acme/a"}]
+            }},
+            "collections": {"acme/a": {"key": ["/id"]}}
+        });
+        let at = vec![key("captures"), key("acme/src"), key("endpoint"), key("connector"), key("config")];
+        for text in texts(&catalog(&old)) {
+            let out = apply_change(&text, &at, &old, &new)
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+            prop_assert_eq!(parse(&out).unwrap().to_json(), catalog(&new), "{}", out);
+            // Nothing outside the config's lines changed.
+            let (removed, _) = diff_lines(&text, &out);
+            for line in removed {
+                prop_assert!(!line.contains("acme/a") && !line.contains("x:v1"), "{}", line);
+            }
         }
     }
 }

@@ -61,8 +61,12 @@ fn diff(path: Vec<PathSeg>, old: &Json, new: &Json, out: &mut Vec<Edit>) -> Resu
     }
     match (old, new) {
         // A mapping that loses all its keys is written as `{}` (a block mapping cannot be
-        // empty); anything else is edited key by key.
-        (Json::Object(o), Json::Object(n)) if !n.is_empty() || o.is_empty() => {
+        // empty), and an empty one being filled in is written anew (as block YAML where its
+        // surroundings are); anything else is edited key by key. The whole document is always
+        // edited key by key: it has no key to write a new value after.
+        (Json::Object(o), Json::Object(n))
+            if (!n.is_empty() && !o.is_empty()) || (path.is_empty() && !n.is_empty()) =>
+        {
             let mut removed = Vec::new();
             for (k, ov) in o {
                 match n.get(k) {
@@ -105,6 +109,38 @@ fn diff(path: Vec<PathSeg>, old: &Json, new: &Json, out: &mut Vec<Edit>) -> Resu
             }
             Ok(())
         }
+        // Grown or shrunk (but not emptied or filled from empty): items are appended at the
+        // end or removed where they were, so the other items keep their lines.
+        (Json::Array(o), Json::Array(n)) if !o.is_empty() && !n.is_empty() => {
+            if n.len() < o.len() {
+                if let Some(gone) = removed_items(o, n) {
+                    for index in gone.into_iter().rev() {
+                        out.push(Edit::RemoveItem {
+                            seq: path.clone(),
+                            index,
+                        });
+                    }
+                    return Ok(());
+                }
+            }
+            let common = o.len().min(n.len());
+            for (i, (ov, nv)) in o.iter().zip(n).enumerate().take(common) {
+                diff(child(&path, PathSeg::Index(i)), ov, nv, out)?;
+            }
+            for value in &n[common..] {
+                out.push(Edit::Push {
+                    seq: path.clone(),
+                    value: value.clone(),
+                });
+            }
+            for index in (common..o.len()).rev() {
+                out.push(Edit::RemoveItem {
+                    seq: path.clone(),
+                    index,
+                });
+            }
+            Ok(())
+        }
         _ => {
             let mut parent = path.clone();
             match parent.pop() {
@@ -123,6 +159,21 @@ fn diff(path: Vec<PathSeg>, old: &Json, new: &Json, out: &mut Vec<Edit>) -> Resu
             Ok(())
         }
     }
+}
+
+/// The indices of `old` to remove so that it becomes `new`, when `new` is `old` with some items
+/// taken out (matched greedily from the front).
+fn removed_items(old: &[Json], new: &[Json]) -> Option<Vec<usize>> {
+    let mut gone = Vec::new();
+    let mut next = new.iter().peekable();
+    for (i, item) in old.iter().enumerate() {
+        if next.peek() == Some(&item) {
+            next.next();
+        } else {
+            gone.push(i);
+        }
+    }
+    next.peek().is_none().then_some(gone)
 }
 
 fn child(path: &[PathSeg], seg: PathSeg) -> Vec<PathSeg> {
@@ -252,6 +303,37 @@ mod tests {
         assert_eq!(
             change(text, &[key("l")], json!([{"p": 1, "q": 2}, [1], "z"])),
             "l:\n  - p: 1 # first\n    q: 2\n  - [1]\n  - z\n"
+        );
+    }
+
+    #[test]
+    fn sequences_grow_and_shrink_in_place() {
+        let text = "l:\n- a # keep\n- b\n- c\nf: [1, 2, 3]\n";
+        assert_eq!(
+            change(
+                text,
+                &[],
+                json!({"l": ["a", "b", "c", {"x": 1, "y": [2]}], "f": [1, 2, 3, 4]})
+            ),
+            "l:\n- a # keep\n- b\n- c\n- x: 1\n  y:\n    - 2\nf: [1, 2, 3, 4]\n"
+        );
+        assert_eq!(
+            change(text, &[], json!({"l": ["a", "c"], "f": [1, 3]})),
+            "l:\n- a # keep\n- c\nf: [1, 3]\n"
+        );
+        // Not a subsequence: the common prefix is edited and the tail removed.
+        assert_eq!(
+            change(text, &[], json!({"l": ["z", "y"], "f": [3]})),
+            "l:\n- z # keep\n- y\nf: [3]\n"
+        );
+        // Emptied and filled from empty: written anew.
+        assert_eq!(
+            change(text, &[], json!({"l": [], "f": []})),
+            "l: []\nf: []\n"
+        );
+        assert_eq!(
+            change("l: []\nm: {}\n", &[], json!({"l": ["a"], "m": {"k": "v"}})),
+            "l:\n  - a\nm:\n  k: v\n"
         );
     }
 

@@ -30,6 +30,11 @@ pub enum Edit {
         index: usize,
         value: Json,
     },
+    /// Appends `value` to the sequence at `seq`: a `- ` item at the sequence's column, or
+    /// `, item` in a flow sequence.
+    Push { seq: Vec<PathSeg>, value: Json },
+    /// Removes item `index` of the sequence at `seq` (its lines, or `, item` in flow style).
+    RemoveItem { seq: Vec<PathSeg>, index: usize },
 }
 
 /// Why an edit could not be applied safely.
@@ -122,6 +127,26 @@ fn verify(before: &Node, after: &Node, edit: &Edit) -> bool {
                         same(x, y)
                     }
                 })
+        }),
+        Edit::Push { seq, value } => same_except(before, after, seq, &|b, a| {
+            let (bi, ai) = (b.items(), a.items());
+            b.is_seq()
+                && a.is_seq()
+                && ai.len() == bi.len() + 1
+                && bi.iter().zip(ai).all(|(x, y)| same(x, y))
+                && ai.last().is_some_and(|y| y.to_json() == *value)
+        }),
+        Edit::RemoveItem { seq, index } => same_except(before, after, seq, &|b, a| {
+            let (bi, ai) = (b.items(), a.items());
+            let kept = bi
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| j != index)
+                .map(|(_, x)| x);
+            b.is_seq()
+                && a.is_seq()
+                && ai.len() + 1 == bi.len()
+                && kept.zip(ai).all(|(x, y)| same(x, y))
         }),
     }
 }
@@ -226,9 +251,13 @@ fn edit_pointer(edit: &Edit) -> String {
             path = map.clone();
             path.push(PathSeg::Key(key.clone()));
         }
-        Edit::SetItem { seq, index, .. } => {
+        Edit::SetItem { seq, index, .. } | Edit::RemoveItem { seq, index } => {
             path = seq.clone();
             path.push(PathSeg::Index(*index));
+        }
+        Edit::Push { seq, .. } => {
+            path = seq.clone();
+            path.push(PathSeg::key("-"));
         }
     }
     tree::pointer(&path)
@@ -238,6 +267,10 @@ fn plan(text: &str, root: &Node, edit: &Edit, lenient: bool) -> Result<Option<Sp
     let (map_path, key) = match edit {
         Edit::Set { map, key, .. } | Edit::Remove { map, key } => (map, key),
         Edit::SetItem { seq, index, value } => return plan_item(text, root, seq, *index, value),
+        Edit::Push { seq, value } => return push(text, root, seq, value).map(Some),
+        Edit::RemoveItem { seq, index } => {
+            return remove_item(text, root, seq, *index, lenient).map(Some)
+        }
     };
     let here = tree::pointer(map_path);
     let map = root
@@ -279,8 +312,10 @@ fn plan(text: &str, root: &Node, edit: &Edit, lenient: bool) -> Result<Option<Sp
                     if map.flow || json {
                         return replace_flow(text, v, value, json, &at).map(Some);
                     }
-                    if v.flow && (value.is_array() || value.is_object()) {
-                        // `resource: {stream: a}` stays a flow mapping.
+                    let empty = v.items().is_empty() && v.entries().is_empty();
+                    if v.flow && !empty && (value.is_array() || value.is_object()) {
+                        // `resource: {stream: a}` stays a flow mapping; `{}` being filled in
+                        // becomes a block mapping like the rest of the file.
                         return replace_flow(text, v, value, false, &at).map(Some);
                     }
                     replace_block_value(text, k, v, value, &at).map(Some)
@@ -426,10 +461,20 @@ fn replace_block_value(
         // A block value on the lines below: the key line keeps its comment, the value's lines
         // go entirely (a comment on its last line belongs to what is removed).
         let eol = line_end_excl(text, content_end(text, v));
-        if (v.is_map() || v.is_seq()) && !v.flow {
-            // Keep the column the collection already uses (`key:\n- a` or `key:\n    a: 1`),
-            // so unchanged entries of a replaced collection come out as the same lines.
-            indent = v.pos.start - line_start(text, v.pos.start);
+        // Keep the column the collection already uses (`key:\n- a` or `key:\n    a: 1`), so
+        // unchanged entries of a replaced collection come out as the same lines. (A compact
+        // sequence's span starts at its first item, so its column is its first dash's.)
+        let first = match (&v.value, v.flow) {
+            (Value::Seq(items), false) => items.first().and_then(|i| dash_of(text, i.pos.start)),
+            (Value::Map(entries), false) => entries.first().map(|(k, _)| k.pos.start),
+            _ => None,
+        };
+        if let Some(first) = first {
+            let column = first - line_start(text, first);
+            // A mapping must sit deeper than its key; a sequence may sit at the key's column.
+            if column + 2 > indent || (column + 2 == indent && value.is_array()) {
+                indent = column;
+            }
         }
         (eol, comment_part(&text[colon_end..key_eol]))
     };
@@ -517,6 +562,156 @@ fn plan_item(
         end: eol,
         text: new,
     }))
+}
+
+/// The sequence at `path` and a pointer to it for messages.
+fn seq_at<'n>(root: &'n Node, path: &[PathSeg]) -> Result<(&'n Node, String), PatchError> {
+    let here = tree::pointer(path);
+    let seq = root
+        .at(path)
+        .ok_or_else(|| PatchError::Missing(here.clone()))?;
+    if !seq.is_seq() {
+        return Err(PatchError::Layout(here));
+    }
+    if seq.shared {
+        return Err(PatchError::Shared(here));
+    }
+    Ok((seq, here))
+}
+
+/// The offset of the `-` that introduces a block sequence item starting at `item_start`, when
+/// only spaces separate them.
+fn dash_of(text: &str, item_start: usize) -> Option<usize> {
+    let before = text[..item_start].trim_end_matches(' ');
+    before.ends_with('-').then(|| before.len() - 1)
+}
+
+/// Plans [`Edit::Push`].
+fn push(text: &str, root: &Node, path: &[PathSeg], value: &Json) -> Result<Splice, PatchError> {
+    let (seq, at) = seq_at(root, path)?;
+    let layout = || PatchError::Layout(at.clone());
+    if seq.flow {
+        let close = seq.pos.end.saturating_sub(1);
+        if text.as_bytes().get(close) != Some(&b']') {
+            return Err(layout());
+        }
+        let rendered = render_flow(value, root.flow).ok_or_else(layout)?;
+        return Ok(match seq.items().last() {
+            Some(last) => {
+                let end = content_end(text, last);
+                Splice {
+                    start: end,
+                    end,
+                    text: format!(", {rendered}"),
+                }
+            }
+            None => Splice {
+                start: close,
+                end: close,
+                text: rendered,
+            },
+        });
+    }
+    let (first, last) = match seq.items() {
+        [first, .., last] => (first, last),
+        [only] => (only, only),
+        [] => return Err(layout()),
+    };
+    let dash = dash_of(text, first.pos.start).ok_or_else(layout)?;
+    let indent = dash - line_start(text, dash);
+    let end = content_end(text, last);
+    if !rest_of_line_is_blank(text, end) {
+        return Err(layout());
+    }
+    let nl = newline(text);
+    let insert_at = line_end_incl(text, end);
+    let unterminated = insert_at == text.len() && !text.ends_with('\n');
+    let mut lines = Vec::new();
+    match inline(value) {
+        Some(s) => lines.push(format!("{}- {s}", " ".repeat(indent))),
+        None => {
+            block_lines(value, indent + 2, &mut lines);
+            lines[0] = format!("{}- {}", " ".repeat(indent), &lines[0][indent + 2..]);
+        }
+    }
+    let body = lines.join(nl);
+    Ok(Splice {
+        start: insert_at,
+        end: insert_at,
+        text: if unterminated {
+            format!("{nl}{body}")
+        } else {
+            format!("{body}{nl}")
+        },
+    })
+}
+
+/// Plans [`Edit::RemoveItem`]: a block item loses its lines (from its dash to the end of its
+/// last line), a flow item loses itself and one comma.
+fn remove_item(
+    text: &str,
+    root: &Node,
+    path: &[PathSeg],
+    index: usize,
+    lenient: bool,
+) -> Result<Splice, PatchError> {
+    let (seq, here) = seq_at(root, path)?;
+    let at = format!("{here}/{index}");
+    let items = seq.items();
+    let item = items
+        .get(index)
+        .ok_or_else(|| PatchError::Missing(at.clone()))?;
+    if seq.flow {
+        let spans: Vec<(usize, usize)> = items
+            .iter()
+            .map(|i| (i.pos.start, content_end(text, i)))
+            .collect();
+        return remove_from_flow(text, &spans, index, lenient, &at);
+    }
+    let layout = || PatchError::Layout(at.clone());
+    // A block sequence cannot be empty: the last item goes by writing `[]` instead.
+    if items.len() < 2 || item.pos.end <= item.pos.start {
+        return Err(layout());
+    }
+    let dash = dash_of(text, item.pos.start).ok_or_else(layout)?;
+    let start = line_start(text, dash);
+    let end = content_end(text, item);
+    if !(lenient || rest_of_line_is_empty(text, end)) {
+        return Err(layout());
+    }
+    if !text[start..dash].bytes().all(|b| b == b' ') {
+        // `- - a` followed by `  - b`: the next item moves up onto the outer dash line.
+        let next_dash = items
+            .get(index + 1)
+            .and_then(|n| dash_of(text, n.pos.start))
+            .ok_or_else(layout)?;
+        let next_line = line_start(text, next_dash);
+        let fits = index == 0
+            && next_dash - next_line == dash - start
+            && text[next_line..next_dash].bytes().all(|b| b == b' ')
+            && (lenient || line_end_incl(text, end) == next_line);
+        if !fits || next_line <= end {
+            return Err(layout());
+        }
+        return Ok(Splice {
+            start: dash,
+            end: next_dash,
+            text: String::new(),
+        });
+    }
+    let mut start = start;
+    let end = line_end_incl(text, end);
+    if end == text.len() && !text.ends_with('\n') && start > 0 {
+        start -= 1;
+        if text[..start].ends_with('\r') {
+            start -= 1;
+        }
+    }
+    Ok(Splice {
+        start,
+        end,
+        text: String::new(),
+    })
 }
 
 /// The first key of an empty document, appended after whatever comments it holds.
@@ -782,7 +977,9 @@ fn remove(
         .position(|(k, _)| k.pos == key.pos)
         .ok_or_else(|| PatchError::Missing(at.into()))?;
     if map.flow {
-        return remove_from_flow(text, &own, index, lenient, at);
+        let spans: Vec<(usize, usize)> =
+            own.iter().map(|(k, v)| (k.pos.start, v.pos.end)).collect();
+        return remove_from_flow(text, &spans, index, lenient, at);
     }
     let start = line_start(text, key.pos.start);
     let prefix = &text[start..key.pos.start];
@@ -842,17 +1039,17 @@ fn remove(
 /// unless `lenient`, which also takes the comma at the end of the line before (pretty JSON).
 fn remove_from_flow(
     text: &str,
-    own: &[&(Node, Node)],
+    spans: &[(usize, usize)],
     index: usize,
     lenient: bool,
     at: &str,
 ) -> Result<Splice, PatchError> {
-    let (key, value) = own[index];
-    let next = own.get(index + 1).map(|(k, _)| k);
+    let (entry_start, entry_end) = spans[index];
+    let next = spans.get(index + 1).map(|(s, _)| *s);
     let (start, end) = match (next, index.checked_sub(1)) {
-        (Some(next), _) => (key.pos.start, next.pos.start),
-        (None, Some(prev)) => (own[prev].1.pos.end, value.pos.end),
-        (None, None) => (key.pos.start, value.pos.end),
+        (Some(next), _) => (entry_start, next),
+        (None, Some(prev)) => (spans[prev].1, entry_end),
+        (None, None) => (entry_start, entry_end),
     };
     if !text[start..end].contains('\n') {
         return Ok(Splice {
@@ -861,15 +1058,11 @@ fn remove_from_flow(
             text: String::new(),
         });
     }
-    let line = line_start(text, key.pos.start);
-    let own_line = text[line..key.pos.start].trim().is_empty();
-    let line_end = line_end_incl(text, value.pos.end);
-    let after = text[value.pos.end..line_end].trim();
-    if next.is_some()
-        && own_line
-        && after == ","
-        && !text[key.pos.start..value.pos.end].contains('\n')
-    {
+    let line = line_start(text, entry_start);
+    let own_line = text[line..entry_start].trim().is_empty();
+    let line_end = line_end_incl(text, entry_end);
+    let after = text[entry_end..line_end].trim();
+    if next.is_some() && own_line && after == "," && !text[entry_start..entry_end].contains('\n') {
         return Ok(Splice {
             start: line,
             end: line_end,

@@ -382,7 +382,10 @@ impl Builder<'_> {
                 self.push_value(node)
             }
             Event::SequenceStart(anchor, _) => {
-                let flow = self.text.as_bytes().get(pos.start) == Some(&b'[');
+                // A block sequence's start event has an empty span (which, for `key:\n- [x]`,
+                // sits on the first item's bracket); a flow one spans its `[`.
+                let flow = span.end.index() > span.start.index()
+                    && self.text.as_bytes().get(pos.start) == Some(&b'[');
                 self.stack.push(Frame::Seq {
                     node: Node {
                         value: Value::Seq(Vec::new()),
@@ -396,7 +399,8 @@ impl Builder<'_> {
                 Ok(())
             }
             Event::MappingStart(anchor, _) => {
-                let flow = self.text.as_bytes().get(pos.start) == Some(&b'{');
+                let flow = span.end.index() > span.start.index()
+                    && self.text.as_bytes().get(pos.start) == Some(&b'{');
                 self.stack.push(Frame::Map {
                     node: Node {
                         value: Value::Map(Vec::new()),
@@ -728,6 +732,16 @@ mod tests {
 
     fn slice<'a>(text: &'a str, n: &Node) -> &'a str {
         &text[n.pos.start..n.pos.end]
+    }
+
+    #[test]
+    fn compact_block_sequences_of_flow_items_are_block() {
+        let root = parse("a:\n- []\n- {}\nb:\n  - [1]\n").unwrap();
+        for k in ["a", "b"] {
+            let seq = root.get(k).unwrap();
+            assert!(!seq.flow, "{k}");
+            assert!(seq.items().iter().all(|i| i.flow), "{k}");
+        }
     }
 
     #[test]
