@@ -562,6 +562,11 @@ fn a_stale_old_value_is_refused() {
 /// Renders a value as simple block YAML, the way a person (or another tool) might write it:
 /// sequences indented under their key, or (`compact`) at the key's own column.
 fn to_yaml(v: &Json, compact: bool) -> String {
+    to_yaml_commented(v, compact, false)
+}
+
+/// [`to_yaml`], optionally with a comment after every scalar (comments must survive edits).
+fn to_yaml_commented(v: &Json, compact: bool, comments: bool) -> String {
     fn scalar(v: &Json) -> Option<String> {
         match v {
             Json::Object(o) if o.is_empty() => Some("{}".into()),
@@ -570,14 +575,14 @@ fn to_yaml(v: &Json, compact: bool) -> String {
         }
     }
     /// Lines of a non-empty collection at `indent`.
-    fn go(v: &Json, indent: usize, compact: bool, out: &mut Vec<String>) {
+    fn go(v: &Json, indent: usize, compact: bool, c: &str, out: &mut Vec<String>) {
         let pad = " ".repeat(indent);
         match v {
             Json::Object(o) => {
                 for (k, v) in o {
                     let k = scalar(&Json::String(k.clone())).unwrap();
                     match scalar(v) {
-                        Some(s) => out.push(format!("{pad}{k}: {s}")),
+                        Some(s) => out.push(format!("{pad}{k}: {s}{c}")),
                         None => {
                             out.push(format!("{pad}{k}:"));
                             let inner = if compact && v.is_array() {
@@ -585,7 +590,7 @@ fn to_yaml(v: &Json, compact: bool) -> String {
                             } else {
                                 indent + 2
                             };
-                            go(v, inner, compact, out);
+                            go(v, inner, compact, c, out);
                         }
                     }
                 }
@@ -593,10 +598,10 @@ fn to_yaml(v: &Json, compact: bool) -> String {
             Json::Array(a) => {
                 for item in a {
                     match scalar(item) {
-                        Some(s) => out.push(format!("{pad}- {s}")),
+                        Some(s) => out.push(format!("{pad}- {s}{c}")),
                         None => {
                             let mut sub = Vec::new();
-                            go(item, indent + 2, compact, &mut sub);
+                            go(item, indent + 2, compact, c, &mut sub);
                             sub[0] = format!("{pad}- {}", &sub[0][indent + 2..]);
                             out.extend(sub);
                         }
@@ -607,15 +612,42 @@ fn to_yaml(v: &Json, compact: bool) -> String {
         }
     }
     let mut out = Vec::new();
-    go(v, 0, compact, &mut out);
+    go(
+        v,
+        0,
+        compact,
+        if comments { "  # note" } else { "" },
+        &mut out,
+    );
     out.join("\n") + "\n"
 }
 
-/// The texts a config may be found in: block YAML (two layouts) and pretty JSON.
+/// Renders a value in YAML flow style with plain scalars where possible: `{a: [x, 1]}`.
+fn to_flow(v: &Json) -> String {
+    match v {
+        Json::Object(o) => {
+            let entries: Vec<String> = o
+                .iter()
+                .map(|(k, v)| format!("{}: {}", to_flow(&Json::String(k.clone())), to_flow(v)))
+                .collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+        Json::Array(a) => {
+            let items: Vec<String> = a.iter().map(to_flow).collect();
+            format!("[{}]", items.join(", "))
+        }
+        scalar => flowspec::yaml::patch::render_scalar(scalar).unwrap(),
+    }
+}
+
+/// The texts a config may be found in: block YAML (two layouts, with and without comments),
+/// YAML flow style and pretty JSON.
 fn texts(v: &Json) -> Vec<String> {
     vec![
         to_yaml(v, false),
         to_yaml(v, true),
+        to_yaml_commented(v, false, true),
+        to_flow(v) + "\n",
         serde_json::to_string_pretty(v).unwrap() + "\n",
     ]
 }
@@ -714,7 +746,7 @@ proptest! {
             let out = apply_change(&text, &[], &old, &new)
                 .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
             prop_assert_eq!(parse(&out).unwrap().to_json(), new.clone(), "{}", out);
-            if text.starts_with('{') {
+            if text.starts_with("{\n") {
                 let j: Json = serde_json::from_str(&out)
                     .map_err(|e| TestCaseError::fail(format!("{e}\n{out}")))?;
                 prop_assert_eq!(j, new.clone());
@@ -751,12 +783,18 @@ proptest! {
             "collections": {"acme/a": {"key": ["/id"]}}
         });
         let at = vec![key("captures"), key("acme/src"), key("endpoint"), key("connector"), key("config")];
-        for text in texts(&catalog(&old)) {
+        let mut all = texts(&catalog(&old));
+        let flow_config = to_yaml(&catalog(&json!("CONFIG")), false)
+            .replace("CONFIG", &to_flow(&old));
+        prop_assert_eq!(parse(&flow_config).unwrap().to_json(), catalog(&old));
+        all.push(flow_config);
+        for text in all {
             let out = apply_change(&text, &at, &old, &new)
                 .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
             prop_assert_eq!(parse(&out).unwrap().to_json(), catalog(&new), "{}", out);
-            // Nothing outside the config's lines changed.
+            // Nothing outside the config's lines changed (when it has lines of its own).
             let (removed, _) = diff_lines(&text, &out);
+            let removed = if text.lines().count() > 1 { removed } else { vec![] };
             for line in removed {
                 prop_assert!(!line.contains("acme/a") && !line.contains("x:v1"), "{}", line);
             }

@@ -476,7 +476,18 @@ fn replace_block_value(
                 indent = column;
             }
         }
-        (eol, comment_part(&text[colon_end..key_eol]))
+        let mut rest = &text[colon_end..key_eol];
+        if matches!(v.style, Style::Literal | Style::Folded) {
+            // The `|-` / `>2` header stays on the key line; only a comment after it is kept.
+            let header = rest.trim_start();
+            if header.starts_with(['|', '>']) {
+                let len = header
+                    .find(|c: char| !matches!(c, '|' | '>' | '-' | '+' | '0'..='9'))
+                    .unwrap_or(header.len());
+                rest = &header[len..];
+            }
+        }
+        (eol, comment_part(rest))
     };
     let comment = comment.ok_or_else(layout)?;
     let nl = newline(text);
@@ -520,7 +531,7 @@ fn plan_item(
     if item.shared {
         return Err(PatchError::Shared(at));
     }
-    let json = root.flow;
+    let json = json_document(root);
     if let Some(s) = replace_scalar(item, value, json) {
         return Ok(Some(s));
     }
@@ -595,7 +606,7 @@ fn push(text: &str, root: &Node, path: &[PathSeg], value: &Json) -> Result<Splic
         if text.as_bytes().get(close) != Some(&b']') {
             return Err(layout());
         }
-        let rendered = render_flow(value, root.flow).ok_or_else(layout)?;
+        let rendered = render_flow(value, json_document(root)).ok_or_else(layout)?;
         return Ok(match seq.items().last() {
             Some(last) => {
                 let end = content_end(text, last);
@@ -848,11 +859,23 @@ fn rest_of_line_is_empty(text: &str, at: usize) -> bool {
 /// `"quoted": keys`: new keys and strings are then written in JSON syntax so the file stays
 /// valid JSON (`"disable": true`, not `disable: true`).
 fn json_style(root: &Node, map: &Node) -> bool {
-    if root.flow && root.is_map() {
+    if json_document(root) {
         return true;
     }
     let mut own = map.entries().iter().filter(|(k, _)| !k.shared).peekable();
     map.flow && own.peek().is_some() && own.all(|(k, _)| k.style == Style::DoubleQuoted)
+}
+
+/// True for JSON text: a `{...}` document whose keys are `"quoted"` (or that has none yet, like
+/// a new `{}` config file). A YAML flow document with plain keys is edited as YAML.
+fn json_document(root: &Node) -> bool {
+    root.flow
+        && root.is_map()
+        && root
+            .entries()
+            .iter()
+            .filter(|(k, _)| !k.shared)
+            .all(|(k, _)| k.style == Style::DoubleQuoted)
 }
 
 /// Renders a JSON scalar as JSON text (also valid YAML).
@@ -1570,5 +1593,146 @@ mod tests {
         }
         assert_eq!(render_scalar(&json!("plain")).unwrap(), "plain");
         assert_eq!(render_scalar(&json!("true")).unwrap(), "\"true\"");
+    }
+
+    fn set(map: Vec<PathSeg>, k: &str, value: Json) -> Edit {
+        Edit::Set {
+            map,
+            key: k.into(),
+            value,
+        }
+    }
+
+    #[test]
+    fn collections_are_inserted_as_block_yaml_or_flow() {
+        let value = json!({"type": "password", "hosts": ["a", {"h": "b", "p": 1}], "e": {}});
+        let out = apply(
+            "a:\n  x: 1\n",
+            &[set(vec![key("a")], "auth", value.clone())],
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "a:\n  x: 1\n  auth:\n    type: password\n    hosts:\n      - a\n      - h: b\n        p: 1\n    e: {}\n"
+        );
+        let out = apply("a: {x: 1}\n", &[set(vec![key("a")], "auth", value.clone())]).unwrap();
+        assert_eq!(
+            out,
+            "a: {x: 1, auth: {type: password, hosts: [a, {h: b, p: 1}], e: {}}}\n"
+        );
+        let out = apply("{\"a\": {\"x\": 1}}", &[set(vec![key("a")], "auth", value)]).unwrap();
+        assert_eq!(
+            out,
+            "{\"a\": {\"x\": 1, \"auth\": {\"type\": \"password\", \"hosts\": [\"a\", {\"h\": \"b\", \"p\": 1}], \"e\": {}}}}"
+        );
+        serde_json::from_str::<Json>(&out).unwrap();
+    }
+
+    #[test]
+    fn values_change_kind_in_place() {
+        let text = "a: 1 # one\nb:\n  c: 2\n  d: [3]\nl: |-  # note\n  text\nz: 0\n";
+        let out = apply(
+            text,
+            &[
+                set(vec![], "a", json!({"k": "v"})),
+                set(vec![], "b", json!("s")),
+                set(vec![], "l", json!(["x"])),
+            ],
+        )
+        .unwrap();
+        assert_eq!(out, "a: # one\n  k: v\nb: s\nl:  # note\n  - x\nz: 0\n");
+        // A multi-line string is written so that it reads back exactly.
+        let out = apply(text, &[set(vec![], "b", json!("line 1\n  line 2\n"))]).unwrap();
+        assert_eq!(
+            out,
+            "a: 1 # one\nb: \"line 1\\n  line 2\\n\"\nl: |-  # note\n  text\nz: 0\n"
+        );
+    }
+
+    #[test]
+    fn an_anchored_value_is_not_replaced_under_its_aliases() {
+        let text = "a: &x\n  k: 1\nb: *x\n";
+        let err = apply(text, &[set(vec![], "a", json!({"k": 2, "j": 3}))]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                PatchError::Layout(_) | PatchError::Parse(_) | PatchError::Verify(_)
+            ),
+            "{err:?}"
+        );
+        let err = apply(text, &[set(vec![], "b", json!({"k": 2}))]).unwrap_err();
+        assert!(matches!(err, PatchError::Shared(_)), "{err:?}");
+    }
+
+    #[test]
+    fn sequence_items_are_set_pushed_and_removed() {
+        let l = || vec![key("l")];
+        let text = "l:\n  - a\n  - b\nf: [1, 2]\n";
+        let out = apply(
+            text,
+            &[
+                Edit::SetItem {
+                    seq: l(),
+                    index: 1,
+                    value: json!({"x": [1]}),
+                },
+                Edit::Push {
+                    seq: l(),
+                    value: json!("c: d"),
+                },
+                Edit::Push {
+                    seq: vec![key("f")],
+                    value: json!({"y": 1}),
+                },
+                Edit::RemoveItem { seq: l(), index: 0 },
+                Edit::RemoveItem {
+                    seq: vec![key("f")],
+                    index: 0,
+                },
+            ],
+        )
+        .unwrap();
+        assert_eq!(out, "l:\n  - x:\n      - 1\n  - \"c: d\"\nf: [2, {y: 1}]\n");
+        // The only item of a block sequence cannot go by lines (the value would become null).
+        let err = apply("l:\n  - a\n", &[Edit::RemoveItem { seq: l(), index: 0 }]).unwrap_err();
+        assert!(matches!(err, PatchError::Layout(_)), "{err:?}");
+        // Pretty JSON: the last item takes the comma before it along.
+        let json_text = "{\n  \"l\": [\n    1,\n    2\n  ]\n}\n";
+        let remove_last = [Edit::RemoveItem { seq: l(), index: 1 }];
+        let err = apply(json_text, &remove_last).unwrap_err();
+        assert!(matches!(err, PatchError::Layout(_)), "{err:?}");
+        let root = tree::parse(json_text).unwrap();
+        let (out, _) = apply_with(json_text, &root, &remove_last, true).unwrap();
+        assert_eq!(
+            out,
+            "{\n  \"l\": [\n    1,\n    2\n  ]\n}\n".replace(",\n    2", "")
+        );
+        let out = apply(
+            json_text,
+            &[Edit::Push {
+                seq: l(),
+                value: json!("x"),
+            }],
+        )
+        .unwrap();
+        assert_eq!(
+            serde_json::from_str::<Json>(&out).unwrap(),
+            json!({"l": [1, 2, "x"]})
+        );
+    }
+
+    #[test]
+    fn an_empty_document_gets_block_keys_after_its_comments() {
+        let out = apply(
+            "# new config\r\n",
+            &[
+                set(vec![], "a", json!({"b": 1})),
+                set(vec![], "c", json!([true])),
+            ],
+        )
+        .unwrap();
+        assert_eq!(out, "# new config\r\na:\r\n  b: 1\r\nc:\r\n  - true\r\n");
+        let err = apply("null\n", &[set(vec![], "a", json!(1))]).unwrap_err();
+        assert!(matches!(err, PatchError::Layout(_)), "{err:?}");
     }
 }
