@@ -27,9 +27,21 @@ pub fn apply_change(
 ) -> Result<String, PatchError> {
     let root = tree::parse(text)?;
     let here = tree::pointer(at);
-    let node = root
-        .at(at)
-        .ok_or_else(|| PatchError::Missing(here.clone()))?;
+    let Some(node) = root.at(at) else {
+        // Not written yet (a binding without `resource:`): a null `old` means "absent", and the
+        // value is added to its parent mapping.
+        return match (at.split_last(), old) {
+            (Some((PathSeg::Key(key), parent)), Json::Null) => {
+                let edit = Edit::Set {
+                    map: parent.to_vec(),
+                    key: key.clone(),
+                    value: new.clone(),
+                };
+                finish(text, &root, at, new, &[edit])
+            }
+            _ => Err(PatchError::Missing(here)),
+        };
+    };
     let current = node.to_json();
     // An empty document is what a new external config file starts as: it holds `{}` too.
     let empty_doc = at.is_empty() && node.value == Value::Null;
@@ -40,18 +52,72 @@ pub fn apply_change(
     if current == *new {
         return Ok(text.to_string());
     }
-    let mut edits = Vec::new();
     let start = if empty_doc { &Json::Null } else { old };
+    let mut edits = Vec::new();
     diff(at.to_vec(), start, new, &mut edits)?;
-    let (out, after) = apply_with(text, &root, &edits, true)?;
+    match finish(text, &root, at, new, &edits) {
+        Err(PatchError::Layout(where_)) => {
+            // Some part is laid out in a way the fine-grained edits cannot handle: replace each
+            // changed key of the value whole instead, which needs far less of the layout.
+            let coarse = coarse_diff(at, start, new);
+            match coarse {
+                Some(coarse) if coarse != edits => finish(text, &root, at, new, &coarse),
+                _ => Err(PatchError::Layout(where_)),
+            }
+        }
+        other => other,
+    }
+}
+
+/// Applies `edits` (dropping comments on removed lines) and checks the value at `at` is `new`.
+fn finish(
+    text: &str,
+    root: &tree::Node,
+    at: &[PathSeg],
+    new: &Json,
+    edits: &[Edit],
+) -> Result<String, PatchError> {
+    let (out, after) = apply_with(text, root, edits, true)?;
     let after = match after {
         Some(a) => a,
         None => tree::parse(&out)?,
     };
     if after.at(at).map(|n| n.to_json()).as_ref() != Some(new) {
-        return Err(PatchError::Verify(here));
+        return Err(PatchError::Verify(tree::pointer(at)));
     }
     Ok(out)
+}
+
+/// The edits that set every changed key of an object whole (for when the fine-grained ones
+/// cannot be laid out); `None` when `old` and `new` are not both objects.
+fn coarse_diff(at: &[PathSeg], old: &Json, new: &Json) -> Option<Vec<Edit>> {
+    let n = new.as_object()?;
+    let empty = serde_json::Map::new();
+    let o = match old {
+        Json::Null if at.is_empty() => &empty,
+        other => other.as_object()?,
+    };
+    if n.is_empty() {
+        return None;
+    }
+    let mut edits: Vec<Edit> = n
+        .iter()
+        .filter(|(k, v)| o.get(*k) != Some(*v))
+        .map(|(k, v)| Edit::Set {
+            map: at.to_vec(),
+            key: k.clone(),
+            value: v.clone(),
+        })
+        .collect();
+    edits.extend(
+        o.keys()
+            .filter(|k| !n.contains_key(*k))
+            .map(|k| Edit::Remove {
+                map: at.to_vec(),
+                key: k.clone(),
+            }),
+    );
+    Some(edits)
 }
 
 /// Appends the edits that turn `old` at `path` into `new`.
@@ -335,6 +401,34 @@ mod tests {
             change("l: []\nm: {}\n", &[], json!({"l": ["a"], "m": {"k": "v"}})),
             "l:\n  - a\nm:\n  k: v\n"
         );
+    }
+
+    #[test]
+    fn a_missing_value_is_created_in_its_parent() {
+        let text = "bindings:\n  - target: a\n";
+        let at = [key("bindings"), PathSeg::Index(0), key("resource")];
+        let out = apply_change(text, &at, &Json::Null, &json!({"stream": "s"})).unwrap();
+        assert_eq!(
+            out,
+            "bindings:\n  - target: a\n    resource:\n      stream: s\n"
+        );
+        let err = apply_change(text, &at, &json!({}), &json!({"stream": "s"})).unwrap_err();
+        assert!(matches!(err, PatchError::Missing(_)), "{err:?}");
+    }
+
+    #[test]
+    fn layouts_too_odd_for_fine_edits_fall_back_to_whole_keys() {
+        // An explicit `? key` cannot be removed by lines; the whole `l` is rewritten instead.
+        let text = "a: 1\nl:\n  - ? x\n    : 1\n    y: 2\n";
+        let fine = [Edit::Remove {
+            map: vec![key("l"), PathSeg::Index(0)],
+            key: "x".into(),
+        }];
+        let root = tree::parse(text).unwrap();
+        let err = apply_with(text, &root, &fine, true).unwrap_err();
+        assert!(matches!(err, PatchError::Layout(_)), "{err:?}");
+        let out = change(text, &[], json!({"a": 1, "l": [{"y": 2}]}));
+        assert_eq!(out, "a: 1\nl:\n  - y: 2\n");
     }
 
     #[test]
