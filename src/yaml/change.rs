@@ -43,16 +43,24 @@ pub fn apply_change(
         };
     };
     let current = node.to_json();
-    // An empty document is what a new external config file starts as: it holds `{}` too.
-    let empty_doc = at.is_empty() && node.value == Value::Null;
-    let old_matches = current == *old || (empty_doc && *old == Json::Object(Default::default()));
+    // A null value (`config:` with nothing, or an empty document, which is what a new external
+    // config file starts as) holds `{}` too, since forms treat both alike.
+    let null = node.value == Value::Null;
+    let old_matches = current == *old || (null && *old == Json::Object(Default::default()));
     if !old_matches {
         return Err(PatchError::Verify(here));
     }
-    if current == *new {
+    if current == *new || (null && *new == Json::Object(Default::default())) {
         return Ok(text.to_string());
     }
-    let start = if empty_doc { &Json::Null } else { old };
+    let start = if null { &Json::Null } else { old };
+    if at.is_empty()
+        && !matches!((start, new), (Json::Object(_), Json::Object(n)) if !n.is_empty())
+        && !(null && new.is_object())
+    {
+        // The document itself changes kind or is emptied: it has no key to write after.
+        return finish_document(text, &root, new);
+    }
     let mut edits = Vec::new();
     diff(at.to_vec(), start, new, &mut edits)?;
     match finish(text, &root, at, new, &edits) {
@@ -86,6 +94,40 @@ fn finish(
         return Err(PatchError::Verify(tree::pointer(at)));
     }
     Ok(out)
+}
+
+/// Rewrites the whole document's value (comments before it stay): block YAML, or JSON for a
+/// JSON document. Used when the document is emptied (`{}`) or changes kind.
+fn finish_document(text: &str, root: &tree::Node, new: &Json) -> Result<String, PatchError> {
+    let layout = || PatchError::Layout(String::new());
+    if root.value == Value::Null || root.shared {
+        return Err(layout());
+    }
+    let json = root.flow && super::patch::json_document(root);
+    let rendered = if json || new.as_object().is_some_and(|o| o.is_empty()) {
+        super::patch::render_flow(new, json).ok_or_else(layout)?
+    } else {
+        super::patch::render_block(new, newline(text))
+    };
+    let end = super::patch::content_end(text, root);
+    let end = text[end..]
+        .find(['\r', '\n'])
+        .map_or(text.len(), |i| end + i);
+    let mut out = text.to_string();
+    out.replace_range(root.pos.start..end, &rendered);
+    let after = tree::parse(&out)?;
+    if after.to_json() != *new {
+        return Err(PatchError::Verify(String::new()));
+    }
+    Ok(out)
+}
+
+fn newline(text: &str) -> &'static str {
+    if text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
 }
 
 /// The edits that set every changed key of an object whole (for when the fine-grained ones
@@ -429,6 +471,49 @@ mod tests {
         assert!(matches!(err, PatchError::Layout(_)), "{err:?}");
         let out = change(text, &[], json!({"a": 1, "l": [{"y": 2}]}));
         assert_eq!(out, "a: 1\nl:\n  - y: 2\n");
+    }
+
+    #[test]
+    fn the_whole_document_can_be_emptied_or_replaced() {
+        let text = "# managed by flowspec\na: 1\nb:\n  c: 2\n";
+        assert_eq!(
+            apply_change(text, &[], &json!({"a": 1, "b": {"c": 2}}), &json!({})).unwrap(),
+            "# managed by flowspec\n{}\n"
+        );
+        assert_eq!(
+            apply_change(
+                text,
+                &[],
+                &json!({"a": 1, "b": {"c": 2}}),
+                &json!([1, {"x": "y"}])
+            )
+            .unwrap(),
+            "# managed by flowspec\n- 1\n- x: y\n"
+        );
+        let json_text = "{\"a\": 1}";
+        assert_eq!(
+            apply_change(json_text, &[], &json!({"a": 1}), &json!({})).unwrap(),
+            "{}"
+        );
+        // And a `{}` document is filled in again (as JSON).
+        assert_eq!(
+            apply_change("{}\n", &[], &json!({}), &json!({"a": [1]})).unwrap(),
+            "{\"a\": [1]}\n"
+        );
+    }
+
+    #[test]
+    fn a_null_value_counts_as_an_empty_object() {
+        let text = "config:\nx: 1\n";
+        assert_eq!(
+            apply_change(text, &[key("config")], &json!({}), &json!({})).unwrap(),
+            text
+        );
+        assert_eq!(apply_change("", &[], &Json::Null, &json!({})).unwrap(), "");
+        assert_eq!(
+            apply_change(text, &[key("config")], &json!({}), &json!({"a": 1})).unwrap(),
+            "config:\n  a: 1\nx: 1\n"
+        );
     }
 
     #[test]

@@ -378,7 +378,7 @@ fn replace_flow(
 
 /// Renders any value in flow style: JSON syntax for JSON documents, otherwise YAML flow with
 /// scalars quoted only when needed (`{host: db, ports: [1, 2]}`).
-fn render_flow(value: &Json, json: bool) -> Option<String> {
+pub(crate) fn render_flow(value: &Json, json: bool) -> Option<String> {
     Some(match value {
         Json::Array(a) => {
             let items: Option<Vec<String>> = a.iter().map(|v| render_flow(v, json)).collect();
@@ -757,6 +757,13 @@ fn entry_text(key: &str, value: &Json, indent: usize, nl: &str) -> String {
     lines.join(nl)
 }
 
+/// A whole value as block YAML lines at column 0 (scalars and empty collections as one line).
+pub(crate) fn render_block(value: &Json, nl: &str) -> String {
+    let mut lines = Vec::new();
+    block_lines(value, 0, &mut lines);
+    lines.join(nl)
+}
+
 /// The text of a value that fits on its key's line: a scalar or an empty collection.
 fn inline(value: &Json) -> Option<String> {
     match value {
@@ -868,7 +875,7 @@ fn json_style(root: &Node, map: &Node) -> bool {
 
 /// True for JSON text: a `{...}` document whose keys are `"quoted"` (or that has none yet, like
 /// a new `{}` config file). A YAML flow document with plain keys is edited as YAML.
-fn json_document(root: &Node) -> bool {
+pub(crate) fn json_document(root: &Node) -> bool {
     root.flow
         && root.is_map()
         && root
@@ -888,7 +895,7 @@ fn render_json_scalar(value: &Json) -> Option<String> {
 
 /// The offset where a block node's text really ends: literal/folded scalars include their
 /// trailing line break in saphyr's span, other nodes end at their last character.
-fn content_end(text: &str, node: &Node) -> usize {
+pub(crate) fn content_end(text: &str, node: &Node) -> usize {
     let mut end = node.pos.end;
     while end > node.pos.start && matches!(text.as_bytes()[end - 1], b'\n' | b'\r') {
         end -= 1;
