@@ -17,6 +17,10 @@ use super::tree::{self, PathSeg, Value};
 /// mapping in the order of `new`. Objects are recursed into, as are arrays of equal length;
 /// arrays whose length changed are replaced as a whole.
 ///
+/// A null value (`config:` with nothing, an empty document) counts as `{}`; a value missing from
+/// its parent mapping is added when `old` is null. Comments on removed lines go with them. When a
+/// layout is too unusual for fine edits, each changed key of the value is replaced whole.
+///
 /// Fails with [`PatchError::Verify`] when the document does not hold `old` at `at` (the text
 /// changed under the form), or when the patched text would not read back as exactly `new`.
 pub fn apply_change(

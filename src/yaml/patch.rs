@@ -4,6 +4,11 @@
 //! quoting, anchors, blank lines, indentation and line endings outside the edited range survive
 //! byte for byte. After patching, the result is parsed again and compared with the intended
 //! value: a patch that would produce anything else is refused instead of written.
+//!
+//! Edits are structural: a value may be a scalar or a whole object/array, written as block YAML
+//! in block mappings and as flow/JSON text inside flow collections and JSON documents, so a form
+//! can write back any config change. [`apply_change`] turns an old and a new value into the
+//! smallest list of such edits.
 
 use serde_json::Value as Json;
 
@@ -15,8 +20,10 @@ pub use super::change::apply_change;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
     /// Sets `key` of the mapping at `map` to `value`, inserting the key when absent. Scalars are
-    /// replaced in place; collections are written as block YAML in block mappings and as JSON
-    /// in flow mappings and JSON documents, so the result reads like its surroundings.
+    /// replaced in place; collections are written as block YAML in block mappings and in flow
+    /// style inside flow collections (JSON syntax in JSON documents), so the result reads like
+    /// its surroundings. A block value's lines are replaced whole; a comment on the key line
+    /// stays.
     Set {
         map: Vec<PathSeg>,
         key: String,
@@ -50,6 +57,7 @@ pub enum PatchError {
     Shared(String),
     #[error("{0} is laid out in a way flowspec cannot edit without touching other lines")]
     Layout(String),
+    /// No longer produced (collections can be written now); kept for callers matching on it.
     #[error("only scalar values can be written in place (at {0})")]
     NotScalar(String),
     #[error("internal check failed: the patched text does not hold the intended value at {0}")]
@@ -80,8 +88,9 @@ pub fn apply_parsed(
     apply_with(text, root, edits, false)
 }
 
-/// [`apply_parsed`] with a choice of how to treat comments on removed lines: `lenient` removes
-/// them with their entry (a form that drops a field means it), strict refuses the edit.
+/// [`apply_parsed`] with a choice of how far removals may reach: `lenient` removes comments
+/// with their entry and takes a comma from the line before (the last entry of pretty JSON),
+/// which a form that drops a field means; strict refuses such edits.
 pub(crate) fn apply_with(
     text: &str,
     root: &Node,
