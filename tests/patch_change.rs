@@ -813,3 +813,127 @@ proptest! {
         }
     }
 }
+
+// ---- real layouts ----
+
+/// Every file under `tests/fixtures` that parses as a YAML/JSON document.
+fn fixture_documents() -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut todo = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")];
+    while let Some(dir) = todo.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if matches!(
+                p.extension().and_then(|x| x.to_str()),
+                Some("yaml" | "yml" | "json")
+            ) {
+                if let Ok(text) = std::fs::read_to_string(&p) {
+                    if parse(&text).is_ok() {
+                        out.push((p, text));
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Paths of the config-like objects in a catalog: inline endpoint configs and binding resources.
+fn config_paths(root: &flowspec::yaml::Node) -> Vec<Vec<PathSeg>> {
+    let mut out = Vec::new();
+    for kind in ["captures", "materializations"] {
+        let Some(tasks) = root.get(kind) else {
+            continue;
+        };
+        for (name, task) in tasks.entries() {
+            let base = vec![key(kind), key(&name.key_string())];
+            let config = [key("endpoint"), key("connector"), key("config")];
+            if task.at(&config).is_some_and(|c| c.is_map()) {
+                out.push([base.clone(), config.to_vec()].concat());
+            }
+            if let Some(bindings) = task.get("bindings") {
+                for (i, b) in bindings.items().iter().enumerate() {
+                    if b.get("resource").is_some_and(|r| r.is_map()) {
+                        let mut p = base.clone();
+                        p.extend([key("bindings"), PathSeg::Index(i), key("resource")]);
+                        out.push(p);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn fixture_configs_take_changes_and_give_back_their_bytes() {
+    let (mut tried, mut refused) = (0, 0);
+    for (path, text) in fixture_documents() {
+        let root = parse(&text).unwrap();
+        for at in config_paths(&root) {
+            let node = root.at(&at).unwrap();
+            // Anchored or merged configs are refused, by design.
+            if node.shared || node.entries().iter().any(|(k, _)| k.shared) {
+                continue;
+            }
+            let old = node.to_json();
+            let mut new = old.clone();
+            new["flowspec_test"] = json!({"a": [1, "x: y"], "b": {}});
+            // A scalar changed in place, too.
+            let scalar = old
+                .as_object()
+                .unwrap()
+                .iter()
+                .find(|(_, v)| v.is_string() && !v.as_str().unwrap().contains('\n'))
+                .map(|(k, _)| k.clone());
+            if let Some(k) = &scalar {
+                new[k] = json!("changed");
+            }
+            let where_ = format!("{} {}", path.display(), flowspec::yaml::pointer(&at));
+            let out = match apply_change(&text, &at, &old, &new) {
+                Ok(out) => out,
+                // An anchored config used elsewhere (`&cfg` ... `*cfg`) must not change.
+                Err(PatchError::Shared(_)) if text.contains('&') => {
+                    refused += 1;
+                    continue;
+                }
+                Err(e) => panic!("{where_}: {e}"),
+            };
+            let after = parse(&out).unwrap();
+            assert_eq!(after.at(&at).unwrap().to_json(), new, "{where_}");
+            // Nothing else in the document changed.
+            let mut expected = root.to_json();
+            *pointer_mut(&mut expected, &at) = new.clone();
+            assert_eq!(after.to_json(), expected, "{where_}");
+            let back = apply_change(&out, &at, &new, &old)
+                .unwrap_or_else(|e| panic!("{where_} (back): {e}\n{out}"));
+            if !scalar_was_quoted_plain(&text, node, scalar.as_deref()) {
+                assert_eq!(back, text, "{where_}");
+            }
+            tried += 1;
+        }
+    }
+    assert!(tried >= 5, "only {tried} configs found in the fixtures");
+    assert!(refused <= 4, "{refused} configs refused");
+}
+
+fn pointer_mut<'j>(v: &'j mut Json, at: &[PathSeg]) -> &'j mut Json {
+    at.iter().fold(v, |v, seg| match seg {
+        PathSeg::Key(k) => &mut v[k.as_str()],
+        PathSeg::Index(i) => &mut v[*i],
+    })
+}
+
+/// True when the changed scalar was written plain but `changed` would keep the old quoting
+/// rules from giving the same bytes back (single-quoted values come back double-quoted...).
+fn scalar_was_quoted_plain(text: &str, node: &flowspec::yaml::Node, key: Option<&str>) -> bool {
+    let Some(v) = key.and_then(|k| node.get(k)) else {
+        return false;
+    };
+    let written = &text[v.pos.start..v.pos.end];
+    let canonical = flowspec::yaml::patch::render_scalar(&v.to_json()).unwrap();
+    written != canonical && written != serde_json::to_string(&v.to_json()).unwrap()
+}

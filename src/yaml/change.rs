@@ -46,6 +46,11 @@ pub fn apply_change(
             _ => Err(PatchError::Missing(here)),
         };
     };
+    if node.shared || aliased_anchor(text, node).is_some() {
+        // Its text is used elsewhere too (`&cfg` with a `*cfg` further on): editing it here
+        // would silently change the other users.
+        return Err(PatchError::Shared(here));
+    }
     let current = node.to_json();
     // A null value (`config:` with nothing, or an empty document, which is what a new external
     // config file starts as) holds `{}` too, since forms treat both alike.
@@ -79,6 +84,27 @@ pub fn apply_change(
         }
         other => other,
     }
+}
+
+/// The name of the anchor on `node` (`&name` just before its text, or where its span starts)
+/// when an alias `*name` to it appears in `text`.
+fn aliased_anchor(text: &str, node: &tree::Node) -> Option<String> {
+    let own = text[node.pos.start..].split_whitespace().next();
+    let before = text[..node.pos.start].split_whitespace().next_back();
+    let anchor = [own, before]
+        .into_iter()
+        .flatten()
+        .find_map(|t| t.strip_prefix('&'))?;
+    let alias = format!("*{anchor}");
+    text.match_indices(&alias)
+        .any(|(i, _)| {
+            let end = i + alias.len();
+            text[end..]
+                .chars()
+                .next()
+                .is_none_or(|c| c.is_whitespace() || ",]}".contains(c))
+        })
+        .then(|| anchor.to_string())
 }
 
 /// Applies `edits` (dropping comments on removed lines) and checks the value at `at` is `new`.
@@ -517,6 +543,20 @@ mod tests {
         assert_eq!(
             apply_change(text, &[key("config")], &json!({}), &json!({"a": 1})).unwrap(),
             "config:\n  a: 1\nx: 1\n"
+        );
+    }
+
+    #[test]
+    fn aliased_values_are_refused_up_front() {
+        let text = "a: &cfg {x: 1}\nb: *cfg\nc: &one {y: 1}\n";
+        let err = apply_change(text, &[key("a")], &json!({"x": 1}), &json!({"x": 2})).unwrap_err();
+        assert!(matches!(err, PatchError::Shared(_)), "{err:?}");
+        let err = apply_change(text, &[key("b")], &json!({"x": 1}), &json!({"x": 2})).unwrap_err();
+        assert!(matches!(err, PatchError::Shared(_)), "{err:?}");
+        // An anchor nobody refers to is no reason to refuse.
+        assert_eq!(
+            apply_change(text, &[key("c")], &json!({"y": 1}), &json!({"y": 2})).unwrap(),
+            "a: &cfg {x: 1}\nb: *cfg\nc: &one {y: 2}\n"
         );
     }
 
