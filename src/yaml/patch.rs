@@ -4,15 +4,26 @@
 //! quoting, anchors, blank lines, indentation and line endings outside the edited range survive
 //! byte for byte. After patching, the result is parsed again and compared with the intended
 //! value: a patch that would produce anything else is refused instead of written.
+//!
+//! Edits are structural: a value may be a scalar or a whole object/array, written as block YAML
+//! in block mappings and as flow/JSON text inside flow collections and JSON documents, so a form
+//! can write back any config change. [`apply_change`] turns an old and a new value into the
+//! smallest list of such edits.
 
 use serde_json::Value as Json;
 
 use super::tree::{self, Node, PathSeg, Style, Value};
 
+pub use super::change::apply_change;
+
 /// One change to a document, addressed by path.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
-    /// Sets `key` of the mapping at `map` to a scalar value, inserting the key when absent.
+    /// Sets `key` of the mapping at `map` to `value`, inserting the key when absent. Scalars are
+    /// replaced in place; collections are written as block YAML in block mappings and in flow
+    /// style inside flow collections (JSON syntax in JSON documents), so the result reads like
+    /// its surroundings. A block value's lines are replaced whole; a comment on the key line
+    /// stays.
     Set {
         map: Vec<PathSeg>,
         key: String,
@@ -20,6 +31,17 @@ pub enum Edit {
     },
     /// Removes `key` from the mapping at `map` (a no-op when absent).
     Remove { map: Vec<PathSeg>, key: String },
+    /// Replaces item `index` of the sequence at `seq` with `value` (any JSON value).
+    SetItem {
+        seq: Vec<PathSeg>,
+        index: usize,
+        value: Json,
+    },
+    /// Appends `value` to the sequence at `seq`: a `- ` item at the sequence's column, or
+    /// `, item` in a flow sequence.
+    Push { seq: Vec<PathSeg>, value: Json },
+    /// Removes item `index` of the sequence at `seq` (its lines, or `, item` in flow style).
+    RemoveItem { seq: Vec<PathSeg>, index: usize },
 }
 
 /// Why an edit could not be applied safely.
@@ -35,6 +57,7 @@ pub enum PatchError {
     Shared(String),
     #[error("{0} is laid out in a way flowspec cannot edit without touching other lines")]
     Layout(String),
+    /// No longer produced (collections can be written now); kept for callers matching on it.
     #[error("only scalar values can be written in place (at {0})")]
     NotScalar(String),
     #[error("internal check failed: the patched text does not hold the intended value at {0}")]
@@ -62,12 +85,24 @@ pub fn apply_parsed(
     root: &Node,
     edits: &[Edit],
 ) -> Result<(String, Option<Node>), PatchError> {
+    apply_with(text, root, edits, false)
+}
+
+/// [`apply_parsed`] with a choice of how far removals may reach: `lenient` removes comments
+/// with their entry and takes a comma from the line before (the last entry of pretty JSON),
+/// which a form that drops a field means; strict refuses such edits.
+pub(crate) fn apply_with(
+    text: &str,
+    root: &Node,
+    edits: &[Edit],
+    lenient: bool,
+) -> Result<(String, Option<Node>), PatchError> {
     let mut current = text.to_string();
     let mut latest: Option<Node> = None;
     // Edits are applied one at a time against the latest tree, so positions never go stale.
     for edit in edits {
         let before = latest.as_ref().unwrap_or(root);
-        let Some(s) = plan(&current, before, edit)? else {
+        let Some(s) = plan(&current, before, edit, lenient)? else {
             continue;
         };
         current.replace_range(s.start..s.end, &s.text);
@@ -80,36 +115,78 @@ pub fn apply_parsed(
     Ok((current, latest))
 }
 
-/// Checks that `after` is `before` with exactly `edit` applied: the edited key holds the new
-/// value (or is gone) and every other value in the document is unchanged.
+/// Checks that `after` is `before` with exactly `edit` applied: the edited key (or item) holds
+/// the new value (or is gone) and every other value in the document is unchanged.
 fn verify(before: &Node, after: &Node, edit: &Edit) -> bool {
-    let (map, key) = match edit {
-        Edit::Set { map, key, .. } | Edit::Remove { map, key } => (map, key),
-    };
-    same_except(before, after, map, key, edit)
+    match edit {
+        Edit::Set { map, key, .. } | Edit::Remove { map, key } => {
+            same_except(before, after, map, &|b, a| {
+                map_changed_only(b, a, key, edit)
+            })
+        }
+        Edit::SetItem { seq, index, value } => same_except(before, after, seq, &|b, a| {
+            let (bi, ai) = (b.items(), a.items());
+            b.is_seq()
+                && a.is_seq()
+                && bi.len() == ai.len()
+                && bi.iter().zip(ai).enumerate().all(|(j, (x, y))| {
+                    if j == *index {
+                        y.to_json() == *value
+                    } else {
+                        same(x, y)
+                    }
+                })
+        }),
+        Edit::Push { seq, value } => same_except(before, after, seq, &|b, a| {
+            let (bi, ai) = (b.items(), a.items());
+            b.is_seq()
+                && a.is_seq()
+                && ai.len() == bi.len() + 1
+                && bi.iter().zip(ai).all(|(x, y)| same(x, y))
+                && ai.last().is_some_and(|y| y.to_json() == *value)
+        }),
+        Edit::RemoveItem { seq, index } => same_except(before, after, seq, &|b, a| {
+            let (bi, ai) = (b.items(), a.items());
+            let kept = bi
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| j != index)
+                .map(|(_, x)| x);
+            b.is_seq()
+                && a.is_seq()
+                && ai.len() + 1 == bi.len()
+                && kept.zip(ai).all(|(x, y)| same(x, y))
+        }),
+    }
 }
 
-fn same_except(b: &Node, a: &Node, path: &[PathSeg], key: &str, edit: &Edit) -> bool {
+/// True when mapping `a` is mapping `b` with only `key` set or removed as `edit` says. A null
+/// `b` (an empty document) counts as an empty mapping.
+fn map_changed_only(b: &Node, a: &Node, key: &str, edit: &Edit) -> bool {
+    if !((b.is_map() || b.value == Value::Null) && a.is_map()) {
+        return false;
+    }
+    let (bo, ao) = (others(b, key), others(a, key));
+    if bo.len() != ao.len()
+        || !bo
+            .iter()
+            .zip(&ao)
+            .all(|((bk, bv), (ak, av))| same(bk, ak) && same(bv, av))
+    {
+        return false;
+    }
+    let now = a.entries().iter().find(|(k, _)| is_key(k, key));
+    match edit {
+        Edit::Set { value, .. } => now.is_some_and(|(_, v)| v.to_json() == *value),
+        _ => now.is_none(),
+    }
+}
+
+/// Walks `path` in both trees, requiring everything off the path to be unchanged, and applies
+/// `check` to the two nodes at its end.
+fn same_except(b: &Node, a: &Node, path: &[PathSeg], check: &dyn Fn(&Node, &Node) -> bool) -> bool {
     match path.split_first() {
-        None => {
-            if !(b.is_map() && a.is_map()) {
-                return false;
-            }
-            let (bo, ao) = (others(b, key), others(a, key));
-            if bo.len() != ao.len()
-                || !bo
-                    .iter()
-                    .zip(&ao)
-                    .all(|((bk, bv), (ak, av))| same(bk, ak) && same(bv, av))
-            {
-                return false;
-            }
-            let now = a.entries().iter().find(|(k, _)| is_key(k, key));
-            match edit {
-                Edit::Set { value, .. } => now.is_some_and(|(_, v)| v.to_json() == *value),
-                Edit::Remove { .. } => now.is_none(),
-            }
-        }
+        None => check(b, a),
         Some((PathSeg::Key(k), rest)) => {
             let (be, ae) = (b.entries(), a.entries());
             if !(b.is_map() && a.is_map()) || be.len() != ae.len() {
@@ -117,7 +194,7 @@ fn same_except(b: &Node, a: &Node, path: &[PathSeg], key: &str, edit: &Edit) -> 
             }
             be.iter().zip(ae).all(|((bk, bv), (ak, av))| {
                 if is_key(bk, k) && is_key(ak, k) {
-                    same(bk, ak) && same_except(bv, av, rest, key, edit)
+                    same(bk, ak) && same_except(bv, av, rest, check)
                 } else {
                     same(bk, ak) && same(bv, av)
                 }
@@ -130,7 +207,7 @@ fn same_except(b: &Node, a: &Node, path: &[PathSeg], key: &str, edit: &Edit) -> 
             }
             bi.iter().zip(ai).enumerate().all(|(j, (x, y))| {
                 if j == *i {
-                    same_except(x, y, rest, key, edit)
+                    same_except(x, y, rest, check)
                 } else {
                     same(x, y)
                 }
@@ -177,22 +254,44 @@ fn same(a: &Node, b: &Node) -> bool {
 }
 
 fn edit_pointer(edit: &Edit) -> String {
-    let (map, key) = match edit {
-        Edit::Set { map, key, .. } | Edit::Remove { map, key } => (map, key),
-    };
-    let mut path = map.clone();
-    path.push(PathSeg::Key(key.clone()));
+    let mut path;
+    match edit {
+        Edit::Set { map, key, .. } | Edit::Remove { map, key } => {
+            path = map.clone();
+            path.push(PathSeg::Key(key.clone()));
+        }
+        Edit::SetItem { seq, index, .. } | Edit::RemoveItem { seq, index } => {
+            path = seq.clone();
+            path.push(PathSeg::Index(*index));
+        }
+        Edit::Push { seq, .. } => {
+            path = seq.clone();
+            path.push(PathSeg::key("-"));
+        }
+    }
     tree::pointer(&path)
 }
 
-fn plan(text: &str, root: &Node, edit: &Edit) -> Result<Option<Splice>, PatchError> {
+fn plan(text: &str, root: &Node, edit: &Edit, lenient: bool) -> Result<Option<Splice>, PatchError> {
     let (map_path, key) = match edit {
         Edit::Set { map, key, .. } | Edit::Remove { map, key } => (map, key),
+        Edit::SetItem { seq, index, value } => return plan_item(text, root, seq, *index, value),
+        Edit::Push { seq, value } => return push(text, root, seq, value).map(Some),
+        Edit::RemoveItem { seq, index } => {
+            return remove_item(text, root, seq, *index, lenient).map(Some)
+        }
     };
     let here = tree::pointer(map_path);
     let map = root
         .at(map_path)
         .ok_or_else(|| PatchError::Missing(here.clone()))?;
+    if map_path.is_empty() && map.value == Value::Null {
+        // An empty (or comment-only) document: external config files start out like this.
+        return match edit {
+            Edit::Set { value, .. } => first_key(text, key, value).map(Some),
+            _ => Ok(None),
+        };
+    }
     if !map.is_map() {
         return Err(PatchError::NotAMap(here));
     }
@@ -211,43 +310,513 @@ fn plan(text: &str, root: &Node, edit: &Edit) -> Result<Option<Splice>, PatchErr
     match edit {
         Edit::Set { value, .. } => {
             let json = json_style(root, map);
-            let rendered = match entry {
-                // Keep a double-quoted value double-quoted (JSON escaping is valid YAML).
-                Some((_, v)) if v.style == Style::DoubleQuoted => render_json_scalar(value),
-                _ if json => render_json_scalar(value),
-                _ => render_scalar(value),
-            }
-            .ok_or_else(|| PatchError::NotScalar(at.clone()))?;
             match entry {
-                Some((_, v)) => {
+                Some((k, v)) => {
                     if v.to_json() == *value {
                         return Ok(None);
                     }
-                    if !matches!(
-                        v.value,
-                        Value::Null
-                            | Value::Bool(_)
-                            | Value::Int(_)
-                            | Value::Float(_)
-                            | Value::Str(_)
-                    ) || matches!(v.style, Style::Literal | Style::Folded)
-                        || v.pos.end <= v.pos.start
-                    {
-                        return Err(PatchError::Layout(at));
+                    if let Some(s) = replace_scalar(v, value, json) {
+                        return Ok(Some(s));
                     }
-                    Ok(Some(Splice {
-                        start: v.pos.start,
-                        end: v.pos.end,
-                        text: rendered,
-                    }))
+                    if map.flow || json {
+                        return replace_flow(text, v, value, json, &at).map(Some);
+                    }
+                    let empty = v.items().is_empty() && v.entries().is_empty();
+                    if v.flow && !empty && (value.is_array() || value.is_object()) {
+                        // `resource: {stream: a}` stays a flow mapping; `{}` being filled in
+                        // becomes a block mapping like the rest of the file.
+                        return replace_flow(text, v, value, false, &at).map(Some);
+                    }
+                    replace_block_value(text, k, v, value, &at).map(Some)
                 }
-                None => insert(text, map, key, &rendered, json, &at).map(Some),
+                None => insert(text, map, key, value, json, &at).map(Some),
             }
         }
-        Edit::Remove { .. } => match entry {
+        _ => match entry {
             None => Ok(None),
-            Some((k, v)) => remove(text, map, k, v, &at).map(Some),
+            Some((k, v)) => remove(text, map, k, v, lenient, &at).map(Some),
         },
+    }
+}
+
+/// True for nodes whose text is one scalar token that can be swapped for another.
+fn in_place_scalar(v: &Node) -> bool {
+    matches!(
+        v.value,
+        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_)
+    ) && !matches!(v.style, Style::Literal | Style::Folded)
+        && v.pos.end > v.pos.start
+        && !v.shared
+}
+
+/// Replaces a one-token scalar with a scalar, keeping the rest of its line (comments).
+fn replace_scalar(v: &Node, value: &Json, json: bool) -> Option<Splice> {
+    if !in_place_scalar(v) || value.is_array() || value.is_object() {
+        return None;
+    }
+    let rendered = if json || v.style == Style::DoubleQuoted {
+        // Keep a double-quoted value double-quoted (JSON escaping is valid YAML).
+        render_json_scalar(value)
+    } else {
+        render_scalar(value)
+    }?;
+    Some(Splice {
+        start: v.pos.start,
+        end: v.pos.end,
+        text: rendered,
+    })
+}
+
+/// Replaces a value inside a flow collection (or a JSON document) with flow text.
+fn replace_flow(
+    text: &str,
+    v: &Node,
+    value: &Json,
+    json: bool,
+    at: &str,
+) -> Result<Splice, PatchError> {
+    if v.shared || v.pos.end <= v.pos.start || (!v.flow && (v.is_map() || v.is_seq())) {
+        return Err(PatchError::Layout(at.into()));
+    }
+    Ok(Splice {
+        start: v.pos.start,
+        end: content_end(text, v),
+        text: render_flow(value, json).ok_or_else(|| PatchError::Layout(at.into()))?,
+    })
+}
+
+/// Renders any value in flow style: JSON syntax for JSON documents, otherwise YAML flow with
+/// scalars quoted only when needed (`{host: db, ports: [1, 2]}`).
+pub(crate) fn render_flow(value: &Json, json: bool) -> Option<String> {
+    Some(match value {
+        Json::Array(a) => {
+            let items: Option<Vec<String>> = a.iter().map(|v| render_flow(v, json)).collect();
+            format!("[{}]", items?.join(", "))
+        }
+        Json::Object(o) => {
+            let entries: Option<Vec<String>> = o
+                .iter()
+                .map(|(k, v)| {
+                    let key = if json {
+                        render_json_scalar(&Json::String(k.clone()))?
+                    } else {
+                        render_key(k)
+                    };
+                    Some(format!("{key}: {}", render_flow(v, json)?))
+                })
+                .collect();
+            format!("{{{}}}", entries?.join(", "))
+        }
+        scalar if json => render_json_scalar(scalar)?,
+        scalar => render_scalar(scalar)?,
+    })
+}
+
+/// The offset of the line break ending the line that contains `at` (or the text's end).
+fn line_end_excl(text: &str, at: usize) -> usize {
+    let end = text[at..].find('\n').map(|i| at + i).unwrap_or(text.len());
+    if end > at && text.as_bytes()[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
+}
+
+/// `text` when it is blank or a comment (with its leading spaces), for keeping it on a
+/// rewritten line; `None` when something else follows.
+fn comment_part(text: &str) -> Option<&str> {
+    let t = text.trim();
+    if t.is_empty() {
+        Some("")
+    } else if t.starts_with('#') && text.starts_with([' ', '\t']) {
+        Some(text.trim_end())
+    } else {
+        None
+    }
+}
+
+/// Replaces the value of block mapping entry `k: v` with any value: from just after `key:` to
+/// the end of the value's last line. A comment on the key line stays on the key line.
+fn replace_block_value(
+    text: &str,
+    k: &Node,
+    v: &Node,
+    value: &Json,
+    at: &str,
+) -> Result<Splice, PatchError> {
+    let layout = || PatchError::Layout(at.into());
+    if v.shared {
+        return Err(PatchError::Shared(at.into()));
+    }
+    let after_key = &text[k.pos.end..];
+    let gap = after_key.len() - after_key.trim_start_matches([' ', '\t']).len();
+    if !after_key[gap..].starts_with(':') {
+        return Err(layout());
+    }
+    let colon_end = k.pos.end + gap + 1;
+    let key_eol = line_end_excl(text, colon_end);
+    let mut indent = k.pos.start - line_start(text, k.pos.start) + 2;
+    let empty = v.value == Value::Null && comment_part(&text[colon_end..key_eol]).is_some();
+    let (end, comment) = if empty {
+        (key_eol, comment_part(&text[colon_end..key_eol]))
+    } else if v.pos.start < colon_end {
+        return Err(layout());
+    } else if v.pos.start < key_eol {
+        // The value starts on the key line: keep what follows its end on its last line.
+        let value_end = content_end(text, v);
+        let eol = line_end_excl(text, value_end);
+        (eol, comment_part(&text[value_end..eol]))
+    } else {
+        // A block value on the lines below: the key line keeps its comment, the value's lines
+        // go entirely (a comment on its last line belongs to what is removed).
+        let eol = line_end_excl(text, content_end(text, v));
+        // Keep the column the collection already uses (`key:\n- a` or `key:\n    a: 1`), so
+        // unchanged entries of a replaced collection come out as the same lines. (A compact
+        // sequence's span starts at its first item, so its column is its first dash's.)
+        let first = match (&v.value, v.flow) {
+            (Value::Seq(items), false) => items.first().and_then(|i| dash_of(text, i.pos.start)),
+            (Value::Map(entries), false) => entries.first().map(|(k, _)| k.pos.start),
+            _ => None,
+        };
+        if let Some(first) = first {
+            let column = first - line_start(text, first);
+            // A mapping must sit deeper than its key; a sequence may sit at the key's column.
+            if column + 2 > indent || (column + 2 == indent && value.is_array()) {
+                indent = column;
+            }
+        }
+        let mut rest = &text[colon_end..key_eol];
+        if matches!(v.style, Style::Literal | Style::Folded) {
+            // The `|-` / `>2` header stays on the key line; only a comment after it is kept.
+            let header = rest.trim_start();
+            if header.starts_with(['|', '>']) {
+                let len = header
+                    .find(|c: char| !matches!(c, '|' | '>' | '-' | '+' | '0'..='9'))
+                    .unwrap_or(header.len());
+                rest = &header[len..];
+            }
+        }
+        (eol, comment_part(rest))
+    };
+    let comment = comment.ok_or_else(layout)?;
+    let nl = newline(text);
+    let new = match inline(value) {
+        Some(s) => format!(" {s}{comment}"),
+        None => {
+            let mut lines = Vec::new();
+            block_lines(value, indent, &mut lines);
+            format!("{comment}{nl}{}", lines.join(nl))
+        }
+    };
+    Ok(Splice {
+        start: colon_end,
+        end,
+        text: new,
+    })
+}
+
+/// Plans [`Edit::SetItem`]: a scalar item is swapped in place; anything else is rewritten from
+/// the item's first character to the end of its last line, at the item's own column.
+fn plan_item(
+    text: &str,
+    root: &Node,
+    seq_path: &[PathSeg],
+    index: usize,
+    value: &Json,
+) -> Result<Option<Splice>, PatchError> {
+    let mut path = seq_path.to_vec();
+    path.push(PathSeg::Index(index));
+    let at = tree::pointer(&path);
+    let seq = root
+        .at(seq_path)
+        .ok_or_else(|| PatchError::Missing(tree::pointer(seq_path)))?;
+    let item = seq
+        .items()
+        .get(index)
+        .ok_or_else(|| PatchError::Missing(at.clone()))?;
+    if item.to_json() == *value {
+        return Ok(None);
+    }
+    if item.shared {
+        return Err(PatchError::Shared(at));
+    }
+    let json = json_document(root);
+    if let Some(s) = replace_scalar(item, value, json) {
+        return Ok(Some(s));
+    }
+    if seq.flow || json {
+        return replace_flow(text, item, value, json, &at).map(Some);
+    }
+    if item.flow && (value.is_array() || value.is_object()) {
+        return replace_flow(text, item, value, false, &at).map(Some);
+    }
+    let start = line_start(text, item.pos.start);
+    if item.pos.end <= item.pos.start
+        || !text[start..item.pos.start]
+            .bytes()
+            .all(|b| b == b' ' || b == b'-')
+    {
+        return Err(PatchError::Layout(at));
+    }
+    let indent = item.pos.start - start;
+    let value_end = content_end(text, item);
+    let eol = line_end_excl(text, value_end);
+    let single_line = !text[item.pos.start..value_end].contains('\n');
+    let comment = if single_line {
+        comment_part(&text[value_end..eol]).ok_or_else(|| PatchError::Layout(at.clone()))?
+    } else {
+        ""
+    };
+    let nl = newline(text);
+    let new = match inline(value) {
+        Some(s) => format!("{s}{comment}"),
+        None => {
+            let mut lines = Vec::new();
+            block_lines(value, indent, &mut lines);
+            lines[0] = format!("{}{comment}", &lines[0][indent..]);
+            lines.join(nl)
+        }
+    };
+    Ok(Some(Splice {
+        start: item.pos.start,
+        end: eol,
+        text: new,
+    }))
+}
+
+/// The sequence at `path` and a pointer to it for messages.
+fn seq_at<'n>(root: &'n Node, path: &[PathSeg]) -> Result<(&'n Node, String), PatchError> {
+    let here = tree::pointer(path);
+    let seq = root
+        .at(path)
+        .ok_or_else(|| PatchError::Missing(here.clone()))?;
+    if !seq.is_seq() {
+        return Err(PatchError::Layout(here));
+    }
+    if seq.shared {
+        return Err(PatchError::Shared(here));
+    }
+    Ok((seq, here))
+}
+
+/// The offset of the `-` that introduces a block sequence item starting at `item_start`, when
+/// only spaces separate them.
+fn dash_of(text: &str, item_start: usize) -> Option<usize> {
+    let before = text[..item_start].trim_end_matches(' ');
+    before.ends_with('-').then(|| before.len() - 1)
+}
+
+/// Plans [`Edit::Push`].
+fn push(text: &str, root: &Node, path: &[PathSeg], value: &Json) -> Result<Splice, PatchError> {
+    let (seq, at) = seq_at(root, path)?;
+    let layout = || PatchError::Layout(at.clone());
+    if seq.flow {
+        let close = seq.pos.end.saturating_sub(1);
+        if text.as_bytes().get(close) != Some(&b']') {
+            return Err(layout());
+        }
+        let rendered = render_flow(value, json_document(root)).ok_or_else(layout)?;
+        return Ok(match seq.items().last() {
+            Some(last) => {
+                let end = content_end(text, last);
+                Splice {
+                    start: end,
+                    end,
+                    text: format!(", {rendered}"),
+                }
+            }
+            None => Splice {
+                start: close,
+                end: close,
+                text: rendered,
+            },
+        });
+    }
+    let (first, last) = match seq.items() {
+        [first, .., last] => (first, last),
+        [only] => (only, only),
+        [] => return Err(layout()),
+    };
+    let dash = dash_of(text, first.pos.start).ok_or_else(layout)?;
+    let indent = dash - line_start(text, dash);
+    let end = content_end(text, last);
+    if !rest_of_line_is_blank(text, end) {
+        return Err(layout());
+    }
+    let nl = newline(text);
+    let insert_at = line_end_incl(text, end);
+    let unterminated = insert_at == text.len() && !text.ends_with('\n');
+    let mut lines = Vec::new();
+    match inline(value) {
+        Some(s) => lines.push(format!("{}- {s}", " ".repeat(indent))),
+        None => {
+            block_lines(value, indent + 2, &mut lines);
+            lines[0] = format!("{}- {}", " ".repeat(indent), &lines[0][indent + 2..]);
+        }
+    }
+    let body = lines.join(nl);
+    Ok(Splice {
+        start: insert_at,
+        end: insert_at,
+        text: if unterminated {
+            format!("{nl}{body}")
+        } else {
+            format!("{body}{nl}")
+        },
+    })
+}
+
+/// Plans [`Edit::RemoveItem`]: a block item loses its lines (from its dash to the end of its
+/// last line), a flow item loses itself and one comma.
+fn remove_item(
+    text: &str,
+    root: &Node,
+    path: &[PathSeg],
+    index: usize,
+    lenient: bool,
+) -> Result<Splice, PatchError> {
+    let (seq, here) = seq_at(root, path)?;
+    let at = format!("{here}/{index}");
+    let items = seq.items();
+    let item = items
+        .get(index)
+        .ok_or_else(|| PatchError::Missing(at.clone()))?;
+    if seq.flow {
+        let spans: Vec<(usize, usize)> = items
+            .iter()
+            .map(|i| (i.pos.start, content_end(text, i)))
+            .collect();
+        return remove_from_flow(text, &spans, index, lenient, &at);
+    }
+    let layout = || PatchError::Layout(at.clone());
+    // A block sequence cannot be empty: the last item goes by writing `[]` instead.
+    if items.len() < 2 || item.pos.end <= item.pos.start {
+        return Err(layout());
+    }
+    let dash = dash_of(text, item.pos.start).ok_or_else(layout)?;
+    let start = line_start(text, dash);
+    let end = content_end(text, item);
+    if !(lenient || rest_of_line_is_empty(text, end)) {
+        return Err(layout());
+    }
+    if !text[start..dash].bytes().all(|b| b == b' ') {
+        // `- - a` followed by `  - b`: the next item moves up onto the outer dash line.
+        let next_dash = items
+            .get(index + 1)
+            .and_then(|n| dash_of(text, n.pos.start))
+            .ok_or_else(layout)?;
+        let next_line = line_start(text, next_dash);
+        let fits = index == 0
+            && next_dash - next_line == dash - start
+            && text[next_line..next_dash].bytes().all(|b| b == b' ')
+            && (lenient || line_end_incl(text, end) == next_line);
+        if !fits || next_line <= end {
+            return Err(layout());
+        }
+        return Ok(Splice {
+            start: dash,
+            end: next_dash,
+            text: String::new(),
+        });
+    }
+    let mut start = start;
+    let end = line_end_incl(text, end);
+    if end == text.len() && !text.ends_with('\n') && start > 0 {
+        start -= 1;
+        if text[..start].ends_with('\r') {
+            start -= 1;
+        }
+    }
+    Ok(Splice {
+        start,
+        end,
+        text: String::new(),
+    })
+}
+
+/// The first key of an empty document, appended after whatever comments it holds.
+fn first_key(text: &str, key: &str, value: &Json) -> Result<Splice, PatchError> {
+    let content = text.lines().any(|l| {
+        let t = l.trim();
+        !(t.is_empty() || t.starts_with('#') || t == "---")
+    });
+    if content {
+        // `null` or `~` written out: not an empty document to add keys to.
+        return Err(PatchError::Layout(format!("/{key}")));
+    }
+    let nl = newline(text);
+    let mut out = String::new();
+    if !text.is_empty() && !text.ends_with('\n') {
+        out.push_str(nl);
+    }
+    out.push_str(&entry_text(key, value, 0, nl));
+    out.push_str(nl);
+    Ok(Splice {
+        start: text.len(),
+        end: text.len(),
+        text: out,
+    })
+}
+
+/// `key: value` as block YAML at `indent` (without a final line break): scalars and empty
+/// collections on the key line, other collections on the lines below at `indent + 2`.
+fn entry_text(key: &str, value: &Json, indent: usize, nl: &str) -> String {
+    let mut lines = Vec::new();
+    entry_lines(&render_key(key), value, indent, &mut lines);
+    lines.join(nl)
+}
+
+/// A whole value as block YAML lines at column 0 (scalars and empty collections as one line).
+pub(crate) fn render_block(value: &Json, nl: &str) -> String {
+    let mut lines = Vec::new();
+    block_lines(value, 0, &mut lines);
+    lines.join(nl)
+}
+
+/// The text of a value that fits on its key's line: a scalar or an empty collection.
+fn inline(value: &Json) -> Option<String> {
+    match value {
+        Json::Array(a) if a.is_empty() => Some("[]".into()),
+        Json::Object(o) if o.is_empty() => Some("{}".into()),
+        other => render_scalar(other),
+    }
+}
+
+fn entry_lines(key_text: &str, value: &Json, indent: usize, out: &mut Vec<String>) {
+    let pad = " ".repeat(indent);
+    match inline(value) {
+        Some(s) => out.push(format!("{pad}{key_text}: {s}")),
+        None => {
+            out.push(format!("{pad}{key_text}:"));
+            block_lines(value, indent + 2, out);
+        }
+    }
+}
+
+/// Renders a non-empty collection as block YAML lines at `indent`; other values as one line.
+/// Sequence items that are collections start on the dash line (`- a: 1`, `- - x`).
+fn block_lines(value: &Json, indent: usize, out: &mut Vec<String>) {
+    let pad = " ".repeat(indent);
+    match value {
+        Json::Object(o) if !o.is_empty() => {
+            for (k, v) in o {
+                entry_lines(&render_key(k), v, indent, out);
+            }
+        }
+        Json::Array(a) if !a.is_empty() => {
+            for item in a {
+                match inline(item) {
+                    Some(s) => out.push(format!("{pad}- {s}")),
+                    None => {
+                        let mut sub = Vec::new();
+                        block_lines(item, indent + 2, &mut sub);
+                        sub[0] = format!("{pad}- {}", &sub[0][indent + 2..]);
+                        out.extend(sub);
+                    }
+                }
+            }
+        }
+        other => out.push(format!("{pad}{}", inline(other).unwrap_or_default())),
     }
 }
 
@@ -306,11 +875,23 @@ fn rest_of_line_is_empty(text: &str, at: usize) -> bool {
 /// `"quoted": keys`: new keys and strings are then written in JSON syntax so the file stays
 /// valid JSON (`"disable": true`, not `disable: true`).
 fn json_style(root: &Node, map: &Node) -> bool {
-    if root.flow && root.is_map() {
+    if json_document(root) {
         return true;
     }
     let mut own = map.entries().iter().filter(|(k, _)| !k.shared).peekable();
     map.flow && own.peek().is_some() && own.all(|(k, _)| k.style == Style::DoubleQuoted)
+}
+
+/// True for JSON text: a `{...}` document whose keys are `"quoted"` (or that has none yet, like
+/// a new `{}` config file). A YAML flow document with plain keys is edited as YAML.
+pub(crate) fn json_document(root: &Node) -> bool {
+    root.flow
+        && root.is_map()
+        && root
+            .entries()
+            .iter()
+            .filter(|(k, _)| !k.shared)
+            .all(|(k, _)| k.style == Style::DoubleQuoted)
 }
 
 /// Renders a JSON scalar as JSON text (also valid YAML).
@@ -323,7 +904,7 @@ fn render_json_scalar(value: &Json) -> Option<String> {
 
 /// The offset where a block node's text really ends: literal/folded scalars include their
 /// trailing line break in saphyr's span, other nodes end at their last character.
-fn content_end(text: &str, node: &Node) -> usize {
+pub(crate) fn content_end(text: &str, node: &Node) -> usize {
     let mut end = node.pos.end;
     while end > node.pos.start && matches!(text.as_bytes()[end - 1], b'\n' | b'\r') {
         end -= 1;
@@ -335,10 +916,12 @@ fn insert(
     text: &str,
     map: &Node,
     key: &str,
-    rendered: &str,
+    value: &Json,
     json: bool,
     at: &str,
 ) -> Result<Splice, PatchError> {
+    let flow_text = render_flow(value, json).ok_or_else(|| PatchError::Layout(at.into()))?;
+    let rendered = flow_text.as_str();
     // Quote the new key like its neighbours when they all agree (and always in JSON).
     let mut own_keys = map
         .entries()
@@ -405,10 +988,9 @@ fn insert(
     if at_unterminated_end {
         line.push_str(nl);
     }
-    line.push_str(&" ".repeat(indent));
-    line.push_str(&key_text);
-    line.push_str(": ");
-    line.push_str(rendered);
+    let mut lines = Vec::new();
+    entry_lines(&key_text, value, indent, &mut lines);
+    line.push_str(&lines.join(nl));
     if !at_unterminated_end {
         line.push_str(nl);
     }
@@ -424,6 +1006,7 @@ fn remove(
     map: &Node,
     key: &Node,
     value: &Node,
+    lenient: bool,
     at: &str,
 ) -> Result<Splice, PatchError> {
     // Entries merged in through `<<` live elsewhere in the text: only this map's own count.
@@ -433,14 +1016,44 @@ fn remove(
         .position(|(k, _)| k.pos == key.pos)
         .ok_or_else(|| PatchError::Missing(at.into()))?;
     if map.flow {
-        return remove_from_flow(text, &own, index, at);
+        let spans: Vec<(usize, usize)> =
+            own.iter().map(|(k, v)| (k.pos.start, v.pos.end)).collect();
+        return remove_from_flow(text, &spans, index, lenient, at);
     }
     let start = line_start(text, key.pos.start);
-    let only_indent = text[start..key.pos.start].bytes().all(|b| b == b' ');
+    let prefix = &text[start..key.pos.start];
+    let only_indent = prefix.bytes().all(|b| b == b' ');
     let end = content_end(text, value);
-    // A comment on the line explains the value; removing the line would lose it.
-    if own.len() < 2 || !only_indent || !rest_of_line_is_empty(text, end) {
+    // A comment on the line explains the value; removing the line would lose it, which only a
+    // caller that means to drop the whole entry (a form) accepts.
+    if own.len() < 2 || !(lenient || rest_of_line_is_empty(text, end)) {
         return Err(PatchError::Layout(at.into()));
+    }
+    if !only_indent {
+        // `- key: v` followed by `  next: w`: the next key moves up onto the dash line.
+        let dash = prefix.trim_end_matches(' ').ends_with('-')
+            && prefix.bytes().all(|b| b == b' ' || b == b'-');
+        let next = own.get(index + 1).map(|(k, _)| k);
+        return match next {
+            Some(next)
+                if dash
+                    && index == 0
+                    && next.pos.start - line_start(text, next.pos.start) == prefix.len()
+                    && text[line_start(text, next.pos.start)..next.pos.start]
+                        .bytes()
+                        .all(|b| b == b' ')
+                    && line_start(text, next.pos.start) > end
+                    // Lines in between (comments) go too: only when the caller drops comments.
+                    && (lenient || line_end_incl(text, end) == line_start(text, next.pos.start)) =>
+            {
+                Ok(Splice {
+                    start: key.pos.start,
+                    end: next.pos.start,
+                    text: String::new(),
+                })
+            }
+            _ => Err(PatchError::Layout(at.into())),
+        };
     }
     let mut start = start;
     let end = line_end_incl(text, end);
@@ -461,19 +1074,21 @@ fn remove(
 
 /// Removes entry `index` of a flow mapping with one adjoining comma, touching one line only:
 /// `{a: 1, k: v}` loses `, k: v`; an entry on a line of its own (multi-line JSON) loses its
-/// line when a later entry follows. Anything else would join or split lines, so it is refused.
+/// line when a later entry follows. Anything else would join or split lines, so it is refused
+/// unless `lenient`, which also takes the comma at the end of the line before (pretty JSON).
 fn remove_from_flow(
     text: &str,
-    own: &[&(Node, Node)],
+    spans: &[(usize, usize)],
     index: usize,
+    lenient: bool,
     at: &str,
 ) -> Result<Splice, PatchError> {
-    let (key, value) = own[index];
-    let next = own.get(index + 1).map(|(k, _)| k);
+    let (entry_start, entry_end) = spans[index];
+    let next = spans.get(index + 1).map(|(s, _)| *s);
     let (start, end) = match (next, index.checked_sub(1)) {
-        (Some(next), _) => (key.pos.start, next.pos.start),
-        (None, Some(prev)) => (own[prev].1.pos.end, value.pos.end),
-        (None, None) => (key.pos.start, value.pos.end),
+        (Some(next), _) => (entry_start, next),
+        (None, Some(prev)) => (spans[prev].1, entry_end),
+        (None, None) => (entry_start, entry_end),
     };
     if !text[start..end].contains('\n') {
         return Ok(Splice {
@@ -482,18 +1097,21 @@ fn remove_from_flow(
             text: String::new(),
         });
     }
-    let line = line_start(text, key.pos.start);
-    let own_line = text[line..key.pos.start].trim().is_empty();
-    let line_end = line_end_incl(text, value.pos.end);
-    let after = text[value.pos.end..line_end].trim();
-    if next.is_some()
-        && own_line
-        && after == ","
-        && !text[key.pos.start..value.pos.end].contains('\n')
-    {
+    let line = line_start(text, entry_start);
+    let own_line = text[line..entry_start].trim().is_empty();
+    let line_end = line_end_incl(text, entry_end);
+    let after = text[entry_end..line_end].trim();
+    if next.is_some() && own_line && after == "," && !text[entry_start..entry_end].contains('\n') {
         return Ok(Splice {
             start: line,
             end: line_end,
+            text: String::new(),
+        });
+    }
+    if lenient {
+        return Ok(Splice {
+            start,
+            end,
             text: String::new(),
         });
     }
@@ -750,17 +1368,26 @@ mod tests {
     }
 
     #[test]
-    fn first_key_after_dash_cannot_be_removed_by_lines() {
+    fn first_key_after_dash_is_removed_by_moving_the_next_key_up() {
         let text = "l:\n  - disable: true\n    target: x\n";
-        let err = apply(
+        let out = apply(
             text,
             &[Edit::Remove {
                 map: vec![key("l"), PathSeg::Index(0)],
                 key: "disable".into(),
             }],
         )
-        .unwrap_err();
-        assert!(matches!(err, PatchError::Layout(_)));
+        .unwrap();
+        assert_eq!(out, "l:\n  - target: x\n");
+        // Not when the next key sits elsewhere than right below the removed one.
+        let err = apply(
+            "l:\n  - disable: true\n    # note\n      \n    target: x\n  - {}\n",
+            &[Edit::Remove {
+                map: vec![key("l"), PathSeg::Index(0)],
+                key: "disable".into(),
+            }],
+        );
+        assert!(matches!(err, Err(PatchError::Layout(_))), "{err:?}");
     }
 
     #[test]
@@ -982,5 +1609,146 @@ mod tests {
         }
         assert_eq!(render_scalar(&json!("plain")).unwrap(), "plain");
         assert_eq!(render_scalar(&json!("true")).unwrap(), "\"true\"");
+    }
+
+    fn set(map: Vec<PathSeg>, k: &str, value: Json) -> Edit {
+        Edit::Set {
+            map,
+            key: k.into(),
+            value,
+        }
+    }
+
+    #[test]
+    fn collections_are_inserted_as_block_yaml_or_flow() {
+        let value = json!({"type": "password", "hosts": ["a", {"h": "b", "p": 1}], "e": {}});
+        let out = apply(
+            "a:\n  x: 1\n",
+            &[set(vec![key("a")], "auth", value.clone())],
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "a:\n  x: 1\n  auth:\n    type: password\n    hosts:\n      - a\n      - h: b\n        p: 1\n    e: {}\n"
+        );
+        let out = apply("a: {x: 1}\n", &[set(vec![key("a")], "auth", value.clone())]).unwrap();
+        assert_eq!(
+            out,
+            "a: {x: 1, auth: {type: password, hosts: [a, {h: b, p: 1}], e: {}}}\n"
+        );
+        let out = apply("{\"a\": {\"x\": 1}}", &[set(vec![key("a")], "auth", value)]).unwrap();
+        assert_eq!(
+            out,
+            "{\"a\": {\"x\": 1, \"auth\": {\"type\": \"password\", \"hosts\": [\"a\", {\"h\": \"b\", \"p\": 1}], \"e\": {}}}}"
+        );
+        serde_json::from_str::<Json>(&out).unwrap();
+    }
+
+    #[test]
+    fn values_change_kind_in_place() {
+        let text = "a: 1 # one\nb:\n  c: 2\n  d: [3]\nl: |-  # note\n  text\nz: 0\n";
+        let out = apply(
+            text,
+            &[
+                set(vec![], "a", json!({"k": "v"})),
+                set(vec![], "b", json!("s")),
+                set(vec![], "l", json!(["x"])),
+            ],
+        )
+        .unwrap();
+        assert_eq!(out, "a: # one\n  k: v\nb: s\nl:  # note\n  - x\nz: 0\n");
+        // A multi-line string is written so that it reads back exactly.
+        let out = apply(text, &[set(vec![], "b", json!("line 1\n  line 2\n"))]).unwrap();
+        assert_eq!(
+            out,
+            "a: 1 # one\nb: \"line 1\\n  line 2\\n\"\nl: |-  # note\n  text\nz: 0\n"
+        );
+    }
+
+    #[test]
+    fn an_anchored_value_is_not_replaced_under_its_aliases() {
+        let text = "a: &x\n  k: 1\nb: *x\n";
+        let err = apply(text, &[set(vec![], "a", json!({"k": 2, "j": 3}))]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                PatchError::Layout(_) | PatchError::Parse(_) | PatchError::Verify(_)
+            ),
+            "{err:?}"
+        );
+        let err = apply(text, &[set(vec![], "b", json!({"k": 2}))]).unwrap_err();
+        assert!(matches!(err, PatchError::Shared(_)), "{err:?}");
+    }
+
+    #[test]
+    fn sequence_items_are_set_pushed_and_removed() {
+        let l = || vec![key("l")];
+        let text = "l:\n  - a\n  - b\nf: [1, 2]\n";
+        let out = apply(
+            text,
+            &[
+                Edit::SetItem {
+                    seq: l(),
+                    index: 1,
+                    value: json!({"x": [1]}),
+                },
+                Edit::Push {
+                    seq: l(),
+                    value: json!("c: d"),
+                },
+                Edit::Push {
+                    seq: vec![key("f")],
+                    value: json!({"y": 1}),
+                },
+                Edit::RemoveItem { seq: l(), index: 0 },
+                Edit::RemoveItem {
+                    seq: vec![key("f")],
+                    index: 0,
+                },
+            ],
+        )
+        .unwrap();
+        assert_eq!(out, "l:\n  - x:\n      - 1\n  - \"c: d\"\nf: [2, {y: 1}]\n");
+        // The only item of a block sequence cannot go by lines (the value would become null).
+        let err = apply("l:\n  - a\n", &[Edit::RemoveItem { seq: l(), index: 0 }]).unwrap_err();
+        assert!(matches!(err, PatchError::Layout(_)), "{err:?}");
+        // Pretty JSON: the last item takes the comma before it along.
+        let json_text = "{\n  \"l\": [\n    1,\n    2\n  ]\n}\n";
+        let remove_last = [Edit::RemoveItem { seq: l(), index: 1 }];
+        let err = apply(json_text, &remove_last).unwrap_err();
+        assert!(matches!(err, PatchError::Layout(_)), "{err:?}");
+        let root = tree::parse(json_text).unwrap();
+        let (out, _) = apply_with(json_text, &root, &remove_last, true).unwrap();
+        assert_eq!(
+            out,
+            "{\n  \"l\": [\n    1,\n    2\n  ]\n}\n".replace(",\n    2", "")
+        );
+        let out = apply(
+            json_text,
+            &[Edit::Push {
+                seq: l(),
+                value: json!("x"),
+            }],
+        )
+        .unwrap();
+        assert_eq!(
+            serde_json::from_str::<Json>(&out).unwrap(),
+            json!({"l": [1, 2, "x"]})
+        );
+    }
+
+    #[test]
+    fn an_empty_document_gets_block_keys_after_its_comments() {
+        let out = apply(
+            "# new config\r\n",
+            &[
+                set(vec![], "a", json!({"b": 1})),
+                set(vec![], "c", json!([true])),
+            ],
+        )
+        .unwrap();
+        assert_eq!(out, "# new config\r\na:\r\n  b: 1\r\nc:\r\n  - true\r\n");
+        let err = apply("null\n", &[set(vec![], "a", json!(1))]).unwrap_err();
+        assert!(matches!(err, PatchError::Layout(_)), "{err:?}");
     }
 }

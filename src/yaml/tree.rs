@@ -344,6 +344,32 @@ impl Builder<'_> {
         }
     }
 
+    /// Whether a collection whose start event has `pos` is a flow one, and where its text
+    /// starts. A block collection's start event has an empty span (which, for `key:\n- [x]`,
+    /// sits on the first item's bracket) unless an anchor or tag precedes it; a flow one runs
+    /// past its bracket, from its anchor or tag if it has one (`&a { x: 1 }`). The node then
+    /// starts at the bracket, so that edits of it keep the anchor.
+    fn collection_start(&self, pos: Pos, open: u8) -> (bool, Pos) {
+        // The span may run on over spaces up to the first entry.
+        let head = self.text[pos.start..pos.end.min(self.text.len())].trim_end();
+        let flow = head.as_bytes().last() == Some(&open);
+        if !flow || head.len() == 1 {
+            return (flow, pos);
+        }
+        let bracket = pos.start + head.len() - 1;
+        let skipped = &self.text[pos.start..bracket];
+        let mut moved = pos;
+        moved.start = bracket;
+        match skipped.rfind('\n') {
+            Some(nl) => {
+                moved.line += skipped.matches('\n').count() as u32;
+                moved.col = skipped[nl + 1..].chars().count() as u32 + 1;
+            }
+            None => moved.col += skipped.chars().count() as u32,
+        }
+        (flow, moved)
+    }
+
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), ParseError> {
         let pos = self.pos(span);
         match event {
@@ -382,7 +408,7 @@ impl Builder<'_> {
                 self.push_value(node)
             }
             Event::SequenceStart(anchor, _) => {
-                let flow = self.text.as_bytes().get(pos.start) == Some(&b'[');
+                let (flow, pos) = self.collection_start(pos, b'[');
                 self.stack.push(Frame::Seq {
                     node: Node {
                         value: Value::Seq(Vec::new()),
@@ -396,7 +422,7 @@ impl Builder<'_> {
                 Ok(())
             }
             Event::MappingStart(anchor, _) => {
-                let flow = self.text.as_bytes().get(pos.start) == Some(&b'{');
+                let (flow, pos) = self.collection_start(pos, b'{');
                 self.stack.push(Frame::Map {
                     node: Node {
                         value: Value::Map(Vec::new()),
@@ -728,6 +754,35 @@ mod tests {
 
     fn slice<'a>(text: &'a str, n: &Node) -> &'a str {
         &text[n.pos.start..n.pos.end]
+    }
+
+    #[test]
+    fn anchored_and_tagged_flow_collections_are_flow_from_their_bracket() {
+        let text = "a: &s { x: 1 }\nb: !!seq [1]\nc: &t\n  {y: 2}\nd: &u\n  z: 3\n";
+        let root = parse(text).unwrap();
+        for (k, open) in [("a", "{"), ("b", "["), ("c", "{")] {
+            let n = root.get(k).unwrap();
+            assert!(n.flow, "{k}");
+            assert_eq!(&text[n.pos.start..n.pos.start + 1], open, "{k}");
+        }
+        assert_eq!(
+            (
+                root.get("c").unwrap().pos.line,
+                root.get("c").unwrap().pos.col
+            ),
+            (4, 3)
+        );
+        assert!(!root.get("d").unwrap().flow);
+    }
+
+    #[test]
+    fn compact_block_sequences_of_flow_items_are_block() {
+        let root = parse("a:\n- []\n- {}\nb:\n  - [1]\n").unwrap();
+        for k in ["a", "b"] {
+            let seq = root.get(k).unwrap();
+            assert!(!seq.flow, "{k}");
+            assert!(seq.items().iter().all(|i| i.flow), "{k}");
+        }
     }
 
     #[test]
