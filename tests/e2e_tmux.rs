@@ -632,3 +632,54 @@ fn config_edit_standalone_edits_a_file_in_place() {
     let config: serde_json::Value = serde_yaml::from_str(&text).unwrap();
     assert_eq!(config["database"], "shopx");
 }
+
+#[test]
+fn config_edit_creates_a_new_file_that_validates() {
+    let work = tempfile::tempdir().unwrap();
+    let spec = work.path().join("spec.json");
+    let schema = flowspec::connector::demo::capture_config_schema();
+    std::fs::write(
+        &spec,
+        serde_json::json!({ "configSchema": schema }).to_string(),
+    )
+    .unwrap();
+    let file = work.path().join("new.config.yaml");
+    let report = work.path().join("report");
+    let cmd = format!(
+        "sh -c '{} config edit {} --schema {}; echo \"exit=$?\" > {r}; stty -a >> {r}; echo END >> {r}; sleep 30'",
+        bin(),
+        file.display(),
+        spec.display(),
+        r = report.display()
+    );
+    let t = Tmux::start(100, 30, &cmd, &[]);
+    t.wait_for("Address*");
+    t.literal("db.internal:5432");
+    t.keys(&["Enter"]);
+    // Straight to saving: the required password is missing, so the form jumps to it.
+    t.keys(&["C-s"]);
+    t.wait_for("problem");
+    t.literal("pw-1");
+    t.keys(&["Enter"]);
+    t.keys(&["C-s"]);
+    let diff = t.wait_for("Save 1 file?");
+    assert!(!diff.contains("pw-1"), "{diff}");
+    t.keys(&["y"]);
+    t.wait_for("Saved new.config.yaml");
+    t.keys(&["Escape"]);
+    let report = t.wait_file(&report);
+    assert!(report.starts_with("exit=0"), "{report}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let config: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&config)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}\n{text}");
+    assert_eq!(config["auth"]["password"], "pw-1");
+    assert!(
+        !text.trim_start().starts_with('{'),
+        "a YAML file is written as block YAML:\n{text}"
+    );
+}

@@ -418,6 +418,12 @@ mod config_form {
         assert_eq!(form.state.get("/database"), Some(&json!("sales2")));
         assert!(a.status.as_ref().unwrap().text.contains("problem"));
         assert!(a.overlays.is_empty());
+        // The very next key types into the field (the error does not swallow it).
+        type_text(&mut a, "pw");
+        assert_eq!(
+            a.form.as_ref().unwrap().editing.as_ref().unwrap().text,
+            "pw"
+        );
     }
 
     #[test]

@@ -224,9 +224,23 @@ impl Catalog {
         old: &serde_json::Value,
         new: &serde_json::Value,
     ) -> Result<(), EditError> {
-        let mut edits = Vec::new();
-        value_edits(&mut at.to_vec(), old, new, &mut edits)?;
-        self.edit_file(file, &edits)
+        let f = self.files.get(file).ok_or(EditError::NotFound)?;
+        let new_text = patch::apply_change(f.text(), at, old, new)?;
+        let entities = if f.role == FileRole::Catalog {
+            Some(load::reindex(file, &new_text).map_err(patch::PatchError::from)?)
+        } else {
+            None
+        };
+        let f = &mut self.files[file];
+        if let Some(entities) = entities {
+            f.entities = entities;
+        }
+        f.edited = if new_text == f.disk {
+            None
+        } else {
+            Some(new_text)
+        };
+        Ok(())
     }
 
     /// Flips `disable` on one binding, the way Flow writes it: `disable: true` when disabled,
@@ -284,42 +298,6 @@ fn disable_is_last(root: &yaml::Node, map: &[PathSeg]) -> bool {
     root.at(map)
         .and_then(|b| b.entries().iter().rev().find(|(k, _)| !k.shared))
         .is_some_and(|(k, _)| k.as_str() == Some("disable"))
-}
-
-/// The key-level edits turning `old` into `new` (objects recursed into, scalars set, missing
-/// keys removed).
-fn value_edits(
-    at: &mut Vec<PathSeg>,
-    old: &serde_json::Value,
-    new: &serde_json::Value,
-    out: &mut Vec<patch::Edit>,
-) -> Result<(), EditError> {
-    use serde_json::Value;
-    let (Value::Object(o), Value::Object(n)) = (old, new) else {
-        return Err(patch::PatchError::NotScalar(yaml::pointer(at)).into());
-    };
-    for k in o.keys().filter(|k| !n.contains_key(*k)) {
-        out.push(patch::Edit::Remove {
-            map: at.clone(),
-            key: k.clone(),
-        });
-    }
-    for (k, nv) in n {
-        match o.get(k) {
-            Some(ov) if ov == nv => {}
-            Some(ov @ Value::Object(_)) if nv.is_object() => {
-                at.push(PathSeg::Key(k.clone()));
-                value_edits(at, ov, nv, out)?;
-                at.pop();
-            }
-            _ => out.push(patch::Edit::Set {
-                map: at.clone(),
-                key: k.clone(),
-                value: nv.clone(),
-            }),
-        }
-    }
-    Ok(())
 }
 
 fn set(map: Vec<PathSeg>, key: &str, value: bool) -> patch::Edit {

@@ -429,7 +429,12 @@ impl App {
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         let contexts = self.contexts();
         let action = keymap::resolve(&contexts, &key);
-        if self.status.as_ref().is_some_and(|s| s.error) && action != Some(Action::ForceQuit) {
+        // An error stays until a key dismisses it, and that key does nothing else — except in
+        // the form, whose errors also show inline and where typing must reach the field.
+        if self.status.as_ref().is_some_and(|s| s.error)
+            && action != Some(Action::ForceQuit)
+            && (self.form.is_none() || !self.overlays.is_empty())
+        {
             self.status = None;
             return vec![];
         }
