@@ -22,8 +22,8 @@ fn demo_schema_fields_in_order_with_annotations() {
     assert_eq!(
         keys,
         [
-            "address", "database", "user", "auth", "region", "stores", "bindings", "advanced",
-            "fail"
+            "address", "database", "user", "auth", "region", "stores", "bindings", "notes",
+            "advanced", "fail"
         ]
     );
     let address = kind_at(&f, &["address"]);
