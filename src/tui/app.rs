@@ -5,7 +5,7 @@
 use std::cell::Cell;
 use std::path::PathBuf;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::catalog::{Catalog, Diagnostic, EntityId, EntityKind, Progress, Severity};
 use crate::save::{self, PlannedWrite, SaveError};
@@ -258,6 +258,9 @@ impl App {
             return vec![Context::Global];
         }
         if let Some(form) = &self.form {
+            if form.picker.is_some() {
+                return vec![Context::Picker];
+            }
             if form.editing.is_some() {
                 return vec![Context::FormField, Context::Global];
             }
@@ -928,6 +931,39 @@ impl App {
         let Some(form) = self.form.as_mut() else {
             return vec![];
         };
+        if form.picker.is_some() {
+            if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+                return self.action(Action::ForceQuit);
+            }
+            let result = match key.code {
+                KeyCode::Char(c) if keymap::is_text_input(&key) => {
+                    form.picker_type(Some(c));
+                    Ok(())
+                }
+                KeyCode::Backspace => {
+                    form.picker_type(None);
+                    Ok(())
+                }
+                KeyCode::Up => {
+                    form.picker_move(-1);
+                    Ok(())
+                }
+                KeyCode::Down => {
+                    form.picker_move(1);
+                    Ok(())
+                }
+                KeyCode::Enter => form.picker_choose(),
+                KeyCode::Esc => {
+                    form.picker = None;
+                    Ok(())
+                }
+                _ => Ok(()),
+            };
+            if let Err(e) = result {
+                self.error(e);
+            }
+            return vec![];
+        }
         let result: Result<(), String> = if let Some(edit) = form.editing.as_mut() {
             match (key.code, action) {
                 (_, Some(Action::Save)) => form.commit_edit().map(|_| {

@@ -122,6 +122,81 @@ pub struct FormEditor {
     pub pending_switch: Option<(String, usize, Vec<String>)>,
     /// A message for the status line that is not an error (taken by the app after each key).
     pub notice: Option<String>,
+    /// The option picker for a long choice list, when open.
+    pub picker: Option<Picker>,
+}
+
+/// Choices longer than this open a filterable picker instead of cycling.
+pub const PICKER_AFTER: usize = 8;
+
+/// A filterable list of a choice field's options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picker {
+    pub pointer: String,
+    pub filter: String,
+    /// Index into [`Picker::matches`].
+    pub selected: usize,
+}
+
+impl FormEditor {
+    /// The options of the picker's field that match its filter: `(option index, label)`.
+    pub fn picker_matches(&self) -> Vec<(usize, String)> {
+        let Some(p) = &self.picker else {
+            return Vec::new();
+        };
+        let Some(Kind::Choice { options }) = self.state.node_at(&p.pointer).map(|n| &n.kind) else {
+            return Vec::new();
+        };
+        options
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| super::fuzzy::matches(&p.filter, &o.label))
+            .map(|(i, o)| (i, o.label.clone()))
+            .collect()
+    }
+
+    /// Types into the picker's filter (`None` deletes a character).
+    pub fn picker_type(&mut self, c: Option<char>) {
+        if let Some(p) = self.picker.as_mut() {
+            match c {
+                Some(c) => p.filter.push(c),
+                None => {
+                    p.filter.pop();
+                }
+            }
+            p.selected = 0;
+        }
+    }
+
+    pub fn picker_move(&mut self, delta: isize) {
+        let n = self.picker_matches().len() as isize;
+        if let Some(p) = self.picker.as_mut() {
+            if n > 0 {
+                p.selected = (p.selected as isize + delta).clamp(0, n - 1) as usize;
+            }
+        }
+    }
+
+    /// Sets the field to the selected option and closes the picker.
+    pub fn picker_choose(&mut self) -> Result<(), Refusal> {
+        let matches = self.picker_matches();
+        let Some(p) = self.picker.take() else {
+            return Ok(());
+        };
+        let Some((index, _)) = matches.get(p.selected) else {
+            return Ok(());
+        };
+        let Some(Kind::Choice { options }) = self.state.node_at(&p.pointer).map(|n| n.kind.clone())
+        else {
+            return Ok(());
+        };
+        self.snapshot();
+        self.state
+            .set(&p.pointer, options[*index].value.clone())
+            .map_err(|e| e.to_string())?;
+        self.rebuild();
+        Ok(())
+    }
 }
 
 /// Why an edit was not made; shown in the status line.
@@ -159,6 +234,7 @@ impl FormEditor {
             redo: Vec::new(),
             pending_switch: None,
             notice: None,
+            picker: None,
         };
         ed.rebuild();
         ed.focus = ed
@@ -400,6 +476,15 @@ impl FormEditor {
                             .set(&row.pointer, Value::Bool(!now.unwrap_or(false)))
                             .map_err(|e| e.to_string())?;
                         self.rebuild();
+                        Ok(())
+                    }
+                    Kind::Choice { options } if options.len() > PICKER_AFTER => {
+                        self.refuse_read_only()?;
+                        self.picker = Some(Picker {
+                            pointer: row.pointer.clone(),
+                            filter: String::new(),
+                            selected: 0,
+                        });
                         Ok(())
                     }
                     Kind::Choice { .. } => self.cycle(1),
@@ -926,6 +1011,33 @@ mod tests {
         ed.begin_edit(Some("80, 443")).unwrap();
         ed.commit_edit().unwrap();
         assert_eq!(ed.state.get("/ports"), Some(&json!([80, 443])));
+    }
+
+    #[test]
+    fn long_choices_open_a_filterable_picker() {
+        let regions: Vec<String> = (0..20).map(|i| format!("region-{i:02}")).collect();
+        let schema = json!({"type": "object", "properties": {
+            "region": {"type": "string", "enum": regions}
+        }});
+        let mut ed = FormEditor::open(
+            &schema,
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: json!({}),
+                title: "p".into(),
+            },
+        );
+        ed.activate().unwrap();
+        assert!(ed.picker.is_some());
+        assert_eq!(ed.picker_matches().len(), 20);
+        for c in "17".chars() {
+            ed.picker_type(Some(c));
+        }
+        assert_eq!(ed.picker_matches(), vec![(17, "region-17".to_string())]);
+        ed.picker_choose().unwrap();
+        assert!(ed.picker.is_none());
+        assert_eq!(ed.state.get("/region"), Some(&json!("region-17")));
     }
 
     #[test]

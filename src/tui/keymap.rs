@@ -21,6 +21,8 @@ pub enum Context {
     Form,
     /// Typing into a form field.
     FormField,
+    /// Picking one of a long list of choices.
+    Picker,
 }
 
 impl Context {
@@ -39,6 +41,7 @@ impl Context {
             Context::Job => "While a connector runs",
             Context::Form => "Config form",
             Context::FormField => "Typing into a field",
+            Context::Picker => "Choice picker",
         }
     }
 }
@@ -359,6 +362,26 @@ pub static BINDINGS: &[Binding] = &[
         "close"
     ),
     b!(
+        C::Picker,
+        &[k(KC::Enter)],
+        A::Commit,
+        "Choose the highlighted option",
+        "choose"
+    ),
+    b!(
+        C::Picker,
+        &[k(KC::Esc)],
+        A::CancelEdit,
+        "Close the picker",
+        "cancel"
+    ),
+    b!(
+        C::Picker,
+        &[k(KC::Up), k(KC::Down), k(KC::Backspace)],
+        A::TextEdit,
+        "Move; type to filter the options (fuzzy)"
+    ),
+    b!(
         C::FormField,
         &[k(KC::Enter), k(KC::Tab)],
         A::Commit,
@@ -651,6 +674,7 @@ pub fn markdown_table() -> String {
         Context::Job,
         Context::Form,
         Context::FormField,
+        Context::Picker,
     ] {
         for b in bindings_of(ctx) {
             let keys: Vec<String> = b

@@ -143,6 +143,10 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
         }
     }
 
+    if let Some(p) = &form.picker {
+        picker(app, form, p, frame, body);
+    }
+
     // The focused field's description and constraints.
     let mut help_lines = Vec::new();
     if let Some(node) = form.focused().and_then(|r| form.node(r)) {
@@ -241,4 +245,54 @@ fn display(
 
 fn compact(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
+}
+
+/// The long-choice picker, over the form: a filter line and the matching options.
+fn picker(
+    app: &App,
+    form: &FormEditor,
+    p: &super::super::form_editor::Picker,
+    frame: &mut Frame,
+    body: Rect,
+) {
+    let t = &app.theme;
+    let area = super::centered(body, 50.min(body.width), body.height.min(16));
+    frame.render_widget(ratatui::widgets::Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.focus_border)
+        .title(Span::styled(" Choose — type to filter ", t.title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let matches = form.picker_matches();
+    let mut lines = vec![Line::from(vec![
+        Span::styled("/", t.key),
+        Span::raw(p.filter.clone()),
+        Span::styled(
+            format!(
+                "  {} match{}",
+                matches.len(),
+                if matches.len() == 1 { "" } else { "es" }
+            ),
+            t.muted,
+        ),
+    ])];
+    let rows = inner.height.saturating_sub(1) as usize;
+    let offset = scroll_into_view(0, p.selected, rows);
+    for (i, (_, label)) in matches.iter().enumerate().skip(offset).take(rows) {
+        let style = if i == p.selected { t.selection } else { t.base };
+        lines.push(Line::styled(
+            format!(
+                "{:<w$}",
+                ellipsize(label, inner.width as usize),
+                w = inner.width as usize
+            ),
+            style,
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    frame.set_cursor_position(Position::new(
+        (inner.x + 1 + p.filter.chars().count() as u16).min(inner.right().saturating_sub(1)),
+        inner.y,
+    ));
 }

@@ -209,6 +209,7 @@ fn help(app: &App, frame: &mut Frame, body: Rect, scroll: usize) {
             Context::Job,
             Context::Form,
             Context::FormField,
+            Context::Picker,
         ] {
             if !v.contains(&c) {
                 v.push(c);
