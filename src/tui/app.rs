@@ -583,7 +583,7 @@ impl App {
                 }
                 _ => vec![],
             },
-            Action::OpenEditor => vec![],
+            Action::OpenEditor | Action::MoveItemUp | Action::MoveItemDown => vec![],
             Action::EditConfig => self.request_form(None),
             Action::EditResource => self.request_form(Some(self.binding)),
             Action::FormActivate
@@ -1035,6 +1035,8 @@ impl App {
                     Some(Action::FormLeft) => form.cycle(-1),
                     Some(Action::FormRight) => form.cycle(1),
                     Some(Action::FormReset) => form.clear_focused(),
+                    Some(Action::MoveItemUp) => form.move_item(-1),
+                    Some(Action::MoveItemDown) => form.move_item(1),
                     Some(Action::Reveal) => {
                         form.revealed = !form.revealed;
                         Ok(())

@@ -31,6 +31,10 @@ pub enum RowKind {
     Variant,
     /// An input (text, number, toggle, choice) or a read-only value.
     Field,
+    /// One item of a list of objects: Delete removes it, Ctrl-↑/↓ move it.
+    Item,
+    /// The "add an item" line closing a list of objects.
+    AddItem,
 }
 
 /// One focusable line of the form.
@@ -335,6 +339,44 @@ impl FormEditor {
                     self.flatten(f, &p, inner, out, false);
                 }
             }
+            Kind::List { item } if !is_text(node) && object_like(item) => {
+                let collapsed = self.collapsed.contains(pointer);
+                out.push(Row {
+                    pointer: pointer.to_string(),
+                    depth,
+                    kind: RowKind::Section { collapsed },
+                });
+                if collapsed {
+                    return;
+                }
+                let len = self
+                    .state
+                    .get(pointer)
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len);
+                for i in 0..len {
+                    let p = format!("{pointer}/{i}");
+                    out.push(Row {
+                        pointer: p.clone(),
+                        depth: depth + 1,
+                        kind: RowKind::Item,
+                    });
+                    match &item.kind {
+                        Kind::Union(_) => self.flatten(item, &p, depth + 2, out, false),
+                        _ => {
+                            for f in item.fields().iter().filter(|f| !f.ann.hidden) {
+                                let fp = format!("{p}/{}", escape(&f.key));
+                                self.flatten(f, &fp, depth + 2, out, false);
+                            }
+                        }
+                    }
+                }
+                out.push(Row {
+                    pointer: pointer.to_string(),
+                    depth: depth + 1,
+                    kind: RowKind::AddItem,
+                });
+            }
             Kind::Union(u) => {
                 out.push(Row {
                     pointer: pointer.to_string(),
@@ -463,6 +505,8 @@ impl FormEditor {
                 Ok(())
             }
             RowKind::Variant => self.cycle(1),
+            RowKind::AddItem => self.add_item(&row.pointer),
+            RowKind::Item => Ok(()),
             RowKind::Field => {
                 let Some(node) = self.node(&row).cloned() else {
                     return Ok(());
@@ -496,6 +540,69 @@ impl FormEditor {
                 }
             }
         }
+    }
+
+    /// Appends an empty item (defaults filled) to the list at `pointer` and focuses it.
+    fn add_item(&mut self, pointer: &str) -> Result<(), Refusal> {
+        self.refuse_read_only()?;
+        let len = self
+            .state
+            .get(pointer)
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        self.snapshot();
+        self.state
+            .set(
+                &format!("{pointer}/{len}"),
+                Value::Object(Default::default()),
+            )
+            .map_err(|e| e.to_string())?;
+        self.rebuild();
+        let item = format!("{pointer}/{len}");
+        if let Some(i) = self
+            .rows
+            .iter()
+            .position(|r| r.pointer == item && r.kind == RowKind::Item)
+        {
+            self.focus = i;
+        }
+        Ok(())
+    }
+
+    /// Ctrl-↑/↓ on a list item: moves it up or down the list.
+    pub fn move_item(&mut self, delta: isize) -> Result<(), Refusal> {
+        self.refuse_read_only()?;
+        let Some(row) = self.focused().cloned().filter(|r| r.kind == RowKind::Item) else {
+            return Err("Only list items can be moved".into());
+        };
+        let Some((list, index)) = row.pointer.rsplit_once('/') else {
+            return Ok(());
+        };
+        let Ok(index) = index.parse::<usize>() else {
+            return Ok(());
+        };
+        let Some(mut items) = self.state.get(list).and_then(Value::as_array).cloned() else {
+            return Ok(());
+        };
+        let target = index as isize + delta;
+        if target < 0 || target as usize >= items.len() {
+            return Ok(());
+        }
+        items.swap(index, target as usize);
+        self.snapshot();
+        self.state
+            .set(list, Value::Array(items))
+            .map_err(|e| e.to_string())?;
+        self.rebuild();
+        let moved = format!("{list}/{target}");
+        if let Some(i) = self
+            .rows
+            .iter()
+            .position(|r| r.pointer == moved && r.kind == RowKind::Item)
+        {
+            self.focus = i;
+        }
+        Ok(())
     }
 
     /// Left/Right on a choice or a union: previous/next option.
@@ -641,7 +748,8 @@ impl FormEditor {
     pub fn clear_focused(&mut self) -> Result<(), Refusal> {
         self.refuse_read_only()?;
         if let Some(row) = self.focused().cloned() {
-            if row.kind == RowKind::Field {
+            // A field goes back to its default; a list item is removed.
+            if matches!(row.kind, RowKind::Field | RowKind::Item) {
                 self.snapshot();
                 self.state.clear(&row.pointer);
                 self.rebuild();
@@ -770,6 +878,11 @@ fn parse_typed(node: &FormNode, text: &str) -> Result<Option<Value>, String> {
         }
     }
     Ok(Some(Value::Array(items)))
+}
+
+/// Items that are objects (or unions of objects) get rows of their own fields.
+fn object_like(item: &FormNode) -> bool {
+    matches!(item.kind, Kind::Group { .. } | Kind::Union(_))
 }
 
 fn collect_collapsed(node: &FormNode, pointer: &str, out: &mut HashSet<String>) {
@@ -1038,6 +1151,58 @@ mod tests {
         ed.picker_choose().unwrap();
         assert!(ed.picker.is_none());
         assert_eq!(ed.state.get("/region"), Some(&json!("region-17")));
+    }
+
+    #[test]
+    fn lists_of_objects_add_remove_and_move_items() {
+        let schema = json!({"type": "object", "properties": {
+            "hooks": {"type": "array", "title": "Hooks", "items": {
+                "type": "object", "required": ["url"],
+                "properties": {"url": {"type": "string"}, "retries": {"type": "integer", "default": 3}}
+            }}
+        }});
+        let mut ed = FormEditor::open(
+            &schema,
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: json!({"hooks": [{"url": "a"}]}),
+                title: "l".into(),
+            },
+        );
+        let rows: Vec<_> = ed
+            .rows
+            .iter()
+            .map(|r| (r.pointer.as_str(), r.kind))
+            .collect();
+        assert_eq!(rows[0], ("/hooks", RowKind::Section { collapsed: false }));
+        assert_eq!(rows[1], ("/hooks/0", RowKind::Item));
+        assert_eq!(rows[2].0, "/hooks/0/url");
+        assert_eq!(rows.last().unwrap(), &("/hooks", RowKind::AddItem));
+        ed.focus = ed.rows.len() - 1;
+        ed.activate().unwrap();
+        assert_eq!(ed.focused().unwrap().pointer, "/hooks/1");
+        assert_eq!(
+            ed.state.get("/hooks/1/retries"),
+            Some(&json!(3)),
+            "defaults filled"
+        );
+        ed.move_focus(1);
+        ed.begin_edit(Some("b")).unwrap();
+        ed.commit_edit().unwrap();
+        ed.focus = ed
+            .rows
+            .iter()
+            .position(|r| r.pointer == "/hooks/1")
+            .unwrap();
+        ed.move_item(-1).unwrap();
+        assert_eq!(ed.state.get("/hooks/0/url"), Some(&json!("b")));
+        assert_eq!(ed.focused().unwrap().pointer, "/hooks/0");
+        ed.clear_focused().unwrap();
+        assert_eq!(
+            ed.state.get("/hooks"),
+            Some(&json!([{"url": "a", "retries": 3}]))
+        );
     }
 
     #[test]

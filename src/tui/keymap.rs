@@ -92,6 +92,8 @@ pub enum Action {
     CancelEdit,
     /// Text editing keys of a field, handled by the field itself (listed for help).
     TextEdit,
+    MoveItemUp,
+    MoveItemDown,
     OpenEditor,
 }
 
@@ -331,7 +333,25 @@ pub static BINDINGS: &[Binding] = &[
         C::Form,
         &[k(KC::Delete)],
         A::FormReset,
-        "Reset the field to its default"
+        "Reset the field to its default (on a list item: remove it)"
+    ),
+    b!(
+        C::Form,
+        &[Key {
+            code: KC::Up,
+            mods: KeyModifiers::CONTROL
+        }],
+        A::MoveItemUp,
+        "Move the focused list item up"
+    ),
+    b!(
+        C::Form,
+        &[Key {
+            code: KC::Down,
+            mods: KeyModifiers::CONTROL
+        }],
+        A::MoveItemDown,
+        "Move the focused list item down"
     ),
     b!(
         C::Form,

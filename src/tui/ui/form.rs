@@ -70,6 +70,22 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
                 ),
                 if focused { t.selection } else { t.title },
             ),
+            RowKind::Item => {
+                let n = row
+                    .pointer
+                    .rsplit('/')
+                    .next()
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .map_or(0, |i| i + 1);
+                Line::styled(
+                    format!("{indent}• item {n}  (Delete removes, Ctrl-↑/↓ move)"),
+                    if focused { t.selection } else { t.accent },
+                )
+            }
+            RowKind::AddItem => Line::styled(
+                format!("{indent}+ add an item (Enter)"),
+                if focused { t.selection } else { t.muted },
+            ),
             RowKind::Variant => {
                 let active = form.state.active_variant(&row.pointer).unwrap_or(0);
                 let variant = form
