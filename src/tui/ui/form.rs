@@ -136,7 +136,10 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
             }
         }
         lines.push(line);
-        if row.kind != (RowKind::Section { collapsed: true }) {
+        if !matches!(
+            row.kind,
+            RowKind::Section { collapsed: true } | RowKind::AddItem | RowKind::Item
+        ) {
             for e in form.state.errors_at(&row.pointer) {
                 lines.push(Line::styled(
                     ellipsize(&format!("{indent}  ↳ {}", e.message), width),
