@@ -146,12 +146,17 @@ fn demo(dir: &Path) -> PathBuf {
 /// A shell command that runs flowspec on `catalog`, then records the exit status and the
 /// terminal settings into `report` (ending with END).
 fn run_and_report(catalog: &Path, report: &Path, marker: &str, extra: &str) -> String {
-    // `exec -a` is not portable; a harmless extra env var names the process for pgrep instead.
+    run_args_and_report(&catalog.display().to_string(), report, marker, extra)
+}
+
+/// Like [`run_and_report`] for any flowspec arguments (`config edit FILE --schema S`).
+fn run_args_and_report(args: &str, report: &Path, marker: &str, extra: &str) -> String {
+    // The marker names the shell ($0) so a test can tell its processes apart.
     format!(
         "sh -c 'echo $$ > {r}.pid; {} {} {} ; echo \"exit=$?\" > {r}; stty -a >> {r}; echo END >> {r}; sleep 30' flowspec-e2e-marker-{marker}",
         extra,
         bin(),
-        catalog.display(),
+        args,
         r = report.display(),
     )
 }
@@ -602,12 +607,11 @@ fn config_edit_standalone_edits_a_file_in_place() {
     )
     .unwrap();
     let report = work.path().join("report");
-    let cmd = format!(
-        "sh -c '{} config edit {} --schema {}; echo \"exit=$?\" > {r}; stty -a >> {r}; echo END >> {r}; sleep 30'",
-        bin(),
-        file.display(),
-        spec.display(),
-        r = report.display()
+    let cmd = run_args_and_report(
+        &format!("config edit {} --schema {}", file.display(), spec.display()),
+        &report,
+        &unique("edit"),
+        "",
     );
     let t = Tmux::start(100, 30, &cmd, &[]);
     t.wait_for("Address*");
@@ -645,12 +649,11 @@ fn config_edit_creates_a_new_file_that_validates() {
     .unwrap();
     let file = work.path().join("new.config.yaml");
     let report = work.path().join("report");
-    let cmd = format!(
-        "sh -c '{} config edit {} --schema {}; echo \"exit=$?\" > {r}; stty -a >> {r}; echo END >> {r}; sleep 30'",
-        bin(),
-        file.display(),
-        spec.display(),
-        r = report.display()
+    let cmd = run_args_and_report(
+        &format!("config edit {} --schema {}", file.display(), spec.display()),
+        &report,
+        &unique("edit"),
+        "",
     );
     let t = Tmux::start(100, 30, &cmd, &[]);
     t.wait_for("Address*");

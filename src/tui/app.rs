@@ -972,34 +972,7 @@ impl App {
                 (_, Some(Action::ForceQuit)) => {
                     return self.action(Action::ForceQuit);
                 }
-                (KeyCode::Char(c), _) if keymap::is_text_input(&key) => {
-                    edit.insert(&c.to_string());
-                    Ok(())
-                }
-                (KeyCode::Backspace, _) => {
-                    edit.backspace();
-                    Ok(())
-                }
-                (KeyCode::Delete, _) => {
-                    edit.delete();
-                    Ok(())
-                }
-                (KeyCode::Left, _) => {
-                    edit.left();
-                    Ok(())
-                }
-                (KeyCode::Right, _) => {
-                    edit.right();
-                    Ok(())
-                }
-                (KeyCode::Home, _) => {
-                    edit.home();
-                    Ok(())
-                }
-                (KeyCode::End, _) => {
-                    edit.end();
-                    Ok(())
-                }
+                _ if edit.handle_key(&key) => Ok(()),
                 (KeyCode::Tab, _) => form.commit_edit().map(|_| form.move_focus(1)),
                 (_, Some(Action::Commit)) => form.commit_edit(),
                 (_, Some(Action::CancelEdit)) => {

@@ -103,6 +103,23 @@ impl LineEdit {
     pub fn end(&mut self) {
         self.cursor = self.text.chars().count();
     }
+
+    /// Applies a text-editing key (characters, Backspace, Delete, arrows, Home, End); returns
+    /// false for keys that are not for the text (Enter, Esc, Tab, shortcuts).
+    pub fn handle_key(&mut self, key: &ratatui::crossterm::event::KeyEvent) -> bool {
+        use ratatui::crossterm::event::KeyCode;
+        match key.code {
+            KeyCode::Char(c) if super::keymap::is_text_input(key) => self.insert(&c.to_string()),
+            KeyCode::Backspace => self.backspace(),
+            KeyCode::Delete => self.delete(),
+            KeyCode::Left => self.left(),
+            KeyCode::Right => self.right(),
+            KeyCode::Home => self.home(),
+            KeyCode::End => self.end(),
+            _ => return false,
+        }
+        true
+    }
 }
 
 /// The form being edited.
