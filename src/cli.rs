@@ -70,7 +70,7 @@ pub enum Command {
     Discover(DiscoverArgs),
     /// Run a task's validate against its enabled bindings.
     Validate(ValidateArgs),
-    /// Connector configs: print a template to fill in.
+    /// Connector configs: print a template to fill in, or edit a config file in a form.
     #[command(subcommand)]
     Config(ConfigCommand),
     /// Built-in connectors (for the demo catalog and tests).
