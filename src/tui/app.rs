@@ -973,7 +973,12 @@ impl App {
                     return self.action(Action::ForceQuit);
                 }
                 _ if edit.handle_key(&key) => Ok(()),
-                (KeyCode::Tab, _) => form.commit_edit().map(|_| form.move_focus(1)),
+                (KeyCode::Tab, _) => form.commit_edit().map(|_| {
+                    // A new map key goes on to its value rather than to the next field.
+                    if form.editing.is_none() {
+                        form.move_focus(1)
+                    }
+                }),
                 (_, Some(Action::Commit)) => form.commit_edit(),
                 (_, Some(Action::CancelEdit)) => {
                     form.cancel_edit();

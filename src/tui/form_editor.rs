@@ -145,6 +145,8 @@ pub struct FormEditor {
     pub notice: Option<String>,
     /// The option picker for a long choice list, when open.
     pub picker: Option<Picker>,
+    /// A key-value map whose new key is being typed (in `editing`).
+    pub naming: Option<String>,
 }
 
 /// Choices longer than this open a filterable picker instead of cycling.
@@ -256,6 +258,7 @@ impl FormEditor {
             pending_switch: None,
             notice: None,
             picker: None,
+            naming: None,
         };
         ed.rebuild();
         ed.focus = ed
@@ -394,6 +397,35 @@ impl FormEditor {
                     kind: RowKind::AddItem,
                 });
             }
+            Kind::Map { value } if !object_like(value) => {
+                let collapsed = self.collapsed.contains(pointer);
+                out.push(Row {
+                    pointer: pointer.to_string(),
+                    depth,
+                    kind: RowKind::Section { collapsed },
+                });
+                if collapsed {
+                    return;
+                }
+                let keys: Vec<String> = self
+                    .state
+                    .get(pointer)
+                    .and_then(Value::as_object)
+                    .map(|m| m.keys().cloned().collect())
+                    .unwrap_or_default();
+                for k in keys {
+                    out.push(Row {
+                        pointer: format!("{pointer}/{}", escape(&k)),
+                        depth: depth + 1,
+                        kind: RowKind::Field,
+                    });
+                }
+                out.push(Row {
+                    pointer: pointer.to_string(),
+                    depth: depth + 1,
+                    kind: RowKind::AddItem,
+                });
+            }
             Kind::Union(u) => {
                 out.push(Row {
                     pointer: pointer.to_string(),
@@ -485,6 +517,9 @@ impl FormEditor {
         let Some(edit) = self.editing.clone() else {
             return Ok(());
         };
+        if let Some(map) = self.naming.clone() {
+            return self.add_key(&map, edit.text.trim());
+        }
         let Some(row) = self.focused().cloned() else {
             return Ok(());
         };
@@ -504,6 +539,42 @@ impl FormEditor {
 
     pub fn cancel_edit(&mut self) {
         self.editing = None;
+        self.naming = None;
+    }
+
+    /// Adds `key` to the key-value map at `map` (with an empty value of the map's type) and
+    /// starts typing its value.
+    fn add_key(&mut self, map: &str, key: &str) -> Result<(), Refusal> {
+        if key.is_empty() {
+            return Err("Type a key name first (Esc cancels)".into());
+        }
+        let pointer = format!("{map}/{}", escape(key));
+        if self.state.get(&pointer).is_some() {
+            return Err(format!("`{key}` is already there"));
+        }
+        let empty = match self.state.node_at(map).map(|n| &n.kind) {
+            Some(Kind::Map { value }) => match &value.kind {
+                Kind::Scalar(ScalarType::Boolean) => Value::Bool(false),
+                Kind::Scalar(ScalarType::Integer | ScalarType::Number) => Value::from(0),
+                Kind::List { .. } => Value::Array(Vec::new()),
+                _ => Value::String(String::new()),
+            },
+            _ => Value::String(String::new()),
+        };
+        self.snapshot();
+        self.state.set(&pointer, empty).map_err(|e| e.to_string())?;
+        self.naming = None;
+        self.editing = None;
+        self.rebuild();
+        if let Some(i) = self
+            .rows
+            .iter()
+            .position(|r| r.pointer == pointer && r.kind == RowKind::Field)
+        {
+            self.focus = i;
+            let _ = self.begin_edit(None);
+        }
+        Ok(())
     }
 
     /// Space/Enter on a non-text field: toggle a boolean, fold a section, next choice.
@@ -522,6 +593,17 @@ impl FormEditor {
                 Ok(())
             }
             RowKind::Variant => self.cycle(1),
+            RowKind::AddItem
+                if matches!(
+                    self.state.node_at(&row.pointer).map(|n| &n.kind),
+                    Some(Kind::Map { .. })
+                ) =>
+            {
+                self.refuse_read_only()?;
+                self.naming = Some(row.pointer.clone());
+                self.editing = Some(LineEdit::new(String::new()));
+                Ok(())
+            }
             RowKind::AddItem => self.add_item(&row.pointer),
             RowKind::Item => Ok(()),
             RowKind::Field => {
@@ -1220,6 +1302,50 @@ mod tests {
             ed.state.get("/hooks"),
             Some(&json!([{"url": "a", "retries": 3}]))
         );
+    }
+
+    #[test]
+    fn key_value_maps_add_edit_and_remove_entries() {
+        let schema = json!({"type": "object", "properties": {
+            "headers": {"type": "object", "title": "Headers", "additionalProperties": {"type": "string"}}
+        }});
+        let mut ed = FormEditor::open(
+            &schema,
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: json!({"headers": {"a": "1"}}),
+                title: "m".into(),
+            },
+        );
+        let rows: Vec<_> = ed
+            .rows
+            .iter()
+            .map(|r| (r.pointer.as_str(), r.kind))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("/headers", RowKind::Section { collapsed: false }),
+                ("/headers/a", RowKind::Field),
+                ("/headers", RowKind::AddItem)
+            ]
+        );
+        ed.focus = 2;
+        ed.activate().unwrap();
+        ed.editing.as_mut().unwrap().insert("x-api/key");
+        ed.commit_edit().unwrap();
+        assert_eq!(ed.focused().unwrap().pointer, "/headers/x-api~1key");
+        assert!(ed.editing.is_some(), "typing the value next");
+        ed.editing.as_mut().unwrap().insert("v");
+        ed.commit_edit().unwrap();
+        assert_eq!(
+            ed.state.get("/headers"),
+            Some(&json!({"a": "1", "x-api/key": "v"}))
+        );
+        ed.focus = 1;
+        ed.clear_focused().unwrap();
+        assert_eq!(ed.state.get("/headers"), Some(&json!({"x-api/key": "v"})));
     }
 
     #[test]

@@ -55,8 +55,19 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
         let Some(node) = form.node(row) else { continue };
         let indent = "  ".repeat(row.depth as usize);
         let required = if node.required { "*" } else { "" };
+        // Entries of a key-value map are labelled by their key.
+        let name = if node.key.is_empty() && row.kind == RowKind::Field && !row.pointer.is_empty() {
+            row.pointer
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .replace("~1", "/")
+                .replace("~0", "~")
+        } else {
+            node.label.clone()
+        };
         let label = ellipsize(
-            &format!("{indent}{}{required}", node.label),
+            &format!("{indent}{name}{required}"),
             label_width.saturating_sub(1),
         );
         let base = if focused { t.selection } else { t.base };
@@ -82,10 +93,32 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
                     if focused { t.selection } else { t.accent },
                 )
             }
-            RowKind::AddItem => Line::styled(
-                format!("{indent}+ add an item (Enter)"),
-                if focused { t.selection } else { t.muted },
-            ),
+            RowKind::AddItem if focused && form.naming.is_some() => {
+                let e = form.editing.as_ref().expect("naming edits a line");
+                let prefix = format!("{indent}+ new key: ");
+                cursor = Some(Position::new(
+                    (body.x as usize + prefix.chars().count() + e.cursor) as u16,
+                    0,
+                ));
+                Line::from(vec![
+                    Span::styled(prefix, t.accent),
+                    Span::raw(e.text.clone()),
+                    Span::styled("  (Enter adds, Esc cancels)", t.muted),
+                ])
+            }
+            RowKind::AddItem => {
+                let map = matches!(
+                    form.state.node_at(&row.pointer).map(|n| &n.kind),
+                    Some(Kind::Map { .. })
+                );
+                Line::styled(
+                    format!(
+                        "{indent}+ add {} (Enter)",
+                        if map { "a key" } else { "an item" }
+                    ),
+                    if focused { t.selection } else { t.muted },
+                )
+            }
             RowKind::Variant => {
                 let active = form.state.active_variant(&row.pointer).unwrap_or(0);
                 let variant = form
