@@ -149,6 +149,9 @@ pub struct FormEditor {
     pub naming: Option<String>,
 }
 
+/// Rows of Airbyte `groups` sections have this prefix instead of a JSON pointer.
+pub const GROUP_PREFIX: &str = "#group/";
+
 /// Choices longer than this open a filterable picker instead of cycling.
 pub const PICKER_AFTER: usize = 8;
 
@@ -354,7 +357,39 @@ impl FormEditor {
                     }
                 }
                 let inner = if root { depth } else { depth + 1 };
-                for f in fields.iter().filter(|f| !f.ann.hidden) {
+                // Airbyte `groups` on the root: a section per group, in the declared order,
+                // then the fields that belong to none.
+                let groups = if root {
+                    node.ann.groups.clone()
+                } else {
+                    Vec::new()
+                };
+                for (id, _) in &groups {
+                    let section = format!("{GROUP_PREFIX}{id}");
+                    let collapsed = self.collapsed.contains(&section);
+                    out.push(Row {
+                        pointer: section,
+                        depth: inner,
+                        kind: RowKind::Section { collapsed },
+                    });
+                    if collapsed {
+                        continue;
+                    }
+                    for f in fields
+                        .iter()
+                        .filter(|f| !f.ann.hidden && f.ann.group.as_deref() == Some(id.as_str()))
+                    {
+                        let p = format!("{pointer}/{}", escape(&f.key));
+                        self.flatten(f, &p, inner + 1, out, false);
+                    }
+                }
+                let grouped = |f: &FormNode| {
+                    f.ann
+                        .group
+                        .as_ref()
+                        .is_some_and(|g| groups.iter().any(|(id, _)| id == g))
+                };
+                for f in fields.iter().filter(|f| !f.ann.hidden && !grouped(f)) {
                     let p = format!("{pointer}/{}", escape(&f.key));
                     self.flatten(f, &p, inner, out, false);
                 }
@@ -1346,6 +1381,39 @@ mod tests {
         ed.focus = 1;
         ed.clear_focused().unwrap();
         assert_eq!(ed.state.get("/headers"), Some(&json!({"x-api/key": "v"})));
+    }
+
+    #[test]
+    fn airbyte_groups_become_sections() {
+        let schema = json!({"type": "object",
+        "groups": [{"id": "db"}, {"id": "auth", "title": "Authentication"}],
+        "properties": {
+            "host": {"type": "string", "group": "db", "order": 0},
+            "user": {"type": "string", "group": "auth", "order": 1},
+            "port": {"type": "integer", "group": "db", "order": 2},
+            "other": {"type": "string", "order": 3}
+        }});
+        let ed = FormEditor::open(
+            &schema,
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: json!({}),
+                title: "g".into(),
+            },
+        );
+        let rows: Vec<_> = ed.rows.iter().map(|r| r.pointer.as_str()).collect();
+        assert_eq!(
+            rows,
+            vec![
+                "#group/db",
+                "/host",
+                "/port",
+                "#group/auth",
+                "/user",
+                "/other"
+            ]
+        );
     }
 
     #[test]

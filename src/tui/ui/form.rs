@@ -52,6 +52,31 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
         if focused {
             focus_line = lines.len();
         }
+        if let Some(id) = row
+            .pointer
+            .strip_prefix(super::super::form_editor::GROUP_PREFIX)
+        {
+            let title = form
+                .state
+                .form()
+                .root()
+                .ann
+                .groups
+                .iter()
+                .find(|(g, _)| g == id)
+                .and_then(|(_, t)| t.clone())
+                .unwrap_or_else(|| id.to_string());
+            let collapsed = row.kind == (RowKind::Section { collapsed: true });
+            lines.push(Line::styled(
+                format!(
+                    "{}{} {title}",
+                    "  ".repeat(row.depth as usize),
+                    if collapsed { "▸" } else { "▾" }
+                ),
+                if focused { t.selection } else { t.title },
+            ));
+            continue;
+        }
         let Some(node) = form.node(row) else { continue };
         let indent = "  ".repeat(row.depth as usize);
         let required = if node.required { "*" } else { "" };
