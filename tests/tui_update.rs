@@ -400,7 +400,7 @@ mod config_form {
         open(&mut a);
         type_text(&mut a, "q");
         let form = a.form.as_ref().unwrap();
-        assert_eq!(form.editing.as_ref().unwrap().text, "db.internal:5432q");
+        assert_eq!(form.editing.as_ref().unwrap().text(), "db.internal:5432q");
         press(&mut a, &["backspace", "enter"]);
         assert!(a.form.as_ref().unwrap().editing.is_none());
     }
@@ -421,7 +421,7 @@ mod config_form {
         // The very next key types into the field (the error does not swallow it).
         type_text(&mut a, "pw");
         assert_eq!(
-            a.form.as_ref().unwrap().editing.as_ref().unwrap().text,
+            a.form.as_ref().unwrap().editing.as_ref().unwrap().text(),
             "pw"
         );
     }

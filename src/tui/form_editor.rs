@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use ratatui_textarea::{CursorMove, DataCursor, TextArea};
 use serde_json::Value;
 
 use crate::form::{self, parse_input, FormNode, FormState, Kind, ScalarType};
@@ -45,80 +46,84 @@ pub struct Row {
     pub kind: RowKind,
 }
 
-/// A line being typed into a text field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The text being typed into a field: a `ratatui-textarea` buffer (undo-free here: the form
+/// has its own undo), so multi-line values pasted in keep their lines.
+#[derive(Debug, Clone)]
 pub struct LineEdit {
-    pub text: String,
-    /// Cursor position in characters.
-    pub cursor: usize,
+    area: TextArea<'static>,
 }
 
 impl LineEdit {
-    fn new(text: String) -> Self {
-        let cursor = text.chars().count();
-        LineEdit { text, cursor }
+    pub fn new(text: String) -> Self {
+        let lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        let mut area = TextArea::new(lines);
+        area.move_cursor(CursorMove::Bottom);
+        area.move_cursor(CursorMove::End);
+        LineEdit { area }
     }
 
-    fn byte(&self, char_index: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(char_index)
-            .map(|(b, _)| b)
-            .unwrap_or(self.text.len())
+    /// The whole text, lines joined with `\n`.
+    pub fn text(&self) -> String {
+        self.area.lines().join("\n")
+    }
+
+    /// The cursor as a character offset into [`LineEdit::text`].
+    pub fn cursor(&self) -> usize {
+        let DataCursor(row, col) = self.area.cursor();
+        self.area.lines()[..row]
+            .iter()
+            .map(|l| l.chars().count() + 1)
+            .sum::<usize>()
+            + col
     }
 
     pub fn insert(&mut self, s: &str) {
-        let at = self.byte(self.cursor);
-        self.text.insert_str(at, s);
-        self.cursor += s.chars().count();
+        self.area.insert_str(s);
     }
 
     pub fn backspace(&mut self) {
-        if self.cursor > 0 {
-            let at = self.byte(self.cursor - 1);
-            self.text.remove(at);
-            self.cursor -= 1;
-        }
+        self.area.delete_char();
     }
 
     pub fn delete(&mut self) {
-        if self.cursor < self.text.chars().count() {
-            let at = self.byte(self.cursor);
-            self.text.remove(at);
-        }
+        self.area.delete_next_char();
     }
 
     pub fn left(&mut self) {
-        self.cursor = self.cursor.saturating_sub(1);
+        self.area.move_cursor(CursorMove::Back);
     }
 
     pub fn right(&mut self) {
-        self.cursor = (self.cursor + 1).min(self.text.chars().count());
+        self.area.move_cursor(CursorMove::Forward);
     }
 
     pub fn home(&mut self) {
-        self.cursor = 0;
+        self.area.move_cursor(CursorMove::Head);
     }
 
     pub fn end(&mut self) {
-        self.cursor = self.text.chars().count();
+        self.area.move_cursor(CursorMove::End);
     }
 
     /// Applies a text-editing key (characters, Backspace, Delete, arrows, Home, End); returns
-    /// false for keys that are not for the text (Enter, Esc, Tab, shortcuts).
+    /// false for keys that are not for the text (Enter, Esc, Tab, shortcuts), which the form
+    /// handles.
     pub fn handle_key(&mut self, key: &ratatui::crossterm::event::KeyEvent) -> bool {
         use ratatui::crossterm::event::KeyCode;
-        match key.code {
-            KeyCode::Char(c) if super::keymap::is_text_input(key) => self.insert(&c.to_string()),
-            KeyCode::Backspace => self.backspace(),
-            KeyCode::Delete => self.delete(),
-            KeyCode::Left => self.left(),
-            KeyCode::Right => self.right(),
-            KeyCode::Home => self.home(),
-            KeyCode::End => self.end(),
-            _ => return false,
+        let ours = match key.code {
+            KeyCode::Char(_) => super::keymap::is_text_input(key),
+            KeyCode::Backspace
+            | KeyCode::Delete
+            | KeyCode::Left
+            | KeyCode::Right
+            | KeyCode::Home
+            | KeyCode::End => true,
+            _ => false,
+        };
+        if ours {
+            self.area.input(*key);
         }
-        true
+        ours
     }
 }
 
@@ -553,7 +558,7 @@ impl FormEditor {
             return Ok(());
         };
         if let Some(map) = self.naming.clone() {
-            return self.add_key(&map, edit.text.trim());
+            return self.add_key(&map, edit.text().trim());
         }
         let Some(row) = self.focused().cloned() else {
             return Ok(());
@@ -561,7 +566,7 @@ impl FormEditor {
         let Some(node) = self.node(&row).cloned() else {
             return Ok(());
         };
-        let parsed = parse_typed(&node, &edit.text)?;
+        let parsed = parse_typed(&node, &edit.text())?;
         self.snapshot();
         match parsed {
             Some(v) => self.state.set(&row.pointer, v).map_err(|e| e.to_string())?,
@@ -854,7 +859,7 @@ impl FormEditor {
             ));
         }
         let text = match &self.editing {
-            Some(e) => e.text.clone(),
+            Some(e) => e.text(),
             None => self.text_of(&row.pointer),
         };
         self.editing = None;

@@ -122,12 +122,12 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
                 let e = form.editing.as_ref().expect("naming edits a line");
                 let prefix = format!("{indent}+ new key: ");
                 cursor = Some(Position::new(
-                    (body.x as usize + prefix.chars().count() + e.cursor) as u16,
+                    (body.x as usize + prefix.chars().count() + e.cursor()) as u16,
                     0,
                 ));
                 Line::from(vec![
                     Span::styled(prefix, t.accent),
-                    Span::raw(e.text.clone()),
+                    Span::raw(e.text()),
                     Span::styled("  (Enter adds, Esc cancels)", t.muted),
                 ])
             }
@@ -165,12 +165,13 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
                 let shown_secret = secret && !(focused && form.revealed);
                 let (value, style) = if editing {
                     let e = form.editing.as_ref().expect("editing");
+                    let typed = e.text();
                     let text = if shown_secret {
-                        "•".repeat(e.text.chars().count())
+                        "•".repeat(typed.chars().count())
                     } else {
-                        e.text.replace('\n', "⏎")
+                        typed.replace('\n', "⏎")
                     };
-                    let x = body.x as usize + label_width + e.cursor.min(text.chars().count());
+                    let x = body.x as usize + label_width + e.cursor().min(text.chars().count());
                     cursor = Some(Position::new(x.min(u16::MAX as usize) as u16, 0));
                     (text, t.base)
                 } else {
