@@ -910,11 +910,18 @@ impl App {
         let collection = binding
             .and_then(|i| e.bindings.get(i))
             .and_then(|b| b.collection.clone());
+        // A materialization's `source: {capture, deltaUpdates}` sets `x-delta-updates` fields.
+        let delta_updates = cat.parse_file(id.file).ok().and_then(|root| {
+            root.at(&e.path())?
+                .get("source")?
+                .get("deltaUpdates")?
+                .as_bool()
+        });
         match config_target(cat, id, binding) {
             Ok(target) => {
                 let mut form = FormEditor::open(&schema, target);
                 if let Some(c) = collection {
-                    form.prefill_from_collection(&c);
+                    form.prefill_from_collection(&c, delta_updates);
                 }
                 self.form = Some(form);
                 if let Some(why) = self.form.as_ref().and_then(|f| f.read_only.clone()) {

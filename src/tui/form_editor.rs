@@ -544,7 +544,15 @@ impl FormEditor {
         if !is_text(node) {
             return Err(format!("{} is not a text field", node.label));
         }
-        let mut edit = LineEdit::new(self.text_of(&row.pointer));
+        let text = if matches!(node.kind, Kind::Any) {
+            self.state
+                .get(&row.pointer)
+                .map(|v| serde_json::to_string(v).unwrap_or_default())
+                .unwrap_or_default()
+        } else {
+            self.text_of(&row.pointer)
+        };
+        let mut edit = LineEdit::new(text);
         if let Some(c) = first {
             edit.insert(c);
         }
@@ -808,22 +816,37 @@ impl FormEditor {
 
     /// Fills `x-collection-name` / `x-schema-name` fields that are empty from the bound
     /// collection's name (its last and second-to-last path segments), as Flow's UI does.
-    pub fn prefill_from_collection(&mut self, collection: &str) {
+    pub fn prefill_from_collection(&mut self, collection: &str, delta_updates: Option<bool>) {
         if self.read_only.is_some() {
             return;
         }
         let parts: Vec<&str> = collection.split('/').collect();
         let last = parts.last().copied().unwrap_or_default();
         let schema = parts.len().checked_sub(2).map(|i| parts[i]);
-        let fields: Vec<(String, bool, bool)> = self
+        let fields: Vec<(String, bool, bool, bool)> = self
             .state
             .form()
             .root()
             .fields()
             .iter()
-            .map(|f| (f.key.clone(), f.ann.collection_name, f.ann.schema_name))
+            .map(|f| {
+                (
+                    f.key.clone(),
+                    f.ann.collection_name,
+                    f.ann.schema_name,
+                    f.ann.delta_updates,
+                )
+            })
             .collect();
-        for (key, is_collection, is_schema) in fields {
+        for (key, is_collection, is_schema, is_delta) in fields {
+            if is_delta {
+                // `x-delta-updates` follows the materialization's `source.deltaUpdates`.
+                let pointer = format!("/{}", escape(&key));
+                if let (None, Some(d)) = (self.state.get(&pointer), delta_updates) {
+                    let _ = self.state.set(&pointer, Value::Bool(d));
+                }
+                continue;
+            }
             let pointer = format!("/{}", escape(&key));
             let empty = matches!(self.state.get(&pointer), None | Some(Value::Null))
                 || self.state.get(&pointer) == Some(&Value::String(String::new()));
@@ -997,6 +1020,8 @@ impl FormEditor {
 pub fn is_text(node: &FormNode) -> bool {
     match &node.kind {
         Kind::Scalar(ScalarType::String | ScalarType::Integer | ScalarType::Number) => true,
+        // Schemas the form cannot model (several types, no type) are typed as raw JSON.
+        Kind::Any => true,
         Kind::List { item } => matches!(
             item.kind,
             Kind::Scalar(ScalarType::String | ScalarType::Integer | ScalarType::Number)
@@ -1228,7 +1253,7 @@ mod tests {
                 title: "r".into(),
             },
         );
-        ed.prefill_from_collection("acmeCo/sales/orders");
+        ed.prefill_from_collection("acmeCo/sales/orders", None);
         assert_eq!(ed.state.get("/table"), Some(&json!("orders")));
         assert_eq!(
             ed.state.get("/schema"),
@@ -1419,6 +1444,32 @@ mod tests {
                 "/other"
             ]
         );
+    }
+
+    #[test]
+    fn free_form_values_are_typed_as_json() {
+        let schema = json!({"type": "object", "properties": {
+            "limit": {"oneOf": [{"type": "string"}, {"type": "integer"}]}
+        }});
+        let mut ed = FormEditor::open(
+            &schema,
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: json!({"limit": "10"}),
+                title: "a".into(),
+            },
+        );
+        ed.begin_edit(None).unwrap();
+        assert_eq!(ed.editing.as_ref().unwrap().text(), "\"10\"");
+        let e = ed.editing.as_mut().unwrap();
+        e.home();
+        for _ in 0..4 {
+            e.delete();
+        }
+        e.insert("25");
+        ed.commit_edit().unwrap();
+        assert_eq!(ed.state.get("/limit"), Some(&json!(25)));
     }
 
     #[test]
