@@ -152,10 +152,14 @@ pub struct FormEditor {
     pub picker: Option<Picker>,
     /// A key-value map whose new key is being typed (in `editing`).
     pub naming: Option<String>,
+    /// Airbyte "Optional fields" sections the user unfolded (they start folded).
+    expanded_optional: HashSet<String>,
 }
 
 /// Rows of Airbyte `groups` sections have this prefix instead of a JSON pointer.
 pub const GROUP_PREFIX: &str = "#group/";
+/// Suffix of a group's "Optional fields" section row.
+pub const OPTIONAL_SUFFIX: &str = "#optional";
 
 /// Choices longer than this open a filterable picker instead of cycling.
 pub const PICKER_AFTER: usize = 8;
@@ -267,6 +271,7 @@ impl FormEditor {
             notice: None,
             picker: None,
             naming: None,
+            expanded_optional: HashSet::new(),
         };
         ed.rebuild();
         ed.focus = ed
@@ -380,12 +385,34 @@ impl FormEditor {
                     if collapsed {
                         continue;
                     }
-                    for f in fields
+                    // As Airbyte's webapp does: required and `always_show` fields first, the
+                    // other optional ones folded under "Optional fields".
+                    let members: Vec<&FormNode> = fields
                         .iter()
                         .filter(|f| !f.ann.hidden && f.ann.group.as_deref() == Some(id.as_str()))
-                    {
+                        .collect();
+                    for f in members.iter().filter(|f| f.required || f.ann.always_show) {
                         let p = format!("{pointer}/{}", escape(&f.key));
                         self.flatten(f, &p, inner + 1, out, false);
+                    }
+                    let optional: Vec<&&FormNode> = members
+                        .iter()
+                        .filter(|f| !(f.required || f.ann.always_show))
+                        .collect();
+                    if !optional.is_empty() {
+                        let section = format!("{GROUP_PREFIX}{id}{OPTIONAL_SUFFIX}");
+                        let folded = !self.expanded_optional.contains(&section);
+                        out.push(Row {
+                            pointer: section,
+                            depth: inner + 1,
+                            kind: RowKind::Section { collapsed: folded },
+                        });
+                        if !folded {
+                            for f in optional {
+                                let p = format!("{pointer}/{}", escape(&f.key));
+                                self.flatten(f, &p, inner + 2, out, false);
+                            }
+                        }
                     }
                 }
                 let grouped = |f: &FormNode| {
@@ -632,7 +659,13 @@ impl FormEditor {
         };
         match row.kind {
             RowKind::Section { collapsed } => {
-                if collapsed {
+                if row.pointer.ends_with(OPTIONAL_SUFFIX) {
+                    if collapsed {
+                        self.expanded_optional.insert(row.pointer.clone());
+                    } else {
+                        self.expanded_optional.remove(&row.pointer);
+                    }
+                } else if collapsed {
                     self.collapsed.remove(&row.pointer);
                 } else {
                     self.collapsed.insert(row.pointer.clone());
@@ -1418,7 +1451,7 @@ mod tests {
         let schema = json!({"type": "object",
         "groups": [{"id": "db"}, {"id": "auth", "title": "Authentication"}],
         "properties": {
-            "host": {"type": "string", "group": "db", "order": 0},
+            "host": {"type": "string", "group": "db", "order": 0, "always_show": true},
             "user": {"type": "string", "group": "auth", "order": 1},
             "port": {"type": "integer", "group": "db", "order": 2},
             "other": {"type": "string", "order": 3}
@@ -1438,12 +1471,17 @@ mod tests {
             vec![
                 "#group/db",
                 "/host",
-                "/port",
+                "#group/db#optional",
                 "#group/auth",
-                "/user",
+                "#group/auth#optional",
                 "/other"
             ]
         );
+        let mut ed = ed;
+        ed.focus = 2;
+        ed.activate().unwrap();
+        let rows: Vec<_> = ed.rows.iter().map(|r| r.pointer.as_str()).collect();
+        assert_eq!(rows[3], "/port", "unfolded optional fields");
     }
 
     #[test]

@@ -56,16 +56,23 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
             .pointer
             .strip_prefix(super::super::form_editor::GROUP_PREFIX)
         {
-            let title = form
-                .state
-                .form()
-                .root()
-                .ann
-                .groups
-                .iter()
-                .find(|(g, _)| g == id)
-                .and_then(|(_, t)| t.clone())
-                .unwrap_or_else(|| id.to_string());
+            let optional = id.ends_with(super::super::form_editor::OPTIONAL_SUFFIX);
+            let id = id
+                .strip_suffix(super::super::form_editor::OPTIONAL_SUFFIX)
+                .unwrap_or(id);
+            let title = if optional {
+                "Optional fields".to_string()
+            } else {
+                form.state
+                    .form()
+                    .root()
+                    .ann
+                    .groups
+                    .iter()
+                    .find(|(g, _)| g == id)
+                    .and_then(|(_, t)| t.clone())
+                    .unwrap_or_else(|| id.to_string())
+            };
             let collapsed = row.kind == (RowKind::Section { collapsed: true });
             lines.push(Line::styled(
                 format!(
