@@ -1024,5 +1024,29 @@ async fn cli_spec_of_an_image_detects_runs_and_caches() {
         "no connector ran: {}",
         String::from_utf8_lossy(&second.stderr)
     );
+    // `config template --image` goes the same way (and hits the same cache).
+    let template = std::process::Command::new(env!("CARGO_BIN_EXE_flowspec"))
+        .env("XDG_CACHE_HOME", cache.path())
+        .args([
+            "config",
+            "template",
+            "--pull",
+            "never",
+            "--network",
+            "none",
+            "--image",
+        ])
+        .arg(&image)
+        .output()
+        .unwrap();
+    assert!(
+        template.status.success(),
+        "{}",
+        String::from_utf8_lossy(&template.stderr)
+    );
+    assert!(
+        !String::from_utf8_lossy(&template.stderr).contains("connector "),
+        "answered from the spec cache"
+    );
     assert_no_leftovers().await;
 }

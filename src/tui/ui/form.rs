@@ -106,10 +106,15 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
         let line = match row.kind {
             RowKind::Section { collapsed } => Line::styled(
                 format!(
-                    "{indent}{} {}{}",
+                    "{indent}{} {}{}{}",
                     if collapsed { "▸" } else { "▾" },
                     node.label,
-                    if node.ann.advanced { " (advanced)" } else { "" }
+                    if node.ann.advanced { " (advanced)" } else { "" },
+                    if node.ann.oauth2_provider.is_some() {
+                        " (OAuth: no browser here, enter the credentials by hand)"
+                    } else {
+                        ""
+                    }
                 ),
                 if focused { t.selection } else { t.title },
             ),
