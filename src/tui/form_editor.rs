@@ -571,7 +571,7 @@ impl FormEditor {
         if !is_text(node) {
             return Err(format!("{} is not a text field", node.label));
         }
-        let text = if matches!(node.kind, Kind::Any) {
+        let text = if matches!(node.kind, Kind::Any | Kind::Map { .. }) {
             self.state
                 .get(&row.pointer)
                 .map(|v| serde_json::to_string(v).unwrap_or_default())
@@ -1053,8 +1053,10 @@ impl FormEditor {
 pub fn is_text(node: &FormNode) -> bool {
     match &node.kind {
         Kind::Scalar(ScalarType::String | ScalarType::Integer | ScalarType::Number) => true,
-        // Schemas the form cannot model (several types, no type) are typed as raw JSON.
+        // Schemas the form cannot model (several types, no type) and maps of objects are
+        // typed as raw JSON.
         Kind::Any => true,
+        Kind::Map { value } => object_like(value),
         Kind::List { item } => matches!(
             item.kind,
             Kind::Scalar(ScalarType::String | ScalarType::Integer | ScalarType::Number)
@@ -1508,6 +1510,27 @@ mod tests {
         e.insert("25");
         ed.commit_edit().unwrap();
         assert_eq!(ed.state.get("/limit"), Some(&json!(25)));
+    }
+
+    #[test]
+    fn maps_of_objects_are_typed_as_json() {
+        let schema = json!({"type": "object", "properties": {
+            "tables": {"type": "object", "additionalProperties": {
+                "type": "object", "properties": {"mode": {"type": "string"}}}}
+        }});
+        let mut ed = FormEditor::open(
+            &schema,
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: json!({}),
+                title: "m".into(),
+            },
+        );
+        assert_eq!(ed.rows[0].pointer, "/tables");
+        ed.begin_edit(Some("{\"a\": {\"mode\": \"x\"}}")).unwrap();
+        ed.commit_edit().unwrap();
+        assert_eq!(ed.state.get("/tables/a/mode"), Some(&json!("x")));
     }
 
     #[test]
