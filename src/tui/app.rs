@@ -127,6 +127,9 @@ pub struct Status {
 /// The whole UI state.
 pub struct App {
     pub path: PathBuf,
+    /// The catalog path as the user would type it (relative to the working directory when
+    /// below it), worked out once rather than at every frame.
+    pub shown_path: String,
     pub read_only: bool,
     pub theme: Theme,
     pub phase: Phase,
@@ -162,8 +165,15 @@ pub struct App {
 impl App {
     /// A new app that will load `path`; call [`App::init`] for the first effects.
     pub fn new(path: PathBuf, read_only: bool, theme: Theme) -> Self {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let shown_path = path
+            .strip_prefix(&cwd)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
         App {
             path,
+            shown_path,
             read_only,
             theme,
             phase: Phase::Loading(Progress::default()),

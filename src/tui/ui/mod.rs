@@ -88,7 +88,7 @@ fn header_line(app: &App, short: bool) -> Line<'static> {
     let sep = || Span::styled(" │ ", t.muted);
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut spans = vec![Span::styled(" flowspec", t.title), sep()];
-    spans.push(Span::raw(shown_path(&app.path)));
+    spans.push(Span::raw(app.shown_path.clone()));
     if app.is_dirty() {
         let n = app
             .catalog
@@ -157,15 +157,6 @@ fn header_line(app: &App, short: bool) -> Line<'static> {
     Line::from(spans)
 }
 
-/// The catalog path as the user would type it: relative to the working directory if below it.
-fn shown_path(path: &std::path::Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd)
-        .unwrap_or(path)
-        .display()
-        .to_string()
-}
-
 fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     if let Some(status) = &app.status {
@@ -219,7 +210,7 @@ fn loading(app: &App, frame: &mut Frame, area: Rect, p: &crate::catalog::Progres
         Line::raw(""),
         Line::from(vec![
             Span::styled(format!(" {} ", spinner(app)), app.theme.accent),
-            Span::raw(format!("Loading {}", shown_path(&app.path))),
+            Span::raw(format!("Loading {}", app.shown_path)),
         ]),
         Line::raw(""),
         Line::styled(
