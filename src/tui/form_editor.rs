@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use ratatui_textarea::{CursorMove, DataCursor, TextArea};
 use serde_json::Value;
 
+use crate::form::pointer::{join, segments};
 use crate::form::{self, parse_input, FormNode, FormState, Kind, ScalarType};
 use crate::yaml::PathSeg;
 
@@ -305,7 +306,7 @@ impl FormEditor {
             } else {
                 self.state.node_at(parent)
             }?;
-            parent_node.field(&unescape(key))
+            parent_node.field(&unescape_segment(key))
         })
     }
 
@@ -328,7 +329,7 @@ impl FormEditor {
             } else {
                 self.state.node_at(parent)?
             };
-            parent_node.field(&unescape(key))?
+            parent_node.field(&unescape_segment(key))?
         };
         Some(node)
     }
@@ -392,7 +393,7 @@ impl FormEditor {
                         .filter(|f| !f.ann.hidden && f.ann.group.as_deref() == Some(id.as_str()))
                         .collect();
                     for f in members.iter().filter(|f| f.required || f.ann.always_show) {
-                        let p = format!("{pointer}/{}", escape(&f.key));
+                        let p = join(pointer, &f.key);
                         self.flatten(f, &p, inner + 1, out, false);
                     }
                     let optional: Vec<&&FormNode> = members
@@ -409,7 +410,7 @@ impl FormEditor {
                         });
                         if !folded {
                             for f in optional {
-                                let p = format!("{pointer}/{}", escape(&f.key));
+                                let p = join(pointer, &f.key);
                                 self.flatten(f, &p, inner + 2, out, false);
                             }
                         }
@@ -422,7 +423,7 @@ impl FormEditor {
                         .is_some_and(|g| groups.iter().any(|(id, _)| id == g))
                 };
                 for f in fields.iter().filter(|f| !f.ann.hidden && !grouped(f)) {
-                    let p = format!("{pointer}/{}", escape(&f.key));
+                    let p = join(pointer, &f.key);
                     self.flatten(f, &p, inner, out, false);
                 }
             }
@@ -452,7 +453,7 @@ impl FormEditor {
                         Kind::Union(_) => self.flatten(item, &p, depth + 2, out, false),
                         _ => {
                             for f in item.fields().iter().filter(|f| !f.ann.hidden) {
-                                let fp = format!("{p}/{}", escape(&f.key));
+                                let fp = join(&p, &f.key);
                                 self.flatten(f, &fp, depth + 2, out, false);
                             }
                         }
@@ -482,7 +483,7 @@ impl FormEditor {
                     .unwrap_or_default();
                 for k in keys {
                     out.push(Row {
-                        pointer: format!("{pointer}/{}", escape(&k)),
+                        pointer: join(pointer, &k),
                         depth: depth + 1,
                         kind: RowKind::Field,
                     });
@@ -502,7 +503,7 @@ impl FormEditor {
                 let active = self.state.active_variant(pointer).unwrap_or(0);
                 if let Some(v) = u.variants.get(active) {
                     for f in v.node.fields().iter().filter(|f| !f.ann.hidden) {
-                        let p = format!("{pointer}/{}", escape(&f.key));
+                        let p = join(pointer, &f.key);
                         self.flatten(f, &p, depth + 1, out, false);
                     }
                 }
@@ -623,7 +624,7 @@ impl FormEditor {
         if key.is_empty() {
             return Err("Type a key name first (Esc cancels)".into());
         }
-        let pointer = format!("{map}/{}", escape(key));
+        let pointer = join(map, key);
         if self.state.get(&pointer).is_some() {
             return Err(format!("`{key}` is already there"));
         }
@@ -641,12 +642,7 @@ impl FormEditor {
         self.naming = None;
         self.editing = None;
         self.rebuild();
-        if let Some(i) = self
-            .rows
-            .iter()
-            .position(|r| r.pointer == pointer && r.kind == RowKind::Field)
-        {
-            self.focus = i;
+        if self.focus_row(&pointer, RowKind::Field) {
             let _ = self.begin_edit(None);
         }
         Ok(())
@@ -738,15 +734,23 @@ impl FormEditor {
             )
             .map_err(|e| e.to_string())?;
         self.rebuild();
-        let item = format!("{pointer}/{len}");
-        if let Some(i) = self
+        self.focus_row(&format!("{pointer}/{len}"), RowKind::Item);
+        Ok(())
+    }
+
+    /// Focuses the row at `pointer` of `kind`; false when there is none.
+    fn focus_row(&mut self, pointer: &str, kind: RowKind) -> bool {
+        match self
             .rows
             .iter()
-            .position(|r| r.pointer == item && r.kind == RowKind::Item)
+            .position(|r| r.pointer == pointer && r.kind == kind)
         {
-            self.focus = i;
+            Some(i) => {
+                self.focus = i;
+                true
+            }
+            None => false,
         }
-        Ok(())
     }
 
     /// Ctrl-↑/↓ on a list item: moves it up or down the list.
@@ -774,14 +778,7 @@ impl FormEditor {
             .set(list, Value::Array(items))
             .map_err(|e| e.to_string())?;
         self.rebuild();
-        let moved = format!("{list}/{target}");
-        if let Some(i) = self
-            .rows
-            .iter()
-            .position(|r| r.pointer == moved && r.kind == RowKind::Item)
-        {
-            self.focus = i;
-        }
+        self.focus_row(&format!("{list}/{target}"), RowKind::Item);
         Ok(())
     }
 
@@ -874,13 +871,13 @@ impl FormEditor {
         for (key, is_collection, is_schema, is_delta) in fields {
             if is_delta {
                 // `x-delta-updates` follows the materialization's `source.deltaUpdates`.
-                let pointer = format!("/{}", escape(&key));
+                let pointer = join("", &key);
                 if let (None, Some(d)) = (self.state.get(&pointer), delta_updates) {
                     let _ = self.state.set(&pointer, Value::Bool(d));
                 }
                 continue;
             }
-            let pointer = format!("/{}", escape(&key));
+            let pointer = join("", &key);
             let empty = matches!(self.state.get(&pointer), None | Some(Value::Null))
                 || self.state.get(&pointer) == Some(&Value::String(String::new()));
             let value = match (is_collection, is_schema) {
@@ -1086,7 +1083,7 @@ fn object_like(item: &FormNode) -> bool {
 
 fn collect_collapsed(node: &FormNode, pointer: &str, out: &mut HashSet<String>) {
     for f in node.fields() {
-        let p = format!("{pointer}/{}", escape(&f.key));
+        let p = join(pointer, &f.key);
         if f.ann.collapsed {
             out.insert(p.clone());
         }
@@ -1098,7 +1095,7 @@ fn collect_secret_pointers(node: &FormNode, pointer: &str, out: &mut Vec<String>
     match &node.kind {
         Kind::Group { fields } => {
             for f in fields {
-                collect_secret_pointers(f, &format!("{pointer}/{}", escape(&f.key)), out)
+                collect_secret_pointers(f, &join(pointer, &f.key), out)
             }
         }
         Kind::Union(u) => {
@@ -1111,12 +1108,9 @@ fn collect_secret_pointers(node: &FormNode, pointer: &str, out: &mut Vec<String>
     }
 }
 
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
-fn unescape(seg: &str) -> String {
-    seg.replace("~1", "/").replace("~0", "~")
+/// One escaped pointer segment back to the key it names.
+fn unescape_segment(seg: &str) -> String {
+    segments(&format!("/{seg}")).pop().unwrap_or_default()
 }
 
 /// Replaces every occurrence of a secret in `text` with a mask, longest first.

@@ -89,12 +89,9 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
         let required = if node.required { "*" } else { "" };
         // Entries of a key-value map are labelled by their key.
         let name = if node.key.is_empty() && row.kind == RowKind::Field && !row.pointer.is_empty() {
-            row.pointer
-                .rsplit('/')
-                .next()
+            crate::form::pointer::segments(&row.pointer)
+                .pop()
                 .unwrap_or_default()
-                .replace("~1", "/")
-                .replace("~0", "~")
         } else {
             node.label.clone()
         };
