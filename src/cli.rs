@@ -22,6 +22,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
+    /// Run the catalog's connectors (local commands, images) without asking first. Without
+    /// it, the first run of each command in a catalog folder shows what would run and asks.
+    #[arg(long)]
+    pub trust: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -59,6 +64,9 @@ pub enum Command {
         /// Write the files but do not open the editor.
         #[arg(long)]
         no_open: bool,
+        /// Run the demo's connectors without asking first.
+        #[arg(long)]
+        trust: bool,
     },
     /// Ask a connector for its spec: the JSON schemas of its endpoint and resource configs.
     ///

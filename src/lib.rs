@@ -13,5 +13,7 @@ pub mod logging;
 pub mod save;
 pub mod settings;
 pub mod synth;
+pub mod text;
+pub mod trust;
 pub mod tui;
 pub mod yaml;

@@ -4,11 +4,16 @@ use std::path::PathBuf;
 
 /// The log file: `$XDG_STATE_HOME/flowspec/flowspec.log` (or the platform's equivalent).
 pub fn log_path() -> PathBuf {
+    state_dir().join("flowspec.log")
+}
+
+/// flowspec's own state folder (`$XDG_STATE_HOME/flowspec`): the log and remembered answers,
+/// never anything a catalog or `flowctl` reads.
+pub fn state_dir() -> PathBuf {
     dirs::state_dir()
         .or_else(dirs::cache_dir)
         .unwrap_or_else(std::env::temp_dir)
         .join("flowspec")
-        .join("flowspec.log")
 }
 
 /// Starts file logging at the level in `FLOWSPEC_LOG` (default `info`). Failing to open the

@@ -20,7 +20,11 @@ fn main() {
             let kinds: Vec<_> = kind.into_iter().map(Into::into).collect();
             commands::run_list(&path, &kinds, json)
         }
-        Some(Command::Demo { dir, no_open }) => match demo::write(&dir, &demo::current_exe()) {
+        Some(Command::Demo {
+            dir,
+            no_open,
+            trust,
+        }) => match demo::write(&dir, &demo::current_exe()) {
             Ok((root, created)) => {
                 if created {
                     eprintln!("wrote the demo catalog to {}", dir.display());
@@ -28,7 +32,7 @@ fn main() {
                 if no_open {
                     0
                 } else {
-                    run_tui(root, cli.read_only)
+                    run_tui(root, cli.read_only, trust)
                 }
             }
             Err(e) => {
@@ -49,7 +53,7 @@ fn main() {
             }
         }
         Some(Command::Connector(cmd)) => connector_cli::run_connector(cmd),
-        None => run_tui(cli.path, cli.read_only),
+        None => run_tui(cli.path, cli.read_only, cli.trust),
     };
     std::process::exit(code);
 }
@@ -64,7 +68,7 @@ fn run_config_edit(file: std::path::PathBuf, schema: serde_json::Value, read_onl
     }
 }
 
-fn run_tui(path: std::path::PathBuf, read_only: bool) -> i32 {
+fn run_tui(path: std::path::PathBuf, read_only: bool, trust: bool) -> i32 {
     if !path.exists() {
         eprintln!(
             "error: no catalog at {}. Pass a flow.yaml (or a directory holding one), or try `flowspec demo`.",
@@ -72,7 +76,11 @@ fn run_tui(path: std::path::PathBuf, read_only: bool) -> i32 {
         );
         return 2;
     }
-    match tui::run(tui::Options { path, read_only }) {
+    match tui::run(tui::Options {
+        path,
+        read_only,
+        trust,
+    }) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -417,6 +417,9 @@ fn connector_spec_and_discover_run_in_the_background() {
     t.keys(&["Enter"]);
     t.wait_for("Bindings (3");
     t.keys(&["s"]);
+    // The first run of the demo's connector asks; `y` runs it and remembers.
+    t.wait_for("Run a connector?");
+    t.keys(&["y"]);
     t.wait_for("Protocol    flow-json");
     t.wait_for("Spec: config \"Demo shop source\"");
     t.keys(&["d"]);
@@ -454,7 +457,12 @@ fn a_hung_connector_is_cancelled_with_esc_and_its_process_dies() {
     let t = Tmux::start(
         100,
         30,
-        &run_and_report(&catalog, &report, &marker, ""),
+        &run_args_and_report(
+            &format!("--trust {}", catalog.display()),
+            &report,
+            &marker,
+            "",
+        ),
         &[],
     );
     t.wait_for("acme/hang");
@@ -504,8 +512,8 @@ fn config_form_union_switch_secret_paste_and_editor_then_save() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
     let report = work.path().join("report");
-    let cmd = run_and_report(
-        &catalog,
+    let cmd = run_args_and_report(
+        &format!("--trust {}", catalog.display()),
         &report,
         &unique("form"),
         &format!(
@@ -685,4 +693,89 @@ fn config_edit_creates_a_new_file_that_validates() {
         !text.trim_start().starts_with('{'),
         "a YAML file is written as block YAML:\n{text}"
     );
+}
+
+/// A catalog is untrusted input: opening, browsing, `check` and `list` run nothing it names, and
+/// every connector key asks first (a marker file the command would create proves it).
+#[test]
+fn an_untrusted_catalog_runs_nothing_until_the_user_says_yes() {
+    let work = tempfile::tempdir().unwrap();
+    let marker = work.path().join("ran");
+    let catalog = work.path().join("flow.yaml");
+    std::fs::write(
+        &catalog,
+        format!(
+            "captures:\n  acme/evil:\n    endpoint:\n      local:\n        command: [sh, -c, 'echo x >> {m}; exit 1']\n        config: {{}}\n    bindings:\n      - resource: {{stream: a}}\n        target: acme/a\ncollections:\n  acme/a:\n    key: [/id]\n    schema: {{type: object, properties: {{id: {{type: string}}}}, required: [id]}}\n",
+            m = marker.display()
+        ),
+    )
+    .unwrap();
+    for args in [vec!["check"], vec!["list"], vec!["list", "--json"]] {
+        let out = Command::new(bin())
+            .args(&args)
+            .arg(&catalog)
+            .output()
+            .unwrap();
+        assert!(out.status.code().is_some(), "{args:?}");
+    }
+    assert!(!marker.exists(), "check and list ran the catalog's command");
+    let report = work.path().join("report");
+    let t = Tmux::start(
+        100,
+        30,
+        &run_and_report(&catalog, &report, &unique("trust"), ""),
+        &[],
+    );
+    t.wait_for("acme/evil");
+    // Browse everything: the list, the detail pane, help, problems.
+    t.keys(&["Enter"]);
+    t.wait_for("Bindings (1)");
+    t.keys(&["j", "k", "g", "G", "?"]);
+    t.wait_for("Help — Esc closes");
+    t.keys(&["Escape"]);
+    t.wait_for("Protocol    not asked yet");
+    for key in ["e", "r", "s", "d", "v"] {
+        t.keys(&[key]);
+        let screen = t.wait_for("Run a connector?");
+        assert!(
+            screen.contains(&format!("sh -c 'echo x >> {}; exit 1'", marker.display())),
+            "the question shows the exact command:\n{screen}"
+        );
+        t.keys(&["n"]);
+        t.wait_for("Nothing was run");
+    }
+    assert!(!marker.exists(), "a connector ran without a yes");
+    t.keys(&["s"]);
+    t.wait_for("Run a connector?");
+    t.keys(&["y"]);
+    let start = Instant::now();
+    while !marker.exists() && start.elapsed() < Duration::from_secs(15) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(marker.exists(), "yes runs it:\n{}", t.screen());
+    t.wait_for("spec failed");
+    // Remembered: the same command runs without asking again.
+    t.keys(&["j"]); // dismisses the error (Esc and a key at once would read as Alt-key)
+    t.keys(&["d"]);
+    let start = Instant::now();
+    while std::fs::read_to_string(&marker)
+        .unwrap_or_default()
+        .lines()
+        .count()
+        < 2
+        && start.elapsed() < Duration::from_secs(15)
+    {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&marker).unwrap().lines().count(),
+        2,
+        "the second run did not ask:\n{}",
+        t.screen()
+    );
+    assert!(!t.screen().contains("Run a connector?"));
+    t.wait_for("discover failed");
+    t.keys(&["j"]);
+    t.keys(&["q"]);
+    assert_sane_terminal(&t.wait_file(&report));
 }

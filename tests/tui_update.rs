@@ -228,6 +228,11 @@ fn grouping_by_prefix_keeps_the_selection() {
 
 mod connector_jobs {
     use super::*;
+
+    /// Connectors run without the first-run question here (see `mod trust` for it).
+    fn app() -> flowspec::tui::app::App {
+        trusted_app(&fixture("ui/flow.yaml"), Theme::color())
+    }
     use flowspec::connector::{LogLevel, LogLine, RunEvent};
     use flowspec::tui::jobs::{ConnOp, JobEvent, JobOutput};
 
@@ -336,6 +341,11 @@ mod connector_jobs {
 
 mod config_form {
     use super::*;
+
+    /// Connectors run without the first-run question here (see `mod trust` for it).
+    fn app() -> flowspec::tui::app::App {
+        trusted_app(&fixture("ui/flow.yaml"), Theme::color())
+    }
     use flowspec::tui::jobs::{JobEvent, JobOutput};
     use serde_json::json;
 
@@ -466,5 +476,118 @@ mod config_form {
         press(&mut a, &["esc"]);
         assert!(a.form.is_none());
         assert!(!a.is_dirty(), "discarded");
+    }
+}
+
+/// A catalog's connectors never run before the user has seen what would run and said yes.
+mod trust {
+    use super::*;
+    use flowspec::tui::jobs::{ConnOp, JobEvent, JobOutput};
+
+    fn select(app: &mut flowspec::tui::app::App, name: &str) {
+        press(app, &["/"]);
+        type_text(app, name);
+        press(app, &["enter", "enter"]);
+    }
+
+    fn spec_done() -> JobEvent {
+        JobEvent::Done(Ok(JobOutput::Spec {
+            protocol: "flow-json".into(),
+            documentation_url: String::new(),
+            config_title: "HTTP".into(),
+            resource_title: "Path".into(),
+            cached: false,
+            config_schema: serde_json::json!({"type": "object", "properties": {"url": {"type": "string"}}}),
+            resource_schema: serde_json::json!({"type": "object"}),
+        }))
+    }
+
+    #[test]
+    fn every_connector_key_asks_first_and_no_runs_nothing() {
+        for key in ["s", "d", "v", "e", "r"] {
+            let mut a = app();
+            select(&mut a, "source-http");
+            let effects = press(&mut a, &[key]);
+            assert!(effects.is_empty(), "{key}: nothing runs before the answer");
+            let Some(Overlay::RunConnector(pending)) = a.overlays.last() else {
+                panic!("{key}: expected the question, got {:?}", a.overlays)
+            };
+            let shown = pending.plan.describe();
+            assert_eq!(shown[0].0, "Local command");
+            assert_eq!(shown[0].1, "./connectors/source-http --verbose");
+            assert!(shown
+                .iter()
+                .any(|(l, v)| l == "Config" && v == "inline in flow.yaml"));
+            let effects = press(&mut a, &["n"]);
+            assert!(effects.is_empty(), "{key}: no runs nothing");
+            assert!(a.overlays.is_empty());
+            assert!(!a.job_running());
+            assert_eq!(a.status.as_ref().unwrap().text, "Nothing was run");
+        }
+    }
+
+    #[test]
+    fn yes_runs_remembers_and_the_same_command_does_not_ask_again() {
+        let mut a = app();
+        select(&mut a, "source-http");
+        press(&mut a, &["s"]);
+        let effects = press(&mut a, &["y"]);
+        let [Effect::RememberTrust(store), Effect::Connector(id, spec)] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        assert_eq!(spec.op, ConnOp::Spec);
+        assert_eq!(**store, a.trust);
+        a.update(Msg::Job(*id, spec_done()));
+        let effects = press(&mut a, &["d"]);
+        assert!(
+            matches!(effects.as_slice(), [Effect::Connector(_, s)] if s.op == ConnOp::Discover),
+            "{effects:?}"
+        );
+    }
+
+    #[test]
+    fn another_command_in_the_same_catalog_asks_again() {
+        let mut a = app();
+        select(&mut a, "source-http");
+        press(&mut a, &["s"]);
+        let effects = press(&mut a, &["y"]);
+        let Some(Effect::Connector(id, _)) = effects.last() else {
+            panic!("{effects:?}")
+        };
+        a.update(Msg::Job(*id, spec_done()));
+        press(&mut a, &["esc", "esc"]); // back to the list, filter cleared
+        select(&mut a, "source-postgres");
+        assert!(press(&mut a, &["s"]).is_empty());
+        let Some(Overlay::RunConnector(pending)) = a.overlays.last() else {
+            panic!("{:?}", a.overlays)
+        };
+        assert_eq!(pending.plan.kind, "Docker image");
+        assert_eq!(pending.plan.program, "ghcr.io/estuary/source-postgres:v1");
+        assert!(pending
+            .plan
+            .describe()
+            .iter()
+            .any(|(l, v)| l == "Config" && v == "source-postgres.config.yaml"));
+    }
+
+    #[test]
+    fn e_asks_then_fetches_the_spec_and_opens_the_form() {
+        let mut a = app();
+        select(&mut a, "source-http");
+        press(&mut a, &["e"]);
+        let effects = press(&mut a, &["y"]);
+        let Some(Effect::Connector(id, _)) = effects.last() else {
+            panic!("{effects:?}")
+        };
+        a.update(Msg::Job(*id, spec_done()));
+        assert!(a.form.is_some(), "the form opens once the spec answers");
+    }
+
+    #[test]
+    fn trust_flag_runs_without_asking() {
+        let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
+        select(&mut a, "source-http");
+        let effects = press(&mut a, &["s"]);
+        assert!(matches!(effects.as_slice(), [Effect::Connector(..)]));
     }
 }

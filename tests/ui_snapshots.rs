@@ -74,6 +74,15 @@ fn quit_confirmation() {
 }
 
 #[test]
+fn connector_run_question() {
+    let mut a = app();
+    press(&mut a, &["/"]);
+    type_text(&mut a, "source-http");
+    press(&mut a, &["enter", "enter", "d"]);
+    both_sizes("run_connector", &mut a);
+}
+
+#[test]
 fn loading_and_failure() {
     let mut a = App::new("big/flow.yaml".into(), false, Theme::color());
     a.update(Msg::LoadProgress(Progress {
@@ -127,7 +136,7 @@ fn connector_job_pane() {
     use flowspec::connector::{LogLevel, LogLine, PullProgress, RunEvent};
     use flowspec::tui::app::Effect;
     use flowspec::tui::jobs::JobEvent;
-    let mut a = app();
+    let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
     let effects = press(&mut a, &["enter", "s"]);
     let Some(Effect::Connector(id, _)) = effects.first() else {
         panic!("{effects:?}")

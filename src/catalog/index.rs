@@ -96,7 +96,9 @@ impl Endpoint {
     pub fn summary(&self) -> String {
         match self {
             Endpoint::Connector { image, .. } => image.clone(),
-            Endpoint::Local { command, .. } => format!("local: {}", command.join(" ")),
+            Endpoint::Local { command, .. } => {
+                format!("local: {}", crate::text::shell_words(command))
+            }
             Endpoint::Dekaf { variant } => format!("dekaf: {variant}"),
             Endpoint::Other { key } => format!("unknown endpoint `{key}`"),
         }

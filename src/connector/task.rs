@@ -41,6 +41,18 @@ pub enum TaskEndpoint {
     },
 }
 
+/// Where a task's endpoint config comes from, so a person can be told what a connector will
+/// receive before it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// The endpoint has no config.
+    None,
+    /// Written inline in this catalog file.
+    Inline(PathBuf),
+    /// A file the spec points at.
+    File(PathBuf),
+}
+
 /// A capture or materialization ready to be run.
 #[derive(Debug, Clone)]
 pub struct Task {
@@ -50,6 +62,8 @@ pub struct Task {
     pub endpoint: TaskEndpoint,
     /// The inner endpoint config, still encrypted if it is (decrypt with `run::prepare_config`).
     pub config: Value,
+    /// Where `config` was read from.
+    pub config_source: ConfigSource,
 }
 
 impl Task {
@@ -220,12 +234,22 @@ pub fn load_task(catalog: &Catalog, id: EntityId) -> Result<Task, TaskError> {
         Some(n) => resolve_value(catalog, file, n)?,
         None => Value::Object(Default::default()),
     };
+    let config_source = match config_node {
+        None => ConfigSource::None,
+        Some(n) => match n.as_str() {
+            Some(s) if !s.chars().any(char::is_whitespace) => {
+                ConfigSource::File(resolve_path(file, s).0)
+            }
+            _ => ConfigSource::Inline(file.clone()),
+        },
+    };
     Ok(Task {
         name: entity.name.clone(),
         id,
         task,
         endpoint,
         config,
+        config_source,
     })
 }
 

@@ -16,6 +16,7 @@ use super::form_editor::{mask_secrets, EditTarget, FormEditor, RowKind};
 use super::jobs::{ConnOp, ConnectorInfos, Job, JobEvent};
 use super::keymap::{self, Action, Context};
 use super::theme::Theme;
+use crate::trust::{RunPlan, TrustStore};
 
 /// Everything that can happen to the app.
 #[derive(Debug)]
@@ -57,6 +58,9 @@ pub enum Effect {
     CancelJob(u64),
     /// Suspend the TUI and edit `text` in `$VISUAL`/`$EDITOR`.
     OpenEditor(String),
+    /// Persist the connector commands the user allowed (flowspec's own state, never the
+    /// catalog).
+    RememberTrust(Box<TrustStore>),
     Quit,
 }
 
@@ -92,6 +96,9 @@ pub enum Overlay {
         scroll: usize,
     },
     Confirm(Confirm),
+    /// A connector would run for the first time from this catalog: what runs, and the job
+    /// that waits for a yes.
+    RunConnector(Box<PendingRun>),
     Conflict {
         display: String,
         /// Your version against the disk, once asked for.
@@ -110,10 +117,26 @@ impl Overlay {
         match self {
             Overlay::Help { .. } => Context::Help,
             Overlay::Diff { .. } => Context::Diff,
-            Overlay::Confirm(_) => Context::Confirm,
+            Overlay::Confirm(_) | Overlay::RunConnector(_) => Context::Confirm,
             Overlay::Conflict { .. } => Context::Conflict,
             Overlay::Problems { .. } => Context::Problems,
         }
+    }
+}
+
+/// A connector run waiting for the user's permission.
+#[derive(Debug, Clone)]
+pub struct PendingRun {
+    pub plan: RunPlan,
+    pub spec: JobSpec,
+}
+
+/// The same question: the same plan for the same operation of the same task.
+impl PartialEq for PendingRun {
+    fn eq(&self, other: &Self) -> bool {
+        self.plan == other.plan
+            && self.spec.op == other.spec.op
+            && self.spec.task.name == other.spec.task.name
     }
 }
 
@@ -160,6 +183,10 @@ pub struct App {
     pending_form: Option<(String, Option<usize>)>,
     /// `flowspec config edit`: the app is just the form on one file; closing it quits.
     pub standalone: bool,
+    /// The connector commands the user allowed, per catalog folder.
+    pub trust: TrustStore,
+    /// `--trust`: run connectors without asking.
+    pub trust_all: bool,
 }
 
 impl App {
@@ -195,7 +222,17 @@ impl App {
             form: None,
             pending_form: None,
             standalone: false,
+            trust: TrustStore::default(),
+            trust_all: false,
         }
+    }
+
+    /// Gives the app the remembered answers (read by the caller: `update` does no I/O), or
+    /// with `trust_all` lets every connector run without asking.
+    pub fn with_trust(mut self, trust: TrustStore, trust_all: bool) -> Self {
+        self.trust = trust;
+        self.trust_all = trust_all;
+        self
     }
 
     /// The app for `flowspec config edit`: `catalog` holds the one config file, opened at once
@@ -718,7 +755,7 @@ impl App {
             | Overlay::Diff { scroll, .. }
             | Overlay::Conflict { scroll, .. }
             | Overlay::Problems { scroll } => Some(scroll),
-            Overlay::Confirm(_) => None,
+            Overlay::Confirm(_) | Overlay::RunConnector(_) => None,
         };
         if let (Some(scroll), Some(a)) = (scroll, action) {
             let moved = match a {
@@ -742,6 +779,18 @@ impl App {
             }
             (Overlay::Confirm(Confirm::QuitUnsaved), Some(Action::Yes | Action::ForceQuit)) => {
                 vec![Effect::Quit]
+            }
+            (Overlay::RunConnector(pending), Some(Action::Yes)) => {
+                let PendingRun { plan, spec } = *pending;
+                self.trust.allow(&plan);
+                let mut effects = vec![Effect::RememberTrust(Box::new(self.trust.clone()))];
+                effects.extend(self.launch(spec));
+                effects
+            }
+            (Overlay::RunConnector(_), Some(Action::Back | Action::No)) => {
+                self.pending_form = None;
+                self.info("Nothing was run");
+                vec![]
             }
             (Overlay::Conflict { .. }, Some(Action::Reload)) => self.reload(),
             (
@@ -827,13 +876,22 @@ impl App {
         } else {
             Vec::new()
         };
+        let plan = RunPlan::for_task(&task, &cat.root_dir, None);
+        let spec = JobSpec { op, task, bindings };
+        if self.trust_all || self.trust.allows(&plan) {
+            return self.launch(spec);
+        }
+        self.overlays
+            .push(Overlay::RunConnector(Box::new(PendingRun { plan, spec })));
+        vec![]
+    }
+
+    /// Starts a connector job the user allowed.
+    fn launch(&mut self, spec: JobSpec) -> Vec<Effect> {
         let id = self.next_job;
         self.next_job += 1;
-        self.job = Some(Job::new(id, task.name.clone(), op));
-        vec![Effect::Connector(
-            id,
-            Box::new(JobSpec { op, task, bindings }),
-        )]
+        self.job = Some(Job::new(id, spec.task.name.clone(), spec.op));
+        vec![Effect::Connector(id, Box::new(spec))]
     }
 
     fn on_job(&mut self, id: u64, event: JobEvent) -> Vec<Effect> {
@@ -896,6 +954,9 @@ impl App {
         if !effects.is_empty() {
             self.pending_form = Some((name, binding));
             self.info("Fetching the connector's spec for the form…");
+        } else if matches!(self.overlays.last(), Some(Overlay::RunConnector(_))) {
+            // The form opens once the user allows the spec run and it answers.
+            self.pending_form = Some((name, binding));
         }
         effects
     }

@@ -25,13 +25,16 @@ use ratatui::Terminal;
 pub struct Options {
     pub path: PathBuf,
     pub read_only: bool,
+    /// `--trust`: run the catalog's connectors without asking first.
+    pub trust: bool,
 }
 
 /// Runs the TUI until the user quits. The terminal is restored however this returns.
 pub fn run(opts: Options) -> anyhow::Result<()> {
     let theme = theme::Theme::from_env();
     let path = catalog_path(&opts.path);
-    run_app(app::App::new(path, opts.read_only, theme))
+    let trust = crate::trust::TrustStore::load_from(&crate::trust::TrustStore::path());
+    run_app(app::App::new(path, opts.read_only, theme).with_trust(trust, opts.trust))
 }
 
 /// `flowspec config edit FILE`: the form alone, on one config file (created on save).

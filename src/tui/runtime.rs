@@ -245,6 +245,14 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
                 let _ = tx.send(msg);
             });
         }
+        Effect::RememberTrust(store) => {
+            tokio::task::spawn_blocking(move || {
+                let path = crate::trust::TrustStore::path();
+                if let Err(e) = store.save_to(&path) {
+                    tracing::warn!("cannot record the answer in {}: {e}", path.display());
+                }
+            });
+        }
         // Handled by the loop itself, which owns the terminal.
         Effect::OpenEditor(_) | Effect::Quit => {}
     }

@@ -37,6 +37,11 @@ pub fn loaded_app(path: &Path, theme: Theme) -> App {
     app
 }
 
+/// [`loaded_app`] started with `--trust`: connectors run without the first-run question.
+pub fn trusted_app(path: &Path, theme: Theme) -> App {
+    loaded_app(path, theme).with_trust(Default::default(), true)
+}
+
 /// Parses `"ctrl-s"`, `"enter"`, `"a"`, `"space"`... into a key event.
 pub fn key(spec: &str) -> KeyEvent {
     let (mods, name) = match spec.strip_prefix("ctrl-") {

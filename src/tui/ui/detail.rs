@@ -200,7 +200,7 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
                 }) => {
                     lines.push(Line::from(vec![
                         label("Local cmd"),
-                        Span::raw(fit(&command.join(" "))),
+                        Span::raw(fit(&crate::text::shell_words(command))),
                     ]));
                     lines.push(Line::from(vec![
                         label("Config"),

@@ -6,7 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::super::app::{App, Confirm, Overlay};
+use super::super::app::{App, Confirm, Overlay, PendingRun};
+use super::super::jobs::ConnOp;
 use super::super::keymap::{self, Context};
 use super::centered;
 use crate::catalog::Severity;
@@ -77,7 +78,99 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             }
         },
         Overlay::Problems { scroll } => problems(app, frame, body, *scroll),
+        Overlay::RunConnector(pending) => run_connector(app, frame, body, pending),
     }
+}
+
+/// Asks before a catalog's connector runs for the first time: exactly what will run, with what
+/// config and network, so that a command smuggled into a pulled catalog is seen, not run.
+fn run_connector(app: &App, frame: &mut Frame, body: Rect, pending: &PendingRun) {
+    let t = &app.theme;
+    let width = body.width.saturating_sub(4).min(100);
+    let inner = width.saturating_sub(2) as usize;
+    let task = crate::text::escape_control(&pending.spec.task.name).into_owned();
+    let what = match pending.spec.op {
+        ConnOp::Spec => "fetch the connector spec of",
+        ConnOp::Discover => "run discover for",
+        ConnOp::Validate => "validate",
+        ConnOp::Pull => "pull the image of",
+    };
+    let mut lines = vec![Line::raw("")];
+    for l in wrap_words(&format!("To {what} {task}, flowspec would run:"), inner - 1) {
+        lines.push(Line::raw(format!(" {l}")));
+    }
+    lines.push(Line::raw(""));
+    const LABEL: usize = 15;
+    for (label, value) in pending.plan.describe() {
+        let style = if label == "Config" && pending.plan.config_outside {
+            t.warning
+        } else {
+            t.base
+        };
+        for (i, part) in wrap_words(&value, inner.saturating_sub(LABEL + 1).max(10))
+            .into_iter()
+            .enumerate()
+        {
+            let head = if i == 0 { label.as_str() } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {head:<LABEL$}"), t.muted),
+                Span::styled(part, style),
+            ]));
+        }
+    }
+    lines.push(Line::raw(""));
+    let note = "Run it only if you trust this catalog. The answer is kept for this folder \
+                and this exact command (flowspec --trust skips the question).";
+    for l in wrap_words(note, inner - 1) {
+        lines.push(Line::raw(format!(" {l}")));
+    }
+    lines.push(Line::raw(""));
+    lines.push(hint_line(app, Context::Confirm));
+    let area = centered(body, width, lines.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.warning)
+                .title(Span::styled(" Run a connector? ", t.title)),
+        ),
+        area,
+    );
+}
+
+/// Splits `text` into lines of at most `width` characters at spaces (long words are cut).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word = word.to_string();
+        loop {
+            let len = line.chars().count();
+            let wlen = word.chars().count();
+            if len > 0 && len + 1 + wlen <= width {
+                line.push(' ');
+                line.push_str(&word);
+                break;
+            }
+            if len == 0 && wlen <= width {
+                line = word;
+                break;
+            }
+            if len > 0 {
+                out.push(std::mem::take(&mut line));
+                continue;
+            }
+            let cut: String = word.chars().take(width).collect();
+            word = word.chars().skip(width).collect();
+            out.push(cut);
+        }
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
 }
 
 fn hint_line(app: &App, ctx: Context) -> Line<'static> {
