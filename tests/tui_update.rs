@@ -4,6 +4,7 @@ mod common;
 
 use common::*;
 use flowspec::catalog::EntityKind;
+use flowspec::save::{SaveOutcome, Written};
 use flowspec::tui::app::{Confirm, Effect, Focus, Msg, Overlay};
 use flowspec::tui::theme::Theme;
 
@@ -135,8 +136,15 @@ fn saved_files_become_clean_and_trigger_a_check() {
     let Effect::Save(writes) = &effects[0] else {
         panic!()
     };
-    let done = vec![(writes[0].file, writes[0].new_text.clone())];
-    let effects = a.update(Msg::Saved(Ok(done)));
+    let done = SaveOutcome {
+        written: vec![Written {
+            file: writes[0].file,
+            display: writes[0].display.clone(),
+            text: writes[0].new_text.clone(),
+        }],
+        failed: None,
+    };
+    let effects = a.update(Msg::Saved(done));
     assert!(!a.is_dirty());
     assert!(matches!(effects.as_slice(), [Effect::Check(_)]));
     assert!(a

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::catalog::{Catalog, Diagnostic, EntityId, EntityKind, Progress, Severity};
-use crate::save::{self, PlannedWrite, SaveError};
+use crate::save::{self, PlannedWrite, SaveOutcome};
 
 use super::browse::{EntityList, Row};
 use super::connector_job::JobSpec;
@@ -28,8 +28,8 @@ pub enum Msg {
     LoadProgress(Progress),
     Loaded(Result<Box<Catalog>, String>),
     Checked(Vec<Diagnostic>),
-    /// Files written: `(file index, text now on disk)`.
-    Saved(Result<Vec<(usize, String)>, SaveError>),
+    /// A save finished: what was written and, if it stopped, what was not and why.
+    Saved(SaveOutcome),
     /// A save found a file changed on disk; carries what the disk holds now.
     SaveConflict {
         file: usize,
@@ -391,35 +391,27 @@ impl App {
         }
     }
 
-    fn on_saved(&mut self, result: Result<Vec<(usize, String)>, SaveError>) -> Vec<Effect> {
+    /// A save finished: the written files become the loaded text (even when a later one
+    /// failed, so a retry does not take flowspec's own write for someone else's), the unwritten
+    /// ones keep their edits, and the status says which is which.
+    fn on_saved(&mut self, outcome: SaveOutcome) -> Vec<Effect> {
         self.saving = false;
-        match result {
-            Ok(written) => {
-                let Some(cat) = self.catalog.as_mut() else {
-                    return vec![];
-                };
-                for (file, text) in &written {
-                    if let Some(f) = cat.files.get_mut(*file) {
-                        if f.edited.as_deref() == Some(text.as_str()) {
-                            f.edited = None;
-                        }
-                        f.disk = text.clone();
-                    }
-                }
-                let names: Vec<String> = written
-                    .iter()
-                    .filter_map(|(f, _)| cat.files.get(*f))
-                    .map(|f| cat.display_path(&f.path).into_owned())
-                    .collect();
-                let snapshot = Box::new(cat.clone());
-                self.info(format!("Saved {}", names.join(", ")));
+        let Some(cat) = self.catalog.as_mut() else {
+            return vec![];
+        };
+        save::record_written(cat, &outcome.written);
+        let snapshot = (!outcome.written.is_empty()).then(|| Box::new(cat.clone()));
+        if outcome.is_complete() {
+            self.info(outcome.summary());
+        } else {
+            self.error(outcome.summary());
+        }
+        match snapshot {
+            Some(cat) => {
                 self.problems = None;
-                vec![Effect::Check(snapshot)]
+                vec![Effect::Check(cat)]
             }
-            Err(e) => {
-                self.error(format!("Not saved: {e}"));
-                vec![]
-            }
+            None => vec![],
         }
     }
 

@@ -20,7 +20,7 @@ use super::connector_job::run_job;
 use super::jobs::JobEvent;
 use super::ui;
 use crate::catalog::{self, check};
-use crate::save::{self, SaveError};
+use crate::save::{self, PlannedWrite, Protected, SaveError};
 
 /// Runs the app until it asks to quit.
 pub async fn run(
@@ -221,31 +221,39 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
         }
         Effect::Save(writes) => {
             tokio::task::spawn_blocking(move || {
-                let msg = match save::write_planned(&writes) {
-                    Err(SaveError::Conflict(display)) => {
-                        let w = writes.iter().find(|w| w.display == display);
-                        match w {
-                            Some(w) => Msg::SaveConflict {
-                                file: w.file,
-                                display,
-                                disk: std::fs::read(&w.path)
-                                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-                                    .unwrap_or_default(),
-                            },
-                            None => Msg::Saved(Err(SaveError::Conflict(display))),
-                        }
-                    }
-                    other => Msg::Saved(other),
-                };
-                tracing::info!(
-                    files = writes.len(),
-                    ok = matches!(msg, Msg::Saved(Ok(_))),
-                    "save"
-                );
-                let _ = tx.send(msg);
+                let _ = tx.send(save_message(&writes, Protected::Refuse));
             });
         }
         // Handled by the loop itself, which owns the terminal.
         Effect::OpenEditor(_) | Effect::Quit => {}
+    }
+}
+
+/// Runs a save (blocking) and turns its outcome into the message for the app: a conflict,
+/// which writes nothing, becomes [`Msg::SaveConflict`] with what the disk holds now.
+pub fn save_message(writes: &[PlannedWrite], protected: Protected) -> Msg {
+    let outcome = save::write_planned(writes, protected);
+    tracing::info!(
+        files = writes.len(),
+        written = outcome.written.len(),
+        ok = outcome.is_complete(),
+        "save"
+    );
+    let conflict = match &outcome.failed {
+        Some(f) if outcome.written.is_empty() => match &f.error {
+            SaveError::Conflict(display) => writes.iter().find(|w| &w.display == display),
+            _ => None,
+        },
+        _ => None,
+    };
+    match conflict {
+        Some(w) => Msg::SaveConflict {
+            file: w.file,
+            display: w.display.clone(),
+            disk: std::fs::read(&w.path)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default(),
+        },
+        None => Msg::Saved(outcome),
     }
 }
