@@ -29,6 +29,8 @@ pub enum Protected {
 /// each, so tests can do exactly that at exactly that moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SavePoint<'a> {
+    /// Every file was checked; this one (the resolved target) is about to be staged.
+    BeforeStage(&'a Path),
     /// Every temporary file is written and synced; the disk has not been checked again yet.
     Staged,
     /// The disk was checked again; this file (the resolved target) is about to be replaced.
@@ -43,9 +45,16 @@ pub fn check_conflicts(writes: &[PlannedWrite]) -> Result<(), SaveError> {
 /// Checks that `path` (the planned file or its resolved target) holds `w.expected`.
 fn check_unchanged(w: &PlannedWrite, path: &Path) -> Result<(), SaveError> {
     let on_disk = match std::fs::read(path) {
+        Ok(bytes) => bytes,
         // A file that did not exist when loaded (a new config) may still not exist.
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && w.expected.is_empty() => Vec::new(),
-        other => other.map_err(|e| io_error(w, &e))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(SaveError::Io {
+                path: w.display.clone(),
+                message: "was deleted or moved since flowspec loaded it".into(),
+            })
+        }
+        Err(e) => return Err(io_error(w, &e)),
     };
     if on_disk != w.expected.as_bytes() {
         return Err(SaveError::Conflict(w.display.clone()));
@@ -76,7 +85,7 @@ pub fn write_planned_with(
         let names = writes.iter().map(|w| w.display.clone()).collect();
         SaveOutcome::nothing_written(error, names)
     };
-    let staged = match stage_all(writes, protected) {
+    let staged = match stage_all(writes, protected, hook) {
         Ok(s) => s,
         Err(e) => return nothing(e),
     };
@@ -108,7 +117,11 @@ pub fn write_planned_with(
 }
 
 /// Phase 1: checks every file and stages its new text; the first failure stops it.
-fn stage_all(writes: &[PlannedWrite], protected: Protected) -> Result<Vec<Staged>, SaveError> {
+fn stage_all(
+    writes: &[PlannedWrite],
+    protected: Protected,
+    hook: &mut dyn FnMut(SavePoint<'_>),
+) -> Result<Vec<Staged>, SaveError> {
     check_conflicts(writes)?;
     let targets: Vec<PathBuf> = writes
         .iter()
@@ -128,7 +141,10 @@ fn stage_all(writes: &[PlannedWrite], protected: Protected) -> Result<Vec<Staged
     writes
         .iter()
         .zip(&targets)
-        .map(|(w, t)| write::stage(t, w.new_text.as_bytes()).map_err(|e| io_error(w, &e)))
+        .map(|(w, t)| {
+            hook(SavePoint::BeforeStage(t));
+            write::stage(t, w.new_text.as_bytes()).map_err(|e| io_error(w, &e))
+        })
         .collect()
 }
 
@@ -186,6 +202,42 @@ mod tests {
             "b: theirs\n"
         );
         assert_eq!(entries(d), ["a.yaml", "b.yaml"], "no temporary file left");
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_staged_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("sub")).unwrap();
+        let writes = [
+            planned(d, 0, "a.yaml", "a: 1\n", "a: 2\n"),
+            planned(d, 1, "sub/b.yaml", "b: 1\n", "b: 2\n"),
+        ];
+        let b = d.join("sub/b.yaml");
+        // After the checks, b.yaml's folder goes: its temporary file cannot be created.
+        let outcome = write_planned_with(&writes, Protected::Refuse, &mut |p| {
+            if p == SavePoint::BeforeStage(&b) {
+                std::fs::remove_dir_all(d.join("sub")).unwrap();
+            }
+        });
+        assert!(outcome.written.is_empty(), "{outcome:?}");
+        let failed = outcome.failed.unwrap();
+        assert_eq!(failed.not_written, ["a.yaml", "sub/b.yaml"]);
+        assert_eq!(failed.error.file(), Some("sub/b.yaml"));
+        assert!(
+            failed
+                .error
+                .reason()
+                .ends_with(": the folder does not exist"),
+            "{}",
+            failed.error
+        );
+        assert_eq!(std::fs::read_to_string(d.join("a.yaml")).unwrap(), "a: 1\n");
+        assert_eq!(
+            entries(d),
+            ["a.yaml"],
+            "a.yaml's temporary file is gone too"
+        );
     }
 
     #[test]
