@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use flowspec::catalog::Progress;
-use flowspec::tui::app::{App, Msg};
+use flowspec::tui::app::{App, Msg, Overlay};
 use flowspec::tui::theme::Theme;
 use insta::assert_snapshot;
 use ratatui::style::Modifier;
@@ -71,6 +71,22 @@ fn quit_confirmation() {
     let mut a = app();
     press(&mut a, &["enter", "space", "q"]);
     both_sizes("quit_confirm", &mut a);
+}
+
+#[test]
+fn read_only_confirmation() {
+    let mut a = app();
+    press(&mut a, &["enter", "space", "ctrl-s"]);
+    let Some(Overlay::Diff { writes, .. }) = a.overlays.last().cloned() else {
+        panic!("{:?}", a.overlays)
+    };
+    press(&mut a, &["y"]);
+    // What the runtime answers when flow.yaml has no write permission.
+    a.update(Msg::WriteProtected {
+        files: vec!["flow.yaml".into()],
+        writes,
+    });
+    both_sizes("read_only_confirm", &mut a);
 }
 
 #[test]

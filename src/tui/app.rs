@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::catalog::{Catalog, Diagnostic, EntityId, EntityKind, Progress, Severity};
-use crate::save::{self, PlannedWrite, SaveOutcome};
+use crate::save::{self, PlannedWrite, Protected, SaveOutcome};
 
 use super::browse::{EntityList, Row};
 use super::connector_job::JobSpec;
@@ -36,6 +36,11 @@ pub enum Msg {
         display: String,
         disk: String,
     },
+    /// A save found files without write permission and wrote nothing; it asks the user.
+    WriteProtected {
+        files: Vec<String>,
+        writes: Vec<PlannedWrite>,
+    },
     /// Progress or the result of a connector run.
     Job(u64, JobEvent),
     /// The external editor finished: the edited text, or why it failed.
@@ -50,7 +55,11 @@ pub enum Effect {
     Load(PathBuf),
     /// Validate a snapshot of the catalog in the background.
     Check(Box<Catalog>),
-    Save(Vec<PlannedWrite>),
+    /// Write these files; `protected` says whether write-protected ones may be replaced.
+    Save {
+        writes: Vec<PlannedWrite>,
+        protected: Protected,
+    },
     /// Run a connector operation in the background.
     Connector(u64, Box<JobSpec>),
     /// Cancel a running connector (kills the process group or removes the container).
@@ -92,6 +101,11 @@ pub enum Overlay {
         scroll: usize,
     },
     Confirm(Confirm),
+    /// A save would replace files without write permission: write anyway or cancel.
+    WriteProtected {
+        files: Vec<String>,
+        writes: Vec<PlannedWrite>,
+    },
     Conflict {
         display: String,
         /// Your version against the disk, once asked for.
@@ -111,6 +125,7 @@ impl Overlay {
             Overlay::Help { .. } => Context::Help,
             Overlay::Diff { .. } => Context::Diff,
             Overlay::Confirm(_) => Context::Confirm,
+            Overlay::WriteProtected { .. } => Context::WriteProtected,
             Overlay::Conflict { .. } => Context::Conflict,
             Overlay::Problems { .. } => Context::Problems,
         }
@@ -370,6 +385,13 @@ impl App {
                     file,
                     scroll: 0,
                 });
+                vec![]
+            }
+            Msg::WriteProtected { files, writes } => {
+                self.saving = false;
+                self.status = None;
+                self.overlays
+                    .push(Overlay::WriteProtected { files, writes });
                 vec![]
             }
             Msg::Job(id, event) => self.on_job(id, event),
@@ -710,7 +732,7 @@ impl App {
             | Overlay::Diff { scroll, .. }
             | Overlay::Conflict { scroll, .. }
             | Overlay::Problems { scroll } => Some(scroll),
-            Overlay::Confirm(_) => None,
+            Overlay::Confirm(_) | Overlay::WriteProtected { .. } => None,
         };
         if let (Some(scroll), Some(a)) = (scroll, action) {
             let moved = match a {
@@ -730,7 +752,25 @@ impl App {
             (Overlay::Diff { writes, .. }, Some(Action::Yes)) => {
                 self.saving = true;
                 self.info("Saving…");
-                vec![Effect::Save(writes)]
+                vec![Effect::Save {
+                    writes,
+                    protected: Protected::Refuse,
+                }]
+            }
+            (Overlay::WriteProtected { writes, .. }, Some(Action::Yes)) => {
+                self.saving = true;
+                self.info("Saving…");
+                vec![Effect::Save {
+                    writes,
+                    protected: Protected::Overwrite,
+                }]
+            }
+            (Overlay::WriteProtected { files, .. }, Some(Action::No)) => {
+                self.info(format!(
+                    "Not saved (read-only: {}); your edits are kept",
+                    files.join(", ")
+                ));
+                vec![]
             }
             (Overlay::Confirm(Confirm::QuitUnsaved), Some(Action::Yes | Action::ForceQuit)) => {
                 vec![Effect::Quit]

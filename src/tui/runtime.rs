@@ -219,9 +219,9 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
                 let _ = tx.send(Msg::Checked(problems));
             });
         }
-        Effect::Save(writes) => {
+        Effect::Save { writes, protected } => {
             tokio::task::spawn_blocking(move || {
-                let _ = tx.send(save_message(&writes, Protected::Refuse));
+                let _ = tx.send(save_message(&writes, protected));
             });
         }
         // Handled by the loop itself, which owns the terminal.
@@ -229,8 +229,7 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
     }
 }
 
-/// Runs a save (blocking) and turns its outcome into the message for the app: a conflict,
-/// which writes nothing, becomes [`Msg::SaveConflict`] with what the disk holds now.
+/// Runs a save (blocking) and returns the message for the app (see [`outcome_message`]).
 pub fn save_message(writes: &[PlannedWrite], protected: Protected) -> Msg {
     let outcome = save::write_planned(writes, protected);
     tracing::info!(
@@ -239,21 +238,32 @@ pub fn save_message(writes: &[PlannedWrite], protected: Protected) -> Msg {
         ok = outcome.is_complete(),
         "save"
     );
-    let conflict = match &outcome.failed {
-        Some(f) if outcome.written.is_empty() => match &f.error {
-            SaveError::Conflict(display) => writes.iter().find(|w| &w.display == display),
-            _ => None,
-        },
-        _ => None,
+    outcome_message(writes, outcome)
+}
+
+/// Turns a save's outcome into the message for the app. A conflict and a refused
+/// write-protected file write nothing: they become [`Msg::SaveConflict`] (with what the disk
+/// holds now) and [`Msg::WriteProtected`] (with the writes to retry once confirmed).
+pub fn outcome_message(writes: &[PlannedWrite], outcome: save::SaveOutcome) -> Msg {
+    let error = match &outcome.failed {
+        Some(f) if outcome.written.is_empty() => &f.error,
+        _ => return Msg::Saved(outcome),
     };
-    match conflict {
-        Some(w) => Msg::SaveConflict {
-            file: w.file,
-            display: w.display.clone(),
-            disk: std::fs::read(&w.path)
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default(),
+    match error {
+        SaveError::Conflict(display) => match writes.iter().find(|w| &w.display == display) {
+            Some(w) => Msg::SaveConflict {
+                file: w.file,
+                display: w.display.clone(),
+                disk: std::fs::read(&w.path)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default(),
+            },
+            None => Msg::Saved(outcome),
         },
-        None => Msg::Saved(outcome),
+        SaveError::WriteProtected(files) => Msg::WriteProtected {
+            files: files.clone(),
+            writes: writes.to_vec(),
+        },
+        SaveError::Io { .. } => Msg::Saved(outcome),
     }
 }
