@@ -1136,6 +1136,11 @@ impl App {
             return vec![];
         }
         if !form.changed() {
+            // `config edit` keeps the form open on the saved value: an earlier save that was
+            // cancelled (or not written) left the file's edit unsaved, and Ctrl-S saves it.
+            if self.is_dirty() {
+                return self.save();
+            }
             self.info("Nothing to save: the config is unchanged");
             return vec![];
         }
