@@ -8,7 +8,8 @@
 //!    being written) and rename each temporary file over its target.
 //!
 //! Only a rename can fail after another file was written; the outcome then says exactly which
-//! files were written and which were not.
+//! files were written and which were not. (A write that lands between the second check and the
+//! rename, a window of microseconds, cannot be seen without a lock other programs do not take.)
 
 use std::path::{Path, PathBuf};
 

@@ -118,7 +118,8 @@ impl Staged {
 
 /// Writes `bytes` to a temporary file beside `target` (already resolved by
 /// [`resolve_target`]), after removing stale temporary files there, and gives it the mode,
-/// owner and group `target` has now.
+/// owner and group `target` has now. A new file keeps the temporary file's 0600: a config
+/// created by a save may hold secrets.
 pub fn stage(target: &Path, bytes: &[u8]) -> io::Result<Staged> {
     let old = match std::fs::metadata(target) {
         Ok(m) if !m.is_file() => return Err(io::Error::other("not a regular file")),
