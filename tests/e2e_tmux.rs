@@ -646,6 +646,79 @@ fn config_edit_standalone_edits_a_file_in_place() {
 }
 
 #[test]
+fn config_edit_through_a_symlink_to_a_read_only_file_asks_and_keeps_link_mode_and_owner() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let work = tempfile::tempdir().unwrap();
+    let spec = work.path().join("spec.json");
+    std::fs::write(
+        &spec,
+        serde_json::json!({"configSchema": flowspec::connector::demo::capture_config_schema()})
+            .to_string(),
+    )
+    .unwrap();
+    std::fs::create_dir(work.path().join("real")).unwrap();
+    let target = work.path().join("real/source.config.yaml");
+    std::fs::write(
+        &target,
+        "address: db:5432\nauth:\n  type: password\n  password: pw\n",
+    )
+    .unwrap();
+    // SAFETY: geteuid has no preconditions.
+    let as_root = unsafe { libc::geteuid() } == 0;
+    if as_root {
+        std::os::unix::fs::chown(&target, Some(4321), Some(8765)).unwrap();
+    }
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let owner = std::fs::metadata(&target)
+        .map(|m| (m.uid(), m.gid()))
+        .unwrap();
+    let link = work.path().join("source.config.yaml");
+    std::os::unix::fs::symlink("real/source.config.yaml", &link).unwrap();
+    let report = work.path().join("report");
+    let cmd = run_args_and_report(
+        &format!("config edit {} --schema {}", link.display(), spec.display()),
+        &report,
+        &unique("edit"),
+        "",
+    );
+    let t = Tmux::start(100, 30, &cmd, &[]);
+    t.wait_for("Address*");
+    t.keys(&["Down"]);
+    t.literal("x");
+    t.keys(&["Enter", "C-s"]);
+    t.wait_for("Save 1 file?");
+    t.keys(&["y"]);
+    t.wait_for("source.config.yaml is read-only");
+    t.keys(&["n"]);
+    t.wait_for("your edits are kept");
+    assert!(!std::fs::read_to_string(&target)
+        .unwrap()
+        .contains("database"));
+    t.keys(&["C-s"]);
+    t.wait_for("Save 1 file?");
+    t.keys(&["y"]);
+    t.wait_for("source.config.yaml is read-only");
+    t.keys(&["y"]);
+    t.wait_for("Saved source.config.yaml");
+    t.keys(&["Escape"]);
+    let report = t.wait_file(&report);
+    assert!(report.starts_with("exit=0"), "{report}");
+    let meta = std::fs::symlink_metadata(&link).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link stays a link");
+    let config: serde_json::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    assert_eq!(config["database"], "shopx");
+    let meta = std::fs::metadata(&target).unwrap();
+    assert_eq!(meta.mode() & 0o7777, 0o444);
+    assert_eq!((meta.uid(), meta.gid()), owner);
+    let names: Vec<_> = std::fs::read_dir(work.path().join("real"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+}
+
+#[test]
 fn config_edit_creates_a_new_file_that_validates() {
     let work = tempfile::tempdir().unwrap();
     let spec = work.path().join("spec.json");

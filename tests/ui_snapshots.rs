@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use flowspec::catalog::Progress;
-use flowspec::tui::app::{App, Msg};
+use flowspec::tui::app::{App, Msg, Overlay};
 use flowspec::tui::theme::Theme;
 use insta::assert_snapshot;
 use ratatui::style::Modifier;
@@ -80,6 +80,22 @@ fn connector_run_question() {
     type_text(&mut a, "source-http");
     press(&mut a, &["enter", "enter", "d"]);
     both_sizes("run_connector", &mut a);
+}
+
+#[test]
+fn read_only_confirmation() {
+    let mut a = app();
+    press(&mut a, &["enter", "space", "ctrl-s"]);
+    let Some(Overlay::Diff { writes, .. }) = a.overlays.last().cloned() else {
+        panic!("{:?}", a.overlays)
+    };
+    press(&mut a, &["y"]);
+    // What the runtime answers when flow.yaml has no write permission.
+    a.update(Msg::WriteProtected {
+        files: vec!["flow.yaml".into()],
+        writes,
+    });
+    both_sizes("read_only_confirm", &mut a);
 }
 
 #[test]

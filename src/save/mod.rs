@@ -1,12 +1,20 @@
-//! Saving edited files safely: a unified diff first, a check that nobody else changed the file
-//! since it was loaded, then an atomic replace (temp file in the same directory, fsync, rename)
-//! that keeps the file's permissions.
+//! Saving edited files safely: a unified diff first ([`plan`]), then [`write_planned`]: a
+//! check that nobody else changed the files since they were loaded, a question before a
+//! write-protected file is replaced, every new text staged in a temporary file, the check again,
+//! and only then the renames. Symlinks are written through; mode, owner and group are kept.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+mod commit;
+mod outcome;
+mod temp;
+mod write;
 
-use crate::catalog::load::io_message;
+use std::path::PathBuf;
+
 use crate::catalog::Catalog;
+
+pub use commit::{check_conflicts, write_planned, write_planned_with, Protected, SavePoint};
+pub use outcome::{Failed, SaveOutcome, Written};
+pub use write::{is_write_protected, resolve_target, write_atomic};
 
 /// One file that a save will rewrite.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,15 +30,48 @@ pub struct PlannedWrite {
     pub diff: String,
 }
 
-/// Why a save did not happen. Nothing is written when any file fails its pre-check.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+/// Why a file was not saved.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum SaveError {
+    /// The file on disk is no longer what flowspec loaded. Nothing is written then.
     #[error("{0} was changed on disk since flowspec loaded it; reload it or compare first")]
     Conflict(String),
     #[error("{path}: {message}")]
     Io { path: String, message: String },
-    #[error("read-only mode: nothing is written")]
-    ReadOnly,
+    /// These files have no write permission; the user must confirm replacing them.
+    #[error("{} read-only (no write permission)", read_only_names(.0))]
+    WriteProtected(Vec<String>),
+}
+
+impl SaveError {
+    /// The file the error is about, when it is about one.
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            SaveError::Conflict(f) => Some(f),
+            SaveError::Io { path, .. } => Some(path),
+            SaveError::WriteProtected(files) if files.len() == 1 => Some(&files[0]),
+            SaveError::WriteProtected(_) => None,
+        }
+    }
+
+    /// The error without its file name, for a message that names the file already.
+    pub fn reason(&self) -> String {
+        match self {
+            SaveError::Conflict(_) => "changed on disk since flowspec loaded it".into(),
+            SaveError::Io { message, .. } => message.clone(),
+            SaveError::WriteProtected(files) if files.len() == 1 => {
+                "read-only (no write permission)".into()
+            }
+            SaveError::WriteProtected(_) => self.to_string(),
+        }
+    }
+}
+
+fn read_only_names(files: &[String]) -> String {
+    match files {
+        [one] => format!("{one} is"),
+        many => format!("{} are", many.join(", ")),
+    }
 }
 
 /// Lists every file with unsaved edits, with its diff.
@@ -63,94 +104,26 @@ pub fn unified_diff(display: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
-/// Checks that no planned file changed on disk since it was loaded.
-pub fn check_conflicts(writes: &[PlannedWrite]) -> Result<(), SaveError> {
-    for w in writes {
-        let on_disk = match std::fs::read(&w.path) {
-            // A file that did not exist when loaded (a new config) may still not exist.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && w.expected.is_empty() => {
-                Vec::new()
-            }
-            other => other.map_err(|e| SaveError::Io {
-                path: w.display.clone(),
-                message: io_message(&e),
-            })?,
-        };
-        if on_disk != w.expected.as_bytes() {
-            return Err(SaveError::Conflict(w.display.clone()));
-        }
-    }
-    Ok(())
-}
-
-/// Writes every planned file after checking all of them for conflicts. Returns what each
-/// written file now holds, for the caller to record as the new disk state.
-pub fn write_planned(writes: &[PlannedWrite]) -> Result<Vec<(usize, String)>, SaveError> {
-    check_conflicts(writes)?;
-    let mut done = Vec::with_capacity(writes.len());
-    for w in writes {
-        write_atomic(&w.path, w.new_text.as_bytes()).map_err(|e| SaveError::Io {
-            path: w.display.clone(),
-            message: io_message(&e),
-        })?;
-        done.push((w.file, w.new_text.clone()));
-    }
-    Ok(done)
-}
-
-/// Writes every planned file (see [`write_planned`]) and marks them saved in `catalog`.
+/// Writes every planned file (see [`write_planned`]; write-protected files are refused) and
+/// records the written ones in `catalog` as its new disk state, even when a later one failed.
 pub fn execute(catalog: &mut Catalog, writes: &[PlannedWrite]) -> Result<(), SaveError> {
-    for (file, text) in write_planned(writes)? {
-        if let Some(f) = catalog.files.get_mut(file) {
-            if f.edited.as_deref() == Some(text.as_str()) {
+    let outcome = write_planned(writes, Protected::Refuse);
+    record_written(catalog, &outcome.written);
+    match outcome.failed {
+        Some(f) => Err(f.error),
+        None => Ok(()),
+    }
+}
+
+/// Makes each written file's new text its loaded (disk) text, so the next save compares
+/// against what flowspec itself wrote; its edit is done unless it changed again meanwhile.
+pub fn record_written(catalog: &mut Catalog, written: &[Written]) {
+    for w in written {
+        if let Some(f) = catalog.files.get_mut(w.file) {
+            if f.edited.as_deref() == Some(w.text.as_str()) {
                 f.edited = None;
             }
-            f.disk = text;
+            f.disk = w.text.clone();
         }
-    }
-    Ok(())
-}
-
-/// Replaces `path` with `bytes` atomically: other readers see the old or the new file, never
-/// a torn one, and a crash leaves the old file intact.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".flowspec-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    if let Some(p) = permissions {
-        std::fs::set_permissions(tmp.path(), p)?;
-    }
-    tmp.persist(path).map_err(|e| e.error)?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::os::unix::fs::PermissionsExt;
-
-    #[test]
-    fn atomic_write_keeps_mode_and_leaves_no_temp_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("flow.yaml");
-        std::fs::write(&p, "a: 1\n").unwrap();
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
-        write_atomic(&p, b"a: 2\n").unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "a: 2\n");
-        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o640);
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names.len(), 1);
     }
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::catalog::{Catalog, Diagnostic, EntityId, EntityKind, Progress, Severity};
-use crate::save::{self, PlannedWrite, SaveError};
+use crate::save::{self, PlannedWrite, Protected, SaveOutcome};
 
 use super::browse::{EntityList, Row};
 use super::connector_job::JobSpec;
@@ -29,13 +29,18 @@ pub enum Msg {
     LoadProgress(Progress),
     Loaded(Result<Box<Catalog>, String>),
     Checked(Vec<Diagnostic>),
-    /// Files written: `(file index, text now on disk)`.
-    Saved(Result<Vec<(usize, String)>, SaveError>),
+    /// A save finished: what was written and, if it stopped, what was not and why.
+    Saved(SaveOutcome),
     /// A save found a file changed on disk; carries what the disk holds now.
     SaveConflict {
         file: usize,
         display: String,
         disk: String,
+    },
+    /// A save found files without write permission and wrote nothing; it asks the user.
+    WriteProtected {
+        files: Vec<String>,
+        writes: Vec<PlannedWrite>,
     },
     /// Progress or the result of a connector run.
     Job(u64, JobEvent),
@@ -51,7 +56,11 @@ pub enum Effect {
     Load(PathBuf),
     /// Validate a snapshot of the catalog in the background.
     Check(Box<Catalog>),
-    Save(Vec<PlannedWrite>),
+    /// Write these files; `protected` says whether write-protected ones may be replaced.
+    Save {
+        writes: Vec<PlannedWrite>,
+        protected: Protected,
+    },
     /// Run a connector operation in the background.
     Connector(u64, Box<JobSpec>),
     /// Cancel a running connector (kills the process group or removes the container).
@@ -99,6 +108,11 @@ pub enum Overlay {
     /// A connector would run for the first time from this catalog: what runs, and the job
     /// that waits for a yes.
     RunConnector(Box<PendingRun>),
+    /// A save would replace files without write permission: write anyway or cancel.
+    WriteProtected {
+        files: Vec<String>,
+        writes: Vec<PlannedWrite>,
+    },
     Conflict {
         display: String,
         /// Your version against the disk, once asked for.
@@ -118,6 +132,7 @@ impl Overlay {
             Overlay::Help { .. } => Context::Help,
             Overlay::Diff { .. } => Context::Diff,
             Overlay::Confirm(_) | Overlay::RunConnector(_) => Context::Confirm,
+            Overlay::WriteProtected { .. } => Context::WriteProtected,
             Overlay::Conflict { .. } => Context::Conflict,
             Overlay::Problems { .. } => Context::Problems,
         }
@@ -409,6 +424,13 @@ impl App {
                 });
                 vec![]
             }
+            Msg::WriteProtected { files, writes } => {
+                self.saving = false;
+                self.status = None;
+                self.overlays
+                    .push(Overlay::WriteProtected { files, writes });
+                vec![]
+            }
             Msg::Job(id, event) => self.on_job(id, event),
             Msg::EditorDone(result) => {
                 let outcome = match (self.form.as_mut(), result) {
@@ -428,35 +450,27 @@ impl App {
         }
     }
 
-    fn on_saved(&mut self, result: Result<Vec<(usize, String)>, SaveError>) -> Vec<Effect> {
+    /// A save finished: the written files become the loaded text (even when a later one
+    /// failed, so a retry does not take flowspec's own write for someone else's), the unwritten
+    /// ones keep their edits, and the status says which is which.
+    fn on_saved(&mut self, outcome: SaveOutcome) -> Vec<Effect> {
         self.saving = false;
-        match result {
-            Ok(written) => {
-                let Some(cat) = self.catalog.as_mut() else {
-                    return vec![];
-                };
-                for (file, text) in &written {
-                    if let Some(f) = cat.files.get_mut(*file) {
-                        if f.edited.as_deref() == Some(text.as_str()) {
-                            f.edited = None;
-                        }
-                        f.disk = text.clone();
-                    }
-                }
-                let names: Vec<String> = written
-                    .iter()
-                    .filter_map(|(f, _)| cat.files.get(*f))
-                    .map(|f| cat.display_path(&f.path).into_owned())
-                    .collect();
-                let snapshot = Box::new(cat.clone());
-                self.info(format!("Saved {}", names.join(", ")));
+        let Some(cat) = self.catalog.as_mut() else {
+            return vec![];
+        };
+        save::record_written(cat, &outcome.written);
+        let snapshot = (!outcome.written.is_empty()).then(|| Box::new(cat.clone()));
+        if outcome.is_complete() {
+            self.info(outcome.summary());
+        } else {
+            self.error(outcome.summary());
+        }
+        match snapshot {
+            Some(cat) => {
                 self.problems = None;
-                vec![Effect::Check(snapshot)]
+                vec![Effect::Check(cat)]
             }
-            Err(e) => {
-                self.error(format!("Not saved: {e}"));
-                vec![]
-            }
+            None => vec![],
         }
     }
 
@@ -755,7 +769,7 @@ impl App {
             | Overlay::Diff { scroll, .. }
             | Overlay::Conflict { scroll, .. }
             | Overlay::Problems { scroll } => Some(scroll),
-            Overlay::Confirm(_) | Overlay::RunConnector(_) => None,
+            Overlay::Confirm(_) | Overlay::RunConnector(_) | Overlay::WriteProtected { .. } => None,
         };
         if let (Some(scroll), Some(a)) = (scroll, action) {
             let moved = match a {
@@ -775,7 +789,25 @@ impl App {
             (Overlay::Diff { writes, .. }, Some(Action::Yes)) => {
                 self.saving = true;
                 self.info("Saving…");
-                vec![Effect::Save(writes)]
+                vec![Effect::Save {
+                    writes,
+                    protected: Protected::Refuse,
+                }]
+            }
+            (Overlay::WriteProtected { writes, .. }, Some(Action::Yes)) => {
+                self.saving = true;
+                self.info("Saving…");
+                vec![Effect::Save {
+                    writes,
+                    protected: Protected::Overwrite,
+                }]
+            }
+            (Overlay::WriteProtected { files, .. }, Some(Action::No)) => {
+                self.info(format!(
+                    "Not saved (read-only: {}); your edits are kept",
+                    files.join(", ")
+                ));
+                vec![]
             }
             (Overlay::Confirm(Confirm::QuitUnsaved), Some(Action::Yes | Action::ForceQuit)) => {
                 vec![Effect::Quit]
@@ -1165,6 +1197,11 @@ impl App {
             return vec![];
         }
         if !form.changed() {
+            // `config edit` keeps the form open on the saved value: an earlier save that was
+            // cancelled (or not written) left the file's edit unsaved, and Ctrl-S saves it.
+            if self.is_dirty() {
+                return self.save();
+            }
             self.info("Nothing to save: the config is unchanged");
             return vec![];
         }

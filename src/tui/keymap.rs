@@ -13,6 +13,8 @@ pub enum Context {
     Help,
     Diff,
     Confirm,
+    /// Asked before a save replaces files without write permission.
+    WriteProtected,
     Conflict,
     Problems,
     /// A connector is running.
@@ -36,6 +38,7 @@ impl Context {
             Context::Help => "Help",
             Context::Diff => "Save (diff)",
             Context::Confirm => "Confirmation",
+            Context::WriteProtected => "Saving a read-only file",
             Context::Conflict => "File changed on disk",
             Context::Problems => "Problems",
             Context::Job => "While a connector runs",
@@ -495,6 +498,20 @@ pub static BINDINGS: &[Binding] = &[
     b!(C::Confirm, &[ch('y')], A::Yes, "Yes", "yes"),
     b!(C::Confirm, &[ch('n'), k(KC::Esc)], A::No, "No", "no"),
     b!(
+        C::WriteProtected,
+        &[ch('y')],
+        A::Yes,
+        "Write the read-only file(s) anyway; they stay read-only",
+        "write anyway"
+    ),
+    b!(
+        C::WriteProtected,
+        &[ch('n'), k(KC::Esc)],
+        A::No,
+        "Do not save; keep your edits",
+        "cancel"
+    ),
+    b!(
         C::Conflict,
         &[ch('d')],
         A::ShowDiff,
@@ -688,6 +705,7 @@ pub fn markdown_table() -> String {
         Context::Global,
         Context::Diff,
         Context::Confirm,
+        Context::WriteProtected,
         Context::Conflict,
         Context::Problems,
         Context::Help,

@@ -20,7 +20,7 @@ use super::connector_job::run_job;
 use super::jobs::JobEvent;
 use super::ui;
 use crate::catalog::{self, check};
-use crate::save::{self, SaveError};
+use crate::save::{self, PlannedWrite, Protected, SaveError};
 
 /// Runs the app until it asks to quit.
 pub async fn run(
@@ -219,30 +219,9 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
                 let _ = tx.send(Msg::Checked(problems));
             });
         }
-        Effect::Save(writes) => {
+        Effect::Save { writes, protected } => {
             tokio::task::spawn_blocking(move || {
-                let msg = match save::write_planned(&writes) {
-                    Err(SaveError::Conflict(display)) => {
-                        let w = writes.iter().find(|w| w.display == display);
-                        match w {
-                            Some(w) => Msg::SaveConflict {
-                                file: w.file,
-                                display,
-                                disk: std::fs::read(&w.path)
-                                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-                                    .unwrap_or_default(),
-                            },
-                            None => Msg::Saved(Err(SaveError::Conflict(display))),
-                        }
-                    }
-                    other => Msg::Saved(other),
-                };
-                tracing::info!(
-                    files = writes.len(),
-                    ok = matches!(msg, Msg::Saved(Ok(_))),
-                    "save"
-                );
-                let _ = tx.send(msg);
+                let _ = tx.send(save_message(&writes, protected));
             });
         }
         Effect::RememberTrust(store) => {
@@ -255,5 +234,44 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
         }
         // Handled by the loop itself, which owns the terminal.
         Effect::OpenEditor(_) | Effect::Quit => {}
+    }
+}
+
+/// Runs a save (blocking) and returns the message for the app (see [`outcome_message`]).
+pub fn save_message(writes: &[PlannedWrite], protected: Protected) -> Msg {
+    let outcome = save::write_planned(writes, protected);
+    tracing::info!(
+        files = writes.len(),
+        written = outcome.written.len(),
+        ok = outcome.is_complete(),
+        "save"
+    );
+    outcome_message(writes, outcome)
+}
+
+/// Turns a save's outcome into the message for the app. A conflict and a refused
+/// write-protected file write nothing: they become [`Msg::SaveConflict`] (with what the disk
+/// holds now) and [`Msg::WriteProtected`] (with the writes to retry once confirmed).
+pub fn outcome_message(writes: &[PlannedWrite], outcome: save::SaveOutcome) -> Msg {
+    let error = match &outcome.failed {
+        Some(f) if outcome.written.is_empty() => &f.error,
+        _ => return Msg::Saved(outcome),
+    };
+    match error {
+        SaveError::Conflict(display) => match writes.iter().find(|w| &w.display == display) {
+            Some(w) => Msg::SaveConflict {
+                file: w.file,
+                display: w.display.clone(),
+                disk: std::fs::read(&w.path)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default(),
+            },
+            None => Msg::Saved(outcome),
+        },
+        SaveError::WriteProtected(files) => Msg::WriteProtected {
+            files: files.clone(),
+            writes: writes.to_vec(),
+        },
+        SaveError::Io { .. } => Msg::Saved(outcome),
     }
 }

@@ -1,5 +1,6 @@
-//! Modal overlays: help (generated from the keymap), the save diff, confirmations, the
-//! changed-on-disk conflict and the problem list.
+//! Modal overlays: help (generated from the keymap), the save diff, confirmations (quitting
+//! with unsaved changes, saving over read-only files), the changed-on-disk conflict and the
+//! problem list.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -49,6 +50,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             ];
             small_box(app, frame, body, " Unsaved changes ", lines, true);
         }
+        Overlay::WriteProtected { files, .. } => write_protected(app, frame, body, files),
         Overlay::Conflict {
             display,
             diff,
@@ -171,6 +173,41 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
         out.push(line);
     }
     out
+}
+
+/// How many read-only files the confirmation lists by name before "and N more".
+const LISTED_FILES: usize = 5;
+
+fn write_protected(app: &App, frame: &mut Frame, body: Rect, files: &[String]) {
+    let mut lines = vec![Line::raw("")];
+    match files {
+        [one] => lines.push(Line::raw(format!(
+            " {one} is read-only (no write permission)."
+        ))),
+        many => {
+            lines.push(Line::raw(
+                " These files are read-only (no write permission):",
+            ));
+            for f in many.iter().take(LISTED_FILES) {
+                lines.push(Line::raw(format!("   {f}")));
+            }
+            if many.len() > LISTED_FILES {
+                lines.push(Line::raw(format!(
+                    "   and {} more",
+                    many.len() - LISTED_FILES
+                )));
+            }
+        }
+    }
+    lines.push(Line::raw(" Write anyway? The file stays read-only."));
+    lines.push(Line::raw(""));
+    lines.push(hint_line(app, Context::WriteProtected));
+    let title = if files.len() == 1 {
+        " Read-only file "
+    } else {
+        " Read-only files "
+    };
+    small_box(app, frame, body, title, lines, true);
 }
 
 fn hint_line(app: &App, ctx: Context) -> Line<'static> {
@@ -296,6 +333,7 @@ fn help(app: &App, frame: &mut Frame, body: Rect, scroll: usize) {
             Context::FilterInput,
             Context::Diff,
             Context::Confirm,
+            Context::WriteProtected,
             Context::Conflict,
             Context::Problems,
             Context::Help,

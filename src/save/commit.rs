@@ -1,0 +1,298 @@
+//! A save of one or more files, in two phases so that it writes all of them or none in every
+//! case but a failing rename:
+//!
+//! 1. check that each file still holds what was loaded, resolve symlinks, refuse (unless told
+//!    otherwise) to replace a write-protected file, and stage every new text in a synced
+//!    temporary file beside its target — any failure here writes nothing;
+//! 2. check the disk again (another program may have written while the temporary files were
+//!    being written) and rename each temporary file over its target.
+//!
+//! Only a rename can fail after another file was written; the outcome then says exactly which
+//! files were written and which were not. (A write that lands between the second check and the
+//! rename, a window of microseconds, cannot be seen without a lock other programs do not take.)
+
+use std::path::{Path, PathBuf};
+
+use super::write::{self, Staged};
+use super::{PlannedWrite, SaveError, SaveOutcome, Written};
+use crate::catalog::load::io_message;
+
+/// What to do with a file that has no write permission (see [`write::is_write_protected`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protected {
+    /// Write nothing and report [`SaveError::WriteProtected`], so the user can be asked.
+    Refuse,
+    /// The user confirmed: replace it, keeping its read-only mode.
+    Overwrite,
+}
+
+/// Points during a save where another program could act. [`write_planned_with`] calls a hook at
+/// each, so tests can do exactly that at exactly that moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SavePoint<'a> {
+    /// Every file was checked; this one (the resolved target) is about to be staged.
+    BeforeStage(&'a Path),
+    /// Every temporary file is written and synced; the disk has not been checked again yet.
+    Staged,
+    /// The disk was checked again; this file (the resolved target) is about to be replaced.
+    BeforeRename(&'a Path),
+}
+
+/// Checks that no planned file changed on disk since it was loaded.
+pub fn check_conflicts(writes: &[PlannedWrite]) -> Result<(), SaveError> {
+    writes.iter().try_for_each(|w| check_unchanged(w, &w.path))
+}
+
+/// Checks that `path` (the planned file or its resolved target) holds `w.expected`.
+fn check_unchanged(w: &PlannedWrite, path: &Path) -> Result<(), SaveError> {
+    let on_disk = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        // A file that did not exist when loaded (a new config) may still not exist.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && w.expected.is_empty() => Vec::new(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(SaveError::Io {
+                path: w.display.clone(),
+                message: "was deleted or moved since flowspec loaded it".into(),
+            })
+        }
+        Err(e) => return Err(io_error(w, &e)),
+    };
+    if on_disk != w.expected.as_bytes() {
+        return Err(SaveError::Conflict(w.display.clone()));
+    }
+    Ok(())
+}
+
+fn io_error(w: &PlannedWrite, e: &std::io::Error) -> SaveError {
+    SaveError::Io {
+        path: w.display.clone(),
+        message: io_message(e),
+    }
+}
+
+/// Writes every planned file (see the module doc). A conflict or a write-protected file
+/// (with [`Protected::Refuse`]) always means nothing was written.
+pub fn write_planned(writes: &[PlannedWrite], protected: Protected) -> SaveOutcome {
+    write_planned_with(writes, protected, &mut |_| {})
+}
+
+/// [`write_planned`], calling `hook` at each [`SavePoint`].
+pub fn write_planned_with(
+    writes: &[PlannedWrite],
+    protected: Protected,
+    hook: &mut dyn FnMut(SavePoint<'_>),
+) -> SaveOutcome {
+    let nothing = |error| {
+        let names = writes.iter().map(|w| w.display.clone()).collect();
+        SaveOutcome::nothing_written(error, names)
+    };
+    let staged = match stage_all(writes, protected, hook) {
+        Ok(s) => s,
+        Err(e) => return nothing(e),
+    };
+    hook(SavePoint::Staged);
+    if let Err(e) = writes
+        .iter()
+        .zip(&staged)
+        .try_for_each(|(w, s)| check_unchanged(w, s.target()))
+    {
+        return nothing(e); // Dropping `staged` removes the temporary files.
+    }
+    let mut outcome = SaveOutcome::default();
+    for (i, (w, s)) in writes.iter().zip(staged).enumerate() {
+        hook(SavePoint::BeforeRename(s.target()));
+        if let Err(e) = s.commit() {
+            outcome.failed = Some(super::Failed {
+                error: io_error(w, &e),
+                not_written: writes[i..].iter().map(|w| w.display.clone()).collect(),
+            });
+            return outcome;
+        }
+        outcome.written.push(Written {
+            file: w.file,
+            display: w.display.clone(),
+            text: w.new_text.clone(),
+        });
+    }
+    outcome
+}
+
+/// Phase 1: checks every file and stages its new text; the first failure stops it.
+fn stage_all(
+    writes: &[PlannedWrite],
+    protected: Protected,
+    hook: &mut dyn FnMut(SavePoint<'_>),
+) -> Result<Vec<Staged>, SaveError> {
+    check_conflicts(writes)?;
+    let targets: Vec<PathBuf> = writes
+        .iter()
+        .map(|w| write::resolve_target(&w.path).map_err(|e| io_error(w, &e)))
+        .collect::<Result<_, _>>()?;
+    if protected == Protected::Refuse {
+        let names: Vec<String> = writes
+            .iter()
+            .zip(&targets)
+            .filter(|(_, t)| write::is_write_protected(t))
+            .map(|(w, _)| w.display.clone())
+            .collect();
+        if !names.is_empty() {
+            return Err(SaveError::WriteProtected(names));
+        }
+    }
+    writes
+        .iter()
+        .zip(&targets)
+        .map(|(w, t)| {
+            hook(SavePoint::BeforeStage(t));
+            write::stage(t, w.new_text.as_bytes()).map_err(|e| io_error(w, &e))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::save::Failed;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn planned(dir: &Path, file: usize, name: &str, old: &str, new: &str) -> PlannedWrite {
+        let path = dir.join(name);
+        std::fs::write(&path, old).unwrap();
+        PlannedWrite {
+            file,
+            path,
+            display: name.into(),
+            expected: old.into(),
+            new_text: new.into(),
+            diff: String::new(),
+        }
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_write_by_another_program_while_staging_stops_every_rename() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let writes = [
+            planned(d, 0, "a.yaml", "a: 1\n", "a: 2\n"),
+            planned(d, 1, "b.yaml", "b: 1\n", "b: 2\n"),
+        ];
+        let outcome = write_planned_with(&writes, Protected::Refuse, &mut |p| {
+            if p == SavePoint::Staged {
+                std::fs::write(d.join("b.yaml"), "b: theirs\n").unwrap();
+            }
+        });
+        assert_eq!(
+            outcome,
+            SaveOutcome::nothing_written(
+                SaveError::Conflict("b.yaml".into()),
+                vec!["a.yaml".into(), "b.yaml".into()]
+            )
+        );
+        assert_eq!(std::fs::read_to_string(d.join("a.yaml")).unwrap(), "a: 1\n");
+        assert_eq!(
+            std::fs::read_to_string(d.join("b.yaml")).unwrap(),
+            "b: theirs\n"
+        );
+        assert_eq!(entries(d), ["a.yaml", "b.yaml"], "no temporary file left");
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_staged_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("sub")).unwrap();
+        let writes = [
+            planned(d, 0, "a.yaml", "a: 1\n", "a: 2\n"),
+            planned(d, 1, "sub/b.yaml", "b: 1\n", "b: 2\n"),
+        ];
+        let b = d.join("sub/b.yaml");
+        // After the checks, b.yaml's folder goes: its temporary file cannot be created.
+        let outcome = write_planned_with(&writes, Protected::Refuse, &mut |p| {
+            if p == SavePoint::BeforeStage(&b) {
+                std::fs::remove_dir_all(d.join("sub")).unwrap();
+            }
+        });
+        assert!(outcome.written.is_empty(), "{outcome:?}");
+        let failed = outcome.failed.unwrap();
+        assert_eq!(failed.not_written, ["a.yaml", "sub/b.yaml"]);
+        assert_eq!(failed.error.file(), Some("sub/b.yaml"));
+        assert!(
+            failed
+                .error
+                .reason()
+                .ends_with(": the folder does not exist"),
+            "{}",
+            failed.error
+        );
+        assert_eq!(std::fs::read_to_string(d.join("a.yaml")).unwrap(), "a: 1\n");
+        assert_eq!(
+            entries(d),
+            ["a.yaml"],
+            "a.yaml's temporary file is gone too"
+        );
+    }
+
+    #[test]
+    fn a_failing_rename_reports_exactly_what_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let writes = [
+            planned(d, 0, "a.yaml", "a: 1\n", "a: 2\n"),
+            planned(d, 1, "b.yaml", "b: 1\n", "b: 2\n"),
+            planned(d, 2, "c.yaml", "c: 1\n", "c: 2\n"),
+        ];
+        let b = d.join("b.yaml");
+        let outcome = write_planned_with(&writes, Protected::Refuse, &mut |p| {
+            // After the last check, b.yaml becomes a folder: its rename must fail.
+            if p == SavePoint::BeforeRename(&b) {
+                std::fs::remove_file(&b).unwrap();
+                std::fs::create_dir_all(b.join("inside")).unwrap();
+            }
+        });
+        assert_eq!(outcome.written.len(), 1);
+        assert_eq!(outcome.written[0].display, "a.yaml");
+        assert_eq!(outcome.written[0].text, "a: 2\n");
+        let Some(Failed { error, not_written }) = &outcome.failed else {
+            panic!("{outcome:?}")
+        };
+        assert_eq!(not_written, &["b.yaml", "c.yaml"]);
+        assert_eq!(error.file(), Some("b.yaml"));
+        assert!(error.reason().starts_with("cannot rename"), "{error}");
+        assert_eq!(std::fs::read_to_string(d.join("a.yaml")).unwrap(), "a: 2\n");
+        assert_eq!(std::fs::read_to_string(d.join("c.yaml")).unwrap(), "c: 1\n");
+        assert_eq!(entries(d), ["a.yaml", "b.yaml", "c.yaml"]);
+    }
+
+    #[test]
+    fn write_protected_files_are_refused_until_confirmed_and_stay_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let writes = [
+            planned(d, 0, "a.yaml", "a: 1\n", "a: 2\n"),
+            planned(d, 1, "b.yaml", "b: 1\n", "b: 2\n"),
+        ];
+        let b = d.join("b.yaml");
+        std::fs::set_permissions(&b, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let outcome = write_planned(&writes, Protected::Refuse);
+        assert_eq!(
+            outcome.failed.map(|f| f.error),
+            Some(SaveError::WriteProtected(vec!["b.yaml".into()]))
+        );
+        assert!(outcome.written.is_empty());
+        assert_eq!(std::fs::read_to_string(d.join("a.yaml")).unwrap(), "a: 1\n");
+        let outcome = write_planned(&writes, Protected::Overwrite);
+        assert!(outcome.is_complete(), "{outcome:?}");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "b: 2\n");
+        let mode = std::fs::metadata(&b).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o444);
+    }
+}

@@ -1,0 +1,311 @@
+//! The atomic writer: a file is replaced by writing a temporary file next to it (in the
+//! directory of the symlink's final target, so the rename stays on one filesystem and the link
+//! stays a link), syncing it, giving it the old file's mode, owner and group, renaming it over
+//! the target and syncing the directory. Readers see the old or the new file, never a torn one,
+//! and a crash leaves the old file intact (and a temporary file the next save removes).
+
+use std::ffi::CString;
+use std::io::{self, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use super::temp;
+use crate::catalog::load::io_message;
+
+/// More links than this in a chain is treated as a loop, as the kernel does (`ELOOP`).
+const MAX_LINKS: usize = 40;
+
+/// Follows `path` through any chain of symlinks to the file a write must replace. A path that
+/// does not exist is its own target (a new file); a link to nothing or a loop is an error, since
+/// writing there would either create a file the user did not name or never end.
+pub fn resolve_target(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    let mut chain: Vec<PathBuf> = Vec::new();
+    loop {
+        let meta = match std::fs::symlink_metadata(&current) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound && chain.is_empty() => {
+                return Ok(current)
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(io::Error::other(format!(
+                    "is a symlink to {}, which does not exist (a dangling link)",
+                    current.display()
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        if !meta.file_type().is_symlink() {
+            return Ok(current);
+        }
+        if chain.contains(&current) || chain.len() >= MAX_LINKS {
+            return Err(io::Error::other(format!(
+                "is a symlink loop ({} links followed, back at {})",
+                chain.len(),
+                current.display()
+            )));
+        }
+        let link = std::fs::read_link(&current)?;
+        let next = match current.parent() {
+            Some(dir) if link.is_relative() => dir.join(link),
+            _ => link,
+        };
+        chain.push(std::mem::replace(&mut current, next));
+    }
+}
+
+/// The directory a file lives in (`.` for a bare name).
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Would replacing `target` override a write protection? Root may write anything, so for root
+/// only the mode bits tell (no write bit for anyone, e.g. 0444); for others `access(W_OK)`,
+/// which also covers ACLs and read-only mounts. A file that does not exist is not protected.
+pub fn is_write_protected(target: &Path) -> bool {
+    let Ok(meta) = std::fs::metadata(target) else {
+        return false;
+    };
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        return meta.mode() & 0o222 == 0;
+    }
+    let Ok(c) = CString::new(target.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a valid NUL-terminated path; AT_EACCESS checks with the effective ids.
+    unsafe { libc::faccessat(libc::AT_FDCWD, c.as_ptr(), libc::W_OK, libc::AT_EACCESS) != 0 }
+}
+
+/// A temporary file holding a file's new text, synced, with the old file's metadata, ready to
+/// be renamed over its target. Dropping it removes the temporary file.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    target: PathBuf,
+}
+
+impl Staged {
+    /// The file the rename will replace.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// The temporary file.
+    #[cfg(test)]
+    pub fn temp_path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Renames the temporary file over the target and syncs the directory.
+    pub fn commit(self) -> io::Result<()> {
+        let dir = dir_of(&self.target).to_path_buf();
+        self.tmp
+            .persist(&self.target)
+            .map_err(|e| io::Error::other(format!("cannot rename: {}", io_message(&e.error))))?;
+        // The rename is done; a failed directory sync only weakens durability after a crash.
+        match std::fs::File::open(&dir).and_then(|d| d.sync_all()) {
+            Ok(()) => {}
+            Err(e) => tracing::warn!(dir = %dir.display(), error = %e, "directory sync failed"),
+        }
+        Ok(())
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `target` (already resolved by
+/// [`resolve_target`]), after removing stale temporary files there, and gives it the mode,
+/// owner and group `target` has now. A new file keeps the temporary file's 0600: a config
+/// created by a save may hold secrets.
+pub fn stage(target: &Path, bytes: &[u8]) -> io::Result<Staged> {
+    let old = match std::fs::metadata(target) {
+        Ok(m) if !m.is_file() => return Err(io::Error::other("not a regular file")),
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    let dir = dir_of(target);
+    temp::remove_stale(dir);
+    let mut tmp = temp::create(dir).map_err(|e| {
+        let why = match e.kind() {
+            io::ErrorKind::NotFound => "the folder does not exist".to_string(),
+            _ => io_message(&e),
+        };
+        io::Error::other(format!(
+            "cannot create a temporary file in {}: {why}",
+            dir.display()
+        ))
+    })?;
+    tmp.write_all(bytes)?;
+    if let Some(old) = &old {
+        keep_metadata(tmp.as_file(), old)?;
+    }
+    tmp.as_file().sync_all()?;
+    Ok(Staged {
+        tmp,
+        target: target.to_path_buf(),
+    })
+}
+
+/// Gives `file` the owner, group and mode of `old`. The owner first, since changing it clears
+/// the set-id bits. Only root may give a file away; others keep what they can (the group, when
+/// they belong to it) and the file becomes theirs, as with any editor.
+fn keep_metadata(file: &std::fs::File, old: &std::fs::Metadata) -> io::Result<()> {
+    let now = file.metadata()?;
+    if (now.uid(), now.gid()) != (old.uid(), old.gid()) {
+        if let Err(e) = std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid())) {
+            // SAFETY: geteuid has no preconditions.
+            if unsafe { libc::geteuid() } == 0 {
+                return Err(e);
+            }
+            let _ = std::os::unix::fs::fchown(file, None, Some(old.gid()));
+            tracing::warn!(error = %e, "the saved file's owner could not be kept");
+        }
+    }
+    file.set_permissions(std::fs::Permissions::from_mode(old.mode() & 0o7777))
+}
+
+/// Replaces `path` (through any symlinks) with `bytes` atomically, keeping its mode, owner and
+/// group. No conflict or permission check: for flowspec's own files (the spec cache).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let target = resolve_target(path)?;
+    stage(&target, bytes)?.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn atomic_write_keeps_mode_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("flow.yaml");
+        std::fs::write(&p, "a: 1\n").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&p, b"a: 2\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "a: 2\n");
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o640);
+        assert_eq!(entries(dir.path()), ["flow.yaml"]);
+    }
+
+    #[test]
+    fn owner_and_group_are_kept_by_root_and_taken_by_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("flow.yaml");
+        std::fs::write(&p, "a").unwrap();
+        // SAFETY: geteuid has no preconditions.
+        let root = unsafe { libc::geteuid() } == 0;
+        if root {
+            std::os::unix::fs::chown(&p, Some(4321), Some(8765)).unwrap();
+        }
+        let before = std::fs::metadata(&p).unwrap();
+        write_atomic(&p, b"b").unwrap();
+        let after = std::fs::metadata(&p).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "b");
+        // Root gives the new file the old owner; anyone else owned the file already.
+        assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+        if root {
+            assert_eq!((after.uid(), after.gid()), (4321, 8765));
+        }
+    }
+
+    #[test]
+    fn set_id_bits_survive_the_owner_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("tool");
+        std::fs::write(&p, "a").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o2750)).unwrap();
+        write_atomic(&p, b"b").unwrap();
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode, 0o2750);
+    }
+
+    #[test]
+    fn a_symlink_chain_resolves_to_its_final_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("real")).unwrap();
+        std::fs::write(d.join("real/flow.yaml"), "a").unwrap();
+        symlink("real/flow.yaml", d.join("middle.yaml")).unwrap();
+        symlink(d.join("middle.yaml"), d.join("flow.yaml")).unwrap();
+        assert_eq!(
+            resolve_target(&d.join("flow.yaml")).unwrap(),
+            d.join("real/flow.yaml")
+        );
+        // A path that does not exist yet is a new file, written where it is named.
+        assert_eq!(
+            resolve_target(&d.join("new.yaml")).unwrap(),
+            d.join("new.yaml")
+        );
+    }
+
+    #[test]
+    fn dangling_links_and_loops_are_errors_that_say_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        symlink("gone.yaml", d.join("dangling.yaml")).unwrap();
+        let e = resolve_target(&d.join("dangling.yaml")).unwrap_err();
+        assert!(
+            e.to_string().contains("gone.yaml, which does not exist"),
+            "{e}"
+        );
+        symlink("b.yaml", d.join("a.yaml")).unwrap();
+        symlink("a.yaml", d.join("b.yaml")).unwrap();
+        let e = resolve_target(&d.join("a.yaml")).unwrap_err();
+        assert!(e.to_string().contains("symlink loop"), "{e}");
+        symlink("self.yaml", d.join("self.yaml")).unwrap();
+        let e = resolve_target(&d.join("self.yaml")).unwrap_err();
+        assert!(e.to_string().contains("symlink loop"), "{e}");
+    }
+
+    #[test]
+    fn a_directory_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let e = write_atomic(&dir.path().join("sub"), b"x").unwrap_err();
+        assert_eq!(e.to_string(), "not a regular file");
+        assert!(dir.path().join("sub").is_dir());
+    }
+
+    #[test]
+    fn write_protection_is_the_mode_for_root_and_access_for_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("flow.yaml");
+        std::fs::write(&p, "a").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(!is_write_protected(&p));
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o444)).unwrap();
+        assert!(is_write_protected(&p));
+        assert!(!is_write_protected(&dir.path().join("new.yaml")));
+    }
+
+    #[test]
+    fn a_failed_stage_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("gone/flow.yaml");
+        let e = stage(&missing, b"x").unwrap_err();
+        assert!(e.to_string().contains("the folder does not exist"), "{e}");
+        let p = dir.path().join("flow.yaml");
+        std::fs::write(&p, "a").unwrap();
+        let staged = stage(&p, b"b").unwrap();
+        assert!(staged.temp_path().exists());
+        let tmp = staged.temp_path().to_path_buf();
+        drop(staged);
+        assert!(!tmp.exists());
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "a");
+    }
+}
