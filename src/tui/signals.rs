@@ -13,7 +13,9 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 /// A signal that ends the editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Terminating {
+    /// The signal number (`libc::SIGTERM`...).
     pub number: i32,
+    /// Its name, for the log.
     pub name: &'static str,
 }
 
@@ -84,6 +86,8 @@ pub struct Signals {
 }
 
 impl Signals {
+    /// Starts listening. From here on these signals no longer kill the process or stop it
+    /// behind the editor's back: they wait for [`Signals::recv`].
     pub fn install() -> io::Result<Signals> {
         watch_pipe_senders()?;
         let mut terminating = Vec::with_capacity(TERMINATING.len());
