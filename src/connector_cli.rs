@@ -733,4 +733,18 @@ mod tests {
             "A    BB  C\nxyz  1   last\n"
         );
     }
+
+    #[test]
+    fn table_cells_are_escaped_and_sized_as_shown() {
+        let mut out = Vec::new();
+        write_table(
+            &mut out,
+            ["NAME", "KEY"],
+            &[["a\x1b[2Jb".into(), "/id\u{202e}\n".into()]],
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "NAME         KEY\na\\u{1b}[2Jb  /id\\u{202e}\\u{a}\n"
+        );
+    }
 }
