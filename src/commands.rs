@@ -1,4 +1,6 @@
 //! The headless subcommands `check` and `list`: plain text for people, JSON for machines.
+//! Names, messages and paths come from the catalog: every one is escaped before it is
+//! printed (`text::escape_control`), and JSON has its remaining control characters escaped.
 
 use std::io::Write;
 use std::path::Path;
@@ -8,13 +10,15 @@ use serde_json::json;
 use crate::catalog::check::{findings, CheckOptions};
 use crate::catalog::{self, Catalog, EntityKind, Severity};
 use crate::cli::Format;
+use crate::errln;
+use crate::text::{escape_control, escape_json_controls};
 
 /// Exit status of `check` when the catalog could not be loaded.
 pub const EXIT_LOAD: i32 = 2;
 
 fn load_or_exit(path: &Path) -> Result<Catalog, i32> {
     catalog::load(path, &mut |_| {}).map_err(|e| {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         EXIT_LOAD
     })
 }
@@ -53,15 +57,15 @@ pub fn run_check(path: &Path, strict: bool, format: Format) -> i32 {
                 let _ = writeln!(
                     out,
                     "{}:{}:{}: {}: {}",
-                    shown(&p.file),
+                    escape_control(&shown(&p.file)),
                     p.line,
                     p.col,
                     p.severity,
-                    p.message
+                    escape_control(&p.message)
                 );
             }
             let files = cat.files.len();
-            eprintln!(
+            errln!(
                 "{} error{}, {} warning{} in {} file{}",
                 errors,
                 plural(errors),
@@ -87,11 +91,8 @@ pub fn run_check(path: &Path, strict: bool, format: Format) -> i32 {
                 })
                 .collect();
             let doc = json!({"problems": list, "errors": errors, "warnings": warnings, "files": cat.files.len()});
-            let _ = writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&doc).unwrap_or_default()
-            );
+            let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            let _ = writeln!(out, "{}", escape_json_controls(&text));
         }
     }
     if unloadable {
@@ -118,7 +119,7 @@ pub fn run_list(path: &Path, kinds: &[EntityKind], as_json: bool) -> i32 {
         Err(code) => return code,
     };
     for p in &cat.load_problems {
-        eprintln!("{}", p.display_relative(&cat.root_dir));
+        errln!("{}", escape_control(&p.display_relative(&cat.root_dir)));
     }
     let mut entities: Vec<_> = cat
         .entities()
@@ -136,16 +137,13 @@ pub fn run_list(path: &Path, kinds: &[EntityKind], as_json: bool) -> i32 {
                 v
             })
             .collect();
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&list).unwrap_or_default()
-        );
+        let text = serde_json::to_string_pretty(&list).unwrap_or_default();
+        let _ = writeln!(out, "{}", escape_json_controls(&text));
         return 0;
     }
     let width = entities
         .iter()
-        .map(|e| e.name.chars().count())
+        .map(|e| escape_control(&e.name).chars().count())
         .max()
         .unwrap_or(0);
     for e in entities {
@@ -178,10 +176,10 @@ pub fn run_list(path: &Path, kinds: &[EntityKind], as_json: bool) -> i32 {
             out,
             "{:<15} {:<width$}  {}:{}  {}",
             e.kind.label(),
-            e.name,
-            file,
+            escape_control(&e.name),
+            escape_control(&file),
             e.line,
-            detail
+            escape_control(&detail)
         );
     }
     0

@@ -1,6 +1,7 @@
 //! The headless connector commands `spec`, `discover` and `validate`: results on stdout,
 //! connector logs and errors on stderr, a non-zero exit status on failure. They drive the
-//! same `connector` domain code as the TUI.
+//! same `connector` domain code as the TUI. What a connector, a catalog or a schema says is
+//! escaped before it is printed (`text::escape_control`; JSON keeps valid escapes).
 
 use std::io::Write;
 use std::path::Path;
@@ -22,6 +23,8 @@ use crate::connector::run::{
 };
 use crate::connector::task::{self, TaskError};
 use crate::connector::{demo, ConnectorError, LogLevel, RunEvent};
+use crate::text::{escape_control, escape_json_controls};
+use crate::{errln, out};
 
 /// Exit status when the connector failed.
 pub const EXIT_CONNECTOR: i32 = 1;
@@ -52,15 +55,15 @@ fn finish(r: Result<(), Failure>) -> i32 {
     match r {
         Ok(()) => 0,
         Err(Failure::Usage(m)) => {
-            eprintln!("error: {m}");
+            errln!("error: {m}");
             EXIT_USAGE
         }
         Err(Failure::Connector(ConnectorError::Cancelled)) => {
-            eprintln!("cancelled; the connector was stopped");
+            errln!("cancelled; the connector was stopped");
             EXIT_CANCELLED
         }
         Err(Failure::Connector(e)) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             EXIT_CONNECTOR
         }
     }
@@ -191,13 +194,13 @@ async fn print_events(mut rx: UnboundedReceiver<RunEvent>, quiet: bool) {
             continue;
         }
         if let RunEvent::Pull(p) = &event {
-            eprintln!(
+            errln!(
                 "pulling: {}/{} layers, {:.1}/{:.1} MB {}",
                 p.layers_done,
                 p.layers,
                 p.current as f64 / 1e6,
                 p.total as f64 / 1e6,
-                p.status
+                escape_control(&p.status)
             );
             continue;
         }
@@ -208,7 +211,7 @@ async fn print_events(mut rx: UnboundedReceiver<RunEvent>, quiet: bool) {
                     LogLevel::Warn => "warn",
                     _ => "info",
                 };
-                eprintln!("connector {level}: {}", l.message);
+                errln!("connector {level}: {}", escape_control(&l.message));
             }
         }
     }
@@ -351,13 +354,14 @@ async fn spec(args: SpecArgs) -> Result<(), Failure> {
     }
     let mut out = std::io::stdout().lock();
     if args.json {
-        let _ = writeln!(out, "{}", pretty(&Reply::Spec(spec).to_json()));
+        let json = pretty(&Reply::Spec(spec).to_json());
+        let _ = writeln!(out, "{}", escape_json_controls(&json));
         return Ok(());
     }
     let _ = writeln!(
         out,
         "{}  ({} {}, {})",
-        target.label,
+        escape_control(&target.label),
         target.task.label(),
         match target.transport {
             Transport::Local { .. } => "local",
@@ -367,13 +371,17 @@ async fn spec(args: SpecArgs) -> Result<(), Failure> {
     );
     let _ = writeln!(out, "protocol        {}", spec.protocol);
     if !spec.documentation_url.is_empty() {
-        let _ = writeln!(out, "documentation   {}", spec.documentation_url);
+        let _ = writeln!(
+            out,
+            "documentation   {}",
+            escape_control(&spec.documentation_url)
+        );
     }
     if !spec.resource_path_pointers.is_empty() {
         let _ = writeln!(
             out,
             "resource path   {}",
-            spec.resource_path_pointers.join(" ")
+            escape_control(&spec.resource_path_pointers.join(" "))
         );
     }
     if spec.oauth2.is_some() {
@@ -386,7 +394,7 @@ async fn spec(args: SpecArgs) -> Result<(), Failure> {
         let schema: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
         let _ = writeln!(out, "\n{title}:");
         for line in describe_fields(&schema) {
-            let _ = writeln!(out, "  {line}");
+            let _ = writeln!(out, "  {}", escape_control(&line));
         }
     }
     Ok(())
@@ -398,7 +406,7 @@ pub fn run_config_template(args: TemplateArgs) -> i32 {
     match config_schema(&args) {
         Ok(schema) => {
             let form = crate::form::build(&schema);
-            print!("{}", crate::form::template(&form));
+            out!("{}", crate::form::template(&form));
             0
         }
         Err(code) => code,
@@ -415,7 +423,10 @@ pub fn config_schema(args: &TemplateArgs) -> Result<Value, i32> {
         {
             Ok(v) => v,
             Err(e) => {
-                eprintln!("error: cannot read the schema {}: {e}", path.display());
+                errln!(
+                    "error: cannot read the schema {}: {e}",
+                    escape_control(&path.display().to_string())
+                );
                 return Err(EXIT_USAGE);
             }
         },
@@ -424,7 +435,7 @@ pub fn config_schema(args: &TemplateArgs) -> Result<Value, i32> {
             Err(f) => return Err(finish(Err(f))),
         },
         (None, None) => {
-            eprintln!("error: give --schema FILE.json or --image IMAGE:TAG");
+            errln!("error: give --schema FILE.json or --image IMAGE:TAG");
             return Err(EXIT_USAGE);
         }
     };
@@ -557,7 +568,8 @@ async fn discover(args: DiscoverArgs) -> Result<(), Failure> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.emit_raw {
         for b in &d.bindings {
-            let _ = writeln!(out, "{}", serde_json::to_string(b).expect("serializes"));
+            let json = serde_json::to_string(b).expect("serializes");
+            let _ = writeln!(out, "{}", escape_json_controls(&json));
         }
     } else {
         let rows: Vec<[String; 3]> = d
@@ -575,16 +587,23 @@ async fn discover(args: DiscoverArgs) -> Result<(), Failure> {
         write_table(&mut out, ["NAME", "KEY", "RESOURCE"], &rows);
     }
     let _ = out.flush();
-    eprintln!(
+    errln!(
         "{} binding{} discovered by {}",
         d.bindings.len(),
         if d.bindings.len() == 1 { "" } else { "s" },
-        target.label
+        escape_control(&target.label)
     );
     Ok(())
 }
 
+/// Writes aligned columns. Every cell is data (names, keys, JSON from a connector): each is
+/// escaped, and the columns are sized by what is shown.
 fn write_table<const N: usize>(out: &mut impl Write, header: [&str; N], rows: &[[String; N]]) {
+    let rows: Vec<[String; N]> = rows
+        .iter()
+        .map(|r| r.clone().map(|c| escape_control(&c).into_owned()))
+        .collect();
+    let rows = rows.as_slice();
     let mut widths = header.map(str::len);
     for r in rows {
         for (w, c) in widths.iter_mut().zip(r) {
@@ -628,7 +647,8 @@ async fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let reply = execute(&target, &call, &opts, args.run.quiet).await?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        let _ = writeln!(out, "{}", pretty(&reply.to_json()));
+        let json = pretty(&reply.to_json());
+        let _ = writeln!(out, "{}", escape_json_controls(&json));
     } else {
         let Reply::Validated(v) = &reply else {
             unreachable!("a validate call answers with validated bindings");
@@ -672,9 +692,9 @@ async fn validate(args: ValidateArgs) -> Result<(), Failure> {
             &rows,
         );
     }
-    eprintln!(
+    errln!(
         "{} validated {} binding{}",
-        target.label,
+        escape_control(&target.label),
         collections.len(),
         if collections.len() == 1 { "" } else { "s" }
     );
@@ -711,6 +731,20 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "A    BB  C\nxyz  1   last\n"
+        );
+    }
+
+    #[test]
+    fn table_cells_are_escaped_and_sized_as_shown() {
+        let mut out = Vec::new();
+        write_table(
+            &mut out,
+            ["NAME", "KEY"],
+            &[["a\x1b[2Jb".into(), "/id\u{202e}\n".into()]],
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "NAME         KEY\na\\u{1b}[2Jb  /id\\u{202e}\\u{a}\n"
         );
     }
 }

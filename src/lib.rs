@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod connector;
 pub mod connector_cli;
+pub mod console;
 pub mod demo;
 pub mod form;
 pub mod logging;

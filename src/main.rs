@@ -1,7 +1,8 @@
 use clap::Parser;
 
 use flowspec::cli::{Cli, Command, ConfigCommand};
-use flowspec::{commands, connector_cli, demo, logging, tui};
+use flowspec::text::escape_control;
+use flowspec::{commands, connector_cli, demo, errln, logging, tui};
 
 fn main() {
     let cli = Cli::parse();
@@ -27,7 +28,10 @@ fn main() {
         }) => match demo::write(&dir, &demo::current_exe()) {
             Ok((root, created)) => {
                 if created {
-                    eprintln!("wrote the demo catalog to {}", dir.display());
+                    errln!(
+                        "wrote the demo catalog to {}",
+                        escape_control(&dir.display().to_string())
+                    );
                 }
                 if no_open {
                     0
@@ -36,7 +40,10 @@ fn main() {
                 }
             }
             Err(e) => {
-                eprintln!("error: cannot write the demo into {}: {e}", dir.display());
+                errln!(
+                    "error: cannot write the demo into {}: {e}",
+                    escape_control(&dir.display().to_string())
+                );
                 1
             }
         },
@@ -59,31 +66,31 @@ fn main() {
 }
 
 fn run_config_edit(file: std::path::PathBuf, schema: serde_json::Value, read_only: bool) -> i32 {
-    match tui::run_config_form(&file, schema, read_only) {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            1
-        }
-    }
+    exit_code(tui::run_config_form(&file, schema, read_only))
 }
 
 fn run_tui(path: std::path::PathBuf, read_only: bool, trust: bool) -> i32 {
     if !path.exists() {
-        eprintln!(
+        errln!(
             "error: no catalog at {}. Pass a flow.yaml (or a directory holding one), or try `flowspec demo`.",
-            path.display()
+            escape_control(&path.display().to_string())
         );
         return 2;
     }
-    match tui::run(tui::Options {
+    exit_code(tui::run(tui::Options {
         path,
         read_only,
         trust,
-    }) {
-        Ok(()) => 0,
+    }))
+}
+
+/// The exit status of the editor: 0 after quitting, 128+n after signal n, 1 after an error
+/// (printed without panicking, though the terminal may be gone).
+fn exit_code(result: anyhow::Result<tui::Exit>) -> i32 {
+    match result {
+        Ok(exit) => exit.code(),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            errln!("error: {e:#}");
             1
         }
     }

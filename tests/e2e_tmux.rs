@@ -1,177 +1,14 @@
 //! End-to-end tests of the real binary in a real terminal emulator (tmux): keys in, screen out,
 //! files on disk checked, and the terminal checked to be sane after every way of exiting.
+//! Signals and suspension have their own file, `e2e_signals.rs`.
 
-use std::path::{Path, PathBuf};
+#[path = "support/tmux.rs"]
+mod tmux;
+
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// One tmux server (own socket) running one shell command.
-struct Tmux {
-    socket: String,
-    dir: tempfile::TempDir,
-}
-
-impl Tmux {
-    fn start(width: u16, height: u16, command: &str, env: &[(&str, &str)]) -> Tmux {
-        assert!(
-            Command::new("tmux").arg("-V").output().is_ok(),
-            "tmux is required for the end-to-end tests (apt-get install tmux; .ci/run installs it)"
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let socket = format!(
-            "flowspec-e2e-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst)
-        );
-        let mut cmd = Command::new("tmux");
-        cmd.args(["-L", &socket, "-f", "/dev/null", "new-session", "-d"])
-            .args(["-x", &width.to_string(), "-y", &height.to_string()])
-            .env("HOME", dir.path())
-            .env("XDG_STATE_HOME", dir.path().join("state"))
-            .env_remove("NO_COLOR")
-            .env("TERM", "xterm-256color");
-        for (k, v) in env {
-            cmd.arg("-e").arg(format!("{k}={v}"));
-        }
-        cmd.arg(command);
-        let status = cmd.status().unwrap();
-        assert!(status.success(), "tmux new-session failed");
-        Tmux { socket, dir }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let status = Command::new("tmux")
-            .args(["-L", &self.socket, "send-keys"])
-            .args(keys)
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    fn literal(&self, text: &str) {
-        let status = Command::new("tmux")
-            .args(["-L", &self.socket, "send-keys", "-l", text])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    fn screen_with(&self, escapes: bool) -> String {
-        let mut args = vec!["-L", &self.socket, "capture-pane", "-p"];
-        if escapes {
-            args.push("-e");
-        }
-        let out = Command::new("tmux").args(&args).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.screen_with(false)
-    }
-
-    /// Waits until the screen contains `text`; panics with the screen after 15 s.
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(15) {
-                panic!("timed out waiting for {text:?}; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn wait_file(&self, path: &Path) -> String {
-        let start = Instant::now();
-        loop {
-            if let Ok(s) = std::fs::read_to_string(path) {
-                if s.contains("\nEND") || s.ends_with("END\n") {
-                    return s;
-                }
-            }
-            if start.elapsed() > Duration::from_secs(15) {
-                panic!(
-                    "timed out waiting for {}; screen:\n{}",
-                    path.display(),
-                    self.screen()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .status();
-    }
-}
-
-/// A name no other test in this run uses (process-wide counter plus pid).
-fn unique(what: &str) -> String {
-    format!(
-        "{what}-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    )
-}
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_flowspec")
-}
-
-/// Writes the demo catalog into a fresh directory.
-fn demo(dir: &Path) -> PathBuf {
-    let out = Command::new(bin())
-        .args(["demo", "--no-open"])
-        .arg(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    dir.join("flow.yaml")
-}
-
-/// A shell command that runs flowspec on `catalog`, then records the exit status and the
-/// terminal settings into `report` (ending with END).
-fn run_and_report(catalog: &Path, report: &Path, marker: &str, extra: &str) -> String {
-    run_args_and_report(&catalog.display().to_string(), report, marker, extra)
-}
-
-/// Like [`run_and_report`] for any flowspec arguments (`config edit FILE --schema S`).
-fn run_args_and_report(args: &str, report: &Path, marker: &str, extra: &str) -> String {
-    // The marker names the shell ($0) so a test can tell its processes apart.
-    format!(
-        "sh -c 'echo $$ > {r}.pid; {} {} {} ; echo \"exit=$?\" > {r}; stty -a >> {r}; echo END >> {r}; sleep 30' flowspec-e2e-marker-{marker}",
-        extra,
-        bin(),
-        args,
-        r = report.display(),
-    )
-}
-
-fn assert_sane_terminal(report: &str) {
-    assert!(
-        report.contains(" icanon"),
-        "canonical mode restored:\n{report}"
-    );
-    assert!(report.contains(" echo"), "echo restored:\n{report}");
-    assert!(
-        !report.contains("-icanon") && !report.contains(" -echo "),
-        "{report}"
-    );
-}
+use tmux::*;
 
 fn diff_lines(a: &str, b: &str) -> (Vec<String>, Vec<String>) {
     let d = similar::TextDiff::from_lines(a, b);
@@ -221,9 +58,9 @@ fn canonical_flow_filter_open_toggle_save_quit() {
         "        target: acmeCo/shop/orders\n        disable: true\n      - resource: { stream: customers"
     ));
     t.keys(&["q"]);
-    let report = t.wait_file(&report);
-    assert!(report.starts_with("exit=0"), "{report}");
-    assert_sane_terminal(&report);
+    let text = t.wait_file(&report);
+    assert!(text.starts_with("exit=0"), "{text}");
+    assert_terminal_restored(&t, &report);
 }
 
 #[test]
@@ -253,50 +90,6 @@ fn quit_with_unsaved_changes_asks_and_leaves_files_alone() {
     assert_eq!(std::fs::read_to_string(&catalog).unwrap(), before);
 }
 
-fn signal_restores_terminal(signal: &str) {
-    let work = tempfile::tempdir().unwrap();
-    let catalog = demo(work.path());
-    let report = work.path().join("report");
-    let marker = unique(&format!("sig{signal}"));
-    let t = Tmux::start(80, 24, &run_and_report(&catalog, &report, &marker, ""), &[]);
-    t.wait_for("✓ valid");
-    // The flowspec process is the child of the shell that wrote its pid.
-    let pidfile = PathBuf::from(format!("{}.pid", report.display()));
-    let shell = std::fs::read_to_string(&pidfile)
-        .unwrap()
-        .trim()
-        .to_string();
-    let out = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
-    let child = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .next()
-        .unwrap()
-        .trim()
-        .to_string();
-    let status = Command::new("kill")
-        .args([&format!("-{signal}"), &child])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let report = t.wait_file(&report);
-    assert_sane_terminal(&report);
-    let screen = t.screen();
-    assert!(
-        !screen.contains("Entities ("),
-        "left the alternate screen:\n{screen}"
-    );
-}
-
-#[test]
-fn sigterm_restores_the_terminal() {
-    signal_restores_terminal("TERM");
-}
-
-#[test]
-fn sighup_restores_the_terminal() {
-    signal_restores_terminal("HUP");
-}
-
 #[test]
 fn panic_restores_the_terminal_and_reports() {
     let work = tempfile::tempdir().unwrap();
@@ -313,9 +106,9 @@ fn panic_restores_the_terminal_and_reports() {
         ),
         &[],
     );
-    let report = t.wait_file(&report);
-    assert!(!report.starts_with("exit=0"), "{report}");
-    assert_sane_terminal(&report);
+    let text = t.wait_file(&report);
+    assert!(!text.starts_with("exit=0"), "{text}");
+    assert_terminal_restored(&t, &report);
     let screen = t.wait_for("test panic requested");
     assert!(!screen.contains("Entities ("), "{screen}");
 }
@@ -436,10 +229,13 @@ fn connector_spec_and_discover_run_in_the_background() {
 fn a_hung_connector_is_cancelled_with_esc_and_its_process_dies() {
     let work = tempfile::tempdir().unwrap();
     let marker = unique("hang");
+    // The hung process carries a marker of its own in its command line (`$0` of the shell
+    // waiting on `sleep`), so only this test's connector is looked for.
+    let hung = unique("hung-connector");
     let script = work.path().join("hang.sh");
     std::fs::write(
         &script,
-        format!("#!/bin/sh\necho '{{\"level\":\"info\",\"msg\":\"thinking hard\"}}' >&2\nexec sleep 300 # {marker}\n"),
+        format!("#!/bin/sh\necho '{{\"level\":\"info\",\"msg\":\"thinking hard\"}}' >&2\nexec sh -c 'sleep 300; exit 1' {hung}\n"),
     )
     .unwrap();
     use std::os::unix::fs::PermissionsExt;
@@ -470,13 +266,7 @@ fn a_hung_connector_is_cancelled_with_esc_and_its_process_dies() {
     t.keys(&["d"]);
     t.wait_for("thinking hard");
     t.wait_for("Esc cancels");
-    let alive = || {
-        Command::new("pgrep")
-            .args(["-f", "sleep 300"])
-            .output()
-            .map(|o| !o.stdout.is_empty())
-            .unwrap_or(false)
-    };
+    let alive = || running(&hung);
     assert!(alive(), "the connector runs");
     t.keys(&["Escape"]);
     t.wait_for("discover failed: cancelled");

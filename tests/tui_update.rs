@@ -226,6 +226,41 @@ fn terminate_signal_quits_immediately() {
 }
 
 #[test]
+fn ctrl_z_suspends_from_anywhere_and_changes_nothing() {
+    let suspends = |a: &mut flowspec::tui::app::App| {
+        let (focus, overlays, filter_input) = (a.focus, a.overlays.clone(), a.filter_input);
+        let effects = press(a, &["ctrl-z"]);
+        assert!(
+            matches!(effects.as_slice(), [Effect::Suspend]),
+            "{effects:?}"
+        );
+        assert_eq!(
+            (a.focus, &a.overlays, a.filter_input),
+            (focus, &overlays, filter_input)
+        );
+    };
+    let mut a = app();
+    suspends(&mut a);
+    press(&mut a, &["enter"]);
+    suspends(&mut a);
+    press(&mut a, &["?"]);
+    suspends(&mut a);
+    press(&mut a, &["esc", "esc", "/"]);
+    suspends(&mut a);
+    assert_eq!(
+        a.list.as_ref().unwrap().filter,
+        "",
+        "z is not typed into the filter"
+    );
+    press(&mut a, &["esc", "enter", "space", "q"]);
+    assert_eq!(
+        a.overlays.last(),
+        Some(&Overlay::Confirm(Confirm::QuitUnsaved))
+    );
+    suspends(&mut a);
+}
+
+#[test]
 fn grouping_by_prefix_keeps_the_selection() {
     let mut a = app();
     press(&mut a, &["j", "j"]);
@@ -421,6 +456,20 @@ mod config_form {
         assert_eq!(form.editing.as_ref().unwrap().text(), "db.internal:5432q");
         press(&mut a, &["backspace", "enter"]);
         assert!(a.form.as_ref().unwrap().editing.is_none());
+    }
+
+    #[test]
+    fn ctrl_z_suspends_while_typing_and_keeps_the_typed_text() {
+        let mut a = app();
+        open(&mut a);
+        type_text(&mut a, "q");
+        let effects = press(&mut a, &["ctrl-z"]);
+        assert!(
+            matches!(effects.as_slice(), [Effect::Suspend]),
+            "{effects:?}"
+        );
+        let form = a.form.as_ref().unwrap();
+        assert_eq!(form.editing.as_ref().unwrap().text(), "db.internal:5432q");
     }
 
     #[test]

@@ -119,19 +119,15 @@ pub fn display_value(v: &Value) -> String {
     }
 }
 
-/// Escapes control characters so they are visible: tab → `\t`, 0x0b → `\u{b}`.
+/// Escapes control characters so they are visible: tab, newline and carriage return as `\t`,
+/// `\n`, `\r` (how people write a delimiter), every other one as the terminal-wide
+/// [`crate::text::escape_control`] does (0x0b → `\u{b}`, bidi overrides included).
 pub fn escape_control(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
+    let readable = s
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r");
+    crate::text::escape_control(&readable).into_owned()
 }
 
 #[cfg(test)]
@@ -160,6 +156,7 @@ mod tests {
     fn control_characters_are_escaped_for_display() {
         assert_eq!(display_value(&json!("\u{b}")), "\\u{b}");
         assert_eq!(display_value(&json!("\t")), "\\t");
+        assert_eq!(display_value(&json!("a\u{202e}\x1b")), "a\\u{202e}\\u{1b}");
         assert_eq!(display_value(&json!(null)), "null");
         assert_eq!(display_value(&json!(",")), ",");
     }

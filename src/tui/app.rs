@@ -46,7 +46,7 @@ pub enum Msg {
     Job(u64, JobEvent),
     /// The external editor finished: the edited text, or why it failed.
     EditorDone(Result<String, String>),
-    /// SIGTERM/SIGHUP: leave now, restoring the terminal.
+    /// A terminating signal (named): leave now, restoring the terminal.
     Terminate(&'static str),
 }
 
@@ -70,6 +70,8 @@ pub enum Effect {
     /// Persist the connector commands the user allowed (flowspec's own state, never the
     /// catalog).
     RememberTrust(Box<TrustStore>),
+    /// Give the terminal back to the shell and stop the process until `fg` (Ctrl-Z).
+    Suspend,
     Quit,
 }
 
@@ -491,6 +493,11 @@ impl App {
     /// Routes a key: a sticky error first, then the top overlay, then a focused text input,
     /// then the focused pane and the global bindings.
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        // Ctrl-Z suspends from anywhere (raw mode turns the terminal's own Ctrl-Z off) and
+        // changes nothing: the screen comes back as it was.
+        if keymap::resolve(&[Context::Global], &key) == Some(Action::Suspend) {
+            return vec![Effect::Suspend];
+        }
         let contexts = self.contexts();
         let action = keymap::resolve(&contexts, &key);
         // An error stays until a key dismisses it, and that key does nothing else — except in
@@ -569,6 +576,7 @@ impl App {
                     vec![Effect::Quit]
                 }
             }
+            Action::Suspend => vec![Effect::Suspend],
             Action::Help => {
                 self.overlays.push(Overlay::Help { scroll: 0 });
                 vec![]

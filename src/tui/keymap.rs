@@ -54,6 +54,7 @@ impl Context {
 pub enum Action {
     Quit,
     ForceQuit,
+    Suspend,
     Help,
     Save,
     Back,
@@ -585,6 +586,7 @@ pub static BINDINGS: &[Binding] = &[
         A::ForceQuit,
         "Quit from anywhere (asks first if unsaved)"
     ),
+    b!(C::Global, &[ctrl('z')], A::Suspend, "Suspend (fg resumes)"),
 ];
 
 /// Is this key one that a text field should receive rather than the keymap?

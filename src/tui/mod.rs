@@ -9,6 +9,7 @@ pub mod fuzzy;
 pub mod jobs;
 pub mod keymap;
 pub mod runtime;
+pub mod signals;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
@@ -29,8 +30,27 @@ pub struct Options {
     pub trust: bool,
 }
 
+/// How the editor ended, for the process's exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The user quit.
+    Quit,
+    /// A terminating signal ended it.
+    Signal(signals::Terminating),
+}
+
+impl Exit {
+    /// 0 after quitting; 128+n after signal n, as a shell reports a process the signal killed.
+    pub fn code(self) -> i32 {
+        match self {
+            Exit::Quit => 0,
+            Exit::Signal(t) => t.exit_code(),
+        }
+    }
+}
+
 /// Runs the TUI until the user quits. The terminal is restored however this returns.
-pub fn run(opts: Options) -> anyhow::Result<()> {
+pub fn run(opts: Options) -> anyhow::Result<Exit> {
     let theme = theme::Theme::from_env();
     let path = catalog_path(&opts.path);
     let trust = crate::trust::TrustStore::load_from(&crate::trust::TrustStore::path());
@@ -42,13 +62,13 @@ pub fn run_config_form(
     file: &std::path::Path,
     schema: serde_json::Value,
     read_only: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Exit> {
     let catalog = crate::catalog::Catalog::single_file(file)?;
     let theme = theme::Theme::from_env();
     run_app(app::App::standalone(catalog, &schema, read_only, theme))
 }
 
-fn run_app(app: app::App) -> anyhow::Result<()> {
+fn run_app(app: app::App) -> anyhow::Result<Exit> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(
             "flowspec's editor needs a terminal; in scripts use `flowspec list` or `flowspec check`"
@@ -62,11 +82,19 @@ fn run_app(app: app::App) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    // Listening before the terminal is taken: no signal can find it taken and unwatched.
+    let signals = {
+        let _context = runtime.enter();
+        signals::Signals::install().context("installing signal handlers")?
+    };
     let _guard = terminal::enter().context("setting up the terminal")?;
-    let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
-    let result = runtime.block_on(runtime::run(app, &mut term));
+    let mut term = Terminal::new(CrosstermBackend::new(terminal::output()))?;
+    let result = runtime.block_on(runtime::run(app, &mut term, signals));
     terminal::restore();
-    tracing::info!("exited");
+    match &result {
+        Ok(exit) => tracing::info!(code = exit.code(), "exited"),
+        Err(e) => tracing::info!("exited: {e:#}"),
+    }
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     result
 }

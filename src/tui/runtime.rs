@@ -1,14 +1,12 @@
 //! The event loop: terminal input, signals and background results become `Msg`s for
 //! `App::update`, and the effects it returns run here, on tokio, reporting back as messages.
 
-use std::io::Stdout;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
 use ratatui::Terminal;
-use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 use std::collections::HashMap;
@@ -18,89 +16,234 @@ use tokio_util::sync::CancellationToken;
 use super::app::{App, Effect, Msg};
 use super::connector_job::run_job;
 use super::jobs::JobEvent;
+use super::signals::{stop_process, Caught, Signals, Terminating};
 use super::ui;
+use super::Exit;
 use crate::catalog::{self, check};
 use crate::save::{self, PlannedWrite, Protected, SaveError};
 
-/// Runs the app until it asks to quit.
-pub async fn run(
+/// The terminal the editor draws on.
+pub type Term = Terminal<CrosstermBackend<super::terminal::Output>>;
+
+/// Runs the app until it asks to quit, a terminating signal arrives or the terminal fails.
+/// However the loop ends, running connectors are stopped (bounded in time) before this returns;
+/// unless the user quit, the terminal is given back first so the shell has it at once.
+pub async fn run(app: App, terminal: &mut Term, mut signals: Signals) -> anyhow::Result<Exit> {
+    let mut jobs: Jobs = HashMap::new();
+    let outcome = event_loop(app, terminal, &mut signals, &mut jobs).await;
+    if !matches!(outcome, Ok(Exit::Quit)) {
+        super::terminal::restore();
+    }
+    stop_jobs(jobs, &mut signals).await;
+    outcome
+}
+
+/// Why the loop is about to end, when it was not the user's choice.
+enum Leaving {
+    Signal(Terminating),
+    InputLost(std::io::Error),
+}
+
+/// What woke the loop. (It lives for one turn of the loop: its size does not matter.)
+#[allow(clippy::large_enum_variant)]
+enum Wake {
+    Msg(Msg),
+    Signal(Caught),
+    InputLost(std::io::Error),
+    /// Input that means nothing to the app (a mouse event, a key release).
+    Nothing,
+}
+
+/// The loop's own state besides the app: input, and why it is ending.
+struct Loop<'a> {
+    terminal: &'a mut Term,
+    signals: &'a mut Signals,
+    keyboard: Keyboard,
+    leaving: Option<Leaving>,
+}
+
+async fn event_loop(
     mut app: App,
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
-) -> anyhow::Result<()> {
+    terminal: &mut Term,
+    signals: &mut Signals,
+    jobs: &mut Jobs,
+) -> anyhow::Result<Exit> {
     let (tx, mut rx) = unbounded_channel::<Msg>();
-    let mut events = EventStream::new();
-    let mut term = signal(SignalKind::terminate())?;
-    let mut hup = signal(SignalKind::hangup())?;
-    let mut int = signal(SignalKind::interrupt())?;
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let size = terminal.size()?;
-    app.update(Msg::Resize(size.width, size.height));
-    let mut pending = app.init();
-    let mut jobs: Jobs = HashMap::new();
+    let mut lp = Loop {
+        terminal,
+        signals,
+        keyboard: Keyboard::default(),
+        leaving: None,
+    };
+    let size = lp.terminal.size()?;
+    let mut pending = app.update(Msg::Resize(size.width, size.height));
+    pending.extend(app.init());
     let mut pending_msgs: Vec<Msg> = Vec::new();
     loop {
         for m in pending_msgs.drain(..) {
             pending.extend(app.update(m));
         }
         for effect in pending.drain(..) {
-            if matches!(effect, Effect::Quit) {
-                stop_jobs(jobs, terminal, &app).await;
-                return Ok(());
+            match effect {
+                Effect::Quit => return lp.exit(&app, jobs),
+                Effect::OpenEditor(text) => {
+                    let result = lp
+                        .hand_over(move || external_edit(&text))
+                        .await?
+                        .map_err(|e| e.to_string())
+                        .and_then(|r| r);
+                    pending_msgs.push(Msg::EditorDone(result));
+                    pending_msgs.push(lp.resized()?);
+                }
+                Effect::Suspend => pending_msgs.push(lp.suspend().await?),
+                other => spawn(other, tx.clone(), jobs),
             }
-            if let Effect::OpenEditor(text) = effect {
-                // Stop reading the keyboard (dropping the stream stops crossterm's reader),
-                // give the terminal to the editor, then take it back.
-                drop(std::mem::replace(&mut events, EventStream::new()));
-                std::thread::sleep(Duration::from_millis(20));
-                super::terminal::restore();
-                let result = tokio::task::spawn_blocking(move || external_edit(&text))
-                    .await
-                    .map_err(|e| e.to_string())
-                    .and_then(|r| r);
-                super::terminal::reenter()?;
-                // A blank screen and fresh buffers force a full redraw. (`Terminal::clear`
-                // would ask the terminal for the cursor position, whose reply nobody reads now.)
-                ratatui::crossterm::execute!(
-                    std::io::stdout(),
-                    ratatui::crossterm::terminal::Clear(
-                        ratatui::crossterm::terminal::ClearType::All
-                    )
-                )?;
-                *terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
-                pending_msgs.push(Msg::EditorDone(result));
-                continue;
-            }
-            spawn(effect, tx.clone(), &mut jobs);
         }
         if !pending_msgs.is_empty() {
             continue; // An effect answered at once (the editor): apply it before waiting.
         }
-        terminal.draw(|f| ui::render(&app, f))?;
+        lp.terminal.draw(|f| ui::render(&app, f))?;
         if test_panic_requested() {
             panic!("test panic requested by FLOWSPEC_TEST_PANIC");
         }
         let busy = app.busy();
-        let msg = tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
-                Some(Ok(Event::Paste(p))) => Msg::Paste(p),
-                Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
-                Some(Ok(_)) => continue,
-                Some(Err(e)) => return Err(e.into()),
-                None => Msg::Terminate("stdin closed"),
+        let wake = tokio::select! {
+            ev = lp.keyboard.next() => match ev {
+                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Wake::Msg(Msg::Key(k)),
+                Some(Ok(Event::Paste(p))) => Wake::Msg(Msg::Paste(p)),
+                Some(Ok(Event::Resize(w, h))) => Wake::Msg(Msg::Resize(w, h)),
+                Some(Ok(_)) => Wake::Nothing,
+                Some(Err(e)) => Wake::InputLost(e),
+                None => Wake::InputLost(std::io::ErrorKind::UnexpectedEof.into()),
             },
-            Some(m) = rx.recv() => m,
-            _ = term.recv() => Msg::Terminate("SIGTERM"),
-            _ = hup.recv() => Msg::Terminate("SIGHUP"),
-            _ = int.recv() => Msg::Terminate("SIGINT"),
-            _ = tick.tick(), if busy => Msg::Tick,
+            Some(m) = rx.recv() => Wake::Msg(m),
+            caught = lp.signals.recv() => Wake::Signal(caught),
+            _ = tick.tick(), if busy => Wake::Msg(Msg::Tick),
+        };
+        let Some(msg) = lp.message(wake).await? else {
+            continue;
         };
         pending = app.update(msg);
         // Apply whatever else is already waiting before drawing again (coalesced redraws).
         while let Ok(m) = rx.try_recv() {
             pending.extend(app.update(m));
         }
+    }
+}
+
+impl Loop<'_> {
+    /// What a wake-up means to the app, after acting on what only the loop can do (suspending,
+    /// taking the terminal back, noting why it is ending).
+    async fn message(&mut self, wake: Wake) -> anyhow::Result<Option<Msg>> {
+        Ok(match wake {
+            Wake::Msg(m) => Some(m),
+            Wake::Nothing => None,
+            Wake::Signal(Caught::Terminate(t)) => {
+                self.leaving = Some(Leaving::Signal(t));
+                Some(Msg::Terminate(t.name))
+            }
+            Wake::Signal(Caught::Suspend) => Some(self.suspend().await?),
+            Wake::Signal(Caught::Continue) => {
+                // Stopped and continued behind our back: the shell may have reset the
+                // terminal and written over the screen.
+                super::terminal::reassert()?;
+                Some(self.resized()?)
+            }
+            Wake::InputLost(e) => {
+                // A terminal that hangs up both fails the read and sends SIGHUP; when the
+                // signal follows shortly, it is the reason to report.
+                let signal = self.signals.terminating();
+                Some(match tokio::time::timeout(INPUT_LOST_GRACE, signal).await {
+                    Ok(t) => {
+                        self.leaving = Some(Leaving::Signal(t));
+                        Msg::Terminate(t.name)
+                    }
+                    Err(_) => {
+                        self.leaving = Some(Leaving::InputLost(e));
+                        Msg::Terminate("terminal input lost")
+                    }
+                })
+            }
+        })
+    }
+
+    /// The app asked to quit: how the loop ends.
+    fn exit(&mut self, app: &App, jobs: &Jobs) -> anyhow::Result<Exit> {
+        match self.leaving.take() {
+            None => {
+                if jobs.values().any(|(_, h)| !h.is_finished()) {
+                    // Shows the jobs cancelling while they are stopped.
+                    let _ = self.terminal.draw(|f| ui::render(app, f));
+                }
+                Ok(Exit::Quit)
+            }
+            Some(Leaving::Signal(t)) => Ok(Exit::Signal(t)),
+            Some(Leaving::InputLost(e)) => {
+                Err(anyhow::Error::new(e).context("reading the terminal"))
+            }
+        }
+    }
+
+    /// Ctrl-Z or SIGTSTP: the terminal goes back to the shell and the process stops until
+    /// `fg`; then the screen is drawn again from scratch, at its size now.
+    async fn suspend(&mut self) -> anyhow::Result<Msg> {
+        tracing::info!("suspending");
+        match self.hand_over(stop_process).await? {
+            Ok(Ok(())) => tracing::info!("resumed"),
+            Ok(Err(e)) => tracing::warn!("could not stop the process: {e}"),
+            Err(e) => tracing::warn!("suspending failed: {e}"),
+        }
+        self.resized()
+    }
+
+    /// Gives the terminal away — to `$EDITOR`, or to the shell while suspended — while
+    /// `away` runs on a blocking thread, then takes it back. The keyboard is stopped meanwhile
+    /// and reads again at the next wait for input.
+    async fn hand_over<T: Send + 'static>(
+        &mut self,
+        away: impl FnOnce() -> T + Send + 'static,
+    ) -> anyhow::Result<Result<T, tokio::task::JoinError>> {
+        self.keyboard.stop();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        super::terminal::restore();
+        let result = tokio::task::spawn_blocking(away).await;
+        super::terminal::reenter()?;
+        Ok(result)
+    }
+
+    /// Clears the screen and forgets what it showed, so the next frame is drawn in full; the
+    /// terminal may have been resized meanwhile, so the app hears its size again.
+    /// (`Terminal::clear` would ask the terminal for the cursor position, whose reply nobody
+    /// reads now; `resize` clears without asking.)
+    fn resized(&mut self) -> anyhow::Result<Msg> {
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+        Ok(Msg::Resize(size.width, size.height))
+    }
+}
+
+/// How long a failed terminal read waits for the SIGHUP that usually comes with it.
+const INPUT_LOST_GRACE: Duration = Duration::from_millis(200);
+
+/// Terminal input: crossterm's event stream, which can be stopped while the terminal belongs
+/// to someone else (an editor, the shell) so that it does not take their keys.
+#[derive(Default)]
+struct Keyboard(Option<EventStream>);
+
+impl Keyboard {
+    /// Stops reading. Dropping the stream wakes its reader thread, which then lets go of
+    /// crossterm's global reader; a new stream must not be made before that (making one takes
+    /// the same lock, which a reader thread blocked in its poll holds).
+    fn stop(&mut self) {
+        self.0 = None;
+    }
+
+    /// The next input event, reading again if stopped.
+    async fn next(&mut self) -> Option<std::io::Result<Event>> {
+        self.0.get_or_insert_with(EventStream::new).next().await
     }
 }
 
@@ -147,8 +290,9 @@ fn external_edit(text: &str) -> Result<String, String> {
 type Jobs = HashMap<u64, (CancellationToken, tokio::task::JoinHandle<()>)>;
 
 /// On the way out, running connectors are cancelled and waited for (bounded), so their
-/// processes are killed and their containers removed before the runtime shuts down.
-async fn stop_jobs(jobs: Jobs, terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) {
+/// processes are killed and their containers removed before the runtime shuts down. A second
+/// terminating signal stops the waiting.
+async fn stop_jobs(jobs: Jobs, signals: &mut Signals) {
     let running: Vec<_> = jobs
         .into_values()
         .filter(|(_, h)| !h.is_finished())
@@ -156,18 +300,22 @@ async fn stop_jobs(jobs: Jobs, terminal: &mut Terminal<CrosstermBackend<Stdout>>
     if running.is_empty() {
         return;
     }
-    let _ = terminal.draw(|f| ui::render(app, f));
     for (token, _) in &running {
         token.cancel();
     }
     let all = futures::future::join_all(running.into_iter().map(|(_, h)| h));
-    if tokio::time::timeout(Duration::from_secs(10), all)
-        .await
-        .is_err()
-    {
-        tracing::warn!("a connector did not stop within 10 s of quitting");
+    tokio::select! {
+        done = tokio::time::timeout(STOP_JOBS_LIMIT, all) => if done.is_err() {
+            tracing::warn!("a connector did not stop within {STOP_JOBS_LIMIT:?} of quitting");
+        },
+        t = signals.terminating() => {
+            tracing::warn!(signal = t.name, "stopped waiting for the connectors");
+        }
     }
 }
+
+/// How long quitting waits for running connectors to stop.
+const STOP_JOBS_LIMIT: Duration = Duration::from_secs(10);
 
 /// Runs one effect in the background; its result comes back as a message. `jobs` holds the
 /// running connectors.
@@ -233,7 +381,7 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
             });
         }
         // Handled by the loop itself, which owns the terminal.
-        Effect::OpenEditor(_) | Effect::Quit => {}
+        Effect::OpenEditor(_) | Effect::Suspend | Effect::Quit => {}
     }
 }
 

@@ -14,6 +14,35 @@ use ratatui::crossterm::terminal::{
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
+/// Where the TUI draws: stdout while the terminal is ours, nowhere once it was given back
+/// (quitting, `$EDITOR`, suspended). Nothing rendered can then reach the shell's or the
+/// editor's screen — and ratatui's `Terminal`, which on drop shows the cursor again and
+/// `eprintln!`s (a panic) if that fails, finds nothing to fail on a terminal that hung up.
+pub struct Output(io::Stdout);
+
+/// The TUI's [`Output`].
+pub fn output() -> Output {
+    Output(io::stdout())
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if ACTIVE.load(Ordering::SeqCst) {
+            self.0.write(buf)
+        } else {
+            Ok(buf.len())
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if ACTIVE.load(Ordering::SeqCst) {
+            self.0.flush()
+        } else {
+            Ok(())
+        }
+    }
+}
+
 /// Restores the terminal when dropped.
 pub struct Guard(());
 
@@ -33,11 +62,24 @@ pub fn enter() -> io::Result<Guard> {
     Ok(Guard(()))
 }
 
-/// Takes the terminal again after [`restore`] (around an external editor), without a new
+/// Takes the terminal again after [`restore`] (around an external editor or a suspension), without a new
 /// guard: the one from [`enter`] still restores it at the end.
 pub fn reenter() -> io::Result<()> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = io::stdout();
+    execute!(out, EnterAlternateScreen, EnableBracketedPaste, Hide)
+}
+
+/// Puts every mode back after the process was stopped and continued without being asked to
+/// suspend (an uncatchable SIGSTOP): the shell may have reset the terminal meanwhile. Raw mode
+/// is turned off and on so it is set again even though crossterm believes it still is.
+pub fn reassert() -> io::Result<()> {
+    if !ACTIVE.load(Ordering::SeqCst) {
+        return Ok(());
+    }
+    let _ = disable_raw_mode();
+    enable_raw_mode()?;
     let mut out = io::stdout();
     execute!(out, EnterAlternateScreen, EnableBracketedPaste, Hide)
 }

@@ -9,6 +9,7 @@ use ratatui::Frame;
 use super::super::app::{App, Focus};
 use super::{ellipsize, scroll_into_view};
 use crate::catalog::{Catalog, Endpoint, Entity, EntityKind, Location};
+use crate::text::escape_control;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
@@ -106,7 +107,7 @@ fn job_pane(app: &App, frame: &mut Frame, area: Rect, job: &crate::tui::jobs::Jo
                 "{} {} {}…{}",
                 super::spinner(app),
                 job.op.label(),
-                job.phase,
+                escape_control(&job.phase.to_string()),
                 if job.cancelling {
                     ""
                 } else {
@@ -115,8 +116,11 @@ fn job_pane(app: &App, frame: &mut Frame, area: Rect, job: &crate::tui::jobs::Jo
             ),
             t.accent,
         ),
-        Some(Ok(summary)) => Span::styled(format!("✓ {summary}"), t.success),
-        Some(Err(e)) => Span::styled(format!("✗ {} failed: {e}", job.op.label()), t.error),
+        Some(Ok(summary)) => Span::styled(format!("✓ {}", escape_control(summary)), t.success),
+        Some(Err(e)) => Span::styled(
+            format!("✗ {} failed: {}", job.op.label(), escape_control(e)),
+            t.error,
+        ),
     };
     let mut lines = vec![Line::from(vec![Span::raw("── "), status])];
     if let (Some(p), true) = (&job.pull, job.running()) {
@@ -150,7 +154,7 @@ fn job_pane(app: &App, frame: &mut Frame, area: Rect, job: &crate::tui::jobs::Jo
             _ => t.muted,
         };
         lines.push(Line::styled(
-            ellipsize(&format!("   {}", l.message), width),
+            ellipsize(&format!("   {}", escape_control(&l.message)), width),
             style,
         ));
     }
@@ -160,15 +164,20 @@ fn job_pane(app: &App, frame: &mut Frame, area: Rect, job: &crate::tui::jobs::Jo
 
 /// The facts about an entity; `room` is the width left for a value after its label.
 fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<Line<'a>> {
-    let fit = |s: &str| ellipsize_middle(s, room);
+    let fit = |s: &str| ellipsize_middle(&escape_control(s), room);
+    let raw = |s: &str| Span::raw(escape_control(s).into_owned());
     let t = &app.theme;
     let file = &cat.files[e.file];
     let label = |s: &'static str| Span::styled(format!("{s:<12}"), t.muted);
     let mut lines = vec![
-        Line::styled(e.name.clone(), t.title),
+        Line::styled(escape_control(&e.name).into_owned(), t.title),
         Line::from(vec![
             label("Defined in"),
-            Span::raw(format!("{}:{}", cat.display_path(&file.path), e.line)),
+            Span::raw(format!(
+                "{}:{}",
+                escape_control(&cat.display_path(&file.path)),
+                e.line
+            )),
             Span::styled(if file.is_dirty() { "  ● unsaved" } else { "" }, t.dirty),
         ]),
     ];
@@ -184,14 +193,8 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
             ]));
             match &e.endpoint {
                 Some(Endpoint::Connector { image, config }) => {
-                    lines.push(Line::from(vec![
-                        label("Connector"),
-                        Span::raw(image.clone()),
-                    ]));
-                    lines.push(Line::from(vec![
-                        label("Config"),
-                        Span::raw(location(config)),
-                    ]));
+                    lines.push(Line::from(vec![label("Connector"), raw(image)]));
+                    lines.push(Line::from(vec![label("Config"), raw(&location(config))]));
                 }
                 Some(Endpoint::Local {
                     command,
@@ -209,11 +212,11 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
                     ]));
                 }
                 Some(Endpoint::Dekaf { variant }) => {
-                    lines.push(Line::from(vec![label("Dekaf"), Span::raw(variant.clone())]));
+                    lines.push(Line::from(vec![label("Dekaf"), raw(variant)]));
                 }
                 Some(Endpoint::Other { key }) => lines.push(Line::from(vec![
                     label("Endpoint"),
-                    Span::styled(format!("unknown `{key}`"), t.error),
+                    Span::styled(format!("unknown `{}`", escape_control(key)), t.error),
                 ])),
                 None => lines.push(Line::from(vec![
                     label("Endpoint"),
@@ -235,30 +238,27 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
             if let Some(spec) = info.and_then(|i| i.spec.as_ref()) {
                 lines.push(Line::from(vec![
                     label("Spec"),
-                    Span::raw(ellipsize(spec, room)),
+                    Span::raw(ellipsize(&escape_control(spec), room)),
                 ]));
             }
             if let Some(last) = info.and_then(|i| i.last.as_ref()) {
                 lines.push(Line::from(vec![
                     label("Last run"),
-                    Span::raw(ellipsize(last, room)),
+                    Span::raw(ellipsize(&escape_control(last), room)),
                 ]));
             }
         }
         EntityKind::Collection => {
             lines.push(Line::from(vec![
                 label("Key"),
-                Span::raw(if e.key.is_empty() {
-                    "(none)".to_string()
+                if e.key.is_empty() {
+                    Span::raw("(none)")
                 } else {
-                    e.key.join(", ")
-                }),
+                    raw(&e.key.join(", "))
+                },
             ]));
             if let Some(schema) = &e.schema {
-                lines.push(Line::from(vec![
-                    label("Schema"),
-                    Span::raw(schema.summary()),
-                ]));
+                lines.push(Line::from(vec![label("Schema"), raw(&schema.summary())]));
             }
             if e.derived {
                 lines.push(Line::from(vec![
@@ -270,14 +270,11 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
             if !writers.is_empty() {
                 lines.push(Line::from(vec![
                     label("Written by"),
-                    Span::raw(writers.join(", ")),
+                    raw(&writers.join(", ")),
                 ]));
             }
             if !readers.is_empty() {
-                lines.push(Line::from(vec![
-                    label("Read by"),
-                    Span::raw(readers.join(", ")),
-                ]));
+                lines.push(Line::from(vec![label("Read by"), raw(&readers.join(", "))]));
             }
             if writers.is_empty() && readers.is_empty() {
                 lines.push(Line::from(vec![
@@ -351,13 +348,13 @@ fn bindings_table(app: &App, frame: &mut Frame, area: Rect, e: &Entity, focused:
     app.detail_offset.set(offset);
     for (i, b) in e.bindings.iter().enumerate().skip(offset).take(rows) {
         let mark = if b.disable { "[ ]" } else { "[x]" };
-        let mut coll = b.collection.clone().unwrap_or_default();
+        let mut coll = escape_control(b.collection.as_deref().unwrap_or_default()).into_owned();
         if b.backfill > 0 {
             coll.push_str(&format!("  backfill {}", b.backfill));
         }
         let text = format!(
             " {mark} {:<res_width$} {}",
-            ellipsize(&b.resource, res_width),
+            ellipsize(&escape_control(&b.resource), res_width),
             ellipsize(&coll, coll_width)
         );
         let text = format!("{text:<width$}");

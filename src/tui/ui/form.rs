@@ -11,6 +11,7 @@ use super::super::app::App;
 use super::super::form_editor::{FormEditor, RowKind};
 use super::{ellipsize, scroll_into_view};
 use crate::form::{Kind, ScalarType};
+use crate::text::escape_control;
 
 const MASK: &str = "••••••••";
 
@@ -19,7 +20,7 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
     let errors = form.state.errors().len();
     let title = format!(
         " {}{} ",
-        form.target.title,
+        escape_control(&form.target.title),
         if form.changed() { " ●" } else { "" }
     );
     let block = Block::default()
@@ -45,7 +46,10 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
     let mut focus_line = 0;
     let mut cursor: Option<Position> = None;
     if let Some(why) = &form.read_only {
-        lines.push(Line::styled(ellipsize(why, width), t.warning));
+        lines.push(Line::styled(
+            ellipsize(&escape_control(why), width),
+            t.warning,
+        ));
     }
     for (i, row) in form.rows.iter().enumerate() {
         let focused = i == form.focus;
@@ -73,6 +77,7 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
                     .and_then(|(_, t)| t.clone())
                     .unwrap_or_else(|| id.to_string())
             };
+            let title = escape_control(&title);
             let collapsed = row.kind == (RowKind::Section { collapsed: true });
             lines.push(Line::styled(
                 format!(
@@ -96,7 +101,7 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
             node.label.clone()
         };
         let label = ellipsize(
-            &format!("{indent}{name}{required}"),
+            &format!("{indent}{}{required}", escape_control(&name)),
             label_width.saturating_sub(1),
         );
         let base = if focused { t.selection } else { t.base };
@@ -105,7 +110,7 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
                 format!(
                     "{indent}{} {}{}{}",
                     if collapsed { "▸" } else { "▾" },
-                    node.label,
+                    escape_control(&node.label),
                     if node.ann.advanced { " (advanced)" } else { "" },
                     if node.ann.oauth2_provider.is_some() {
                         " (OAuth: no browser here, enter the credentials by hand)"
@@ -136,7 +141,7 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
                 ));
                 Line::from(vec![
                     Span::styled(prefix, t.accent),
-                    Span::raw(e.text()),
+                    Span::raw(escape_control(&e.text()).into_owned()),
                     Span::styled("  (Enter adds, Esc cancels)", t.muted),
                 ])
             }
@@ -163,7 +168,7 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
                 Line::from(vec![
                     Span::styled(format!("{label:<label_width$}"), base),
                     Span::styled(
-                        format!("‹ {variant} ›"),
+                        format!("‹ {} ›", escape_control(&variant)),
                         if focused { t.selection } else { t.accent },
                     ),
                 ])
@@ -178,7 +183,7 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
                     let text = if shown_secret {
                         "•".repeat(typed.chars().count())
                     } else {
-                        typed.replace('\n', "⏎")
+                        escape_control(&typed.replace('\n', "⏎")).into_owned()
                     };
                     let x = body.x as usize + label_width + e.cursor().min(text.chars().count());
                     cursor = Some(Position::new(x.min(u16::MAX as usize) as u16, 0));
@@ -210,7 +215,10 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
         ) {
             for e in form.state.errors_at(&row.pointer) {
                 lines.push(Line::styled(
-                    ellipsize(&format!("{indent}  ↳ {}", e.message), width),
+                    ellipsize(
+                        &format!("{indent}  ↳ {}", escape_control(&e.message)),
+                        width,
+                    ),
                     t.error,
                 ));
             }
@@ -257,10 +265,19 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
             facts.push("OAuth: enter the credentials by hand".into());
         }
         if let Some(d) = &node.description {
-            help_lines.push(Line::styled(d.clone(), t.muted));
+            // Descriptions are wrapped text (often Markdown): in this small box their line
+            // breaks are spaces.
+            let text: Vec<&str> = d.split_whitespace().collect();
+            help_lines.push(Line::styled(
+                escape_control(&text.join(" ")).into_owned(),
+                t.muted,
+            ));
         }
         if !facts.is_empty() {
-            help_lines.push(Line::styled(facts.join(" · "), t.muted));
+            help_lines.push(Line::styled(
+                escape_control(&facts.join(" · ")).into_owned(),
+                t.muted,
+            ));
         }
     }
     frame.render_widget(
@@ -273,7 +290,18 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// The value shown for a field, escaped (it comes from the file or the connector's schema).
 fn display(
+    form: &FormEditor,
+    row: &super::super::form_editor::Row,
+    node: &crate::form::FormNode,
+    masked: bool,
+) -> (String, ratatui::style::Style) {
+    let (text, style) = display_raw(form, row, node, masked);
+    (escape_control(&text).into_owned(), style)
+}
+
+fn display_raw(
     form: &FormEditor,
     row: &super::super::form_editor::Row,
     node: &crate::form::FormNode,
@@ -354,7 +382,7 @@ fn picker(
     let matches = form.picker_matches();
     let mut lines = vec![Line::from(vec![
         Span::styled("/", t.key),
-        Span::raw(p.filter.clone()),
+        Span::raw(escape_control(&p.filter).into_owned()),
         Span::styled(
             format!(
                 "  {} match{}",
@@ -371,7 +399,7 @@ fn picker(
         lines.push(Line::styled(
             format!(
                 "{:<w$}",
-                ellipsize(label, inner.width as usize),
+                ellipsize(&escape_control(label), inner.width as usize),
                 w = inner.width as usize
             ),
             style,

@@ -12,6 +12,7 @@ use super::super::browse::{Grouping, Row};
 use super::super::fuzzy;
 use super::{ellipsize, scroll_into_view};
 use crate::catalog::{Entity, EntityKind};
+use crate::text::escape_control;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
@@ -60,9 +61,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     .next()
                     .unwrap_or(prefix);
                 let text = format!(
-                    "{}{} {name}/",
+                    "{}{} {}/",
                     "  ".repeat(*depth as usize),
-                    if *collapsed { "▸" } else { "▾" }
+                    if *collapsed { "▸" } else { "▾" },
+                    escape_control(name)
                 );
                 Line::styled(ellipsize(&text, width), t.accent)
             }
@@ -96,10 +98,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     if show_filter && inner.height > 0 {
         let y = inner.y + inner.height - 1;
+        let filter = escape_control(&list.filter);
         let prompt = Line::from(vec![
             Span::styled("/", t.key),
             Span::styled(
-                list.filter.clone(),
+                filter.to_string(),
                 if app.filter_input { t.base } else { t.accent },
             ),
             Span::styled(
@@ -120,7 +123,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             },
         );
         if app.filter_input {
-            let x = inner.x + 1 + list.filter.chars().count() as u16;
+            let x = inner.x + 1 + filter.chars().count() as u16;
             frame.set_cursor_position(Position::new(x.min(inner.right().saturating_sub(1)), y));
         }
     }
@@ -155,12 +158,17 @@ fn entity_line<'a>(
     }
     let base = if e.disabled { t.disabled } else { t.base };
     let room = width.saturating_sub(indent.len() + suffix.chars().count());
-    let name = ellipsize(shown, room.max(8));
-    let hits: Vec<usize> = fuzzy::positions(filter, &e.name)
-        .into_iter()
-        .filter(|p| *p >= skip)
-        .map(|p| p - skip)
-        .collect();
+    let escaped = escape_control(shown);
+    let name = ellipsize(&escaped, room.max(8));
+    // Match positions count characters of the raw name: they fit only a name shown as it is.
+    let hits: Vec<usize> = match escaped {
+        std::borrow::Cow::Borrowed(_) => fuzzy::positions(filter, &e.name)
+            .into_iter()
+            .filter(|p| *p >= skip)
+            .map(|p| p - skip)
+            .collect(),
+        std::borrow::Cow::Owned(_) => Vec::new(),
+    };
     let mut spans = vec![Span::raw(indent)];
     spans.extend(highlight(&name, &hits, base, t.matched));
     spans.push(Span::styled(suffix, t.muted));

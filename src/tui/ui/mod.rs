@@ -1,5 +1,9 @@
 //! Rendering: pure functions from `&App` to a frame. Nothing here changes the model except the
 //! scroll offsets kept in `Cell`s so the selection stays in view.
+//!
+//! Every string that comes from a catalog, a connector or a file is escaped before it becomes
+//! a `Span` (`text::escape_control`): a control character must neither reach the terminal
+//! nor vanish unseen (ratatui silently drops the ones it is given).
 
 mod detail;
 mod form;
@@ -13,6 +17,7 @@ use ratatui::Frame;
 
 use super::app::{App, Phase};
 use super::keymap;
+use crate::text::escape_control;
 
 /// The smallest terminal flowspec lays out for.
 pub const MIN_WIDTH: u16 = 80;
@@ -88,7 +93,7 @@ fn header_line(app: &App, short: bool) -> Line<'static> {
     let sep = || Span::styled(" │ ", t.muted);
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut spans = vec![Span::styled(" flowspec", t.title), sep()];
-    spans.push(Span::raw(app.shown_path.clone()));
+    spans.push(Span::raw(escape_control(&app.shown_path).into_owned()));
     if app.is_dirty() {
         let n = app
             .catalog
@@ -161,7 +166,7 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     if let Some(status) = &app.status {
         let mut spans = vec![Span::styled(
-            format!(" {}", status.text),
+            format!(" {}", escape_control(&status.text)),
             if status.error { t.error } else { t.accent },
         )];
         if status.error {
@@ -210,7 +215,7 @@ fn loading(app: &App, frame: &mut Frame, area: Rect, p: &crate::catalog::Progres
         Line::raw(""),
         Line::from(vec![
             Span::styled(format!(" {} ", spinner(app)), app.theme.accent),
-            Span::raw(format!("Loading {}", app.shown_path)),
+            Span::raw(format!("Loading {}", escape_control(&app.shown_path))),
         ]),
         Line::raw(""),
         Line::styled(
@@ -236,10 +241,16 @@ fn loading(app: &App, frame: &mut Frame, area: Rect, p: &crate::catalog::Progres
 }
 
 fn failed(app: &App, frame: &mut Frame, area: Rect, error: &str) {
-    let text = vec![
+    let mut text = vec![
         Line::styled("The catalog could not be loaded", app.theme.error),
         Line::raw(""),
-        Line::raw(error.to_string()),
+    ];
+    text.extend(
+        error
+            .lines()
+            .map(|l| Line::raw(escape_control(l).into_owned())),
+    );
+    text.extend([
         Line::raw(""),
         Line::from(vec![
             Span::styled("r", app.theme.key),
@@ -247,7 +258,7 @@ fn failed(app: &App, frame: &mut Frame, area: Rect, error: &str) {
             Span::styled("q", app.theme.key),
             Span::raw(" quit"),
         ]),
-    ];
+    ]);
     let popup = centered(area, 70, 10);
     frame.render_widget(Clear, popup);
     frame.render_widget(

@@ -12,6 +12,7 @@ use super::super::jobs::ConnOp;
 use super::super::keymap::{self, Context};
 use super::centered;
 use crate::catalog::Severity;
+use crate::text::escape_control;
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let Some(top) = app.overlays.last() else {
@@ -61,7 +62,10 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
                 app,
                 frame,
                 body,
-                &format!(" {display}: disk (-) vs your version (+) "),
+                &format!(
+                    " {}: disk (-) vs your version (+) ",
+                    escape_control(display)
+                ),
                 d,
                 *scroll,
                 Context::Conflict,
@@ -70,7 +74,8 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
                 let lines = vec![
                     Line::raw(""),
                     Line::raw(format!(
-                        " {display} changed on disk after flowspec loaded it."
+                        " {} changed on disk after flowspec loaded it.",
+                        escape_control(display)
                     )),
                     Line::raw(" Nothing was written: saving would overwrite that change."),
                     Line::raw(""),
@@ -291,7 +296,7 @@ fn diff_box(
             } else {
                 t.base
             };
-            Line::styled(l.replace('\t', "    "), style)
+            Line::styled(escape_control(&l.replace('\t', "    ")).into_owned(), style)
         })
         .collect();
     frame.render_widget(
@@ -392,7 +397,12 @@ fn problems(app: &App, frame: &mut Frame, body: Rect, scroll: usize) {
             .map(|d| {
                 Line::from(vec![
                     Span::styled(
-                        format!(" {}:{}:{} ", cat.display_path(&d.file), d.line, d.col),
+                        format!(
+                            " {}:{}:{} ",
+                            escape_control(&cat.display_path(&d.file)),
+                            d.line,
+                            d.col
+                        ),
                         t.muted,
                     ),
                     Span::styled(
@@ -403,7 +413,7 @@ fn problems(app: &App, frame: &mut Frame, body: Rect, scroll: usize) {
                             t.warning
                         },
                     ),
-                    Span::raw(format!(": {}", d.message)),
+                    Span::raw(format!(": {}", escape_control(&d.message))),
                 ])
             })
             .collect(),
