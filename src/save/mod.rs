@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::catalog::load::io_message;
 use crate::catalog::Catalog;
+use crate::secrets::{self, Schemas};
 
 /// One file that a save will rewrite.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,8 +34,15 @@ pub enum SaveError {
     ReadOnly,
 }
 
-/// Lists every file with unsaved edits, with its diff.
+/// Lists every file with unsaved edits, with its diff (secrets masked by the key-name rule,
+/// as no connector schema is known here; see [`plan_masked`]).
 pub fn plan(catalog: &Catalog) -> Vec<PlannedWrite> {
+    plan_masked(catalog, &Schemas::none())
+}
+
+/// [`plan`], with the secrets of each config located by its connector's schema where
+/// `schemas` knows it: every diff masks both the old and the new value of every secret.
+pub fn plan_masked(catalog: &Catalog, schemas: &Schemas) -> Vec<PlannedWrite> {
     catalog
         .files
         .iter()
@@ -45,7 +53,7 @@ pub fn plan(catalog: &Catalog) -> Vec<PlannedWrite> {
             PlannedWrite {
                 file: i,
                 path: f.path.clone(),
-                diff: unified_diff(&display, &f.disk, f.text()),
+                diff: secrets::masked_diff(catalog, i, &display, &f.disk, f.text(), schemas),
                 display,
                 expected: f.disk.clone(),
                 new_text: f.text().to_string(),

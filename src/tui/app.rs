@@ -9,11 +9,12 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::catalog::{Catalog, Diagnostic, EntityId, EntityKind, Progress, Severity};
 use crate::save::{self, PlannedWrite, SaveError};
+use crate::secrets;
 
 use super::browse::{EntityList, Row};
 use super::connector_job::JobSpec;
-use super::form_editor::{mask_secrets, EditTarget, FormEditor, RowKind};
-use super::jobs::{ConnOp, ConnectorInfos, Job, JobEvent};
+use super::form_editor::{EditTarget, FormEditor, RowKind};
+use super::jobs::{known_schemas, ConnOp, ConnectorInfos, Job, JobEvent};
 use super::keymap::{self, Action, Context};
 use super::theme::Theme;
 
@@ -698,7 +699,7 @@ impl App {
             self.info("Already saving");
             return vec![];
         }
-        let writes = save::plan(cat);
+        let writes = save::plan_masked(cat, &known_schemas(&self.connectors));
         if writes.is_empty() {
             self.info("Nothing to save: no unsaved changes");
             return vec![];
@@ -753,13 +754,12 @@ impl App {
                 },
                 Some(Action::ShowDiff),
             ) => {
-                let mine = self
-                    .catalog
-                    .as_ref()
-                    .and_then(|c| c.files.get(file))
-                    .map(|f| f.text().to_string())
-                    .unwrap_or_default();
-                let diff = save::unified_diff(&display, &disk, &mine);
+                // Both versions may hold secrets (the disk's, the ones just typed): masked.
+                let diff = self.catalog.as_ref().map_or_else(String::new, |c| {
+                    let mine = c.files.get(file).map(|f| f.text()).unwrap_or_default();
+                    let schemas = known_schemas(&self.connectors);
+                    secrets::masked_diff(c, file, &display, &disk, mine, &schemas)
+                });
                 self.overlays.push(Overlay::Conflict {
                     display,
                     diff: Some(diff),
@@ -1120,7 +1120,6 @@ impl App {
         }
         let new = form.state.to_json();
         let target = form.target.clone();
-        let secrets = form.secret_values();
         let form_schema = form.state.form().schema().clone();
         let Some(cat) = self.catalog.as_mut() else {
             return vec![];
@@ -1140,10 +1139,11 @@ impl App {
                 },
             )
         });
-        let mut writes = save::plan(cat);
-        for w in &mut writes {
-            w.diff = mask_secrets(&w.diff, &secrets);
-        }
+        // The form's schema locates its secrets even where no task's spec is known (`config
+        // edit`); every other config goes by its task's schema or the name rule.
+        let mut schemas = known_schemas(&self.connectors);
+        schemas.add_place(target.file, target.at.clone(), &form_schema);
+        let writes = save::plan_masked(cat, &schemas);
         self.overlays.push(Overlay::Diff { writes, scroll: 0 });
         vec![]
     }
