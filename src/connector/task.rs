@@ -41,8 +41,9 @@ pub enum TaskEndpoint {
     },
 }
 
-/// A capture or materialization ready to be run.
-#[derive(Debug, Clone)]
+/// A capture or materialization ready to be run. Its `Debug` leaves the config out (it may
+/// hold secrets in clear).
+#[derive(Clone)]
 pub struct Task {
     pub name: String,
     pub id: EntityId,
@@ -50,6 +51,18 @@ pub struct Task {
     pub endpoint: TaskEndpoint,
     /// The inner endpoint config, still encrypted if it is (decrypt with `run::prepare_config`).
     pub config: Value,
+}
+
+impl std::fmt::Debug for Task {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Task")
+            .field("name", &self.name)
+            .field("id", &self.id)
+            .field("task", &self.task)
+            .field("endpoint", &self.endpoint)
+            .field("config", &crate::secrets::REDACTED)
+            .finish()
+    }
 }
 
 impl Task {

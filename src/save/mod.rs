@@ -9,8 +9,8 @@ use crate::catalog::load::io_message;
 use crate::catalog::Catalog;
 use crate::secrets::{self, Schemas};
 
-/// One file that a save will rewrite.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One file that a save will rewrite. Its `Debug` shows the (masked) diff, not the texts.
+#[derive(Clone, PartialEq, Eq)]
 pub struct PlannedWrite {
     pub file: usize,
     pub path: PathBuf,
@@ -21,6 +21,19 @@ pub struct PlannedWrite {
     pub new_text: String,
     /// A unified diff of the change.
     pub diff: String,
+}
+
+impl std::fmt::Debug for PlannedWrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlannedWrite")
+            .field("file", &self.file)
+            .field("path", &self.path)
+            .field("display", &self.display)
+            .field("expected", &secrets::REDACTED)
+            .field("new_text", &secrets::REDACTED)
+            .field("diff", &self.diff)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why a save did not happen. Nothing is written when any file fails its pre-check.

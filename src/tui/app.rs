@@ -9,7 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::catalog::{Catalog, Diagnostic, EntityId, EntityKind, Progress, Severity};
 use crate::save::{self, PlannedWrite, SaveError};
-use crate::secrets;
+use crate::secrets::{self, Secret};
 
 use super::browse::{EntityList, Row};
 use super::connector_job::JobSpec;
@@ -22,7 +22,8 @@ use super::theme::Theme;
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
-    Paste(String),
+    /// Pasted text, often a secret: redacted in `Debug`.
+    Paste(Secret<String>),
     Resize(u16, u16),
     /// Animation tick, sent only while something runs in the background.
     Tick,
@@ -309,8 +310,9 @@ impl App {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Paste(text) => {
+                let text = text.expose();
                 if let Some(form) = self.form.as_mut() {
-                    if let Err(e) = form.paste(&text) {
+                    if let Err(e) = form.paste(text) {
                         self.error(e);
                     }
                     return vec![];

@@ -13,7 +13,7 @@ use crate::secrets;
 use crate::yaml::PathSeg;
 
 /// Where the edited config lives.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct EditTarget {
     /// Catalog file holding the config.
     pub file: usize,
@@ -49,8 +49,9 @@ pub struct Row {
 }
 
 /// The text being typed into a field: a `ratatui-textarea` buffer (undo-free here: the form
-/// has its own undo), so multi-line values pasted in keep their lines.
-#[derive(Debug, Clone)]
+/// has its own undo), so multi-line values pasted in keep their lines. It may be a secret:
+/// its `Debug` shows nothing of it.
+#[derive(Clone)]
 pub struct LineEdit {
     area: TextArea<'static>,
 }
@@ -129,8 +130,9 @@ impl LineEdit {
     }
 }
 
-/// The form being edited.
-#[derive(Debug, Clone)]
+/// The form being edited. Its `Debug` (see `tui::redact`) leaves out every config value and
+/// typed text.
+#[derive(Clone)]
 pub struct FormEditor {
     pub target: EditTarget,
     pub state: FormState,

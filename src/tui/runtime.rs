@@ -84,7 +84,7 @@ pub async fn run(
         let msg = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
-                Some(Ok(Event::Paste(p))) => Msg::Paste(p),
+                Some(Ok(Event::Paste(p))) => Msg::Paste(p.into()),
                 Some(Ok(Event::Resize(w, h))) => Msg::Resize(w, h),
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e.into()),
