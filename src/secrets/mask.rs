@@ -3,6 +3,7 @@
 //! diff of two masked texts shows where secrets are and whether they changed, never what
 //! they are — not even how long (a multi-line secret becomes one line).
 
+use crate::yaml::patch::content_end;
 use crate::yaml::Node;
 
 /// What a secret's text becomes.
@@ -20,17 +21,13 @@ pub struct Span {
     pub changed: bool,
 }
 
-/// The bytes that hold `node`'s value in `text`. Block scalars and block collections run
-/// on over the line breaks after them; those stay, so the lines that follow keep theirs.
+/// The bytes that hold `node`'s value in `text`. The span of a block scalar (or a block
+/// collection ending with one) runs on over the line breaks after it and the next line's
+/// indentation; those stay, so the lines that follow keep theirs. It starts at the first
+/// content byte, on the line after the `|`/`>` header: the header stays, the content goes.
 pub fn node_span(text: &str, node: &Node, changed: bool) -> Span {
     let start = node.pos.start.min(text.len());
-    let mut end = node.pos.end.clamp(start, text.len());
-    let bytes = text.as_bytes();
-    while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
-        end -= 1;
-    }
-    // A literal or folded scalar's span starts at its first content byte, on the line after
-    // its `|`/`>` header: the header and the indentation stay, the content goes.
+    let end = content_end(text, node).max(start);
     Span {
         start,
         end,

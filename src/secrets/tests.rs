@@ -318,6 +318,15 @@ fn one_file(role: FileRole, text: &str) -> Catalog {
     }
 }
 
+fn indent(text: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    text.lines()
+        .map(|l| format!("{pad}{l}\n"))
+        .collect::<String>()
+        .trim_end_matches('\n')
+        .to_string()
+}
+
 fn masked(role: FileRole, old: &str, new: &str, schema: Option<&Value>) -> (String, String) {
     let cat = one_file(role, old);
     let mut schemas = Schemas::none();
@@ -347,11 +356,17 @@ fn every_quoting_style_is_masked_by_position() {
         let (o, n) = masked(FileRole::Config, old, old, Some(&schema));
         assert!(!o.contains("zq") && o.contains(MASK), "{old:?} -> {o:?}");
         assert_eq!(o, n, "unchanged secrets mask the same");
-        // Lines around stay: the next key survives a block scalar's masking.
-        let with_next = format!("{}\nnext: 1\n", old.trim_end_matches('\n'));
+        // Lines around stay: the next key survives a block scalar's masking, at the same
+        // depth or shallower (saphyr's span of a block scalar runs into its indentation).
         if !old.starts_with('{') {
+            let with_next = format!("{}\nnext: 1\n", old.trim_end_matches('\n'));
             let (o, _) = masked(FileRole::Config, &with_next, &with_next, Some(&schema));
             assert!(o.ends_with("\nnext: 1\n"), "{o:?}");
+            let nested = format!("cfg:\n{}\n  next: 1\nafter: 2\n", indent(old, 2));
+            let wrapped = json!({"properties": {"cfg": schema}});
+            let (o, _) = masked(FileRole::Config, &nested, &nested, Some(&wrapped));
+            assert!(!o.contains("zq"), "{o:?}");
+            assert!(o.ends_with("\n  next: 1\nafter: 2\n"), "{o:?}");
         }
     }
 }
