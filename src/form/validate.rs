@@ -337,3 +337,40 @@ fn type_words(t: JsonType) -> &'static str {
         JsonType::Object => "an object",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::form::build;
+
+    /// Keywords the messages above do not word fall back to the validator's own text, which
+    /// quotes the value: never for a secret, nor for a value holding or under one.
+    #[test]
+    fn messages_never_quote_a_secret() {
+        let form = build(&json!({"type": "object", "properties": {
+            "password": {"type": "string", "secret": true, "not": {"pattern": "^zq"}},
+            "note": {"type": "string", "not": {"pattern": "^zq"}},
+            "creds": {"type": "object", "not": {"required": ["weak"]},
+                      "properties": {"token": {"type": "string", "secret": true}}},
+            "blob": {"type": "object", "secret": true, "additionalProperties": false,
+                     "properties": {"a": {}, "list": {"contains": {"const": 1}}}}
+        }}));
+        let state = form.load(&json!({
+            "password": "zqSECRET1",
+            "note": "zqPLAIN",
+            "creds": {"weak": 1, "token": "zqSECRET2"},
+            "blob": {"a": 1, "zqSECRETKEY": 2, "list": ["zqSECRET3"]}
+        }));
+        let errors = state.errors();
+        let text = format!("{errors:?}");
+        for secret in ["zqSECRET1", "zqSECRET2", "zqSECRET3", "zqSECRETKEY"] {
+            assert!(!text.contains(secret), "{secret}: {text}");
+        }
+        for p in ["/password", "/creds", "/blob", "/blob/list"] {
+            assert!(errors.iter().any(|e| e.pointer == p), "{p}: {text}");
+        }
+        // Other values keep the validator's wording.
+        assert!(text.contains("zqPLAIN"), "{text}");
+    }
+}

@@ -1504,6 +1504,48 @@ mod tests {
     }
 
     #[test]
+    fn text_that_may_hold_a_secret_never_goes_to_the_editor() {
+        let schema = json!({"type": "object", "properties": {
+            "notes": {"type": "string"},
+            "extra": {},
+            "headers": {"type": "object", "additionalProperties": {
+                "type": "object", "properties": {"token": {"type": "string", "secret": true}}}},
+            "sa": {"type": "object", "secret": true, "properties": {"pin": {"type": "integer"}}}
+        }});
+        let mut ed = FormEditor::open(
+            &schema,
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: json!({"notes": "n", "extra": {"api_token": "t"}}),
+                title: "a".into(),
+            },
+        );
+        let outcome = |ed: &mut FormEditor, pointer: &str| {
+            assert!(
+                ed.focus_row(pointer, RowKind::Field),
+                "{pointer}: {:?}",
+                ed.rows
+            );
+            ed.begin_external_edit()
+        };
+        assert_eq!(outcome(&mut ed, "/notes").unwrap(), "n");
+        // Free-form content with a secret-looking key; a map whose schema holds secrets
+        // below it (empty now); a field below a secret parent.
+        for p in ["/extra", "/headers", "/sa/pin"] {
+            let err = outcome(&mut ed, p).unwrap_err();
+            assert!(err.contains("secret"), "{p}: {err}");
+            assert!(ed.masks(p), "{p} is shown masked");
+        }
+        assert!(!ed.masks("/notes"));
+        // A typed secret that does not parse is not echoed back.
+        ed.focus_row("/sa/pin", RowKind::Field);
+        ed.begin_edit(Some("12x4")).unwrap();
+        let err = ed.commit_edit().unwrap_err();
+        assert_eq!(err, "The typed value is not a whole number");
+    }
+
+    #[test]
     fn maps_of_objects_are_typed_as_json() {
         let schema = json!({"type": "object", "properties": {
             "tables": {"type": "object", "additionalProperties": {
