@@ -117,8 +117,23 @@ fn form_app_and_job_structures_never_debug_a_typed_secret() {
         "the edit itself holds the secret"
     );
     let effects = press(&mut a, &["y"]);
-    assert!(matches!(effects.as_slice(), [Effect::Save(_)]));
+    let [Effect::Save(writes)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
     assert_clean("the save effect", format!("{effects:?}"));
+    // The save meets a file changed on disk: its text (the secret too) stays out of Debug.
+    a.update(Msg::SaveConflict {
+        file: writes[0].file,
+        display: writes[0].display.clone(),
+        disk: format!("# elsewhere\n{}", writes[0].new_text),
+    });
+    press(&mut a, &["d"]);
+    assert!(matches!(
+        a.overlays.last(),
+        Some(Overlay::Conflict { diff: Some(_), .. })
+    ));
+    assert_clean("the conflict overlay", format!("{:?}", a.overlays));
+    press(&mut a, &["esc"]);
     // A connector job on the task carries the config with the typed secret.
     let effects = press(&mut a, &["d"]);
     let [Effect::Connector(_, spec)] = effects.as_slice() else {

@@ -98,7 +98,8 @@ pub enum Overlay {
         display: String,
         /// Your version against the disk, once asked for.
         diff: Option<String>,
-        disk: String,
+        /// What the disk holds (secrets included): redacted in `Debug`.
+        disk: Secret<String>,
         file: usize,
         scroll: usize,
     },
@@ -369,7 +370,7 @@ impl App {
                 self.overlays.push(Overlay::Conflict {
                     display,
                     diff: None,
-                    disk,
+                    disk: disk.into(),
                     file,
                     scroll: 0,
                 });
@@ -760,7 +761,7 @@ impl App {
                 let diff = self.catalog.as_ref().map_or_else(String::new, |c| {
                     let mine = c.files.get(file).map(|f| f.text()).unwrap_or_default();
                     let schemas = known_schemas(&self.connectors);
-                    secrets::masked_diff(c, file, &display, &disk, mine, &schemas)
+                    secrets::masked_diff(c, file, &display, disk.expose(), mine, &schemas)
                 });
                 self.overlays.push(Overlay::Conflict {
                     display,
