@@ -2,10 +2,12 @@
 //! values are never echoed), and could the text it shows hold a secret (so it never goes to
 //! `$EDITOR` through a temporary file).
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value};
 
 use super::names::locate_by_name;
-use super::schema::{is_at_or_under, may_hold_secret, schemas_at};
+use super::schema::{is_at_or_under, may_hold_secret, schemas_at, schemas_at_each};
 use super::sites::Rule;
 use crate::form::pointer::segments;
 
@@ -76,6 +78,62 @@ pub fn with_present(config: &Value, pointer: &str) -> Value {
     }
     if segs.is_empty() && out.is_null() {
         out = Value::String(String::new());
+    }
+    out
+}
+
+/// [`field_may_hold_secret`] for many fields of one config at once (a form asks it of every
+/// row after each change): the config is walked a fixed number of times, not once per field.
+/// Returns the pointers that may hold a secret.
+pub fn fields_may_hold_secret(
+    schema: &Value,
+    config: &Value,
+    pointers: &[String],
+) -> HashSet<String> {
+    let rule = Rule::from_schema(Some(schema));
+    let touches = |p: &str, found: &[String]| {
+        found
+            .iter()
+            .any(|l| is_at_or_under(p, l) || is_at_or_under(l, p))
+    };
+    let found = rule.locate(config);
+    let mut out: HashSet<String> = pointers
+        .iter()
+        .filter(|p| touches(p, &found))
+        .cloned()
+        .collect();
+    // Fields without a value: secret if they would be with one. All are filled in at once
+    // (the rules ignore value constraints, so one field's value cannot change another's).
+    let mut probe = config.clone();
+    let mut empty = Vec::new();
+    for p in pointers.iter().filter(|p| !out.contains(*p)) {
+        if probe.pointer(p).is_none_or(Value::is_null) {
+            probe = with_present(&probe, p);
+            empty.push(p.clone());
+        }
+    }
+    if !empty.is_empty() {
+        let found = rule.locate(&probe);
+        out.extend(empty.into_iter().filter(|p| touches(p, &found)));
+    }
+    let rest: Vec<String> = pointers
+        .iter()
+        .filter(|p| !out.contains(*p))
+        .cloned()
+        .collect();
+    let schema = crate::form::config_schema_of(schema);
+    for (p, nodes) in schemas_at_each(schema, &probe, &rest) {
+        if nodes.into_iter().any(|s| may_hold_secret(schema, s)) {
+            out.insert(p);
+        }
+    }
+    for p in rest {
+        if config
+            .pointer(&p)
+            .is_some_and(|v| !locate_by_name(v).is_empty())
+        {
+            out.insert(p);
+        }
     }
     out
 }

@@ -36,7 +36,7 @@ pub fn is_annotated(schema: &Map<String, Value>) -> bool {
 /// empty string is present); empty objects and arrays are listed too (a plaintext check may
 /// skip them).
 pub fn locate(schema: &Value, config: &Value) -> Vec<String> {
-    let mut w = Walker::new(schema, None);
+    let mut w = Walker::new(schema, HashSet::new());
     w.visit(schema, config, "", 0);
     normalize(w.found)
 }
@@ -44,9 +44,20 @@ pub fn locate(schema: &Value, config: &Value) -> Vec<String> {
 /// The schema nodes that apply at `pointer` of `config` (which must be present there), for
 /// asking whether a field's schema could hold secrets below it ([`may_hold_secret`]).
 pub fn schemas_at<'s>(schema: &'s Value, config: &Value, pointer: &str) -> Vec<&'s Value> {
-    let mut w = Walker::new(schema, Some(pointer));
+    schemas_at_each(schema, config, &[pointer.to_string()])
+        .remove(pointer)
+        .unwrap_or_default()
+}
+
+/// [`schemas_at`] for several pointers in one walk.
+pub fn schemas_at_each<'s>(
+    schema: &'s Value,
+    config: &Value,
+    pointers: &[String],
+) -> HashMap<String, Vec<&'s Value>> {
+    let mut w = Walker::new(schema, pointers.iter().cloned().collect());
     w.visit(schema, config, "", 0);
-    w.at_probe
+    w.at_probes
 }
 
 /// True when `sub` (a node of the schema `root`) or anything reachable below it is annotated
@@ -76,26 +87,27 @@ pub fn is_at_or_under(pointer: &str, location: &str) -> bool {
         || (pointer.starts_with(location) && pointer.as_bytes().get(location.len()) == Some(&b'/'))
 }
 
-struct Walker<'s, 'p> {
+struct Walker<'s> {
     root: &'s Value,
     /// (schema node, instance pointer) pairs already walked: a `$ref` cycle that consumes no
     /// instance, or the same definition reached twice, is walked once.
     seen: HashSet<(*const Value, String)>,
     found: Vec<String>,
     regexes: HashMap<String, Option<Regex>>,
-    probe: Option<&'p str>,
-    at_probe: Vec<&'s Value>,
+    /// Pointers whose applying schema nodes are collected (in `at_probes`).
+    probes: HashSet<String>,
+    at_probes: HashMap<String, Vec<&'s Value>>,
 }
 
-impl<'s, 'p> Walker<'s, 'p> {
-    fn new(root: &'s Value, probe: Option<&'p str>) -> Self {
+impl<'s> Walker<'s> {
+    fn new(root: &'s Value, probes: HashSet<String>) -> Self {
         Walker {
             root,
             seen: HashSet::new(),
             found: Vec::new(),
             regexes: HashMap::new(),
-            probe,
-            at_probe: Vec::new(),
+            probes,
+            at_probes: HashMap::new(),
         }
     }
 
@@ -112,8 +124,11 @@ impl<'s, 'p> Walker<'s, 'p> {
         {
             return;
         }
-        if self.probe == Some(pointer) {
-            self.at_probe.push(schema);
+        if self.probes.contains(pointer) {
+            self.at_probes
+                .entry(pointer.to_string())
+                .or_default()
+                .push(schema);
         }
         let Some(obj) = schema.as_object() else {
             return; // `true`/`false` schemas annotate nothing.

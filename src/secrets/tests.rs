@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use super::diff::{mask_versions, UNPARSEABLE};
-use super::field::{field_may_hold_secret, is_secret_field, with_present};
+use super::field::{field_may_hold_secret, fields_may_hold_secret, is_secret_field, with_present};
 use super::mask::{apply, Span, MASK, MASK_CHANGED};
 use super::schema::{locate, may_hold_secret, MAX_STEPS};
 use super::sites::{Rule, Schemas};
@@ -239,6 +239,24 @@ fn schemas_could_hold_secrets_below_a_field() {
         &json!({"plain": {"a": 1}}),
         "/plain"
     ));
+    // The bulk form (one walk for all of a form's rows) answers the same.
+    let pointers: Vec<String> = [
+        "/free",
+        "/plain",
+        "/pw",
+        "/group/x",
+        "/other",
+        "/plain/api_token",
+    ]
+    .map(String::from)
+    .to_vec();
+    let one_by_one: std::collections::HashSet<String> = pointers
+        .iter()
+        .filter(|p| field_may_hold_secret(&schema, &cfg, p))
+        .cloned()
+        .collect();
+    assert_eq!(fields_may_hold_secret(&schema, &cfg, &pointers), one_by_one);
+    assert!(!one_by_one.contains("/other"));
     assert_eq!(
         with_present(&json!({"a": null}), "/a/b"),
         json!({"a": {"b": ""}})

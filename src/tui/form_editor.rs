@@ -351,11 +351,21 @@ impl FormEditor {
         let mut rows = Vec::new();
         let root = self.state.form().root().clone();
         self.flatten(&root, "", 0, &mut rows, true);
-        self.secret_rows = rows
+        let fields: Vec<String> = rows
             .iter()
-            .filter(|r| r.kind == RowKind::Field && self.may_hold_secret(&r.pointer))
+            .filter(|r| r.kind == RowKind::Field)
             .map(|r| r.pointer.clone())
             .collect();
+        self.secret_rows = secrets::field::fields_may_hold_secret(
+            self.state.form().schema(),
+            self.state.value(),
+            &fields,
+        );
+        self.secret_rows.extend(
+            fields
+                .into_iter()
+                .filter(|p| self.state.node_at(p).is_some_and(|n| n.ann.secret)),
+        );
         self.rows = rows;
         if let Some(p) = keep {
             if let Some(i) = self.rows.iter().position(|r| r.pointer == p) {
