@@ -482,3 +482,46 @@ collections:
         "{o}"
     );
 }
+
+#[test]
+fn config_and_resource_files_take_the_schemas_of_the_tasks_using_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "flow.yaml",
+        "captures:\n  acme/a:\n    endpoint: {connector: {image: x/y:v1, config: cfg.yaml}}\n    bindings:\n      - {resource: res.yaml, target: acme/c}\n  acme/b:\n    endpoint: {connector: {image: x/z:v1, config: shared.yaml}}\n    bindings: []\n  acme/c:\n    endpoint: {connector: {image: x/z:v1, config: shared.yaml}}\n    bindings: []\n",
+    );
+    write("cfg.yaml", "pw: zqcfg\nhost: h\n");
+    write("res.yaml", "stream: s\npw: zqres\n");
+    write("shared.yaml", "pw: zqshared\napi_key: zqkey\n");
+    let cat = crate::catalog::load(&dir.path().join("flow.yaml"), &mut |_| {}).unwrap();
+    let file = |name: &str| {
+        cat.files
+            .iter()
+            .position(|f| f.path.ends_with(name))
+            .unwrap()
+    };
+    let schema = json!({"properties": {"pw": secret()}});
+    let mut schemas = Schemas::none();
+    schemas.add_task("acme/a", Some(&schema), Some(&schema));
+    schemas.add_task("acme/b", Some(&schema), None);
+    let shown = |name: &str, schemas: &Schemas| {
+        let text = cat.files[file(name)].text();
+        mask_versions(&cat, file(name), text, text, schemas).0
+    };
+    assert_eq!(
+        shown("cfg.yaml", &schemas),
+        format!("pw: {MASK}\nhost: h\n")
+    );
+    assert_eq!(
+        shown("res.yaml", &schemas),
+        format!("stream: s\npw: {MASK}\n")
+    );
+    // `pw` is no secret-looking name: without the schema it shows.
+    assert!(shown("res.yaml", &Schemas::none()).contains("zqres"));
+    // Shared by a task with a schema and one without: both rules apply.
+    assert_eq!(
+        shown("shared.yaml", &schemas),
+        format!("pw: {MASK}\napi_key: {MASK}\n")
+    );
+}
