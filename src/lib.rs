@@ -12,6 +12,7 @@ pub mod demo;
 pub mod form;
 pub mod logging;
 pub mod save;
+pub mod secrets;
 pub mod settings;
 pub mod synth;
 pub mod text;

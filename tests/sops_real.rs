@@ -113,6 +113,9 @@ fn decrypts_and_strips_the_suffix_everywhere() {
         "only suffixed values are encrypted"
     );
     let out = decrypt_with(enc, &opts(Some(&key))).unwrap();
+    // The plaintext stays behind a redacting type: `Debug` never shows it.
+    assert!(!format!("{out:?}").contains("hunter2"));
+    let out = out.into_inner();
     assert_eq!(
         out,
         json!({

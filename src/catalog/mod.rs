@@ -37,8 +37,9 @@ impl FileRole {
     }
 }
 
-/// One file of the catalog with the text it had on disk and, once edited, its new text.
-#[derive(Debug, Clone)]
+/// One file of the catalog with the text it had on disk and, once edited, its new text. Its
+/// `Debug` leaves both texts out (configs hold secrets).
+#[derive(Clone)]
 pub struct SourceFile {
     pub path: PathBuf,
     pub role: FileRole,
@@ -50,6 +51,22 @@ pub struct SourceFile {
     pub entities: Vec<Entity>,
     /// The file and line that imported or referenced this file.
     pub imported_by: Option<(PathBuf, u32)>,
+}
+
+impl std::fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceFile")
+            .field("path", &self.path)
+            .field("role", &self.role)
+            .field("disk", &crate::secrets::REDACTED)
+            .field(
+                "edited",
+                &self.edited.as_ref().map(|_| crate::secrets::REDACTED),
+            )
+            .field("entities", &self.entities)
+            .field("imported_by", &self.imported_by)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SourceFile {

@@ -18,6 +18,7 @@ use super::protocol::{
 };
 use super::transport::{ConnectorError, Exit, Invocation, LogLevel, RunEvent};
 use super::{airbyte, local, sops};
+use crate::secrets::Secret;
 
 /// Default time a Spec may take (Flow's connector timeouts are configurable; these are the
 /// issue's defaults).
@@ -127,25 +128,25 @@ impl Transport {
 pub struct Call {
     pub task: TaskType,
     pub op: Operation,
-    /// The inner endpoint config, decrypted (see [`prepare_config`]).
-    pub config: Box<RawValue>,
+    /// The inner endpoint config, decrypted (see [`prepare_config`]); redacted in `Debug`.
+    pub config: Secret<Box<RawValue>>,
     /// Validate only: the task name and its enabled bindings.
     pub name: String,
     pub bindings: Vec<ValidateBinding>,
 }
 
 impl Call {
-    pub fn spec(task: TaskType, config: Box<RawValue>) -> Self {
+    pub fn spec(task: TaskType, config: impl Into<Secret<Box<RawValue>>>) -> Self {
         Call {
             task,
             op: Operation::Spec,
-            config,
+            config: config.into(),
             name: String::new(),
             bindings: Vec::new(),
         }
     }
 
-    pub fn discover(config: Box<RawValue>) -> Self {
+    pub fn discover(config: impl Into<Secret<Box<RawValue>>>) -> Self {
         Call {
             op: Operation::Discover,
             ..Call::spec(TaskType::Capture, config)
@@ -155,13 +156,13 @@ impl Call {
     pub fn validate(
         task: TaskType,
         name: String,
-        config: Box<RawValue>,
+        config: impl Into<Secret<Box<RawValue>>>,
         bindings: Vec<ValidateBinding>,
     ) -> Self {
         Call {
             task,
             op: Operation::Validate,
-            config,
+            config: config.into(),
             name,
             bindings,
         }
@@ -194,9 +195,9 @@ impl RunOptions {
 
 /// The config a connector receives: sops-decrypted (a no-op for plain configs) and embedded
 /// as raw JSON with its key order kept.
-pub fn prepare_config(config: Value) -> Result<Box<RawValue>, ConnectorError> {
+pub fn prepare_config(config: Value) -> Result<Secret<Box<RawValue>>, ConnectorError> {
     let plain = sops::decrypt_if_encrypted(config)?;
-    Ok(p::raw_value(&plain))
+    Ok(Secret::new(p::raw_value(plain.expose())))
 }
 
 /// Builds the invocation for `call` in `protocol`. `env` is the endpoint's extra environment.
@@ -218,7 +219,7 @@ pub fn build_invocation(
                     reason: "only Airbyte sources (captures) are supported".into(),
                 });
             }
-            let (args, files) = airbyte::invocation(call.op, &call.config);
+            let (args, files) = airbyte::invocation(call.op, call.config.expose());
             (args, Vec::new(), files)
         }
         Protocol::FlowJson | Protocol::FlowProto => {
@@ -238,7 +239,7 @@ pub fn build_invocation(
 }
 
 fn request(connector_type: ConnectorType, call: &Call) -> Result<p::Request, ConnectorError> {
-    let config = call.config.clone();
+    let config = call.config.expose().clone();
     Ok(match call.op {
         Operation::Spec => p::Request {
             spec: Some(SpecRequest {
@@ -663,6 +664,9 @@ mod tests {
         let cfg = serde_json::json!({"password_sops": "ENC[x]", "sops": {"mac": "m"}});
         assert!(matches!(prepare_config(cfg), Err(ConnectorError::Sops(_))));
         let cfg = serde_json::json!({"z": 1, "a": 2});
-        assert_eq!(prepare_config(cfg).unwrap().get(), r#"{"z":1,"a":2}"#);
+        assert_eq!(
+            prepare_config(cfg).unwrap().expose().get(),
+            r#"{"z":1,"a":2}"#
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! Decrypting sops-encrypted endpoint configs the way Flow's runtime does, just before a
 //! connector runs: `sops --decrypt` with the config on stdin, then the `encrypted_suffix`
-//! stripped from every key at every depth. The plaintext lives only in memory and goes to the
-//! connector over stdin; it is never logged or written to disk.
+//! stripped from every key at every depth. The plaintext lives only in memory, inside a
+//! [`Secret`] (whose `Debug` redacts it), and goes to the connector over stdin; it is never
+//! logged or written to disk.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use std::process::{Command, Stdio};
 use serde_json::Value;
 
 use super::transport::ConnectorError;
+use crate::secrets::Secret;
 
 /// How to run sops. Defaults: `$FLOWSPEC_SOPS` or `sops` on `PATH`, inherited environment
 /// (which carries `SOPS_AGE_KEY_FILE`, cloud credentials and so on).
@@ -36,15 +38,15 @@ pub fn is_encrypted(config: &Value) -> bool {
 }
 
 /// Decrypts `config` if it is sops-encrypted and strips the encrypted suffix; returns other
-/// configs unchanged.
-pub fn decrypt_if_encrypted(config: Value) -> Result<Value, ConnectorError> {
+/// configs unchanged (wrapped all the same: a plaintext config holds its secrets in clear).
+pub fn decrypt_if_encrypted(config: Value) -> Result<Secret<Value>, ConnectorError> {
     decrypt_with(config, &SopsOptions::default())
 }
 
 /// [`decrypt_if_encrypted`] with explicit options.
-pub fn decrypt_with(config: Value, opts: &SopsOptions) -> Result<Value, ConnectorError> {
+pub fn decrypt_with(config: Value, opts: &SopsOptions) -> Result<Secret<Value>, ConnectorError> {
     if !is_encrypted(&config) {
-        return Ok(config);
+        return Ok(Secret::new(config));
     }
     let suffix = config["sops"]
         .get("encrypted_suffix")
@@ -94,7 +96,7 @@ pub fn decrypt_with(config: Value, opts: &SopsOptions) -> Result<Value, Connecto
     if let Some(suffix) = suffix.filter(|s| !s.is_empty()) {
         strip_suffix(&mut plain, &suffix);
     }
-    Ok(plain)
+    Ok(Secret::new(plain))
 }
 
 /// Removes `suffix` from every object key that ends with it, at every depth, as Flow's
@@ -155,7 +157,7 @@ mod tests {
             env: vec![],
         };
         let v = json!({"host": "x", "sops": "not an object"});
-        assert_eq!(decrypt_with(v.clone(), &opts).unwrap(), v);
+        assert_eq!(decrypt_with(v.clone(), &opts).unwrap().expose(), &v);
     }
 
     #[test]

@@ -53,8 +53,9 @@ pub enum ConfigSource {
     File(PathBuf),
 }
 
-/// A capture or materialization ready to be run.
-#[derive(Debug, Clone)]
+/// A capture or materialization ready to be run. Its `Debug` leaves the config out (it may
+/// hold secrets in clear).
+#[derive(Clone)]
 pub struct Task {
     pub name: String,
     pub id: EntityId,
@@ -64,6 +65,18 @@ pub struct Task {
     pub config: Value,
     /// Where `config` was read from.
     pub config_source: ConfigSource,
+}
+
+impl std::fmt::Debug for Task {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Task")
+            .field("name", &self.name)
+            .field("id", &self.id)
+            .field("task", &self.task)
+            .field("endpoint", &self.endpoint)
+            .field("config", &crate::secrets::REDACTED)
+            .finish()
+    }
 }
 
 impl Task {

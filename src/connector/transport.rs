@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-/// One execution of a connector.
-#[derive(Debug, Clone)]
+/// One execution of a connector. Its `Debug` shows the arguments and names, never the
+/// request, the files' contents or the environment's values (they carry the config).
+#[derive(Clone)]
 pub struct Invocation {
     /// Arguments appended to the image's entrypoint or the local command (Airbyte uses
     /// `spec`, `discover --config FILE`, `check --config FILE`; Flow protocols use none).
@@ -25,6 +26,26 @@ pub struct Invocation {
     pub timeout: Duration,
     /// Stdout larger than this is a protocol error, read no further.
     pub max_output: usize,
+}
+
+impl std::fmt::Debug for Invocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::secrets::REDACTED;
+        let files: Vec<_> = self
+            .files
+            .iter()
+            .map(|(name, _)| (name, REDACTED))
+            .collect();
+        let env: Vec<_> = self.env.iter().map(|(k, _)| (k, REDACTED)).collect();
+        f.debug_struct("Invocation")
+            .field("args", &self.args)
+            .field("stdin", &REDACTED)
+            .field("files", &files)
+            .field("env", &env)
+            .field("timeout", &self.timeout)
+            .field("max_output", &self.max_output)
+            .finish()
+    }
 }
 
 /// What a finished connector produced.

@@ -9,7 +9,7 @@ mod input;
 mod model;
 mod node;
 pub mod pointer;
-mod resolve;
+pub(crate) mod resolve;
 mod sample;
 mod schema;
 pub mod template;

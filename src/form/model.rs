@@ -12,8 +12,9 @@ use super::pointer::segments;
 use super::validate::FieldError;
 use super::Form;
 
-/// A config being edited: the JSON value, the union selections and the current errors.
-#[derive(Debug, Clone)]
+/// A config being edited: the JSON value, the union selections and the current errors. Its
+/// `Debug` leaves the value out (it holds typed secrets).
+#[derive(Clone)]
 pub struct FormState {
     form: Form,
     value: Value,
@@ -32,6 +33,17 @@ pub enum EditError {
     NoSuchVariant(String, usize),
     #[error("`{0}` goes through a value that is neither an object nor an array")]
     Blocked(String),
+}
+
+impl std::fmt::Debug for FormState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FormState")
+            .field("form", &self.form)
+            .field("value", &crate::secrets::REDACTED)
+            .field("selections", &self.selections)
+            .field("errors", &self.errors)
+            .finish()
+    }
 }
 
 impl FormState {

@@ -80,19 +80,25 @@ impl<'r> Resolver<'r> {
 
     /// The target of a local reference, if there is one.
     fn lookup(&self, r: &str) -> Option<&'r Value> {
-        let frag = match r.find('#') {
-            Some(i) => &r[i + 1..],
-            None => return None,
-        };
-        if frag.is_empty() {
-            return Some(self.root);
-        }
-        if frag.starts_with('/') {
-            let decoded = percent_decode(frag);
-            return self.root.pointer(&decoded);
-        }
-        find_anchor(self.root, frag, 0)
+        lookup(self.root, r)
     }
+}
+
+/// The target of the local reference `r` (`#`, `#/json/pointer`, `#anchor`) inside `root`;
+/// `None` for references to other documents.
+pub(crate) fn lookup<'r>(root: &'r Value, r: &str) -> Option<&'r Value> {
+    let frag = match r.find('#') {
+        Some(i) => &r[i + 1..],
+        None => return None,
+    };
+    if frag.is_empty() {
+        return Some(root);
+    }
+    if frag.starts_with('/') {
+        let decoded = percent_decode(frag);
+        return root.pointer(&decoded);
+    }
+    find_anchor(root, frag, 0)
 }
 
 /// `allOf` member merge: `properties` and `required` are unions, other keys first wins.

@@ -4,6 +4,8 @@
 //! change. Like Flow's web app, formats are not validated (connectors use `date-time` for
 //! loose ISO-8601). Errors inside a union are reported for the variant the data is in.
 
+use std::cell::OnceCell;
+
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError};
 use serde_json::Value;
@@ -101,9 +103,14 @@ impl Form {
                 }]
             }
         };
+        let secret = SecretLocations {
+            schema: self.schema(),
+            config: state.value(),
+            found: OnceCell::new(),
+        };
         let mut out = Vec::new();
         for e in validator.iter_errors(state.value()) {
-            map_error(state, &e, &mut out);
+            map_error(state, &e, &secret, &mut out);
         }
         out.dedup();
         out
@@ -118,7 +125,34 @@ fn pointer_of(e: &ValidationError<'_>) -> String {
     p
 }
 
-fn map_error(state: &FormState, e: &ValidationError<'_>, out: &mut Vec<FieldError>) {
+/// The config's secret locations, worked out only if an error message needs them (most
+/// keystrokes' errors do not, and validation runs at every one).
+struct SecretLocations<'a> {
+    schema: &'a Value,
+    config: &'a Value,
+    found: OnceCell<Vec<String>>,
+}
+
+impl SecretLocations<'_> {
+    /// True when the value at `pointer` is, holds or lies below a secret: a message about it
+    /// must not quote it.
+    fn touch(&self, pointer: &str) -> bool {
+        use crate::secrets::schema::is_at_or_under;
+        self.found
+            .get_or_init(|| {
+                crate::secrets::Rule::from_schema(Some(self.schema)).locate(self.config)
+            })
+            .iter()
+            .any(|l| is_at_or_under(pointer, l) || is_at_or_under(l, pointer))
+    }
+}
+
+fn map_error(
+    state: &FormState,
+    e: &ValidationError<'_>,
+    secret: &SecretLocations,
+    out: &mut Vec<FieldError>,
+) {
     let pointer = pointer_of(e);
     let node = state.node_at(&pointer);
     let keyword = e.kind().keyword().to_string();
@@ -157,15 +191,25 @@ fn map_error(state: &FormState, e: &ValidationError<'_>, out: &mut Vec<FieldErro
         }
         ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
             match pick_branch(state, &pointer, context) {
-                Some(branch) => branch.iter().for_each(|e| map_error(state, e, out)),
+                Some(branch) => branch.iter().for_each(|e| map_error(state, e, secret, out)),
                 None => push(out, pointer, "does not match any of the options".into()),
             }
         }
         ValidationErrorKind::OneOfMultipleValid { .. } => {
             push(out, pointer, "matches more than one of the options".into())
         }
+        ValidationErrorKind::AdditionalProperties { .. } if secret.touch(&pointer) => {
+            push(out, pointer, "has unknown fields".into())
+        }
         kind => {
-            let message = message(kind, node).unwrap_or_else(|| e.to_string());
+            // The crate's own wording quotes the value: not for secrets.
+            let message = message(kind, node).unwrap_or_else(|| {
+                if secret.touch(&pointer) {
+                    format!("is not valid (`{keyword}`)")
+                } else {
+                    e.to_string()
+                }
+            });
             push(out, pointer, message);
         }
     }
@@ -291,5 +335,42 @@ fn type_words(t: JsonType) -> &'static str {
         JsonType::String => "text",
         JsonType::Array => "a list",
         JsonType::Object => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::form::build;
+
+    /// Keywords the messages above do not word fall back to the validator's own text, which
+    /// quotes the value: never for a secret, nor for a value holding or under one.
+    #[test]
+    fn messages_never_quote_a_secret() {
+        let form = build(&json!({"type": "object", "properties": {
+            "password": {"type": "string", "secret": true, "not": {"pattern": "^zq"}},
+            "note": {"type": "string", "not": {"pattern": "^zq"}},
+            "creds": {"type": "object", "not": {"required": ["weak"]},
+                      "properties": {"token": {"type": "string", "secret": true}}},
+            "blob": {"type": "object", "secret": true, "additionalProperties": false,
+                     "properties": {"a": {}, "list": {"contains": {"const": 1}}}}
+        }}));
+        let state = form.load(&json!({
+            "password": "zqSECRET1",
+            "note": "zqPLAIN",
+            "creds": {"weak": 1, "token": "zqSECRET2"},
+            "blob": {"a": 1, "zqSECRETKEY": 2, "list": ["zqSECRET3"]}
+        }));
+        let errors = state.errors();
+        let text = format!("{errors:?}");
+        for secret in ["zqSECRET1", "zqSECRET2", "zqSECRET3", "zqSECRETKEY"] {
+            assert!(!text.contains(secret), "{secret}: {text}");
+        }
+        for p in ["/password", "/creds", "/blob", "/blob/list"] {
+            assert!(errors.iter().any(|e| e.pointer == p), "{p}: {text}");
+        }
+        // Other values keep the validator's wording.
+        assert!(text.contains("zqPLAIN"), "{text}");
     }
 }

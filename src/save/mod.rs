@@ -11,13 +11,14 @@ mod write;
 use std::path::PathBuf;
 
 use crate::catalog::Catalog;
+use crate::secrets::{self, Schemas};
 
 pub use commit::{check_conflicts, write_planned, write_planned_with, Protected, SavePoint};
 pub use outcome::{Failed, SaveOutcome, Written};
 pub use write::{is_write_protected, resolve_target, write_atomic};
 
-/// One file that a save will rewrite.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One file that a save will rewrite. Its `Debug` shows the (masked) diff, not the texts.
+#[derive(Clone, PartialEq, Eq)]
 pub struct PlannedWrite {
     pub file: usize,
     pub path: PathBuf,
@@ -28,6 +29,19 @@ pub struct PlannedWrite {
     pub new_text: String,
     /// A unified diff of the change.
     pub diff: String,
+}
+
+impl std::fmt::Debug for PlannedWrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlannedWrite")
+            .field("file", &self.file)
+            .field("path", &self.path)
+            .field("display", &self.display)
+            .field("expected", &secrets::REDACTED)
+            .field("new_text", &secrets::REDACTED)
+            .field("diff", &self.diff)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why a file was not saved.
@@ -74,8 +88,15 @@ fn read_only_names(files: &[String]) -> String {
     }
 }
 
-/// Lists every file with unsaved edits, with its diff.
+/// Lists every file with unsaved edits, with its diff (secrets masked by the key-name rule,
+/// as no connector schema is known here; see [`plan_masked`]).
 pub fn plan(catalog: &Catalog) -> Vec<PlannedWrite> {
+    plan_masked(catalog, &Schemas::none())
+}
+
+/// [`plan`], with the secrets of each config located by its connector's schema where
+/// `schemas` knows it: every diff masks both the old and the new value of every secret.
+pub fn plan_masked(catalog: &Catalog, schemas: &Schemas) -> Vec<PlannedWrite> {
     catalog
         .files
         .iter()
@@ -86,7 +107,7 @@ pub fn plan(catalog: &Catalog) -> Vec<PlannedWrite> {
             PlannedWrite {
                 file: i,
                 path: f.path.clone(),
-                diff: unified_diff(&display, &f.disk, f.text()),
+                diff: secrets::masked_diff(catalog, i, &display, &f.disk, f.text(), schemas),
                 display,
                 expected: f.disk.clone(),
                 new_text: f.text().to_string(),

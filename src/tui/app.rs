@@ -9,11 +9,12 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::catalog::{Catalog, Diagnostic, EntityId, EntityKind, Progress, Severity};
 use crate::save::{self, PlannedWrite, Protected, SaveOutcome};
+use crate::secrets::{self, Secret};
 
 use super::browse::{EntityList, Row};
 use super::connector_job::JobSpec;
-use super::form_editor::{mask_secrets, EditTarget, FormEditor, RowKind};
-use super::jobs::{ConnOp, ConnectorInfos, Job, JobEvent};
+use super::form_editor::{EditTarget, FormEditor, RowKind};
+use super::jobs::{known_schemas, ConnOp, ConnectorInfos, Job, JobEvent};
 use super::keymap::{self, Action, Context};
 use super::theme::Theme;
 use crate::trust::{RunPlan, TrustStore};
@@ -22,7 +23,8 @@ use crate::trust::{RunPlan, TrustStore};
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
-    Paste(String),
+    /// Pasted text, often a secret: redacted in `Debug`.
+    Paste(Secret<String>),
     Resize(u16, u16),
     /// Animation tick, sent only while something runs in the background.
     Tick,
@@ -119,7 +121,8 @@ pub enum Overlay {
         display: String,
         /// Your version against the disk, once asked for.
         diff: Option<String>,
-        disk: String,
+        /// What the disk holds (secrets included): redacted in `Debug`.
+        disk: Secret<String>,
         file: usize,
         scroll: usize,
     },
@@ -362,8 +365,9 @@ impl App {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Paste(text) => {
+                let text = text.expose();
                 if let Some(form) = self.form.as_mut() {
-                    if let Err(e) = form.paste(&text) {
+                    if let Err(e) = form.paste(text) {
                         self.error(e);
                     }
                     return vec![];
@@ -420,7 +424,7 @@ impl App {
                 self.overlays.push(Overlay::Conflict {
                     display,
                     diff: None,
-                    disk,
+                    disk: disk.into(),
                     file,
                     scroll: 0,
                 });
@@ -757,7 +761,7 @@ impl App {
             self.info("Already saving");
             return vec![];
         }
-        let writes = save::plan(cat);
+        let writes = save::plan_masked(cat, &known_schemas(&self.connectors));
         if writes.is_empty() {
             self.info("Nothing to save: no unsaved changes");
             return vec![];
@@ -842,13 +846,12 @@ impl App {
                 },
                 Some(Action::ShowDiff),
             ) => {
-                let mine = self
-                    .catalog
-                    .as_ref()
-                    .and_then(|c| c.files.get(file))
-                    .map(|f| f.text().to_string())
-                    .unwrap_or_default();
-                let diff = save::unified_diff(&display, &disk, &mine);
+                // Both versions may hold secrets (the disk's, the ones just typed): masked.
+                let diff = self.catalog.as_ref().map_or_else(String::new, |c| {
+                    let mine = c.files.get(file).map(|f| f.text()).unwrap_or_default();
+                    let schemas = known_schemas(&self.connectors);
+                    secrets::masked_diff(c, file, &display, disk.expose(), mine, &schemas)
+                });
                 self.overlays.push(Overlay::Conflict {
                     display,
                     diff: Some(diff),
@@ -1226,7 +1229,6 @@ impl App {
         }
         let new = form.state.to_json();
         let target = form.target.clone();
-        let secrets = form.secret_values();
         let form_schema = form.state.form().schema().clone();
         let Some(cat) = self.catalog.as_mut() else {
             return vec![];
@@ -1246,10 +1248,11 @@ impl App {
                 },
             )
         });
-        let mut writes = save::plan(cat);
-        for w in &mut writes {
-            w.diff = mask_secrets(&w.diff, &secrets);
-        }
+        // The form's schema locates its secrets even where no task's spec is known (`config
+        // edit`); every other config goes by its task's schema or the name rule.
+        let mut schemas = known_schemas(&self.connectors);
+        schemas.add_place(target.file, target.at.clone(), &form_schema);
+        let writes = save::plan_masked(cat, &schemas);
         self.overlays.push(Overlay::Diff { writes, scroll: 0 });
         vec![]
     }

@@ -12,13 +12,24 @@ use crate::connector::run::{self, Call, DockerOptions, PullPolicy, RunOptions};
 use crate::connector::task::Task;
 use crate::connector::{ops, ConnectorError, RunEvent};
 
-/// Everything a job needs, computed from the catalog by the pure `update`.
-#[derive(Debug, Clone)]
+/// Everything a job needs, computed from the catalog by the pure `update`. Its `Debug` shows
+/// neither the config nor the bindings' resource configs.
+#[derive(Clone)]
 pub struct JobSpec {
     pub op: ConnOp,
     pub task: Task,
     /// For validate: the bindings as Flow would send them.
     pub bindings: Vec<ValidateBinding>,
+}
+
+impl std::fmt::Debug for JobSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JobSpec")
+            .field("op", &self.op)
+            .field("task", &self.task)
+            .field("bindings", &self.bindings.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Runs one job to completion (or cancellation).

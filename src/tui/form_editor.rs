@@ -9,10 +9,11 @@ use serde_json::Value;
 
 use crate::form::pointer::{join, segments};
 use crate::form::{self, parse_input, FormNode, FormState, Kind, ScalarType};
+use crate::secrets;
 use crate::yaml::PathSeg;
 
 /// Where the edited config lives.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct EditTarget {
     /// Catalog file holding the config.
     pub file: usize,
@@ -48,8 +49,9 @@ pub struct Row {
 }
 
 /// The text being typed into a field: a `ratatui-textarea` buffer (undo-free here: the form
-/// has its own undo), so multi-line values pasted in keep their lines.
-#[derive(Debug, Clone)]
+/// has its own undo), so multi-line values pasted in keep their lines. It may be a secret:
+/// its `Debug` shows nothing of it.
+#[derive(Clone)]
 pub struct LineEdit {
     area: TextArea<'static>,
 }
@@ -128,8 +130,9 @@ impl LineEdit {
     }
 }
 
-/// The form being edited.
-#[derive(Debug, Clone)]
+/// The form being edited. Its `Debug` (see `tui::redact`) leaves out every config value and
+/// typed text.
+#[derive(Clone)]
 pub struct FormEditor {
     pub target: EditTarget,
     pub state: FormState,
@@ -155,6 +158,9 @@ pub struct FormEditor {
     pub naming: Option<String>,
     /// Airbyte "Optional fields" sections the user unfolded (they start folded).
     expanded_optional: HashSet<String>,
+    /// Field rows whose value is masked (see [`FormEditor::may_hold_secret`]); worked out at
+    /// each rebuild rather than at every frame.
+    secret_rows: HashSet<String>,
 }
 
 /// Rows of Airbyte `groups` sections have this prefix instead of a JSON pointer.
@@ -273,6 +279,7 @@ impl FormEditor {
             picker: None,
             naming: None,
             expanded_optional: HashSet::new(),
+            secret_rows: HashSet::new(),
         };
         ed.rebuild();
         ed.focus = ed
@@ -344,6 +351,21 @@ impl FormEditor {
         let mut rows = Vec::new();
         let root = self.state.form().root().clone();
         self.flatten(&root, "", 0, &mut rows, true);
+        let fields: Vec<String> = rows
+            .iter()
+            .filter(|r| r.kind == RowKind::Field)
+            .map(|r| r.pointer.clone())
+            .collect();
+        self.secret_rows = secrets::field::fields_may_hold_secret(
+            self.state.form().schema(),
+            self.state.value(),
+            &fields,
+        );
+        self.secret_rows.extend(
+            fields
+                .into_iter()
+                .filter(|p| self.state.node_at(p).is_some_and(|n| n.ann.secret)),
+        );
         self.rows = rows;
         if let Some(p) = keep {
             if let Some(i) = self.rows.iter().position(|r| r.pointer == p) {
@@ -602,7 +624,14 @@ impl FormEditor {
         let Some(node) = self.node(&row).cloned() else {
             return Ok(());
         };
-        let parsed = parse_typed(&node, &edit.text())?;
+        let text = edit.text();
+        let parsed = parse_typed(&node, &text).map_err(|e| {
+            if self.is_secret(&row.pointer) {
+                unechoed(&e, &text)
+            } else {
+                e
+            }
+        })?;
         self.snapshot();
         match parsed {
             Some(v) => self.state.set(&row.pointer, v).map_err(|e| e.to_string())?,
@@ -892,8 +921,8 @@ impl FormEditor {
         self.rebuild();
     }
 
-    /// Ctrl-E: the text to hand to `$EDITOR` for the focused field. Secrets are refused: they
-    /// would have to go through a temporary file.
+    /// Ctrl-E: the text to hand to `$EDITOR` for the focused field. Any text that holds or
+    /// could hold a secret is refused: it would have to go through a temporary file.
     pub fn begin_external_edit(&mut self) -> Result<String, Refusal> {
         self.refuse_read_only()?;
         let Some(row) = self.focused().cloned() else {
@@ -905,9 +934,9 @@ impl FormEditor {
         if !is_text(node) {
             return Err(format!("{} is not a text field", node.label));
         }
-        if node.ann.secret {
+        if self.may_hold_secret(&row.pointer) {
             return Err(format!(
-                "{} is a secret: secrets never go to temporary files; paste it instead",
+                "{} is or may hold a secret: secrets never go to temporary files; paste it instead",
                 node.label
             ));
         }
@@ -1020,29 +1049,33 @@ impl FormEditor {
         errors.len()
     }
 
-    /// Every secret value in the old and new config, to mask them in diffs.
-    pub fn secret_values(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut pointers = Vec::new();
-        collect_secret_pointers(self.state.form().root(), "", &mut pointers);
-        for v in [&self.target.original, &self.state.to_json()] {
-            for p in &pointers {
-                if let Some(Value::String(s)) = v.pointer(p) {
-                    if !s.is_empty() {
-                        out.push(s.clone());
-                        // As a double-quoted YAML/JSON string the secret appears escaped.
-                        if let Ok(quoted) = serde_json::to_string(s) {
-                            out.push(quoted[1..quoted.len() - 1].to_string());
-                        }
-                        // Multi-line secrets show up line by line in a diff.
-                        out.extend(s.lines().filter(|l| l.len() >= 4).map(str::to_string));
-                    }
-                }
-            }
-        }
-        out.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        out.dedup();
-        out
+    /// True when the field at `pointer` is secret: annotated so, below a secret location
+    /// (a secret parent, a secret map's value), or sops-encrypted. Its value is masked and
+    /// typed text is never echoed.
+    pub fn is_secret(&self, pointer: &str) -> bool {
+        self.state.node_at(pointer).is_some_and(|n| n.ann.secret)
+            || secrets::field::is_secret_field(
+                self.state.form().schema(),
+                self.state.value(),
+                pointer,
+            )
+    }
+
+    /// True when the text of the field at `pointer` could hold a secret (see
+    /// [`secrets::field::field_may_hold_secret`]): such text never goes to `$EDITOR`.
+    pub fn may_hold_secret(&self, pointer: &str) -> bool {
+        self.is_secret(pointer)
+            || secrets::field::field_may_hold_secret(
+                self.state.form().schema(),
+                self.state.value(),
+                pointer,
+            )
+    }
+
+    /// True when the field row at `pointer` shows its value masked: it is secret or its
+    /// text could hold one (as of the last change).
+    pub fn masks(&self, pointer: &str) -> bool {
+        self.secret_rows.contains(pointer)
     }
 }
 
@@ -1091,37 +1124,19 @@ fn collect_collapsed(node: &FormNode, pointer: &str, out: &mut HashSet<String>) 
     }
 }
 
-fn collect_secret_pointers(node: &FormNode, pointer: &str, out: &mut Vec<String>) {
-    match &node.kind {
-        Kind::Group { fields } => {
-            for f in fields {
-                collect_secret_pointers(f, &join(pointer, &f.key), out)
-            }
-        }
-        Kind::Union(u) => {
-            for v in &u.variants {
-                collect_secret_pointers(&v.node, pointer, out);
-            }
-        }
-        _ if node.ann.secret => out.push(pointer.to_string()),
-        _ => {}
+/// A parse error about a secret without the typed text it quotes (`` `x` is not a number``
+/// becomes "The typed value is not a number").
+fn unechoed(message: &str, typed: &str) -> String {
+    match message.strip_prefix(&format!("`{}` ", typed.trim())) {
+        Some(rest) => format!("The typed value {rest}"),
+        None if message.contains(typed.trim()) => "The typed value is not valid here".into(),
+        None => message.to_string(),
     }
 }
 
 /// One escaped pointer segment back to the key it names.
 fn unescape_segment(seg: &str) -> String {
     segments(&format!("/{seg}")).pop().unwrap_or_default()
-}
-
-/// Replaces every occurrence of a secret in `text` with a mask, longest first.
-pub fn mask_secrets(text: &str, secrets: &[String]) -> String {
-    let mut out = text.to_string();
-    for s in secrets {
-        if !s.is_empty() {
-            out = out.replace(s.as_str(), "••••••••");
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -1236,15 +1251,12 @@ mod tests {
         ed.focus = 3;
         ed.cycle(1).unwrap();
         assert_eq!(ed.state.get("/mode"), Some(&json!("b")));
-        assert_eq!(ed.secret_values(), vec!["hunter2".to_string()]);
-        assert_eq!(
-            mask_secrets("+ password: hunter2", &ed.secret_values()),
-            "+ password: ••••••••"
-        );
+        assert!(ed.is_secret("/auth/password"));
+        assert!(!ed.is_secret("/host"));
     }
 
     #[test]
-    fn pasted_multiline_secrets_keep_their_lines_and_stay_masked_when_escaped() {
+    fn pasted_multiline_secrets_keep_their_lines_and_never_go_to_the_editor() {
         let mut ed = editor(json!({"host": "h", "auth": {"type": "key"}}));
         ed.focus = ed
             .rows
@@ -1257,11 +1269,6 @@ mod tests {
             ed.state.get("/auth/key"),
             Some(&json!("-----BEGIN-----\nabc\n-----END-----"))
         );
-        let masked = mask_secrets(
-            "+  key: \"-----BEGIN-----\\nabc\\n-----END-----\"",
-            &ed.secret_values(),
-        );
-        assert!(!masked.contains("abc"), "{masked}");
         // Secrets never go to $EDITOR's temporary file.
         assert!(ed.begin_external_edit().unwrap_err().contains("secret"));
     }
@@ -1504,6 +1511,48 @@ mod tests {
         e.insert("25");
         ed.commit_edit().unwrap();
         assert_eq!(ed.state.get("/limit"), Some(&json!(25)));
+    }
+
+    #[test]
+    fn text_that_may_hold_a_secret_never_goes_to_the_editor() {
+        let schema = json!({"type": "object", "properties": {
+            "notes": {"type": "string"},
+            "extra": {},
+            "headers": {"type": "object", "additionalProperties": {
+                "type": "object", "properties": {"token": {"type": "string", "secret": true}}}},
+            "sa": {"type": "object", "secret": true, "properties": {"pin": {"type": "integer"}}}
+        }});
+        let mut ed = FormEditor::open(
+            &schema,
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: json!({"notes": "n", "extra": {"api_token": "t"}}),
+                title: "a".into(),
+            },
+        );
+        let outcome = |ed: &mut FormEditor, pointer: &str| {
+            assert!(
+                ed.focus_row(pointer, RowKind::Field),
+                "{pointer}: {:?}",
+                ed.rows
+            );
+            ed.begin_external_edit()
+        };
+        assert_eq!(outcome(&mut ed, "/notes").unwrap(), "n");
+        // Free-form content with a secret-looking key; a map whose schema holds secrets
+        // below it (empty now); a field below a secret parent.
+        for p in ["/extra", "/headers", "/sa/pin"] {
+            let err = outcome(&mut ed, p).unwrap_err();
+            assert!(err.contains("secret"), "{p}: {err}");
+            assert!(ed.masks(p), "{p} is shown masked");
+        }
+        assert!(!ed.masks("/notes"));
+        // A typed secret that does not parse is not echoed back.
+        ed.focus_row("/sa/pin", RowKind::Field);
+        ed.begin_edit(Some("12x4")).unwrap();
+        let err = ed.commit_edit().unwrap_err();
+        assert_eq!(err, "The typed value is not a whole number");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::connector::{LogLine, PullProgress, RunEvent};
+use crate::secrets::Schemas;
 
 /// What a connector run does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +129,20 @@ pub struct ConnectorInfo {
 
 /// Per-task connector facts, keyed by task name.
 pub type ConnectorInfos = HashMap<String, ConnectorInfo>;
+
+/// The config schemas fetched this session, for locating secrets in diffs (tasks whose spec
+/// was not fetched go by the name rule).
+pub fn known_schemas(infos: &ConnectorInfos) -> Schemas<'_> {
+    let mut out = Schemas::none();
+    for (name, info) in infos {
+        out.add_task(
+            name,
+            info.config_schema.as_ref(),
+            info.resource_schema.as_ref(),
+        );
+    }
+    out
+}
 
 impl JobOutput {
     /// Records the output in `info` and returns the one-line summary for the status bar.

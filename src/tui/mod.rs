@@ -8,6 +8,7 @@ pub mod form_editor;
 pub mod fuzzy;
 pub mod jobs;
 pub mod keymap;
+mod redact;
 pub mod runtime;
 pub mod signals;
 pub mod terminal;

@@ -112,7 +112,7 @@ async fn event_loop(
         let wake = tokio::select! {
             ev = lp.keyboard.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Wake::Msg(Msg::Key(k)),
-                Some(Ok(Event::Paste(p))) => Wake::Msg(Msg::Paste(p)),
+                Some(Ok(Event::Paste(p))) => Wake::Msg(Msg::Paste(p.into())),
                 Some(Ok(Event::Resize(w, h))) => Wake::Msg(Msg::Resize(w, h)),
                 Some(Ok(_)) => Wake::Nothing,
                 Some(Err(e)) => Wake::InputLost(e),

@@ -902,11 +902,22 @@ fn render_json_scalar(value: &Json) -> Option<String> {
     }
 }
 
-/// The offset where a block node's text really ends: literal/folded scalars include their
-/// trailing line break in saphyr's span, other nodes end at their last character.
+/// The offset where a block node's text really ends: saphyr's span of a literal/folded
+/// scalar (and so of a block collection ending with one) runs on over its trailing line
+/// breaks and the next line's indentation; other nodes end at their last character.
 pub(crate) fn content_end(text: &str, node: &Node) -> usize {
-    let mut end = node.pos.end;
-    while end > node.pos.start && matches!(text.as_bytes()[end - 1], b'\n' | b'\r') {
+    let start = node.pos.start.min(text.len());
+    let mut end = node.pos.end.clamp(start, text.len());
+    let bytes = text.as_bytes();
+    if let Some(nl) = text[start..end].rfind('\n') {
+        if bytes[start + nl + 1..end]
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t'))
+        {
+            end = start + nl + 1;
+        }
+    }
+    while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
         end -= 1;
     }
     end
@@ -1342,6 +1353,26 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out, "a:\n  b: 1\n  d: x y");
+    }
+
+    #[test]
+    fn a_literal_before_a_shallower_key_is_replaced_without_eating_that_key() {
+        // saphyr's span of `k` runs on to `n`'s indentation.
+        let text = "a:\n  k: |\n    l1\n    l2\n  n: 1\nb: 2\n";
+        let out = apply(
+            text,
+            &[Edit::Set {
+                map: vec![key("a")],
+                key: "k".into(),
+                value: json!("x\ny\n"),
+            }],
+        )
+        .unwrap();
+        let root = tree::parse(&out).unwrap();
+        let a = root.get("a").unwrap();
+        assert_eq!(a.get("k").unwrap().as_str(), Some("x\ny\n"));
+        assert_eq!(a.get("n").unwrap().value, Value::Int(1));
+        assert!(out.ends_with("  n: 1\nb: 2\n"), "{out}");
     }
 
     #[test]

@@ -175,7 +175,8 @@ pub fn render(app: &App, form: &FormEditor, frame: &mut Frame, area: Rect) {
             }
             RowKind::Field => {
                 let editing = focused && form.editing.is_some();
-                let secret = node.ann.secret || row.pointer.ends_with("_sops");
+                let secret =
+                    node.ann.secret || row.pointer.ends_with("_sops") || form.masks(&row.pointer);
                 let shown_secret = secret && !(focused && form.revealed);
                 let (value, style) = if editing {
                     let e = form.editing.as_ref().expect("editing");
@@ -322,6 +323,15 @@ fn display_raw(
                 .unwrap_or_default(),
             muted,
         ),
+        // Any secret value (a string, or a whole secret object or list) is one mask.
+        (_, Some(v)) if masked => (
+            if v.as_str() == Some("") {
+                String::new()
+            } else {
+                MASK.to_string()
+            },
+            plain,
+        ),
         (Kind::Scalar(ScalarType::Boolean), Some(v)) => (
             if v.as_bool() == Some(true) {
                 "[x]"
@@ -340,14 +350,6 @@ fn display_raw(
                     .map(|o| o.label.clone())
                     .unwrap_or_else(|| compact(v))
             ),
-            plain,
-        ),
-        (_, Some(Value::String(s))) if masked => (
-            if s.is_empty() {
-                String::new()
-            } else {
-                MASK.to_string()
-            },
             plain,
         ),
         (_, Some(Value::String(s))) => (s.replace('\n', "⏎"), plain),
