@@ -42,6 +42,9 @@ pub enum Command {
         format: Format,
     },
     /// List the entities a catalog defines.
+    ///
+    /// Exit status: 0 listed, 2 the catalog (or a file of it) could not be loaded: what did
+    /// load is listed, and the problems are printed on stderr.
     List {
         #[arg(default_value = "flow.yaml")]
         path: PathBuf,

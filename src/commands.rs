@@ -9,7 +9,7 @@ use crate::catalog::check::{findings, CheckOptions};
 use crate::catalog::{self, Catalog, EntityKind, Severity};
 use crate::cli::Format;
 
-/// Exit status of `check` when the catalog could not be loaded.
+/// Exit status of `check` and `list` when the catalog (or a file of it) could not be loaded.
 pub const EXIT_LOAD: i32 = 2;
 
 fn load_or_exit(path: &Path) -> Result<Catalog, i32> {
@@ -120,6 +120,16 @@ pub fn run_list(path: &Path, kinds: &[EntityKind], as_json: bool) -> i32 {
     for p in &cat.load_problems {
         eprintln!("{}", p.display_relative(&cat.root_dir));
     }
+    // What loaded is still listed, but a script must not take a partial list for the catalog.
+    let status = if cat
+        .load_problems
+        .iter()
+        .any(|p| p.severity == Severity::Error)
+    {
+        EXIT_LOAD
+    } else {
+        0
+    };
     let mut entities: Vec<_> = cat
         .entities()
         .filter(|(_, e)| kinds.is_empty() || kinds.contains(&e.kind))
@@ -141,7 +151,7 @@ pub fn run_list(path: &Path, kinds: &[EntityKind], as_json: bool) -> i32 {
             "{}",
             serde_json::to_string_pretty(&list).unwrap_or_default()
         );
-        return 0;
+        return status;
     }
     let width = entities
         .iter()
@@ -184,5 +194,5 @@ pub fn run_list(path: &Path, kinds: &[EntityKind], as_json: bool) -> i32 {
             detail
         );
     }
-    0
+    status
 }
