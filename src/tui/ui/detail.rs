@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use super::super::app::{App, Focus};
 use super::{ellipsize, scroll_into_view};
-use crate::catalog::{Catalog, Endpoint, Entity, EntityKind, Location};
+use crate::catalog::{Catalog, Endpoint, Entity, EntityKind, Location, SchemaForm};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
@@ -170,8 +170,13 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
             label("Defined in"),
             Span::raw(format!("{}:{}", cat.display_path(&file.path), e.line)),
             Span::styled(if file.is_dirty() { "  ● unsaved" } else { "" }, t.dirty),
+            outside_mark(app, file.outside),
         ]),
     ];
+    let outside = |l: &Location| match l {
+        Location::File(r) => cat.referenced_file(e.file, r).is_some_and(|f| f.outside),
+        Location::Inline => false,
+    };
     match e.kind {
         EntityKind::Capture | EntityKind::Materialization => {
             lines.push(Line::from(vec![
@@ -191,6 +196,7 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
                     lines.push(Line::from(vec![
                         label("Config"),
                         Span::raw(location(config)),
+                        outside_mark(app, outside(config)),
                     ]));
                 }
                 Some(Endpoint::Local {
@@ -206,6 +212,7 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
                         label("Config"),
                         Span::raw(fit(&location(config))),
                         Span::styled(if *protobuf { "  (protobuf)" } else { "" }, t.muted),
+                        outside_mark(app, outside(config)),
                     ]));
                 }
                 Some(Endpoint::Dekaf { variant }) => {
@@ -255,9 +262,15 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
                 }),
             ]));
             if let Some(schema) = &e.schema {
+                let far = match schema {
+                    SchemaForm::Single { schema } => outside(schema),
+                    SchemaForm::WriteRead { write, read } => outside(write) || outside(read),
+                    SchemaForm::Missing => false,
+                };
                 lines.push(Line::from(vec![
                     label("Schema"),
                     Span::raw(schema.summary()),
+                    outside_mark(app, far),
                 ]));
             }
             if e.derived {
@@ -289,6 +302,16 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
         EntityKind::Test => {}
     }
     lines
+}
+
+/// A warning after a file name that lies outside the catalog folder (a catalog from elsewhere
+/// can point at any file on the machine, and the user should see where it reads from).
+fn outside_mark(app: &App, outside: bool) -> Span<'static> {
+    if outside {
+        Span::styled("  ⚠ outside the catalog folder", app.theme.warning)
+    } else {
+        Span::raw("")
+    }
 }
 
 /// Tasks of the catalog that write (captures) or read (materializations) a collection.
