@@ -323,7 +323,9 @@ impl Builder<'_> {
                     flow: false,
                     shared: false,
                 };
-                self.anchor(anchor, &node, 1, 0, span_anchor(self.text, pos.start))?;
+                if anchor > 0 {
+                    self.anchor(anchor, &node, 1, 0, span_anchor(self.text, pos.start))?;
+                }
                 self.push_value(node, 1, 0)
             }
             Event::Alias(id) => self.alias(id, pos),
@@ -486,8 +488,10 @@ fn too_deep() -> String {
 fn span_anchor(text: &str, start: usize) -> usize {
     let before = text[..start].trim_end_matches([' ', '\t']);
     let word = before
-        .rfind(|c: char| c.is_whitespace() || matches!(c, '[' | '{' | ',' | ':'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace() || matches!(c, '[' | '{' | ',' | ':'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     if before[word..].starts_with('&') {
         word
     } else {
@@ -677,6 +681,14 @@ mod tests {
         let err = parse(&text).unwrap_err();
         assert!(err.message.starts_with("anchor `&w"), "{err}");
         assert_eq!(err.line, 5);
+    }
+
+    #[test]
+    fn anchors_are_named_after_any_whitespace() {
+        assert_eq!(span_anchor("a:\u{2028}&x 1", 8), 5);
+        assert_eq!(span_anchor("a: \u{2028}1", 6), 6);
+        assert_eq!(span_anchor("&x 1", 3), 0);
+        assert_eq!(named("k: &x 1", 3, b'&'), Some("&x"));
     }
 
     #[test]
