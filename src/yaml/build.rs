@@ -72,13 +72,24 @@ const COPY_FLOOR: usize = 100_000;
 /// hundred megabytes.
 const COPY_CAP: usize = 1_000_000;
 
+/// The most nodes a document may write out. A node takes 64 bytes in the tree, so `[1,1,1,...]`
+/// would cost 32 times its size; this bounds one tree to a few hundred megabytes. Real catalogs
+/// are far smaller: 20,000 collections and 2,000 tasks in one 10 MB file are 1.1 million nodes.
+pub const MAX_NODES: usize = 4_000_000;
+
 /// Parses the first document of `text`. An empty (or comment-only) text yields a null node.
 ///
 /// Refuses (with an error located at the culprit) a document nested deeper than
 /// [`MAX_DEPTH`], or whose aliases would copy more nodes than ten times the nodes written so
 /// far (at least 100,000, at most 1,000,000): a few hundred bytes of nested aliases would
-/// otherwise expand to billions of nodes.
+/// otherwise expand to billions of nodes. Also refuses a document of more than [`MAX_NODES`]
+/// nodes.
 pub fn parse(text: &str) -> Result<Node, ParseError> {
+    parse_limited(text, MAX_NODES)
+}
+
+/// [`parse`] with a smaller node limit, for tests.
+fn parse_limited(text: &str, max_nodes: usize) -> Result<Node, ParseError> {
     let offsets = Offsets::new(text);
     let mut builder = Builder {
         offsets: &offsets,
@@ -87,6 +98,7 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
         stack: Vec::new(),
         root: None,
         written: 0,
+        max_nodes,
         copied: 0,
     };
     let mut parser = Parser::new_from_str(text);
@@ -181,6 +193,8 @@ struct Builder<'a> {
     root: Option<Node>,
     /// Nodes written in the text (one per scalar or collection event).
     written: usize,
+    /// The most nodes the text may write ([`MAX_NODES`]).
+    max_nodes: usize,
     /// Nodes copied by aliases and anchors.
     copied: usize,
 }
@@ -244,6 +258,21 @@ impl Builder<'_> {
         ))
     }
 
+    /// Counts one more node written at `pos`, refusing past the node limit.
+    fn write(&mut self, pos: Pos) -> Result<(), ParseError> {
+        self.written += 1;
+        if self.written <= self.max_nodes {
+            return Ok(());
+        }
+        Err(err_at(
+            pos,
+            &format!(
+                "the document has more than {} nodes, more than flowspec reads from one file",
+                self.max_nodes
+            ),
+        ))
+    }
+
     /// Starts a collection, refusing one nested deeper than [`MAX_DEPTH`].
     fn open(
         &mut self,
@@ -255,7 +284,7 @@ impl Builder<'_> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(err_at(pos, &too_deep()));
         }
-        self.written += 1;
+        self.write(pos)?;
         let anchor_at = pos.start;
         let (flow, pos) = self.collection_start(pos, open);
         let value = match kind {
@@ -306,7 +335,7 @@ impl Builder<'_> {
         let pos = self.pos(span);
         match event {
             Event::Scalar(text, style, anchor, tag) => {
-                self.written += 1;
+                self.write(pos)?;
                 let (value, style) = resolve_scalar(text, style, tag.as_deref());
                 let mut pos = pos;
                 pos.end = pos.end.max(pos.start).min(self.text.len());
@@ -681,6 +710,19 @@ mod tests {
         let err = parse(&text).unwrap_err();
         assert!(err.message.starts_with("anchor `&w"), "{err}");
         assert_eq!(err.line, 5);
+    }
+
+    #[test]
+    fn documents_of_too_many_nodes_are_refused_at_the_first_one_too_many() {
+        let text = format!("x: [{}]\n", vec!["1"; 600].join(","));
+        assert!(parse_limited(&text, 603).is_ok());
+        let err = parse_limited(&text, 602).unwrap_err();
+        // The root, `x`, the sequence, then 599 items fit: the 600th, at column 1203, does not.
+        assert_eq!((err.line, err.col), (1, 1203), "{err}");
+        assert_eq!(
+            err.message,
+            "the document has more than 602 nodes, more than flowspec reads from one file"
+        );
     }
 
     #[test]

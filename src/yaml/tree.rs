@@ -7,7 +7,7 @@
 
 use saphyr_parser::ScalarStyle;
 
-pub use super::build::{parse, MAX_DEPTH};
+pub use super::build::{parse, MAX_DEPTH, MAX_NODES};
 
 /// A byte range of the source text plus the 1-based line/column of its start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
