@@ -97,12 +97,11 @@ pub fn load(root: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Catalog, 
     };
     match read::text(&root) {
         Ok(text) => loader.walk(root.clone(), text),
-        Err(ReadError::NotUtf8 { line, col }) => loader.problems.push(Diagnostic::error(
-            &root,
-            line,
-            col,
-            ReadError::NotUtf8 { line, col }.to_string(),
-        )),
+        Err(e @ ReadError::NotUtf8 { line, col }) => {
+            loader
+                .problems
+                .push(Diagnostic::error(&root, line, col, e.to_string()))
+        }
         Err(e) => return Err(LoadError(format!("{}: {e}", root.display()))),
     }
     Ok(Catalog {
@@ -141,7 +140,7 @@ impl Loader<'_> {
         (self.report)(self.progress);
     }
 
-    /// Adds a file read from `path` (whose identity is `key`), reached through `site`.
+    /// Adds a file read from `path` (whose identity, its canonical path, is `key`).
     fn add_file(&mut self, path: PathBuf, key: PathBuf, role: FileRole, text: String) -> usize {
         let id = self.files.len();
         self.tick(text.len());

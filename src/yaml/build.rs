@@ -429,15 +429,9 @@ impl Builder<'_> {
                         .map(|(_, v)| v.pos.end)
                         .unwrap_or(node.pos.start)
                 };
-                let own =
-                    seen.unwrap_or_else(|| entries.iter().map(|(k, _)| k.key_string()).collect());
-                for (mut k, mut v) in merged {
-                    if !own.contains(k.key_cow().as_ref()) {
-                        // The key too: patches tell merged entries from own ones by it.
-                        mark_shared(&mut k);
-                        mark_shared(&mut v);
-                        entries.push((k, v));
-                    }
+                // Most mappings have no `<<`: no key set to build then.
+                if !merged.is_empty() {
+                    merge_entries(entries, merged, seen);
                 }
             }
             _ => return Err(err_at(pos, "unbalanced collection end")),
@@ -534,6 +528,24 @@ fn named(text: &str, at: usize, sigil: u8) -> Option<&str> {
         return None;
     }
     Some(&text[at..name_end(text, at)])
+}
+
+/// Appends the entries merged in through `<<` whose keys the mapping does not set itself
+/// (`seen`: its keys, when it is large enough to have collected them).
+fn merge_entries(
+    entries: &mut Vec<(Node, Node)>,
+    merged: Vec<(Node, Node)>,
+    seen: Option<HashSet<String>>,
+) {
+    let own = seen.unwrap_or_else(|| entries.iter().map(|(k, _)| k.key_string()).collect());
+    for (mut k, mut v) in merged {
+        if !own.contains(k.key_cow().as_ref()) {
+            // The key too: patches tell merged entries from own ones by it.
+            mark_shared(&mut k);
+            mark_shared(&mut v);
+            entries.push((k, v));
+        }
+    }
 }
 
 fn merge_into(
