@@ -47,6 +47,9 @@ pub enum Command {
         format: Format,
     },
     /// List the entities a catalog defines.
+    ///
+    /// Exit status: 0 listed, 2 the catalog (or a file of it) could not be loaded: what did
+    /// load is listed, and the problems are printed on stderr.
     List {
         #[arg(default_value = "flow.yaml")]
         path: PathBuf,
@@ -240,14 +243,16 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let n: u64 = num
         .parse()
         .map_err(|_| format!("`{s}` is not a duration like 30s, 2m or 1h"))?;
-    let secs = match unit.trim() {
-        "" | "s" => n,
+    let per_unit = match unit.trim() {
+        "" | "s" => 1,
         "ms" => return Ok(Duration::from_millis(n)),
-        "m" => n * 60,
-        "h" => n * 3600,
+        "m" => 60,
+        "h" => 3600,
         _ => return Err(format!("`{s}`: unknown unit (use ms, s, m or h)")),
     };
-    Ok(Duration::from_secs(secs))
+    n.checked_mul(per_unit)
+        .map(Duration::from_secs)
+        .ok_or_else(|| format!("`{s}` is too long a duration"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -323,6 +328,9 @@ mod tests {
         assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
         assert!(parse_duration("soon").is_err());
         assert!(parse_duration("3d").is_err());
+        assert!(parse_duration("9999999999999999999h").is_err());
+        assert!(parse_duration("99999999999999999999s").is_err());
+        assert!(parse_duration("\u{0665}s").is_err());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::cli::Format;
 use crate::errln;
 use crate::text::{escape_control, escape_json_controls};
 
-/// Exit status of `check` when the catalog could not be loaded.
+/// Exit status of `check` and `list` when the catalog (or a file of it) could not be loaded.
 pub const EXIT_LOAD: i32 = 2;
 
 fn load_or_exit(path: &Path) -> Result<Catalog, i32> {
@@ -121,6 +121,16 @@ pub fn run_list(path: &Path, kinds: &[EntityKind], as_json: bool) -> i32 {
     for p in &cat.load_problems {
         errln!("{}", escape_control(&p.display_relative(&cat.root_dir)));
     }
+    // What loaded is still listed, but a script must not take a partial list for the catalog.
+    let status = if cat
+        .load_problems
+        .iter()
+        .any(|p| p.severity == Severity::Error)
+    {
+        EXIT_LOAD
+    } else {
+        0
+    };
     let mut entities: Vec<_> = cat
         .entities()
         .filter(|(_, e)| kinds.is_empty() || kinds.contains(&e.kind))
@@ -139,7 +149,7 @@ pub fn run_list(path: &Path, kinds: &[EntityKind], as_json: bool) -> i32 {
             .collect();
         let text = serde_json::to_string_pretty(&list).unwrap_or_default();
         let _ = writeln!(out, "{}", escape_json_controls(&text));
-        return 0;
+        return status;
     }
     let width = entities
         .iter()
@@ -182,5 +192,5 @@ pub fn run_list(path: &Path, kinds: &[EntityKind], as_json: bool) -> i32 {
             escape_control(&detail)
         );
     }
-    0
+    status
 }

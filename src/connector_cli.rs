@@ -417,16 +417,10 @@ pub fn run_config_template(args: TemplateArgs) -> i32 {
 /// `--image`; on failure the error is printed and the exit status returned.
 pub fn config_schema(args: &TemplateArgs) -> Result<Value, i32> {
     let doc = match (&args.schema, &args.image) {
-        (Some(path), _) => match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| serde_yaml::from_str::<Value>(&t).map_err(|e| e.to_string()))
-        {
+        (Some(path), _) => match schema_file(path) {
             Ok(v) => v,
             Err(e) => {
-                errln!(
-                    "error: cannot read the schema {}: {e}",
-                    escape_control(&path.display().to_string())
-                );
+                errln!("{e}");
                 return Err(EXIT_USAGE);
             }
         },
@@ -453,6 +447,24 @@ pub fn config_schema(args: &TemplateArgs) -> Result<Value, i32> {
     } else {
         crate::form::config_schema_of(&doc).clone()
     })
+}
+
+/// The document in a `--schema` file, read like every file flowspec reads (bounded, regular
+/// files only); a file that is not YAML or JSON is an error located in it.
+fn schema_file(path: &std::path::Path) -> Result<Value, String> {
+    use crate::catalog::read::{self, ReadError};
+    let shown = path.display();
+    let text = read::text(path).map_err(|e| match e {
+        ReadError::NotUtf8 { line, col } => format!("{shown}:{line}:{col}: error: {e}"),
+        e => format!("error: cannot read the schema {shown}: {e}"),
+    })?;
+    let root = crate::yaml::parse(&text).map_err(|e| {
+        format!(
+            "{shown}:{}:{}: error: the schema is not YAML or JSON: {}",
+            e.line, e.col, e.message
+        )
+    })?;
+    Ok(root.to_json())
 }
 
 async fn image_spec(

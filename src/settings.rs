@@ -30,19 +30,17 @@ impl Settings {
             .join("settings.yaml")
     }
 
-    /// Reads the settings; a missing file means defaults, a broken one is an error naming it.
+    /// Reads the settings (through the bounded reader, like every file flowspec reads); a
+    /// missing file means defaults, a broken one is an error naming it.
     pub fn load() -> Result<Settings, String> {
         Settings::load_from(&Settings::path())
     }
 
     pub fn load_from(path: &Path) -> Result<Settings, String> {
-        match std::fs::read_to_string(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
-            Err(e) => Err(format!(
-                "{}: {}",
-                path.display(),
-                crate::catalog::load::io_message(&e)
-            )),
+        use crate::catalog::read::{self, ReadError};
+        match read::text(path) {
+            Err(ReadError::NotFound) => Ok(Settings::default()),
+            Err(e) => Err(format!("{}: {e}", path.display())),
             Ok(text) if text.trim().is_empty() => Ok(Settings::default()),
             Ok(text) => serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
         }

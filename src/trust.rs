@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::catalog::Catalog;
 use crate::connector::task::{ConfigSource, Task, TaskEndpoint};
 use crate::text::{escape_control, shell_words};
 
@@ -36,8 +37,10 @@ pub struct RunPlan {
 }
 
 impl RunPlan {
-    /// The plan for running `task` from the catalog in `folder` (its root file's folder).
-    pub fn for_task(task: &Task, folder: &Path, network: Option<&str>) -> RunPlan {
+    /// The plan for running `task` of `catalog`. Pure: whether a config file lies outside the
+    /// catalog folder was worked out when the catalog was loaded.
+    pub fn for_task(task: &Task, catalog: &Catalog, network: Option<&str>) -> RunPlan {
+        let folder = catalog.root_dir.as_path();
         let (kind, program, env, network) = match &task.endpoint {
             TaskEndpoint::Local { command, env, .. } => (
                 "Local command",
@@ -55,13 +58,21 @@ impl RunPlan {
                 },
             ),
         };
+        // A file the catalog did not load cannot be sent (the task would not resolve); count
+        // it as outside rather than guess.
+        let outside = |path: &Path| {
+            catalog
+                .files
+                .iter()
+                .find(|f| f.path == path)
+                .is_none_or(|f| f.outside)
+        };
         let (config, config_outside) = match &task.config_source {
             ConfigSource::None => ("none".into(), false),
-            ConfigSource::Inline(file) => (
-                format!("inline in {}", shown(file, folder)),
-                !inside(file, folder),
-            ),
-            ConfigSource::File(file) => (shown(file, folder), !inside(file, folder)),
+            ConfigSource::Inline(file) => {
+                (format!("inline in {}", shown(file, folder)), outside(file))
+            }
+            ConfigSource::File(file) => (shown(file, folder), outside(file)),
         };
         RunPlan {
             folder: folder.to_path_buf(),
@@ -121,12 +132,6 @@ fn shown(path: &Path, folder: &Path) -> String {
         .to_string()
 }
 
-/// True when `path` lies in `folder` or below it, symlinks resolved where they exist.
-pub fn inside(path: &Path, folder: &Path) -> bool {
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    canon(path).starts_with(canon(folder))
-}
-
 /// The remembered answers: catalog folder → fingerprints of the plans allowed to run there.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrustStore {
@@ -143,14 +148,12 @@ impl TrustStore {
     /// Reads the store; a missing or unreadable file means nothing is trusted yet (the worst
     /// case is asking again).
     pub fn load_from(path: &Path) -> TrustStore {
-        match std::fs::read(path) {
-            Ok(bytes) if bytes.len() <= 16 << 20 => {
-                serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-                    tracing::warn!("ignoring {}: {e}", path.display());
-                    TrustStore::default()
-                })
-            }
-            _ => TrustStore::default(),
+        match crate::catalog::read::bytes_limited(path, 16 << 20) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                tracing::warn!("ignoring {}: {e}", path.display());
+                TrustStore::default()
+            }),
+            Err(_) => TrustStore::default(),
         }
     }
 

@@ -173,3 +173,39 @@ fn warnings_of_accepted_aliases_do_not_fail() {
     assert_eq!(out.lines().count(), 3, "{out}");
     assert!(out.lines().all(|l| parse_line(l).unwrap().3 == "warning"));
 }
+
+#[test]
+fn list_exits_2_with_the_problem_on_stderr_when_the_catalog_cannot_be_loaded() {
+    let list = |cwd: &Path, args: &[&str]| {
+        let state = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_flowspec"))
+            .arg("list")
+            .args(args)
+            .current_dir(cwd)
+            .env("XDG_STATE_HOME", state.path())
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let bad = corpus("bad");
+    for args in [
+        &["malformed.flow.yaml"][..],
+        &["--json", "malformed.flow.yaml"],
+    ] {
+        let (code, _, err) = list(&bad, args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.starts_with("malformed.flow.yaml:4:"), "{err}");
+    }
+    // What did load is still listed.
+    let (code, out, err) = list(&bad, &["missing-config.flow.yaml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("file not found"), "{err}");
+    assert!(out.starts_with("capture "), "{out}");
+    let (code, out, _) = list(&corpus("good"), &["--json", "full.flow.yaml"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with('['));
+}

@@ -177,12 +177,19 @@ fn non_utf8_import_is_reported_at_the_import() {
 }
 
 #[test]
-fn non_utf8_root_cannot_be_loaded() {
+fn non_utf8_root_is_reported_at_its_first_bad_byte() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("flow.yaml");
-    fs::write(&root, b"\xff\xfe").unwrap();
-    let err = catalog::load(&root, &mut |_| {}).unwrap_err();
-    assert!(err.to_string().contains("not valid UTF-8"), "{err}");
+    fs::write(&root, b"collections: {}\n# caf\xe9\n").unwrap();
+    let diags = run(&root, CheckOptions::default());
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    assert_eq!((d.file.as_path(), d.line, d.col), (root.as_path(), 2, 6));
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(
+        d.message,
+        "not valid UTF-8 (first bad byte at line 2, column 6)"
+    );
 }
 
 #[cfg(unix)]

@@ -642,3 +642,50 @@ fn an_untrusted_catalog_runs_nothing_until_the_user_says_yes() {
     t.keys(&["q"]);
     assert_sane_terminal(&t.wait_file(&report));
 }
+
+#[test]
+fn a_catalog_naming_dev_tty_a_fifo_and_a_long_import_chain_loads_and_q_quits() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("cat");
+    std::fs::create_dir_all(dir.join("chain")).unwrap();
+    // Reading /dev/tty would swallow the keys typed below; reading the FIFO would hang the
+    // load; a recursive import walk would overflow the loading thread's stack on the chain.
+    std::fs::write(
+        dir.join("flow.yaml"),
+        "import:\n  - /dev/tty\n  - pipe.flow.yaml\n  - chain/f1.flow.yaml\n",
+    )
+    .unwrap();
+    let pipe = std::ffi::CString::new(dir.join("pipe.flow.yaml").to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(pipe.as_ptr(), 0o600) }, 0);
+    for i in 1..3_000 {
+        std::fs::write(
+            dir.join(format!("chain/f{i}.flow.yaml")),
+            format!("import: [f{}.flow.yaml]\n", i + 1),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        dir.join("chain/f3000.flow.yaml"),
+        "collections:\n  acme/last: {key: [/id], schema: true}\n",
+    )
+    .unwrap();
+    let report = work.path().join("report");
+    let t = Tmux::start(
+        100,
+        30,
+        &run_and_report(&dir, &report, &unique("hostile"), ""),
+        &[],
+    );
+    t.wait_for("acme/last");
+    t.wait_for("✗ 2 errors");
+    t.keys(&["p"]);
+    // The messages wrap in the overlay: look for their ends.
+    let screen = t.wait_for("FIFO (named pipe)");
+    assert!(screen.contains("character device"), "{screen}");
+    t.keys(&["q"]);
+    t.keys(&["q"]);
+    let report = t.wait_file(&report);
+    assert!(report.starts_with("exit=0"), "{report}");
+    assert_sane_terminal(&report);
+}

@@ -322,38 +322,40 @@ fn merge_keys_in_a_catalog_are_resolved() {
 }
 
 #[test]
-fn import_cycles_are_reported_at_the_closing_import_with_the_chain() {
+fn import_cycles_load_each_file_once_as_flow_does() {
     let cat = load(&fixture("cycle/flow.yaml"));
-    let errors: Vec<_> = cat
-        .load_problems
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    assert_eq!(errors.len(), 1, "{:#?}", problems(&cat));
-    let e = errors[0];
-    assert_eq!(rel(&cat, &e.file), "c.flow.yaml");
-    assert_eq!((e.line, e.col), (5, 5));
-    assert!(
-        e.message
-            .contains("import cycle: a.flow.yaml → b.flow.yaml → c.flow.yaml → a.flow.yaml"),
-        "{}",
-        e.message
+    assert_no_problems(&cat);
+    let names: Vec<String> = cat.files.iter().map(|f| rel(&cat, &f.path)).collect();
+    assert_eq!(
+        names,
+        ["flow.yaml", "a.flow.yaml", "b.flow.yaml", "c.flow.yaml"]
     );
-    // Everything is still loaded, once.
-    assert_eq!(cat.files.len(), 4);
     assert!(cat.find("acmeCo/a", None).is_some());
     assert!(cat.find("acmeCo/c", None).is_some());
+    // `a` is named twice: by the root, and by `c`, which closes the cycle.
+    let sites: Vec<(String, u32, u32, &str)> = cat.files[1]
+        .referenced_at
+        .iter()
+        .map(|s| (rel(&cat, &s.file), s.line, s.col, s.reference.as_str()))
+        .collect();
+    assert_eq!(
+        sites,
+        [
+            ("flow.yaml".into(), 2, 5, "a.flow.yaml"),
+            ("c.flow.yaml".into(), 5, 5, "./a.flow.yaml")
+        ]
+    );
+    let check = flowspec::catalog::check::check(&cat, Default::default());
+    assert!(check.is_empty(), "{check:#?}");
 }
 
 #[test]
-fn a_file_importing_itself_is_a_cycle() {
+fn a_file_importing_itself_loads_once() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("flow.yaml"), "import: [flow.yaml]\n").unwrap();
     let cat = load(dir.path());
-    assert_eq!(
-        problems(&cat),
-        ["flow.yaml:1:10: error: import cycle: flow.yaml → flow.yaml"]
-    );
+    assert_no_problems(&cat);
+    assert_eq!(cat.files.len(), 1);
 }
 
 #[test]
@@ -488,9 +490,13 @@ fn non_utf8_files_are_reported_with_the_bad_byte() {
                 + "): not valid UTF-8 (first bad byte at line 2, column 11)"
         ]
     );
-    // As the root, it cannot be loaded at all.
-    let err = catalog::load(&dir.path().join("bad.flow.yaml"), &mut |_| {}).unwrap_err();
-    assert!(err.0.contains("not valid UTF-8"), "{err}");
+    // As the root, it is the one problem of an empty catalog, located at the bad byte.
+    let cat = load(&dir.path().join("bad.flow.yaml"));
+    assert!(cat.files.is_empty());
+    assert_eq!(
+        problems(&cat),
+        ["bad.flow.yaml:2:11: error: not valid UTF-8 (first bad byte at line 2, column 11)"]
+    );
     // A non-UTF-8 config file is reported at its reference.
     std::fs::write(
         dir.path().join("flow.yaml"),
@@ -660,4 +666,123 @@ fn remote_references_are_warnings_not_fetched() {
     assert_eq!(cat.load_problems.len(), 1);
     assert_eq!(cat.load_problems[0].severity, Severity::Warning);
     assert_eq!(cat.load_problems[0].line, 2);
+}
+
+#[test]
+fn files_outside_the_catalog_folder_load_flagged_and_check_warns_at_each_reference() {
+    use flowspec::catalog::check::{findings, Code};
+    let dir = tempfile::tempdir().unwrap();
+    let cat_dir = dir.path().join("cat");
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(cat_dir.join("sub")).unwrap();
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(
+        other.join("x.flow.yaml"),
+        "collections:\n  acme/x: {key: [/id], schema: true}\n",
+    )
+    .unwrap();
+    std::fs::write(other.join("c.yaml"), "token: abc\n").unwrap();
+    std::fs::write(cat_dir.join("sub/in.flow.yaml"), "collections: {}\n").unwrap();
+    // A symlink inside the folder that leads out of it is outside too.
+    std::os::unix::fs::symlink(other.join("c.yaml"), cat_dir.join("link.yaml")).unwrap();
+    let absolute = other.join("x.flow.yaml");
+    std::fs::write(
+        cat_dir.join("flow.yaml"),
+        format!(
+            "import:\n  - ../other/x.flow.yaml\n  - {}\n  - sub/in.flow.yaml\ncaptures:\n  acme/cap:\n    endpoint: {{connector: {{image: 'a/b:v1', config: link.yaml}}}}\n    bindings: []\n",
+            absolute.display()
+        ),
+    )
+    .unwrap();
+    let cat = load(&cat_dir);
+    assert_no_problems(&cat);
+    let flags: BTreeMap<String, bool> = cat
+        .files
+        .iter()
+        .map(|f| (rel(&cat, &f.path), f.outside))
+        .collect();
+    let want: BTreeMap<String, bool> = [
+        ("flow.yaml".to_string(), false),
+        ("sub/in.flow.yaml".to_string(), false),
+        ("link.yaml".to_string(), true),
+        (other.join("x.flow.yaml").display().to_string(), true),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(flags, want);
+    let config = cat
+        .files
+        .iter()
+        .find(|f| f.role == FileRole::Config)
+        .unwrap();
+    assert_eq!(
+        config.real_path,
+        std::fs::canonicalize(other.join("c.yaml")).unwrap()
+    );
+    assert!(cat
+        .referenced_file(0, "link.yaml")
+        .is_some_and(|f| f.outside));
+    // One warning per reference: the relative import, the absolute one, and the config.
+    let warnings: Vec<(u32, u32, String)> = findings(&cat, Default::default())
+        .into_iter()
+        .filter(|f| f.code == Code::Outside)
+        .map(|f| (f.diagnostic.line, f.diagnostic.col, f.diagnostic.message))
+        .collect();
+    let real_other = std::fs::canonicalize(&other).unwrap();
+    let folder = cat_dir.display();
+    assert_eq!(
+        warnings,
+        [
+            (
+                2,
+                5,
+                format!(
+                    "`../other/x.flow.yaml` is outside the catalog folder ({folder}): it is {}",
+                    real_other.join("x.flow.yaml").display()
+                )
+            ),
+            (
+                3,
+                5,
+                format!(
+                    "`{}` is outside the catalog folder ({folder}): it is {}",
+                    absolute.display(),
+                    real_other.join("x.flow.yaml").display()
+                )
+            ),
+            (
+                7,
+                53,
+                format!(
+                    "`link.yaml` is outside the catalog folder ({folder}): it is {}",
+                    real_other.join("c.yaml").display()
+                )
+            ),
+        ]
+    );
+}
+
+#[test]
+fn schema_files_must_hold_yaml_or_json_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("flow.yaml"),
+        "collections:\n  acme/a: {key: [/id], schema: a.txt}\n  acme/b: {key: [/id], schema: b.schema.yaml}\n  acme/c: {key: [/id], schema: c.schema.json}\n",
+    )
+    .unwrap();
+    // Flow parses a schema as YAML whatever its name: `a.txt` is not YAML.
+    std::fs::write(dir.path().join("a.txt"), "type: object\n  bad: [\n").unwrap();
+    std::fs::write(dir.path().join("b.schema.yaml"), "just some words\n").unwrap();
+    std::fs::write(dir.path().join("c.schema.json"), "true\n").unwrap();
+    let cat = load(dir.path());
+    let got = problems(&cat);
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert!(
+        got[0].starts_with("a.txt:2:") && got[0].contains(": error: not a YAML or JSON schema: "),
+        "{got:#?}"
+    );
+    assert_eq!(
+        got[1],
+        "b.schema.yaml:1:1: error: a schema file must hold a JSON schema (a mapping, or true or false), found a string"
+    );
 }

@@ -641,6 +641,40 @@ mod trust {
     }
 
     #[test]
+    fn a_config_from_outside_the_catalog_folder_is_named_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let cat = dir.path().join("catalog");
+        std::fs::create_dir_all(&cat).unwrap();
+        std::fs::write(dir.path().join("secrets.yaml"), "password: hunter2\n").unwrap();
+        std::fs::write(
+            cat.join("flow.yaml"),
+            "captures:\n  acme/src:\n    endpoint:\n      local:\n        command: [true]\n        config: ../secrets.yaml\n    bindings: []\n",
+        )
+        .unwrap();
+        let mut a = loaded_app(&cat.join("flow.yaml"), Theme::color());
+        press(&mut a, &["enter"]);
+        assert!(press(&mut a, &["d"]).is_empty());
+        let Some(Overlay::RunConnector(pending)) = a.overlays.last() else {
+            panic!("{:?}", a.overlays)
+        };
+        assert!(pending.plan.config_outside);
+        let config = pending
+            .plan
+            .describe()
+            .into_iter()
+            .find(|(l, _)| l == "Config")
+            .unwrap()
+            .1;
+        assert!(
+            config.contains("secrets.yaml") && config.contains("outside the catalog folder"),
+            "{config}"
+        );
+        let shown = screen(&mut a, 100, 30);
+        assert!(shown.contains("outside the catalog folder"), "{shown}");
+        assert!(!shown.contains("hunter2"));
+    }
+
+    #[test]
     fn trust_flag_runs_without_asking() {
         let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
         select(&mut a, "source-http");

@@ -278,3 +278,48 @@ fn form_on_the_demo_schema() {
     ));
     both_sizes("form_demo", &mut a);
 }
+
+#[test]
+fn files_outside_the_catalog_folder_are_marked_in_the_detail_pane() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = dir.path().join("cat");
+    std::fs::create_dir(&cat).unwrap();
+    std::fs::write(dir.path().join("far.config.yaml"), "a: 1\n").unwrap();
+    std::fs::write(dir.path().join("far.schema.yaml"), "type: object\n").unwrap();
+    std::fs::write(
+        dir.path().join("far.flow.yaml"),
+        "collections:\n  acme/far: {key: [/id], schema: far.schema.yaml}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        cat.join("flow.yaml"),
+        "import: [../far.flow.yaml]\ncaptures:\n  acme/cap:\n    endpoint: {connector: {image: 'a/b:v1', config: ../far.config.yaml}}\n    bindings: []\n",
+    )
+    .unwrap();
+    let mut a = loaded_app(&cat.join("flow.yaml"), Theme::color());
+    let s = screen(&mut a, 120, 40);
+    let line = |label: &str| {
+        s.lines()
+            .find(|l| l.contains(label))
+            .unwrap_or_else(|| panic!("no {label} line in\n{s}"))
+            .to_string()
+    };
+    assert!(
+        line("Config").contains("../far.config.yaml  ⚠ outside the catalog folder"),
+        "{s}"
+    );
+    assert!(!line("Defined in").contains("outside"), "{s}");
+    press(&mut a, &["j"]);
+    let s = screen(&mut a, 120, 40);
+    let defined = s.lines().find(|l| l.contains("Defined in")).unwrap();
+    // A long path wraps the marker, but it starts on the line.
+    assert!(
+        defined.contains("far.flow.yaml:2  ⚠ outside the catalog"),
+        "{s}"
+    );
+    let schema = s.lines().find(|l| l.contains("Schema ")).unwrap();
+    assert!(
+        schema.contains("far.schema.yaml  ⚠ outside the catalog folder"),
+        "{s}"
+    );
+}

@@ -1,16 +1,17 @@
-//! Loading a catalog: the root file, its imports (recursively, relative to the importing file),
+//! Loading a catalog: the root file, its imports (transitively, relative to the importing file),
 //! and every file a spec points at by a relative string (configs, resources, schemas, fixtures).
+//! Every file is read through [`super::read`], which refuses devices, FIFOs and huge files.
 //!
 //! Loading never panics and never gives up at the first bad file: each problem becomes a located
 //! diagnostic, and whatever could be loaded is indexed so the user can still browse it.
 
 use std::collections::HashMap;
-use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use super::diag::Diagnostic;
 use super::index::{self, Entity};
-use super::{Catalog, FileRole, SourceFile};
+use super::read::{self, ReadError};
+use super::{Catalog, FileRole, RefSite, SourceFile};
 use crate::yaml::{self, Node, Value};
 
 /// Progress reports for a loading screen: files done and bytes read so far.
@@ -77,22 +78,32 @@ pub fn absolute(path: &Path) -> PathBuf {
 }
 
 /// Loads the catalog rooted at `root`, calling `progress` after every file.
+///
+/// A root that is not UTF-8 still loads, as an empty catalog whose one problem points at the
+/// first bad byte, so that `check` reports it like every other problem.
 pub fn load(root: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Catalog, LoadError> {
     let root = resolve_root(root)?;
+    let root_dir = root
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("/"));
     let mut loader = Loader {
         files: Vec::new(),
         by_key: HashMap::new(),
         problems: Vec::new(),
         progress: Progress::default(),
         report: progress,
-        stack: Vec::new(),
+        folder: std::fs::canonicalize(&root_dir).unwrap_or_else(|_| root_dir.clone()),
     };
-    let text = read_text(&root).map_err(|m| LoadError(format!("{}: {m}", root.display())))?;
-    loader.load_catalog(root.clone(), text);
-    let root_dir = root
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("/"));
+    match read::text(&root) {
+        Ok(text) => loader.walk(root.clone(), text),
+        Err(e @ ReadError::NotUtf8 { line, col }) => {
+            loader
+                .problems
+                .push(Diagnostic::error(&root, line, col, e.to_string()))
+        }
+        Err(e) => return Err(LoadError(format!("{}: {e}", root.display()))),
+    }
     Ok(Catalog {
         root,
         root_dir,
@@ -103,13 +114,19 @@ pub fn load(root: &Path, progress: &mut dyn FnMut(Progress)) -> Result<Catalog, 
 
 struct Loader<'a> {
     files: Vec<SourceFile>,
-    /// Canonical identity of each loaded file -> index, so diamonds load once.
+    /// Canonical identity of each loaded file -> index, so diamonds and cycles load once.
     by_key: HashMap<PathBuf, usize>,
     problems: Vec<Diagnostic>,
     progress: Progress,
     report: &'a mut dyn FnMut(Progress),
-    /// Files currently being loaded (for cycle detection), as (identity, display path).
-    stack: Vec<(PathBuf, PathBuf)>,
+    /// The catalog folder (the root file's), canonical: files elsewhere are `outside`.
+    folder: PathBuf,
+}
+
+/// An import still to be loaded: where it points and where it was written.
+struct Pending {
+    target: PathBuf,
+    site: RefSite,
 }
 
 impl Loader<'_> {
@@ -123,82 +140,89 @@ impl Loader<'_> {
         (self.report)(self.progress);
     }
 
-    fn load_catalog(&mut self, path: PathBuf, text: String) {
-        let key = Self::identity(&path);
-        self.stack.push((key.clone(), path.clone()));
+    /// Adds a file read from `path` (whose identity, its canonical path, is `key`).
+    fn add_file(&mut self, path: PathBuf, key: PathBuf, role: FileRole, text: String) -> usize {
         let id = self.files.len();
-        self.by_key.insert(key, id);
         self.tick(text.len());
-        let parsed = yaml::parse(&text);
-        self.files
-            .push(SourceFile::new(path.clone(), FileRole::Catalog, text));
-        match parsed {
-            Err(e) => self
-                .problems
-                .push(Diagnostic::error(&path, e.line, e.col, e.message)),
-            Ok(root) => {
-                if !matches!(root.value, Value::Map(_) | Value::Null) {
-                    self.problems.push(Diagnostic::error(
-                        &path,
-                        root.pos.line,
-                        root.pos.col,
-                        format!("a catalog must be a mapping, found {}", root.type_name()),
-                    ));
-                } else {
-                    self.files[id].entities = index::extract(id, &root);
-                    self.load_references(&path, &root);
-                    self.load_imports(&path, &root);
-                }
-            }
-        }
-        self.stack.pop();
+        let mut file = SourceFile::new(path, role, text);
+        file.outside = !key.starts_with(&self.folder);
+        file.real_path = key.clone();
+        self.by_key.insert(key, id);
+        self.files.push(file);
+        id
     }
 
-    fn load_imports(&mut self, path: &Path, root: &Node) {
-        let Some(imports) = root.get("import") else {
-            return;
+    /// Records that `site` names the already loaded file `id`.
+    fn referenced(&mut self, id: usize, site: RefSite) {
+        let file = &mut self.files[id];
+        file.imported_by
+            .get_or_insert((site.file.clone(), site.line));
+        file.referenced_at.push(site);
+    }
+
+    /// Loads the root and, depth first in the order they are written, every import, with an
+    /// explicit stack: no chain of imports, however long, can overflow the call stack. A file
+    /// reached twice (a diamond, or a cycle, which Flow allows) is loaded once.
+    fn walk(&mut self, root: PathBuf, text: String) {
+        let key = Self::identity(&root);
+        let mut stack = Vec::new();
+        let id = self.add_file(root, key, FileRole::Catalog, text);
+        self.index_catalog(id, &mut stack);
+        while let Some(Pending { target, site }) = stack.pop() {
+            let key = Self::identity(&target);
+            if let Some(&existing) = self.by_key.get(&key) {
+                self.referenced(existing, site);
+                continue;
+            }
+            match read::text(&target) {
+                Ok(text) => {
+                    let id = self.add_file(target, key, FileRole::Catalog, text);
+                    self.referenced(id, site);
+                    self.index_catalog(id, &mut stack);
+                }
+                Err(e) => self.problems.push(Diagnostic::error(
+                    &site.file,
+                    site.line,
+                    site.col,
+                    format!(
+                        "cannot import `{}` ({}): {e}",
+                        site.reference,
+                        target.display()
+                    ),
+                )),
+            }
+        }
+    }
+
+    /// Parses catalog file `id`, indexes its entities, loads the files it references, and
+    /// pushes its imports on `stack` (last first, so they are loaded in written order).
+    fn index_catalog(&mut self, id: usize, stack: &mut Vec<Pending>) {
+        let path = self.files[id].path.clone();
+        let root = match yaml::parse(&self.files[id].disk) {
+            Ok(root) => root,
+            Err(e) => {
+                let problem = Diagnostic::error(&path, e.line, e.col, e.message);
+                return self.problems.push(problem);
+            }
         };
-        for item in imports.items() {
+        if !matches!(root.value, Value::Map(_) | Value::Null) {
+            return self.problems.push(Diagnostic::error(
+                &path,
+                root.pos.line,
+                root.pos.col,
+                format!("a catalog must be a mapping, found {}", root.type_name()),
+            ));
+        }
+        self.files[id].entities = index::extract(id, &root);
+        self.load_references(&path, &root);
+        let imports = root.get("import").map(Node::items).unwrap_or_default();
+        for item in imports.iter().rev() {
             let Some(reference) = item.as_str() else {
                 continue; // The validator reports the wrong type.
             };
-            let Some(target) = self.resolve(path, item, reference) else {
-                continue;
-            };
-            let key = Self::identity(&target);
-            if let Some(pos) = self.stack.iter().position(|(k, _)| *k == key) {
-                let chain: Vec<String> = self.stack[pos..]
-                    .iter()
-                    .map(|(_, p)| display_name(p))
-                    .chain(std::iter::once(display_name(&target)))
-                    .collect();
-                self.problems.push(Diagnostic::error(
-                    path,
-                    item.pos.line,
-                    item.pos.col,
-                    format!("import cycle: {}", chain.join(" → ")),
-                ));
-                continue;
-            }
-            if let Some(&existing) = self.by_key.get(&key) {
-                self.files[existing]
-                    .imported_by
-                    .get_or_insert((path.into(), item.pos.line));
-                continue;
-            }
-            match read_text(&target) {
-                Ok(text) => {
-                    self.load_catalog(target.clone(), text);
-                    if let Some(&id) = self.by_key.get(&key) {
-                        self.files[id].imported_by = Some((path.into(), item.pos.line));
-                    }
-                }
-                Err(m) => self.problems.push(Diagnostic::error(
-                    path,
-                    item.pos.line,
-                    item.pos.col,
-                    format!("cannot import `{reference}` ({}): {m}", target.display()),
-                )),
+            if let Some(target) = self.resolve(&path, item, reference) {
+                let site = RefSite::new(&path, item, reference);
+                stack.push(Pending { target, site });
             }
         }
     }
@@ -225,60 +249,7 @@ impl Loader<'_> {
 
     /// Loads the files that string-valued configs, resources, schemas and fixtures point at.
     fn load_references(&mut self, path: &Path, root: &Node) {
-        let mut refs: Vec<(FileRole, &Node, bool)> = Vec::new();
-        for section in ["captures", "materializations"] {
-            for (_, task) in root.get(section).map(Node::entries).unwrap_or_default() {
-                if let Some(ep) = task.get("endpoint") {
-                    for kind in ["connector", "local"] {
-                        if let Some(c) = ep.get(kind).and_then(|c| c.get("config")) {
-                            refs.push((FileRole::Config, c, false));
-                        }
-                    }
-                }
-                for b in task.get("bindings").map(Node::items).unwrap_or_default() {
-                    let disabled = b.get("disable").and_then(Node::as_bool).unwrap_or(false);
-                    if let Some(r) = b.get("resource") {
-                        // Flow does not load resources of disabled materialization bindings.
-                        refs.push((
-                            FileRole::Resource,
-                            r,
-                            disabled && section == "materializations",
-                        ));
-                    }
-                }
-            }
-        }
-        for (_, coll) in root
-            .get("collections")
-            .map(Node::entries)
-            .unwrap_or_default()
-        {
-            for key in ["schema", "writeSchema", "readSchema"] {
-                if let Some(s) = coll.get(key) {
-                    if s.as_str().is_some() {
-                        refs.push((FileRole::Schema, s, false));
-                    }
-                }
-            }
-            if let Some(using) = coll.get("derive").and_then(|d| d.get("using")) {
-                for kind in ["connector", "local"] {
-                    if let Some(c) = using.get(kind).and_then(|c| c.get("config")) {
-                        refs.push((FileRole::Config, c, false));
-                    }
-                }
-            }
-        }
-        for (_, test) in root.get("tests").map(Node::entries).unwrap_or_default() {
-            let steps = test.get("steps").unwrap_or(test);
-            for step in steps.items() {
-                for kind in ["ingest", "verify"] {
-                    if let Some(d) = step.get(kind).and_then(|s| s.get("documents")) {
-                        refs.push((FileRole::Documents, d, false));
-                    }
-                }
-            }
-        }
-        for (role, node, optional) in refs {
+        for (role, node, optional) in references(root) {
             let Some(reference) = node.as_str() else {
                 continue;
             };
@@ -298,23 +269,18 @@ impl Loader<'_> {
                 continue;
             };
             let key = Self::identity(&target);
-            if self.by_key.contains_key(&key) {
+            let site = RefSite::new(path, node, reference);
+            if let Some(&existing) = self.by_key.get(&key) {
+                self.referenced(existing, site);
                 continue;
             }
-            match read_text(&target) {
+            match read::text(&target) {
                 Ok(text) => {
-                    self.tick(text.len());
-                    if is_structured(&target) {
-                        if let Err(e) = yaml::parse(&text) {
-                            self.problems
-                                .push(Diagnostic::error(&target, e.line, e.col, e.message));
-                        }
+                    if let Some(problem) = content_problem(&target, role, &text) {
+                        self.problems.push(problem);
                     }
-                    let id = self.files.len();
-                    self.by_key.insert(key, id);
-                    let mut file = SourceFile::new(target, role, text);
-                    file.imported_by = Some((path.into(), node.pos.line));
-                    self.files.push(file);
+                    let id = self.add_file(target, key, role, text);
+                    self.referenced(id, site);
                 }
                 Err(_) if optional => {}
                 Err(m) => self.problems.push(Diagnostic::error(
@@ -330,6 +296,98 @@ impl Loader<'_> {
             }
         }
     }
+}
+
+/// The string-valued configs, resources, schemas and fixtures of a catalog file, each with the
+/// role of the file it names and whether Flow skips it when missing (resources of disabled
+/// materialization bindings, which Flow does not load).
+fn references(root: &Node) -> Vec<(FileRole, &Node, bool)> {
+    let mut refs: Vec<(FileRole, &Node, bool)> = Vec::new();
+    for section in ["captures", "materializations"] {
+        for (_, task) in root.get(section).map(Node::entries).unwrap_or_default() {
+            configs(&mut refs, task.get("endpoint"));
+            for b in task.get("bindings").map(Node::items).unwrap_or_default() {
+                let disabled = b.get("disable").and_then(Node::as_bool).unwrap_or(false);
+                if let Some(r) = b.get("resource") {
+                    let optional = disabled && section == "materializations";
+                    refs.push((FileRole::Resource, r, optional));
+                }
+            }
+        }
+    }
+    for (_, coll) in root
+        .get("collections")
+        .map(Node::entries)
+        .unwrap_or_default()
+    {
+        for key in ["schema", "writeSchema", "readSchema"] {
+            if let Some(s) = coll.get(key).filter(|s| s.as_str().is_some()) {
+                refs.push((FileRole::Schema, s, false));
+            }
+        }
+        configs(&mut refs, coll.get("derive").and_then(|d| d.get("using")));
+    }
+    for (_, test) in root.get("tests").map(Node::entries).unwrap_or_default() {
+        let steps = test.get("steps").unwrap_or(test);
+        for step in steps.items() {
+            for kind in ["ingest", "verify"] {
+                if let Some(d) = step.get(kind).and_then(|s| s.get("documents")) {
+                    refs.push((FileRole::Documents, d, false));
+                }
+            }
+        }
+    }
+    refs
+}
+
+/// The `config` of a `connector` or `local` under `holder` (an endpoint or a derivation's
+/// `using`).
+fn configs<'a>(refs: &mut Vec<(FileRole, &'a Node, bool)>, holder: Option<&'a Node>) {
+    for kind in ["connector", "local"] {
+        if let Some(c) = holder
+            .and_then(|h| h.get(kind))
+            .and_then(|c| c.get("config"))
+        {
+            refs.push((FileRole::Config, c, false));
+        }
+    }
+}
+
+/// A problem with a referenced file's content, located in that file. YAML and JSON files must
+/// parse; a schema is always YAML or JSON (Flow parses it whatever its name) and must be a
+/// mapping or a boolean.
+fn content_problem(path: &Path, role: FileRole, text: &str) -> Option<Diagnostic> {
+    if role != FileRole::Schema && !is_structured(path) {
+        return None;
+    }
+    let root = match yaml::parse(text) {
+        Ok(root) => root,
+        Err(e) => {
+            let what = if role == FileRole::Schema {
+                "not a YAML or JSON schema: "
+            } else {
+                ""
+            };
+            return Some(Diagnostic::error(
+                path,
+                e.line,
+                e.col,
+                format!("{what}{}", e.message),
+            ));
+        }
+    };
+    let schema_like = matches!(root.value, Value::Map(_) | Value::Bool(_));
+    (role == FileRole::Schema && !schema_like).then(|| {
+        Diagnostic::error(
+            path,
+            root.pos.line,
+            root.pos.col,
+            format!(
+                "a schema file must hold a JSON schema (a mapping, or true or false), found {}",
+                root.type_name()
+            ),
+        )
+    })
 }
 
 /// Flow references are URLs: a file named `my file.yaml` is written `my%20file.yaml`, and Flow
@@ -359,12 +417,6 @@ fn percent_decode(reference: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn display_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| p.display().to_string())
-}
-
 /// YAML and JSON files are parsed; anything else (SQL, TypeScript) is plain text.
 pub fn is_structured(path: &Path) -> bool {
     let ext = path
@@ -374,39 +426,13 @@ pub fn is_structured(path: &Path) -> bool {
     matches!(ext.as_str(), "yaml" | "yml" | "json")
 }
 
-/// Reads a file as UTF-8, explaining failures in words (not found, symlink loop, not UTF-8, ...).
+/// Reads a file as UTF-8 through the bounded reader ([`read::text`]), explaining failures in
+/// words (not found, not a regular file, too large, not UTF-8, ...).
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| io_message(&e))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-        let col = good.len()
-            - good
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .map(|i| i + 1)
-                .unwrap_or(0)
-            + 1;
-        format!("not valid UTF-8 (first bad byte at line {line}, column {col})")
-    })
+    read::text(path).map_err(|e| e.to_string())
 }
 
-/// Human text for an I/O error, without Rust's `(os error N)` noise.
-pub fn io_message(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "file not found".into(),
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        io::ErrorKind::IsADirectory => "is a directory, not a file".into(),
-        _ if e.raw_os_error() == Some(40) => {
-            "too many levels of symbolic links (a symlink loop?)".into()
-        }
-        _ if e.raw_os_error() == Some(21) => "is a directory, not a file".into(),
-        _ => {
-            let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_string()
-        }
-    }
-}
+pub use super::read::io_message;
 
 /// Re-extracts the entities of a catalog file from its current text.
 pub fn reindex(file: usize, text: &str) -> Result<Vec<Entity>, yaml::ParseError> {

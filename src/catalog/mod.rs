@@ -6,6 +6,7 @@ pub mod diag;
 pub mod index;
 pub mod load;
 pub mod names;
+pub mod read;
 
 use std::path::{Path, PathBuf};
 
@@ -51,6 +52,41 @@ pub struct SourceFile {
     pub entities: Vec<Entity>,
     /// The file and line that imported or referenced this file.
     pub imported_by: Option<(PathBuf, u32)>,
+    /// Every import or reference that names this file, in load order.
+    pub referenced_at: Vec<RefSite>,
+    /// The path with `..` and symlinks resolved: what identifies the file, and what decides
+    /// [`SourceFile::outside`].
+    pub real_path: PathBuf,
+    /// True when the file lies outside the catalog folder (the root file's folder and below),
+    /// after resolving `..` and symlinks. Such a file is still loaded, as Flow would, but a
+    /// catalog from elsewhere can point anywhere (`../../.ssh/id_rsa`), so `check` warns at
+    /// each reference, the TUI marks it, and nothing is sent to a connector from it unasked.
+    pub outside: bool,
+}
+
+/// A place that names another file: an import, or a config, resource, schema or documents
+/// reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefSite {
+    /// The file the reference is written in.
+    pub file: PathBuf,
+    pub line: u32,
+    pub col: u32,
+    /// The reference as written (a relative or absolute path or `file://` URL, maybe with a
+    /// `#fragment`).
+    pub reference: String,
+}
+
+impl RefSite {
+    /// The reference `reference` written at `node` of `file`.
+    pub fn new(file: &Path, node: &yaml::Node, reference: &str) -> Self {
+        RefSite {
+            file: file.to_path_buf(),
+            line: node.pos.line,
+            col: node.pos.col,
+            reference: reference.to_string(),
+        }
+    }
 }
 
 impl std::fmt::Debug for SourceFile {
@@ -72,12 +108,15 @@ impl std::fmt::Debug for SourceFile {
 impl SourceFile {
     pub fn new(path: PathBuf, role: FileRole, disk: String) -> Self {
         SourceFile {
-            path,
             role,
             disk,
             edited: None,
             entities: Vec::new(),
             imported_by: None,
+            referenced_at: Vec::new(),
+            real_path: path.clone(),
+            outside: false,
+            path,
         }
     }
 
@@ -125,18 +164,10 @@ impl Catalog {
     /// or empty when it does not exist yet (saving creates it).
     pub fn single_file(path: &Path) -> Result<Catalog, LoadError> {
         let path = load::absolute(path);
-        let text = match std::fs::read(&path) {
-            Ok(_) => {
-                load::read_text(&path).map_err(|m| LoadError(format!("{}: {m}", path.display())))?
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => {
-                return Err(LoadError(format!(
-                    "{}: {}",
-                    path.display(),
-                    load::io_message(&e)
-                )))
-            }
+        let text = match read::text(&path) {
+            Ok(text) => text,
+            Err(read::ReadError::NotFound) => String::new(),
+            Err(e) => return Err(LoadError(format!("{}: {e}", path.display()))),
         };
         if let Err(e) = yaml::parse(&text) {
             return Err(LoadError(format!(
@@ -177,6 +208,16 @@ impl Catalog {
     pub fn find(&self, name: &str, kind: Option<EntityKind>) -> Option<(EntityId, &Entity)> {
         self.entities()
             .find(|(_, e)| e.name == name && kind.is_none_or(|k| k == e.kind))
+    }
+
+    /// The loaded file that `reference` (as written in file `from`) names, if it was loaded.
+    pub fn referenced_file(&self, from: usize, reference: &str) -> Option<&SourceFile> {
+        let from = &self.files.get(from)?.path;
+        self.files.iter().find(|f| {
+            f.referenced_at
+                .iter()
+                .any(|s| s.file == *from && s.reference == reference)
+        })
     }
 
     /// Counts entities per kind, for headers.

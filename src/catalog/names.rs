@@ -13,7 +13,8 @@ static JSON_POINTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(/([^/~]|(~[01]))+)*$").unwrap());
 static FIELD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([^/~]|(~[01]))+(/([^/~]|(~[01]))+)*$").unwrap());
-static DURATION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+(s|m|h|d)$").unwrap());
+// ASCII digits only, as in the JSON schema's ECMA-262 `\d` (Rust's `\d` is Unicode).
+static DURATION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]+(s|m|h|d)$").unwrap());
 
 /// Why a catalog name is invalid, or `None` when it is fine. Explains the rule in words.
 pub fn catalog_name_problem(name: &str) -> Option<String> {
@@ -54,9 +55,25 @@ pub fn is_field(s: &str) -> bool {
     FIELD.is_match(s)
 }
 
-/// A duration in the only form Flow's schema accepts: one number and one unit.
+/// A duration in the only form Flow's schema accepts: one number (ASCII digits) and one unit.
 pub fn is_duration(s: &str) -> bool {
     DURATION.is_match(s)
+}
+
+/// The length in seconds of a duration [`is_duration`] accepts, or `None` when it does not
+/// fit the 64-bit count of seconds Flow parses it into (Flow then refuses the catalog).
+pub fn duration_seconds(s: &str) -> Option<u64> {
+    if !is_duration(s) {
+        return None;
+    }
+    let (digits, unit) = s.split_at(s.len() - 1);
+    let unit = match unit {
+        "d" => 86_400,
+        "h" => 3_600,
+        "m" => 60,
+        _ => 1,
+    };
+    digits.parse::<u64>().ok()?.checked_mul(unit)
 }
 
 /// True when an image reference carries a tag or digest (`name:tag`, `name@sha256:...`).
@@ -89,6 +106,13 @@ mod tests {
         assert!(
             is_duration("5m") && is_duration("90s") && !is_duration("1h 30m") && !is_duration("5")
         );
+        // Digits are ASCII digits (`\d` in Flow's schema is ECMA-262's).
+        assert!(!is_duration("\u{0665}m") && !is_duration("５m"));
+        assert_eq!(duration_seconds("90m"), Some(5_400));
+        assert_eq!(duration_seconds("18446744073709551615s"), Some(u64::MAX));
+        assert_eq!(duration_seconds("18446744073709551616s"), None);
+        assert_eq!(duration_seconds("307445734561825861m"), None);
+        assert_eq!(duration_seconds("1h 30m"), None);
         assert!(
             is_json_pointer("")
                 && is_json_pointer("/a/b~1c")

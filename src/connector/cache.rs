@@ -113,7 +113,7 @@ impl SpecCache {
 
     /// The cached spec response for `key`, if any. Corrupt entries count as misses.
     pub fn get(&self, key: &CacheKey) -> Option<Value> {
-        let bytes = std::fs::read(self.dir.join(key.file_name())).ok()?;
+        let bytes = crate::catalog::read::bytes(&self.dir.join(key.file_name())).ok()?;
         let mut entry: Value = serde_json::from_slice(&bytes).ok()?;
         if entry.get("key")?.as_str()? != key.describe() {
             return None;

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use super::write::{self, Staged};
 use super::{PlannedWrite, SaveError, SaveOutcome, Written};
 use crate::catalog::load::io_message;
+use crate::catalog::read::ReadError;
 
 /// What to do with a file that has no write permission (see [`write::is_write_protected`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,17 +46,26 @@ pub fn check_conflicts(writes: &[PlannedWrite]) -> Result<(), SaveError> {
 
 /// Checks that `path` (the planned file or its resolved target) holds `w.expected`.
 fn check_unchanged(w: &PlannedWrite, path: &Path) -> Result<(), SaveError> {
-    let on_disk = match std::fs::read(path) {
+    // Through the bounded reader: a file swapped for a FIFO or a device since loading must not
+    // hang the save, and reading one byte past the expected text is enough to tell a change.
+    let limit = w.expected.len() as u64 + 1;
+    let on_disk = match crate::catalog::read::bytes_limited(path, limit) {
         Ok(bytes) => bytes,
         // A file that did not exist when loaded (a new config) may still not exist.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && w.expected.is_empty() => Vec::new(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(ReadError::NotFound) if w.expected.is_empty() => Vec::new(),
+        Err(ReadError::NotFound) => {
             return Err(SaveError::Io {
                 path: w.display.clone(),
                 message: "was deleted or moved since flowspec loaded it".into(),
             })
         }
-        Err(e) => return Err(io_error(w, &e)),
+        Err(ReadError::TooLarge { .. }) => return Err(SaveError::Conflict(w.display.clone())),
+        Err(e) => {
+            return Err(SaveError::Io {
+                path: w.display.clone(),
+                message: e.to_string(),
+            })
+        }
     };
     if on_disk != w.expected.as_bytes() {
         return Err(SaveError::Conflict(w.display.clone()));

@@ -919,7 +919,7 @@ impl App {
         } else {
             Vec::new()
         };
-        let plan = RunPlan::for_task(&task, &cat.root_dir, None);
+        let plan = RunPlan::for_task(&task, cat, None);
         let spec = JobSpec { op, task, bindings };
         if self.trust_all || self.trust.allows(&plan) {
             return self.launch(spec);

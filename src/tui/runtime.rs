@@ -283,7 +283,7 @@ fn external_edit(text: &str) -> Result<String, String> {
             "{editor} exited with {status}; the field is unchanged"
         ));
     }
-    std::fs::read_to_string(file.path()).map_err(|e| e.to_string())
+    crate::catalog::read::text(file.path()).map_err(|e| e.to_string())
 }
 
 /// Running connector jobs: how to cancel each, and its task (to wait for its clean-up).
@@ -410,7 +410,7 @@ pub fn outcome_message(writes: &[PlannedWrite], outcome: save::SaveOutcome) -> M
             Some(w) => Msg::SaveConflict {
                 file: w.file,
                 display: w.display.clone(),
-                disk: std::fs::read(&w.path)
+                disk: crate::catalog::read::bytes(&w.path)
                     .map(|b| String::from_utf8_lossy(&b).into_owned())
                     .unwrap_or_default(),
             },

@@ -28,8 +28,13 @@ pub struct CheckOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Code {
-    /// Found while loading: syntax errors, unreadable or missing files, import cycles.
+    /// Found while loading: syntax errors, unreadable or missing files, files that are not
+    /// regular files or are too large, alias bombs.
     Load,
+    /// An import or reference that reaches a file outside the catalog folder (the root file's
+    /// folder and below). Flow loads it, so flowspec does too, but a catalog from elsewhere can
+    /// point at any file on the machine.
+    Outside,
     /// A key Flow does not accept here (Flow denies unknown fields).
     UnknownKey,
     /// An old spelling or form Flow still reads but its schema rejects (`flowSink`, legacy tests).
@@ -131,7 +136,32 @@ pub fn findings(catalog: &Catalog, opts: CheckOptions) -> Vec<Finding> {
         }
     }
     out.extend(refs::check(catalog, &references, opts));
+    out.extend(outside(catalog));
     sort_and_dedup(&mut out);
+    out
+}
+
+/// A warning at every import or reference of a file outside the catalog folder.
+fn outside(catalog: &Catalog) -> Vec<Finding> {
+    let folder = catalog.root_dir.display();
+    let mut out = Vec::new();
+    for file in catalog.files.iter().filter(|f| f.outside) {
+        for site in &file.referenced_at {
+            out.push(Finding {
+                code: Code::Outside,
+                diagnostic: Diagnostic::warning(
+                    &site.file,
+                    site.line,
+                    site.col,
+                    format!(
+                        "`{}` is outside the catalog folder ({folder}): it is {}",
+                        site.reference,
+                        file.real_path.display()
+                    ),
+                ),
+            });
+        }
+    }
     out
 }
 

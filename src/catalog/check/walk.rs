@@ -323,10 +323,24 @@ impl Walker<'_> {
 
     fn duration(&mut self, node: &Node, s: &str, place: &Place) {
         if names::is_duration(s) {
+            if names::duration_seconds(s).is_none() {
+                self.report(
+                    Code::Semantic,
+                    node.pos,
+                    format!(
+                        "{} is `{s}`, which is longer than Flow can count ({} seconds)",
+                        place.name,
+                        u64::MAX
+                    ),
+                );
+            }
             return;
         }
         let advice = match single_unit(s) {
             Some(fixed) => format!("write it as `{fixed}`"),
+            None if s.chars().any(|c| c.is_numeric() && !c.is_ascii_digit()) => {
+                "write the number with the digits 0 to 9".to_string()
+            }
             None if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
                 format!("add a unit, such as `{s}s` or `{s}m`")
             }
@@ -815,7 +829,7 @@ fn field_problem(s: &str) -> String {
 fn single_unit(s: &str) -> Option<String> {
     // Units as humantime also spells them (`1hour`, `5 min`), longest spellings first.
     static PART: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*(\d+)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\s*,?")
+        Regex::new(r"^\s*([0-9]+)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\s*,?")
             .unwrap()
     });
     let mut rest = s.trim();
@@ -1000,6 +1014,16 @@ mod tests {
         assert!(m[0].contains("add a unit, such as `30s`"), "{m:?}");
         let m = messages(&format!("{CAPTURE}    interval: null\n"));
         assert!(m.is_empty(), "{m:?}");
+        let m = run(&format!("{CAPTURE}    interval: 99999999999999999999m\n"));
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].0, Code::Semantic);
+        assert!(m[0].1.contains("longer than Flow can count"), "{m:?}");
+        let m = run(&format!("{CAPTURE}    interval: \"\u{0665}m\"\n"));
+        assert_eq!(m[0].0, Code::Duration, "{m:?}");
+        assert!(
+            m[0].1.ends_with("write the number with the digits 0 to 9"),
+            "{m:?}"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use super::super::app::{App, Focus};
 use super::{ellipsize, scroll_into_view};
-use crate::catalog::{Catalog, Endpoint, Entity, EntityKind, Location};
+use crate::catalog::{Catalog, Endpoint, Entity, EntityKind, Location, SchemaForm};
 use crate::text::escape_control;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -179,8 +179,13 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
                 e.line
             )),
             Span::styled(if file.is_dirty() { "  ● unsaved" } else { "" }, t.dirty),
+            outside_mark(app, file.outside),
         ]),
     ];
+    let outside = |l: &Location| match l {
+        Location::File(r) => cat.referenced_file(e.file, r).is_some_and(|f| f.outside),
+        Location::Inline => false,
+    };
     match e.kind {
         EntityKind::Capture | EntityKind::Materialization => {
             lines.push(Line::from(vec![
@@ -194,7 +199,11 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
             match &e.endpoint {
                 Some(Endpoint::Connector { image, config }) => {
                     lines.push(Line::from(vec![label("Connector"), raw(image)]));
-                    lines.push(Line::from(vec![label("Config"), raw(&location(config))]));
+                    lines.push(Line::from(vec![
+                        label("Config"),
+                        raw(&location(config)),
+                        outside_mark(app, outside(config)),
+                    ]));
                 }
                 Some(Endpoint::Local {
                     command,
@@ -209,6 +218,7 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
                         label("Config"),
                         Span::raw(fit(&location(config))),
                         Span::styled(if *protobuf { "  (protobuf)" } else { "" }, t.muted),
+                        outside_mark(app, outside(config)),
                     ]));
                 }
                 Some(Endpoint::Dekaf { variant }) => {
@@ -258,7 +268,16 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
                 },
             ]));
             if let Some(schema) = &e.schema {
-                lines.push(Line::from(vec![label("Schema"), raw(&schema.summary())]));
+                let far = match schema {
+                    SchemaForm::Single { schema } => outside(schema),
+                    SchemaForm::WriteRead { write, read } => outside(write) || outside(read),
+                    SchemaForm::Missing => false,
+                };
+                lines.push(Line::from(vec![
+                    label("Schema"),
+                    raw(&schema.summary()),
+                    outside_mark(app, far),
+                ]));
             }
             if e.derived {
                 lines.push(Line::from(vec![
@@ -286,6 +305,16 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
         EntityKind::Test => {}
     }
     lines
+}
+
+/// A warning after a file name that lies outside the catalog folder (a catalog from elsewhere
+/// can point at any file on the machine, and the user should see where it reads from).
+fn outside_mark(app: &App, outside: bool) -> Span<'static> {
+    if outside {
+        Span::styled("  ⚠ outside the catalog folder", app.theme.warning)
+    } else {
+        Span::raw("")
+    }
 }
 
 /// Tasks of the catalog that write (captures) or read (materializations) a collection.
