@@ -190,7 +190,10 @@ captures:
           database: app
           credentials:
             auth_type: key
-            private_key: \"-----BEGIN KEY-----\\nMIIB\\n-----END KEY-----\\n\"
+            private_key: |
+              -----BEGIN KEY-----
+              MIIB
+              -----END KEY-----
           advanced:
             slot: flow_slot   # replication slot
             publications:
@@ -206,7 +209,7 @@ captures:
         target: acme/a
 ",
             removed: 2,
-            added: 2,
+            added: 5,
         },
         Case {
             name: "remove a multi-line nested key",
@@ -466,7 +469,7 @@ captures:
             at: vec![],
             new: json!({"host": "b", "auth": {"type": "key", "key": "k"}, "port": 1, "tls": {"on": true}}),
             want:
-                "host: b\r\nauth:\r\n  type: key\r\n  key: k\r\nport: 1\r\ntls:\r\n  on: true\r\n",
+                "host: b\r\nauth:\r\n  type: key\r\n  key: k\r\nport: 1\r\ntls:\r\n  \"on\": true\r\n",
             removed: 3,
             added: 5,
         },
@@ -566,7 +569,12 @@ fn to_yaml(v: &Json, compact: bool) -> String {
 }
 
 /// [`to_yaml`], optionally with a comment after every scalar (comments must survive edits).
+/// Multi-line strings are literal blocks where flowspec's emitter writes them so.
 fn to_yaml_commented(v: &Json, compact: bool, comments: bool) -> String {
+    fn literal(v: &Json, indent: usize) -> Option<flowspec::yaml::emit::Literal> {
+        v.as_str()
+            .and_then(|s| flowspec::yaml::emit::literal(s, indent))
+    }
     fn scalar(v: &Json) -> Option<String> {
         match v {
             Json::Object(o) if o.is_empty() => Some("{}".into()),
@@ -581,6 +589,11 @@ fn to_yaml_commented(v: &Json, compact: bool, comments: bool) -> String {
             Json::Object(o) => {
                 for (k, v) in o {
                     let k = scalar(&Json::String(k.clone())).unwrap();
+                    if let Some(lit) = literal(v, indent + 2) {
+                        out.push(format!("{pad}{k}: {}{c}", lit.header));
+                        out.extend(lit.lines);
+                        continue;
+                    }
                     match scalar(v) {
                         Some(s) => out.push(format!("{pad}{k}: {s}{c}")),
                         None => {
@@ -597,6 +610,11 @@ fn to_yaml_commented(v: &Json, compact: bool, comments: bool) -> String {
             }
             Json::Array(a) => {
                 for item in a {
+                    if let Some(lit) = literal(item, indent + 2) {
+                        out.push(format!("{pad}- {}{c}", lit.header));
+                        out.extend(lit.lines);
+                        continue;
+                    }
                     match scalar(item) {
                         Some(s) => out.push(format!("{pad}- {s}{c}")),
                         None => {
@@ -730,17 +748,23 @@ fn read(text: &str) -> Json {
     }
 }
 
-/// True when some scalar changes from one written plain to a string that needs quotes: the
-/// patch keeps the quotes on the way back (it keeps double-quoted values double-quoted).
+/// True when some scalar changes from one written plain (or as a literal block) to a string
+/// that needs quotes: the patch keeps the quotes on the way back (it keeps double-quoted values
+/// double-quoted).
 fn plain_to_quoted(old: &Json, new: &Json) -> bool {
     match (old, new) {
         (Json::Object(o), Json::Object(n)) => o.iter().any(|(k, v)| plain_to_quoted(v, &n[k])),
         (Json::Array(o), Json::Array(n)) => o.iter().zip(n).any(|(a, b)| plain_to_quoted(a, b)),
         (Json::String(_), Json::String(_)) | (Json::String(_), _) | (_, Json::String(_)) => {
+            // Written double-quoted (a multi-line string written as a literal block is not).
             let quoted = |v: &Json| {
-                flowspec::yaml::patch::render_scalar(v)
-                    .map(|s| s.starts_with('"'))
-                    .unwrap_or(false)
+                let block = v
+                    .as_str()
+                    .is_some_and(|s| flowspec::yaml::emit::literal(s, 2).is_some());
+                !block
+                    && flowspec::yaml::patch::render_scalar(v)
+                        .map(|s| s.starts_with('"'))
+                        .unwrap_or(false)
             };
             old != new && old.is_string() && !quoted(old) && new.is_string() && quoted(new)
         }

@@ -100,20 +100,17 @@ fn reload(root: &Path) -> Catalog {
     cat
 }
 
-/// Line changes between two texts, ignoring line terminators (a file without a final newline
-/// gains one on its former last line when a line is appended after it).
+/// Lines removed and added between two texts, line terminators included: a line that gains
+/// or loses its line break (a file without a final newline) counts as changed, as in `git
+/// diff`.
 fn changed_lines(old: &str, new: &str) -> (usize, usize) {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    let diff = similar::TextDiff::from_slices(&a, &b);
+    let diff = similar::TextDiff::from_lines(old, new);
     let (mut removed, mut added) = (0, 0);
-    for op in diff.ops() {
-        for change in diff.iter_changes(op) {
-            match change.tag() {
-                similar::ChangeTag::Delete => removed += 1,
-                similar::ChangeTag::Insert => added += 1,
-                similar::ChangeTag::Equal => {}
-            }
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            similar::ChangeTag::Delete => removed += 1,
+            similar::ChangeTag::Insert => added += 1,
+            similar::ChangeTag::Equal => {}
         }
     }
     (removed, added)
@@ -492,4 +489,138 @@ fn saving_keeps_the_file_mode_and_leaves_no_temp_files() {
     assert_eq!(names, ["flow.yaml"]);
     // The saved text is the new baseline: nothing left to save.
     assert!(save::plan(&cat).is_empty());
+}
+
+/// Behaviour 5: a toggle is a one-line change in a file without a final newline (the new key
+/// goes before the last entry, so the last line keeps its missing line break) and in a
+/// multi-line JSON object (the new key gets its own line, indented like its siblings, with a
+/// comma of its own); a second toggle gives back the bytes.
+#[test]
+fn toggles_change_one_line_without_a_final_newline_and_in_json() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "flow.yaml",
+            "captures:\n  acmeCo/u/source:\n    endpoint:\n      connector: {image: x:v1, config: {}}\n    bindings:\n      - resource: {stream: a}\n        target: acmeCo/u/a",
+            "acmeCo/u/source",
+            "      - resource: {stream: a}\n        disable: true\n        target: acmeCo/u/a",
+        ),
+        (
+            "flow.json",
+            "{\n  \"captures\": {\n    \"acmeCo/j/source\": {\n      \"endpoint\": {\"connector\": {\"image\": \"x:v1\", \"config\": {}}},\n      \"bindings\": [\n        {\n          \"resource\": {\"stream\": \"a\"},\n          \"target\": \"acmeCo/j/a\"\n        }\n      ]\n    }\n  }\n}\n",
+            "acmeCo/j/source",
+            "        {\n          \"resource\": {\"stream\": \"a\"},\n          \"disable\": true,\n          \"target\": \"acmeCo/j/a\"\n        }\n",
+        ),
+    ];
+    for &(name, text, task, want) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join(name);
+        std::fs::write(&root, text).unwrap();
+        let mut cat = reload(&root);
+        let (id, _) = cat.find(task, None).unwrap();
+        assert!(cat.toggle_binding(id, 0).unwrap(), "{name}");
+        let toggled = cat.files[0].text().to_string();
+        assert!(toggled.contains(want), "{name}:\n{toggled}");
+        assert_eq!(changed_lines(text, &toggled), (0, 1), "{name}:\n{toggled}");
+        if name.ends_with(".json") {
+            serde_json::from_str::<serde_json::Value>(&toggled).unwrap();
+        }
+        assert!(!cat.toggle_binding(id, 0).unwrap(), "{name}");
+        assert_eq!(cat.files[0].text(), text, "{name}");
+    }
+}
+
+mod batches {
+    //! `Catalog::edit_batch`: many edits to one file in one pass give the text (and index)
+    //! that `edit_file` one by one gives, or are refused with nothing changed.
+
+    use super::*;
+    use flowspec::synth::{self, SynthSpec};
+    use flowspec::yaml::patch::{Edit, PatchError, Removals};
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    /// An edit of a binding or collection of a synthetic catalog file, picked by numbers.
+    fn edit(cat: &Catalog, file: usize, (kind, a, b): (u8, usize, usize)) -> Edit {
+        let tasks: Vec<&catalog::Entity> = cat.files[file]
+            .entities
+            .iter()
+            .filter(|e| !e.bindings.is_empty())
+            .collect();
+        let colls: Vec<&catalog::Entity> = cat.files[file]
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Collection)
+            .collect();
+        let task = tasks[a % tasks.len()];
+        let bindings = || {
+            let mut p = task.path();
+            p.push(PathSeg::key("bindings"));
+            p
+        };
+        match kind {
+            0 => Edit::Set {
+                map: task.binding_path(b % task.bindings.len()),
+                key: "disable".into(),
+                value: json!(b % 2 == 0),
+            },
+            1 => Edit::Push {
+                seq: bindings(),
+                value: json!({"resource": {"stream": format!("new{b}")}, "target": "acmeCo/new"}),
+            },
+            2 => Edit::RemoveItem {
+                seq: bindings(),
+                index: b % task.bindings.len(),
+            },
+            3 => Edit::Set {
+                map: vec![PathSeg::key("collections")],
+                key: format!("acmeCo/new/{b}"),
+                value: json!({"key": ["/id"], "schema": {"type": "object"}}),
+            },
+            _ => Edit::Set {
+                map: colls[b % colls.len()].path(),
+                key: "description".into(),
+                value: json!(format!("on {b}")),
+            },
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn catalog_batches_equal_one_by_one(
+            picks in prop::collection::vec((0u8..5, any::<usize>(), any::<usize>()), 1..30),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let spec = SynthSpec::SMALL;
+            let synth = synth::write(dir.path(), &spec).unwrap();
+            let base = catalog::load(&synth.root, &mut |_| {}).unwrap();
+            let file = 1;
+            let edits: Vec<Edit> = picks.iter().map(|&p| edit(&base, file, p)).collect();
+            let mut one_by_one = base.clone();
+            let mut batch = base.clone();
+            let a = one_by_one.edit_file(file, &edits);
+            let b = batch.edit_batch(file, &edits, Removals::Strict);
+            match b {
+                Ok(()) => {
+                    prop_assert!(a.is_ok(), "{:?}", a);
+                    prop_assert_eq!(batch.files[file].text(), one_by_one.files[file].text());
+                    prop_assert_eq!(&batch.files[file].entities, &one_by_one.files[file].entities);
+                    let fresh = flowspec::catalog::index::extract(
+                        file,
+                        &yaml::parse(batch.files[file].text()).unwrap(),
+                    );
+                    prop_assert_eq!(&batch.files[file].entities, &fresh);
+                }
+                Err(e) => {
+                    prop_assert!(
+                        a.is_err() || matches!(e, catalog::EditError::Patch(PatchError::Overlap(_))),
+                        "{}", e
+                    );
+                    prop_assert_eq!(batch.files[file].text(), base.files[file].text());
+                    prop_assert_eq!(&batch.files[file].entities, &base.files[file].entities);
+                }
+            }
+        }
+    }
 }

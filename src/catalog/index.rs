@@ -196,63 +196,106 @@ pub fn extract(file: usize, root: &Node) -> Vec<Entity> {
             continue;
         };
         for (k, v) in section.entries() {
-            let name = k.key_string();
-            let mut e = Entity {
-                kind,
-                name,
-                file,
-                line: k.pos.line,
-                col: k.pos.col,
-                endpoint: None,
-                disabled: false,
-                bindings: Vec::new(),
-                key: Vec::new(),
-                schema: None,
-                derived: false,
-            };
-            match kind {
-                EntityKind::Capture | EntityKind::Materialization => {
-                    e.endpoint = v.get("endpoint").map(endpoint);
-                    e.disabled = v
-                        .get("shards")
-                        .and_then(|s| s.get("disable"))
-                        .and_then(Node::as_bool)
-                        .unwrap_or(false);
-                    let coll_key = if kind == EntityKind::Capture {
-                        "target"
-                    } else {
-                        "source"
-                    };
-                    e.bindings = v
-                        .get("bindings")
-                        .map(|b| b.items().iter().map(|b| binding(b, coll_key)).collect())
-                        .unwrap_or_default();
-                }
-                EntityKind::Collection => {
-                    e.key = v
-                        .get("key")
-                        .map(|k| {
-                            k.items()
-                                .iter()
-                                .filter_map(|p| p.as_str().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    e.schema = Some(schema_form(v));
-                    e.derived = v.get("derive").is_some();
-                    e.disabled = v
-                        .get("derive")
-                        .and_then(|d| d.get("shards"))
-                        .and_then(|s| s.get("disable"))
-                        .and_then(Node::as_bool)
-                        .unwrap_or(false);
-                }
-                EntityKind::Test => {}
-            }
-            out.push(e);
+            out.push(entity(file, kind, k, v));
         }
     }
     out
+}
+
+/// The entity of `kind` defined by the entry `k: v` of its section.
+pub fn entity(file: usize, kind: EntityKind, k: &Node, v: &Node) -> Entity {
+    let mut e = Entity {
+        kind,
+        name: k.key_string(),
+        file,
+        line: k.pos.line,
+        col: k.pos.col,
+        endpoint: None,
+        disabled: false,
+        bindings: Vec::new(),
+        key: Vec::new(),
+        schema: None,
+        derived: false,
+    };
+    match kind {
+        EntityKind::Capture | EntityKind::Materialization => {
+            e.endpoint = v.get("endpoint").map(endpoint);
+            e.disabled = v
+                .get("shards")
+                .and_then(|s| s.get("disable"))
+                .and_then(Node::as_bool)
+                .unwrap_or(false);
+            let coll_key = if kind == EntityKind::Capture {
+                "target"
+            } else {
+                "source"
+            };
+            e.bindings = v
+                .get("bindings")
+                .map(|b| b.items().iter().map(|b| binding(b, coll_key)).collect())
+                .unwrap_or_default();
+        }
+        EntityKind::Collection => {
+            e.key = v
+                .get("key")
+                .map(|k| {
+                    k.items()
+                        .iter()
+                        .filter_map(|p| p.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            e.schema = Some(schema_form(v));
+            e.derived = v.get("derive").is_some();
+            e.disabled = v
+                .get("derive")
+                .and_then(|d| d.get("shards"))
+                .and_then(|s| s.get("disable"))
+                .and_then(Node::as_bool)
+                .unwrap_or(false);
+        }
+        EntityKind::Test => {}
+    }
+    e
+}
+
+/// Brings the index of a file up to date after edits inside the entities named in `touched`
+/// (kind and name): those are extracted again, the others only get their line numbers from
+/// the new tree (lines move when an edit adds or removes some). Returns false, with `entities`
+/// in an unspecified state, when the file no longer defines the same entities in the same
+/// order; the caller then extracts them all.
+pub fn refresh(
+    entities: &mut [Entity],
+    root: &Node,
+    touched: &dyn Fn(EntityKind, &str) -> bool,
+) -> bool {
+    let mut existing = entities.iter_mut();
+    for kind in EntityKind::ALL {
+        let Some(section) = root.get(kind.section()) else {
+            continue;
+        };
+        for (k, v) in section.entries() {
+            let Some(e) = existing.next() else {
+                return false;
+            };
+            if e.kind != kind || e.name != k.key_cow() {
+                return false;
+            }
+            if touched(kind, &e.name) {
+                *e = entity(e.file, kind, k, v);
+                continue;
+            }
+            (e.line, e.col) = (k.pos.line, k.pos.col);
+            let items = v.get("bindings").map(Node::items).unwrap_or_default();
+            if items.len() != e.bindings.len() {
+                return false;
+            }
+            for (b, item) in e.bindings.iter_mut().zip(items) {
+                b.line = item.pos.line;
+            }
+        }
+    }
+    existing.next().is_none()
 }
 
 /// A config/resource/schema value: a whitespace-free string is a file reference (§1.8).

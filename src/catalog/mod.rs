@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod diag;
+mod edit;
 pub mod index;
 pub mod load;
 pub mod names;
@@ -14,7 +15,7 @@ pub use diag::{Diagnostic, Severity};
 pub use index::{Binding, Endpoint, Entity, EntityKind, Location, SchemaForm};
 pub use load::{load, LoadError, Progress};
 
-use crate::yaml::{self, patch, PathSeg};
+use crate::yaml::{self, patch};
 
 /// Why a file was loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,6 +63,8 @@ pub struct SourceFile {
     /// catalog from elsewhere can point anywhere (`../../.ssh/id_rsa`), so `check` warns at
     /// each reference, the TUI marks it, and nothing is sent to a connector from it unasked.
     pub outside: bool,
+    /// The file's parsed document, kept after an edit for the next one (see `edit`).
+    doc: edit::DocCache,
 }
 
 /// A place that names another file: an import, or a config, resource, schema or documents
@@ -116,6 +119,7 @@ impl SourceFile {
             referenced_at: Vec::new(),
             real_path: path.clone(),
             outside: false,
+            doc: edit::DocCache::default(),
             path,
         }
     }
@@ -240,128 +244,5 @@ impl Catalog {
     /// True when any file has unsaved edits.
     pub fn is_dirty(&self) -> bool {
         self.files.iter().any(SourceFile::is_dirty)
-    }
-
-    /// Applies format-preserving edits to one file and refreshes its part of the index.
-    pub fn edit_file(&mut self, file: usize, edits: &[patch::Edit]) -> Result<(), EditError> {
-        let root = self.parse_file(file).map_err(patch::PatchError::from)?;
-        self.edit_parsed(file, &root, edits)
-    }
-
-    /// [`Catalog::edit_file`] with the file's current text already parsed into `root`.
-    fn edit_parsed(
-        &mut self,
-        file: usize,
-        root: &yaml::Node,
-        edits: &[patch::Edit],
-    ) -> Result<(), EditError> {
-        let f = self.files.get(file).ok_or(EditError::NotFound)?;
-        let (new_text, new_root) = patch::apply_parsed(f.text(), root, edits)?;
-        let Some(new_root) = new_root else {
-            return Ok(()); // Nothing changed.
-        };
-        let catalog = f.role == FileRole::Catalog;
-        let f = &mut self.files[file];
-        if catalog {
-            f.entities = index::extract(file, &new_root);
-        }
-        f.edited = if new_text == f.disk {
-            None
-        } else {
-            Some(new_text)
-        };
-        Ok(())
-    }
-
-    /// Changes the value at `at` in `file` from `old` (what it holds now) to `new`, as a
-    /// format-preserving edit: unchanged keys keep their bytes.
-    pub fn edit_value(
-        &mut self,
-        file: usize,
-        at: &[PathSeg],
-        old: &serde_json::Value,
-        new: &serde_json::Value,
-    ) -> Result<(), EditError> {
-        let f = self.files.get(file).ok_or(EditError::NotFound)?;
-        let new_text = patch::apply_change(f.text(), at, old, new)?;
-        let entities = if f.role == FileRole::Catalog {
-            Some(load::reindex(file, &new_text).map_err(patch::PatchError::from)?)
-        } else {
-            None
-        };
-        let f = &mut self.files[file];
-        if let Some(entities) = entities {
-            f.entities = entities;
-        }
-        f.edited = if new_text == f.disk {
-            None
-        } else {
-            Some(new_text)
-        };
-        Ok(())
-    }
-
-    /// Flips `disable` on one binding, the way Flow writes it: `disable: true` when disabled,
-    /// and no key at all when enabled (falling back to `disable: false` where removing the line
-    /// would disturb its neighbours or drop a comment, or where a merged key would show through).
-    pub fn toggle_binding(&mut self, id: EntityId, binding: usize) -> Result<bool, EditError> {
-        let entity = self.entity(id).ok_or(EditError::NotFound)?;
-        let current = entity
-            .bindings
-            .get(binding)
-            .ok_or(EditError::NotFound)?
-            .disable;
-        let map = entity.binding_path(binding);
-        let disable = !current;
-        let root = self.parse_file(id.file).map_err(patch::PatchError::from)?;
-        if disable {
-            self.edit_parsed(id.file, &root, &[set(map, "disable", true)])?;
-        } else if !disable_is_last(&root, &map) {
-            // Adding the key back appends it, so only a last `disable` may go: elsewhere it
-            // becomes `disable: false` in place and a second toggle restores the exact bytes.
-            self.edit_parsed(id.file, &root, &[set(map, "disable", false)])?;
-        } else {
-            let removed = self.edit_parsed(
-                id.file,
-                &root,
-                &[patch::Edit::Remove {
-                    map: map.clone(),
-                    key: "disable".into(),
-                }],
-            );
-            // Where the line cannot go (layout, a comment on it, a merged `disable` that would
-            // show through), an explicit `disable: false` says the same thing.
-            if let Err(EditError::Patch(
-                patch::PatchError::Layout(_)
-                | patch::PatchError::Shared(_)
-                | patch::PatchError::Verify(_),
-            )) = removed
-            {
-                self.edit_parsed(id.file, &root, &[set(map, "disable", false)])?;
-            } else {
-                removed?;
-            }
-        }
-        Ok(disable)
-    }
-
-    /// Parses a file's current text (for validation and detail views).
-    pub fn parse_file(&self, file: usize) -> Result<yaml::Node, yaml::ParseError> {
-        yaml::parse(self.files[file].text())
-    }
-}
-
-/// True when `disable` is the last key written in the binding mapping at `map`.
-fn disable_is_last(root: &yaml::Node, map: &[PathSeg]) -> bool {
-    root.at(map)
-        .and_then(|b| b.entries().iter().rev().find(|(k, _)| !k.shared))
-        .is_some_and(|(k, _)| k.as_str() == Some("disable"))
-}
-
-fn set(map: Vec<PathSeg>, key: &str, value: bool) -> patch::Edit {
-    patch::Edit::Set {
-        map,
-        key: key.into(),
-        value: serde_json::Value::Bool(value),
     }
 }

@@ -151,37 +151,19 @@ fn hint(f: &FormNode) -> String {
     s
 }
 
-/// A YAML key, quoted when it would not read back as the same string.
+/// A YAML key, quoted when a YAML 1.1 or 1.2 reader would not read it back as the same string.
 fn key(k: &str) -> String {
-    let plain = serde_yaml::to_string(&Value::String(k.to_string()))
-        .unwrap_or_default()
-        .trim_end()
-        .to_string();
-    if plain.contains('\n') {
-        serde_json::to_string(k).unwrap_or_default()
-    } else {
-        plain
-    }
+    crate::yaml::emit::key(k)
 }
 
+/// `k: v` at `indent`, written by the YAML emitter that patches use too: scalars quoted only
+/// when some reader would take them for another type, multi-line strings as literal blocks,
+/// collections in block style.
 fn emit_value(k: &str, v: &Value, indent: usize, out: &mut String) {
-    let pad = " ".repeat(indent);
-    let rendered = serde_yaml::to_string(v).unwrap_or_else(|_| "null\n".into());
-    let rendered = rendered.trim_end_matches('\n');
-    let mut lines = rendered.lines();
-    let first = lines.next().unwrap_or("");
-    let rest: Vec<&str> = lines.collect();
-    let block = matches!(v, Value::Object(m) if !m.is_empty())
-        || matches!(v, Value::Array(a) if !a.is_empty());
-    if block {
-        out.push_str(&format!("{pad}{}:\n", key(k)));
-        for line in std::iter::once(first).chain(rest) {
-            out.push_str(&format!("{pad}  {line}\n"));
-        }
-    } else {
-        out.push_str(&format!("{pad}{}: {first}\n", key(k)));
-        for line in rest {
-            out.push_str(&format!("{pad}{line}\n"));
-        }
+    let mut lines = Vec::new();
+    crate::yaml::render::entry_lines(&key(k), v, indent, &mut lines);
+    for line in lines {
+        out.push_str(&line);
+        out.push('\n');
     }
 }

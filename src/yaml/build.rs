@@ -85,11 +85,27 @@ pub const MAX_NODES: usize = 4_000_000;
 /// otherwise expand to billions of nodes. Also refuses a document of more than [`MAX_NODES`]
 /// nodes.
 pub fn parse(text: &str) -> Result<Node, ParseError> {
+    parse_limited(text, MAX_NODES).map(|(node, _)| node)
+}
+
+/// What a parse saw besides the tree: how many nodes the text writes out, and whether it uses
+/// the constructs that make one part of a document depend on another (anchors, aliases and
+/// merge keys), which rule out re-parsing a part of it on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    /// Nodes written in the text (aliases count one each; what they copy does not count).
+    pub nodes: usize,
+    /// True when the text has an anchor, an alias or a merge key (`<<`).
+    pub linked: bool,
+}
+
+/// [`parse`], also returning the document's [`Stats`].
+pub fn parse_with_stats(text: &str) -> Result<(Node, Stats), ParseError> {
     parse_limited(text, MAX_NODES)
 }
 
-/// [`parse`] with a smaller node limit, for tests.
-fn parse_limited(text: &str, max_nodes: usize) -> Result<Node, ParseError> {
+/// [`parse`] with a chosen node limit (smaller ones for tests).
+pub(super) fn parse_limited(text: &str, max_nodes: usize) -> Result<(Node, Stats), ParseError> {
     let offsets = Offsets::new(text);
     let mut builder = Builder {
         offsets: &offsets,
@@ -100,23 +116,12 @@ fn parse_limited(text: &str, max_nodes: usize) -> Result<Node, ParseError> {
         written: 0,
         max_nodes,
         copied: 0,
+        linked: false,
     };
     let mut parser = Parser::new_from_str(text);
     let mut documents = 0;
     while let Some(next) = parser.next_event() {
-        let (event, span) = next.map_err(|e| ParseError {
-            line: e.marker().line() as u32,
-            col: e.marker().col() as u32 + 1,
-            message: match e.info() {
-                // saphyr counts `[`/`{` levels in a byte.
-                "recursion limit exceeded" => {
-                    "flow collections (`[`, `{`) are nested more than 255 levels deep, \
-                     more than flowspec reads"
-                        .to_string()
-                }
-                info => info.to_string(),
-            },
-        })?;
+        let (event, span) = next.map_err(|e| builder.scan_error(&e))?;
         match event {
             Event::DocumentStart(_) => {
                 documents += 1;
@@ -133,7 +138,11 @@ fn parse_limited(text: &str, max_nodes: usize) -> Result<Node, ParseError> {
             other => builder.event(other, span)?,
         }
     }
-    Ok(builder.root.unwrap_or(Node {
+    let stats = Stats {
+        nodes: builder.written,
+        linked: builder.linked,
+    };
+    let root = builder.root.unwrap_or(Node {
         value: Value::Null,
         pos: Pos {
             start: 0,
@@ -144,7 +153,8 @@ fn parse_limited(text: &str, max_nodes: usize) -> Result<Node, ParseError> {
         style: Style::Plain,
         flow: false,
         shared: false,
-    }))
+    });
+    Ok((root, stats))
 }
 
 /// A collection being built.
@@ -197,6 +207,8 @@ struct Builder<'a> {
     max_nodes: usize,
     /// Nodes copied by aliases and anchors.
     copied: usize,
+    /// True once an anchor, an alias or a merge key was seen.
+    linked: bool,
 }
 
 impl Builder<'_> {
@@ -256,6 +268,45 @@ impl Builder<'_> {
                  is it an alias bomb?"
             ),
         ))
+    }
+
+    /// The error for a syntax error saphyr reports at its marker. Inside a flow collection
+    /// (`{`, `[`) the marker is where parsing stopped, often lines after the construct that
+    /// is broken, so the error is located at the innermost open flow collection and says
+    /// where parsing stopped: "6:5: unclosed flow mapping (opened here); parsing stopped at
+    /// 7:13: ...".
+    fn scan_error(&self, e: &saphyr_parser::ScanError) -> ParseError {
+        let (line, col) = (e.marker().line() as u32, e.marker().col() as u32 + 1);
+        let info = match e.info() {
+            // saphyr counts `[`/`{` levels in a byte.
+            "recursion limit exceeded" => "flow collections (`[`, `{`) are nested more than \
+                                           255 levels deep, more than flowspec reads"
+                .to_string(),
+            info => info.to_string(),
+        };
+        let open = self.stack.iter().rev().map(|f| &f.node).find(|n| n.flow);
+        let Some(open) = open.filter(|n| (n.pos.line, n.pos.col) != (line, col)) else {
+            return ParseError {
+                line,
+                col,
+                message: info,
+            };
+        };
+        let kind = if open.is_map() {
+            "flow mapping"
+        } else {
+            "flow sequence"
+        };
+        let what = if closes(self.text, open.pos.start) {
+            format!("in the {kind} opened here")
+        } else {
+            format!("unclosed {kind} (opened here)")
+        };
+        ParseError {
+            line: open.pos.line,
+            col: open.pos.col,
+            message: format!("{what}; parsing stopped at {line}:{col}: {info}"),
+        }
     }
 
     /// Counts one more node written at `pos`, refusing past the node limit.
@@ -320,6 +371,7 @@ impl Builder<'_> {
         if id == 0 {
             return Ok(());
         }
+        self.linked = true;
         let name = named(self.text, at, b'&').unwrap_or("an anchor");
         self.copy(size, node.pos, &format!("anchor `{name}`"))?;
         let anchored = Anchored {
@@ -381,6 +433,7 @@ impl Builder<'_> {
 
     /// A copy of the anchored node, if it fits the depth and copy limits.
     fn alias(&mut self, id: usize, pos: Pos) -> Result<(), ParseError> {
+        self.linked = true;
         let Some(target) = self.anchors.get(&id) else {
             return Err(err_at(pos, "alias refers to an unknown anchor"));
         };
@@ -469,6 +522,7 @@ impl Builder<'_> {
                 }
                 Some(key) => {
                     if key.style == Style::Plain && key.as_str() == Some("<<") {
+                        self.linked = true;
                         return merge_into(merged, merged_keys, key, node);
                     }
                     let Value::Map(entries) = &mut map.value else {
@@ -642,6 +696,45 @@ fn quoted_end(text: &str, start: usize, style: Style) -> Option<usize> {
         }
     }
     None
+}
+
+/// True when the flow collection whose bracket is at `open` is closed somewhere in `text`:
+/// its brackets balance, skipping quoted scalars and comments.
+fn closes(text: &str, open: usize) -> bool {
+    let bytes = text.as_bytes();
+    let stop = bytes.len();
+    let (mut depth, mut i) = (0usize, open);
+    while i < stop {
+        match bytes[i] {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return true;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < stop && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'\'' => {
+                i += 1;
+                while i < stop && bytes[i] != b'\'' {
+                    i += 1;
+                }
+            }
+            b'#' if i > 0 && matches!(bytes[i - 1], b' ' | b'\t' | b'\n') => {
+                while i < stop && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 fn mark_shared(node: &mut Node) {

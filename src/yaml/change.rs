@@ -8,7 +8,9 @@
 
 use serde_json::Value as Json;
 
-use super::patch::{apply_with, Edit, PatchError};
+use super::document::Document;
+use super::patch::{Edit, PatchError, Removals};
+use super::render;
 use super::tree::{self, PathSeg, Value};
 
 /// Changes the value at `at` (empty = the whole document) from `old` to `new`, touching only the
@@ -29,9 +31,20 @@ pub fn apply_change(
     old: &Json,
     new: &Json,
 ) -> Result<String, PatchError> {
-    let root = tree::parse(text)?;
+    let mut doc = Document::parse(text.to_string())?;
+    change(&mut doc, at, old, new)?;
+    Ok(doc.into_text())
+}
+
+/// [`apply_change`] on a kept document: all or nothing (on error `doc` is unchanged).
+pub(crate) fn change(
+    doc: &mut Document,
+    at: &[PathSeg],
+    old: &Json,
+    new: &Json,
+) -> Result<(), PatchError> {
     let here = tree::pointer(at);
-    let Some(node) = root.at(at) else {
+    let Some(node) = doc.root().at(at) else {
         // Not written yet (a binding without `resource:`): a null `old` means "absent", and the
         // value is added to its parent mapping.
         return match (at.split_last(), old) {
@@ -41,12 +54,12 @@ pub fn apply_change(
                     key: key.clone(),
                     value: new.clone(),
                 };
-                finish(text, &root, at, new, &[edit])
+                finish(doc, at, new, &[edit])
             }
             _ => Err(PatchError::Missing(here)),
         };
     };
-    if node.shared || aliased_anchor(text, node).is_some() {
+    if node.shared || aliased_anchor(doc.text(), node).is_some() {
         // Its text is used elsewhere too (`&cfg` with a `*cfg` further on): editing it here
         // would silently change the other users.
         return Err(PatchError::Shared(here));
@@ -60,7 +73,7 @@ pub fn apply_change(
         return Err(PatchError::Verify(here));
     }
     if current == *new || (null && *new == Json::Object(Default::default())) {
-        return Ok(text.to_string());
+        return Ok(());
     }
     let start = if null { &Json::Null } else { old };
     if at.is_empty()
@@ -68,17 +81,17 @@ pub fn apply_change(
         && !(null && new.is_object())
     {
         // The document itself changes kind or is emptied: it has no key to write after.
-        return finish_document(text, &root, new);
+        return finish_document(doc, new);
     }
     let mut edits = Vec::new();
     diff(at.to_vec(), start, new, &mut edits)?;
-    match finish(text, &root, at, new, &edits) {
+    match finish(doc, at, new, &edits) {
         Err(PatchError::Layout(where_)) => {
             // Some part is laid out in a way the fine-grained edits cannot handle: replace each
             // changed key of the value whole instead, which needs far less of the layout.
             let coarse = coarse_diff(at, start, new);
             match coarse {
-                Some(coarse) if coarse != edits => finish(text, &root, at, new, &coarse),
+                Some(coarse) if coarse != edits => finish(doc, at, new, &coarse),
                 _ => Err(PatchError::Layout(where_)),
             }
         }
@@ -108,56 +121,43 @@ fn aliased_anchor(text: &str, node: &tree::Node) -> Option<String> {
 }
 
 /// Applies `edits` (dropping comments on removed lines) and checks the value at `at` is `new`.
-fn finish(
-    text: &str,
-    root: &tree::Node,
-    at: &[PathSeg],
-    new: &Json,
-    edits: &[Edit],
-) -> Result<String, PatchError> {
-    let (out, after) = apply_with(text, root, edits, true)?;
-    let after = match after {
-        Some(a) => a,
-        None => tree::parse(&out)?,
-    };
-    if after.at(at).map(|n| n.to_json()).as_ref() != Some(new) {
-        return Err(PatchError::Verify(tree::pointer(at)));
-    }
-    Ok(out)
+fn finish(doc: &mut Document, at: &[PathSeg], new: &Json, edits: &[Edit]) -> Result<(), PatchError> {
+    doc.edit_then(edits, Removals::WithComments, &|root| {
+        if root.at(at).map(|n| n.to_json()).as_ref() == Some(new) {
+            Ok(())
+        } else {
+            Err(PatchError::Verify(tree::pointer(at)))
+        }
+    })
+    .map(|_| ())
 }
 
 /// Rewrites the whole document's value (comments before it stay): block YAML, or JSON for a
 /// JSON document. Used when the document is emptied (`{}`) or changes kind.
-fn finish_document(text: &str, root: &tree::Node, new: &Json) -> Result<String, PatchError> {
+fn finish_document(doc: &mut Document, new: &Json) -> Result<(), PatchError> {
     let layout = || PatchError::Layout(String::new());
+    let (text, root) = (doc.text(), doc.root());
     if root.value == Value::Null || root.shared {
         return Err(layout());
     }
     let json = root.flow && super::patch::json_document(root);
     let rendered = if json || new.as_object().is_some_and(|o| o.is_empty()) {
-        super::patch::render_flow(new, json).ok_or_else(layout)?
+        render::flow(new, json).ok_or_else(layout)?
     } else {
-        super::patch::render_block(new, newline(text))
+        render::block(new, super::patch::text::newline(text))
     };
-    let end = super::patch::content_end(text, root);
+    let end = super::patch::text::content_end(text, root);
     let end = text[end..]
         .find(['\r', '\n'])
         .map_or(text.len(), |i| end + i);
     let mut out = text.to_string();
     out.replace_range(root.pos.start..end, &rendered);
-    let after = tree::parse(&out)?;
-    if after.to_json() != *new {
+    let after = Document::parse(out)?;
+    if after.root().to_json() != *new {
         return Err(PatchError::Verify(String::new()));
     }
-    Ok(out)
-}
-
-fn newline(text: &str) -> &'static str {
-    if text.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    }
+    *doc = after;
+    Ok(())
 }
 
 /// The edits that set every changed key of an object whole (for when the fine-grained ones
@@ -205,30 +205,7 @@ fn diff(path: Vec<PathSeg>, old: &Json, new: &Json, out: &mut Vec<Edit>) -> Resu
         (Json::Object(o), Json::Object(n))
             if (!n.is_empty() && !o.is_empty()) || (path.is_empty() && !n.is_empty()) =>
         {
-            let mut removed = Vec::new();
-            for (k, ov) in o {
-                match n.get(k) {
-                    Some(nv) => diff(child(&path, PathSeg::Key(k.clone())), ov, nv, out)?,
-                    None => removed.push(k.clone()),
-                }
-            }
-            for (k, nv) in n {
-                if !o.contains_key(k) {
-                    out.push(Edit::Set {
-                        map: path.clone(),
-                        key: k.clone(),
-                        value: nv.clone(),
-                    });
-                }
-            }
-            // Removals last, so a mapping never runs empty in between.
-            for k in removed {
-                out.push(Edit::Remove {
-                    map: path.clone(),
-                    key: k,
-                });
-            }
-            Ok(())
+            diff_objects(&path, o, n, out)
         }
         // The empty document: its first keys.
         (Json::Null, Json::Object(n)) if path.is_empty() => {
@@ -241,43 +218,12 @@ fn diff(path: Vec<PathSeg>, old: &Json, new: &Json, out: &mut Vec<Edit>) -> Resu
             }
             Ok(())
         }
-        (Json::Array(o), Json::Array(n)) if o.len() == n.len() => {
-            for (i, (ov, nv)) in o.iter().zip(n).enumerate() {
-                diff(child(&path, PathSeg::Index(i)), ov, nv, out)?;
-            }
-            Ok(())
-        }
         // Grown or shrunk (but not emptied or filled from empty): items are appended at the
         // end or removed where they were, so the other items keep their lines.
-        (Json::Array(o), Json::Array(n)) if !o.is_empty() && !n.is_empty() => {
-            if n.len() < o.len() {
-                if let Some(gone) = removed_items(o, n) {
-                    for index in gone.into_iter().rev() {
-                        out.push(Edit::RemoveItem {
-                            seq: path.clone(),
-                            index,
-                        });
-                    }
-                    return Ok(());
-                }
-            }
-            let common = o.len().min(n.len());
-            for (i, (ov, nv)) in o.iter().zip(n).enumerate().take(common) {
-                diff(child(&path, PathSeg::Index(i)), ov, nv, out)?;
-            }
-            for value in &n[common..] {
-                out.push(Edit::Push {
-                    seq: path.clone(),
-                    value: value.clone(),
-                });
-            }
-            for index in (common..o.len()).rev() {
-                out.push(Edit::RemoveItem {
-                    seq: path.clone(),
-                    index,
-                });
-            }
-            Ok(())
+        (Json::Array(o), Json::Array(n))
+            if o.len() == n.len() || (!o.is_empty() && !n.is_empty()) =>
+        {
+            diff_arrays(&path, o, n, out)
         }
         _ => {
             let mut parent = path.clone();
@@ -297,6 +243,73 @@ fn diff(path: Vec<PathSeg>, old: &Json, new: &Json, out: &mut Vec<Edit>) -> Resu
             Ok(())
         }
     }
+}
+
+/// [`diff`] of two objects, key by key: changed keys recursed into, new keys added, removed
+/// keys removed last (so a mapping never runs empty in between).
+fn diff_objects(
+    path: &[PathSeg],
+    o: &serde_json::Map<String, Json>,
+    n: &serde_json::Map<String, Json>,
+    out: &mut Vec<Edit>,
+) -> Result<(), PatchError> {
+    let mut removed = Vec::new();
+    for (k, ov) in o {
+        match n.get(k) {
+            Some(nv) => diff(child(path, PathSeg::Key(k.clone())), ov, nv, out)?,
+            None => removed.push(k.clone()),
+        }
+    }
+    for (k, nv) in n {
+        if !o.contains_key(k) {
+            out.push(Edit::Set {
+                map: path.to_vec(),
+                key: k.clone(),
+                value: nv.clone(),
+            });
+        }
+    }
+    for k in removed {
+        out.push(Edit::Remove {
+            map: path.to_vec(),
+            key: k,
+        });
+    }
+    Ok(())
+}
+
+/// [`diff`] of two arrays: item by item where they are as long; a shorter one that is the old
+/// one with items taken out loses those; otherwise the common prefix is edited and items are
+/// pushed or removed at the end.
+fn diff_arrays(path: &[PathSeg], o: &[Json], n: &[Json], out: &mut Vec<Edit>) -> Result<(), PatchError> {
+    if n.len() < o.len() {
+        if let Some(gone) = removed_items(o, n) {
+            for index in gone.into_iter().rev() {
+                out.push(Edit::RemoveItem {
+                    seq: path.to_vec(),
+                    index,
+                });
+            }
+            return Ok(());
+        }
+    }
+    let common = o.len().min(n.len());
+    for (i, (ov, nv)) in o.iter().zip(n).enumerate().take(common) {
+        diff(child(path, PathSeg::Index(i)), ov, nv, out)?;
+    }
+    for value in &n[common..] {
+        out.push(Edit::Push {
+            seq: path.to_vec(),
+            value: value.clone(),
+        });
+    }
+    for index in (common..o.len()).rev() {
+        out.push(Edit::RemoveItem {
+            seq: path.to_vec(),
+            index,
+        });
+    }
+    Ok(())
 }
 
 /// The indices of `old` to remove so that it becomes `new`, when `new` is `old` with some items
@@ -365,7 +378,7 @@ mod tests {
             json!({"type": "key", "private_key": "-----BEGIN KEY-----\nabc\n-----END KEY-----\n"});
         assert_eq!(
             change(CFG, &cfg_path(), new),
-            "endpoint:\n  connector:\n    image: x:v1\n    config:\n      host: db # the host\n      auth:\n        type: key\n        private_key: \"-----BEGIN KEY-----\\nabc\\n-----END KEY-----\\n\"\n      port: 5432\nother: 1\n"
+            "endpoint:\n  connector:\n    image: x:v1\n    config:\n      host: db # the host\n      auth:\n        type: key\n        private_key: |\n          -----BEGIN KEY-----\n          abc\n          -----END KEY-----\n      port: 5432\nother: 1\n"
         );
     }
 
@@ -453,7 +466,7 @@ mod tests {
                 &[],
                 json!({"l": ["a", "b", "c", {"x": 1, "y": [2]}], "f": [1, 2, 3, 4]})
             ),
-            "l:\n- a # keep\n- b\n- c\n- x: 1\n  y:\n    - 2\nf: [1, 2, 3, 4]\n"
+            "l:\n- a # keep\n- b\n- c\n- x: 1\n  \"y\":\n    - 2\nf: [1, 2, 3, 4]\n"
         );
         assert_eq!(
             change(text, &[], json!({"l": ["a", "c"], "f": [1, 3]})),
@@ -462,7 +475,7 @@ mod tests {
         // Not a subsequence: the common prefix is edited and the tail removed.
         assert_eq!(
             change(text, &[], json!({"l": ["z", "y"], "f": [3]})),
-            "l:\n- z # keep\n- y\nf: [3]\n"
+            "l:\n- z # keep\n- \"y\"\nf: [3]\n"
         );
         // Emptied and filled from empty: written anew.
         assert_eq!(
@@ -496,11 +509,11 @@ mod tests {
             map: vec![key("l"), PathSeg::Index(0)],
             key: "x".into(),
         }];
-        let root = tree::parse(text).unwrap();
-        let err = apply_with(text, &root, &fine, true).unwrap_err();
+        let mut doc = Document::parse(text.to_string()).unwrap();
+        let err = doc.edit(&fine, Removals::WithComments).unwrap_err();
         assert!(matches!(err, PatchError::Layout(_)), "{err:?}");
         let out = change(text, &[], json!({"a": 1, "l": [{"y": 2}]}));
-        assert_eq!(out, "a: 1\nl:\n  - y: 2\n");
+        assert_eq!(out, "a: 1\nl:\n  - \"y\": 2\n");
     }
 
     #[test]
@@ -518,7 +531,7 @@ mod tests {
                 &json!([1, {"x": "y"}])
             )
             .unwrap(),
-            "# managed by flowspec\n- 1\n- x: y\n"
+            "# managed by flowspec\n- 1\n- x: \"y\"\n"
         );
         let json_text = "{\"a\": 1}";
         assert_eq!(

@@ -187,7 +187,7 @@ impl Node {
 }
 
 /// One step of a path into a document.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PathSeg {
     Key(String),
     Index(usize),

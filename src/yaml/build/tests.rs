@@ -152,3 +152,43 @@ fn the_deepest_document_is_safe_for_every_recursive_walk_on_a_small_stack() {
         .unwrap();
     handle.join().expect("no stack overflow");
 }
+
+#[test]
+fn an_unclosed_flow_collection_is_reported_where_it_opens() {
+    // The `{` on line 6 is never closed; saphyr notices two lines later.
+    let text = "a: 1\nb:\n  c: 2\nd: 3\ne: 4\nf: {x: 1,\n  y: 2\ng: 5\n";
+    let err = parse(text).unwrap_err();
+    assert_eq!((err.line, err.col), (6, 4), "{err}");
+    assert!(
+        err.message
+            .starts_with("unclosed flow mapping (opened here); parsing stopped at 8:"),
+        "{err}"
+    );
+    assert!(err.message.contains("did not find expected ',' or '}'"), "{err}");
+    // A sequence, nested in a closed mapping: the innermost open collection is the culprit.
+    let err = parse("a: {b: [1, {c: 2}\nd: 1\n").unwrap_err();
+    assert_eq!((err.line, err.col), (1, 8), "{err}");
+    assert!(err.message.starts_with("unclosed flow sequence (opened here); parsing stopped at 2:"), "{err}");
+}
+
+#[test]
+fn an_error_inside_a_closed_flow_collection_names_it_without_calling_it_unclosed() {
+    let err = parse("k: [a, b: c: d]\n").unwrap_err();
+    assert_eq!((err.line, err.col), (1, 4), "{err}");
+    assert!(
+        err.message
+            .starts_with("in the flow sequence opened here; parsing stopped at 1:"),
+        "{err}"
+    );
+    // Brackets inside quotes and comments do not count as closing it.
+    let err = parse("k: {a: \"}\", # }\n  b: c: d\n").unwrap_err();
+    assert_eq!((err.line, err.col), (1, 4), "{err}");
+    assert!(err.message.starts_with("unclosed flow mapping"), "{err}");
+}
+
+#[test]
+fn errors_outside_flow_collections_stay_where_parsing_stopped() {
+    let err = parse("a:\n  b: 1\n c: 2\n").unwrap_err();
+    assert_eq!((err.line, err.col), (3, 2), "{err}");
+    assert!(!err.message.contains("opened here"), "{err}");
+}
