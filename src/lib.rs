@@ -14,6 +14,7 @@ pub mod logging;
 pub mod save;
 pub mod secrets;
 pub mod settings;
+pub mod syntax;
 pub mod synth;
 pub mod text;
 pub mod trust;

@@ -244,7 +244,9 @@ impl Loader<'_> {
             return None;
         }
         let base = containing.parent().unwrap_or(Path::new("/"));
-        Some(absolute(&base.join(percent_decode(local).as_ref())))
+        Some(absolute(
+            &base.join(crate::syntax::percent::decode_path(local)),
+        ))
     }
 
     /// Loads the files that string-valued configs, resources, schemas and fixtures point at.
@@ -388,33 +390,6 @@ fn content_problem(path: &Path, role: FileRole, text: &str) -> Option<Diagnostic
             ),
         )
     })
-}
-
-/// Flow references are URLs: a file named `my file.yaml` is written `my%20file.yaml`, and Flow
-/// decodes it before reading. Invalid escapes are kept literally, as URL parsers do.
-fn percent_decode(reference: &str) -> std::borrow::Cow<'_, str> {
-    if !reference.contains('%') {
-        return reference.into();
-    }
-    let bytes = reference.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    match String::from_utf8(out) {
-        Ok(s) => s.into(),
-        Err(_) => reference.into(),
-    }
 }
 
 /// YAML and JSON files are parsed; anything else (SQL, TypeScript) is plain text.

@@ -28,7 +28,7 @@ use super::engine::{
     api_error, connect_to, force_remove, DockerHost, LABEL_IMAGE, LABEL_MANAGED, LABEL_PID,
     LABEL_RUN,
 };
-use super::image::{ensure_image, ImageRef};
+use super::image::ensure_image;
 use super::stderr::LineSplitter;
 use super::DockerOptions;
 use crate::connector::{ConnectorError, Exit, Invocation, LogLevel, LogLine, RunEvent};
@@ -55,7 +55,7 @@ pub async fn invoke_docker(
     cancel: CancellationToken,
     opts: &DockerOptions,
 ) -> Result<Exit, ConnectorError> {
-    let image_ref = ImageRef::parse(image)?;
+    let image_ref = super::image::parse_reference(image)?;
     let host = DockerHost::from_env();
     let docker = tokio::select! {
         biased;
