@@ -1042,9 +1042,9 @@ mod tests {
             r[0].1.contains("such as `localhost:5000/source-x:v1`"),
             "{r:?}"
         );
-        let r = run("captures:\n  acme/x:\n    endpoint: {connector: {image: 'a/b@sha256:abc', config: {}}}\n    bindings: []\n");
+        let r = run("captures:\n  acme/x:\n    endpoint: {connector: {image: 'a/b@sha256:xyz', config: {}}}\n    bindings: []\n");
         assert_eq!(r[0].0, Code::Image);
-        assert!(r[0].1.contains("`sha256:abc` is not a digest"), "{r:?}");
+        assert!(r[0].1.contains("`sha256:xyz` is not a digest"), "{r:?}");
         let m = messages("materializations:\n  acme/m:\n    endpoint: {connector: {image: 'a/b:v1', config: {}}}\n    bindings:\n      - {source: acme/c, resource: {}, fields: {exclude: [a]}}\n");
         assert_eq!(
             m,

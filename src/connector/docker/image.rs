@@ -203,7 +203,7 @@ mod tests {
                 "{bad:?} has no tag"
             );
         }
-        for bad in ["x@", "x@sha256:abc", "a b:c", "x:-v"] {
+        for bad in ["x@", "x@sha256:xyz", "a b:c", "x:-v"] {
             let e = parse_reference(bad).unwrap_err();
             assert!(matches!(e, ConnectorError::BadImage { .. }), "{bad:?}: {e}");
         }
