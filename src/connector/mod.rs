@@ -47,6 +47,7 @@ pub mod proto;
 pub mod protocol;
 pub mod run;
 pub mod sops;
+pub mod target;
 pub mod task;
 pub mod transport;
 

@@ -897,30 +897,18 @@ impl App {
             self.info("Connectors belong to captures and materializations");
             return vec![];
         }
-        let task = match crate::connector::task::load_task(cat, id) {
-            Ok(t) => t,
+        let spec = match JobSpec::resolve(cat, id, op) {
+            Ok(spec) => spec,
             Err(e) => {
                 self.error(format!("Cannot run this task's connector: {}", e.0));
                 return vec![];
             }
         };
-        if op == ConnOp::Pull && task.local_protocol().is_some() {
+        if op == ConnOp::Pull && spec.task.local_protocol().is_some() {
             self.info("A local connector has no image to pull");
             return vec![];
         }
-        let bindings = if op == ConnOp::Validate {
-            match crate::connector::task::validate_bindings(cat, &task) {
-                Ok(b) => b,
-                Err(e) => {
-                    self.error(format!("Cannot validate: {}", e.0));
-                    return vec![];
-                }
-            }
-        } else {
-            Vec::new()
-        };
-        let plan = RunPlan::for_task(&task, cat, None);
-        let spec = JobSpec { op, task, bindings };
+        let plan = RunPlan::for_task(&spec.task, cat, None);
         if self.trust_all || self.trust.allows(&plan) {
             return self.launch(spec);
         }

@@ -22,7 +22,9 @@ pub use engine::{
     connect, connect_to, list_managed_containers, remove_managed_containers, DockerHost,
     LABEL_IMAGE, LABEL_MANAGED, LABEL_PID, LABEL_RUN,
 };
-pub use image::{inspect_image, prepare_image, ImageInfo, ImageProtocol, ImageRef};
+pub use image::{
+    inspect_image, parse_reference, prepare_image, ImageInfo, ImageProtocol, ImageRef,
+};
 pub use pull::PullTracker;
 pub use run::{invoke_docker, FILES_MOUNT};
 pub use stderr::parse_log_line;
