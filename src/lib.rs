@@ -4,9 +4,8 @@
 
 pub mod catalog;
 pub mod cli;
-pub mod commands;
+pub mod cmd;
 pub mod connector;
-pub mod connector_cli;
 pub mod console;
 pub mod demo;
 pub mod form;
