@@ -496,6 +496,9 @@ mod tests {
         assert!(e.contains("c09.flow.yaml and 2 more; pass one"), "{e}");
         let dir = dir_with(&["x.yaml"]);
         let e = resolve_root(dir.path()).unwrap_err().0;
-        assert!(e.contains("no flow.yaml or flow.json in this directory"), "{e}");
+        assert!(
+            e.contains("no flow.yaml or flow.json in this directory"),
+            "{e}"
+        );
     }
 }
