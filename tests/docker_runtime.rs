@@ -1024,6 +1024,22 @@ async fn cli_spec_of_an_image_detects_runs_and_caches() {
         "no connector ran: {}",
         String::from_utf8_lossy(&second.stderr)
     );
+    // The readable form says what it ran and what the protocol number means.
+    let text = std::process::Command::new(env!("CARGO_BIN_EXE_flowspec"))
+        .env("XDG_CACHE_HOME", cache.path())
+        .args(["spec", "--pull", "never", "--network", "none"])
+        .arg(&image)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.starts_with(&format!("{image}  (capture image, flow-json)\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains("protocol        Flow connector protocol 3032023 (the version Flow requires), as JSON lines"),
+        "{text}"
+    );
     // `config template --image` goes the same way (and hits the same cache).
     let template = std::process::Command::new(env!("CARGO_BIN_EXE_flowspec"))
         .env("XDG_CACHE_HOME", cache.path())
