@@ -143,7 +143,7 @@ fn line(what: &str, sample: &mut [Duration]) -> Duration {
     let (median, min, max) = stats(sample);
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
-        "  {what:<52} {:7.1} ms  ({:.1}..{:.1})",
+        "  {what:<56} {:7.1} ms  ({:.1}..{:.1})",
         ms(median),
         ms(min),
         ms(max)
