@@ -6,7 +6,6 @@
 mod tmux;
 
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use tmux::*;
 
@@ -81,6 +80,7 @@ fn quit_with_unsaved_changes_asks_and_leaves_files_alone() {
     t.keys(&["q"]);
     t.wait_for("Quit and lose them?");
     t.keys(&["n"]);
+    t.wait_gone("Quit and lose them?");
     t.keys(&["C-c"]);
     t.wait_for("Quit and lose them?");
     t.keys(&["y"]);
@@ -266,27 +266,24 @@ fn a_hung_connector_is_cancelled_with_esc_and_its_process_dies() {
     t.keys(&["d"]);
     t.wait_for("thinking hard");
     t.wait_for("Esc cancels");
-    let alive = || running(&hung);
-    assert!(alive(), "the connector runs");
+    // The log line is written just before the script execs into the marked shell.
+    t.wait_until("the connector to run", || running(&hung));
     t.keys(&["Escape"]);
     t.wait_for("discover failed: cancelled");
-    let start = Instant::now();
-    while alive() && start.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(!alive(), "cancel killed the connector's process group");
+    wait_not_running(&hung, "cancel kills the connector's process group");
+    // The key that dismisses the message, alone: an Esc and the next key read at once would
+    // be Alt-key.
     t.keys(&["Escape"]);
+    t.wait_until("the footer's message to be dismissed", || {
+        !t.footer().contains("discover failed")
+    });
     // Quitting while a connector runs stops it too.
     t.keys(&["d"]);
     t.wait_for("Esc cancels");
-    assert!(alive());
+    t.wait_until("the connector to run again", || running(&hung));
     t.keys(&["q"]);
     assert_sane_terminal(&t.wait_file(&report));
-    let start = Instant::now();
-    while alive() && start.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(!alive(), "quitting killed the running connector");
+    wait_not_running(&hung, "quitting kills the running connector");
 }
 
 #[test]
@@ -611,31 +608,14 @@ fn an_untrusted_catalog_runs_nothing_until_the_user_says_yes() {
     t.keys(&["s"]);
     t.wait_for("Run a connector?");
     t.keys(&["y"]);
-    let start = Instant::now();
-    while !marker.exists() && start.elapsed() < Duration::from_secs(15) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(marker.exists(), "yes runs it:\n{}", t.screen());
+    t.wait_until("yes to run it", || marker.exists());
     t.wait_for("spec failed");
     // Remembered: the same command runs without asking again.
     t.keys(&["j"]); // dismisses the error (Esc and a key at once would read as Alt-key)
     t.keys(&["d"]);
-    let start = Instant::now();
-    while std::fs::read_to_string(&marker)
-        .unwrap_or_default()
-        .lines()
-        .count()
-        < 2
-        && start.elapsed() < Duration::from_secs(15)
-    {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert_eq!(
-        std::fs::read_to_string(&marker).unwrap().lines().count(),
-        2,
-        "the second run did not ask:\n{}",
-        t.screen()
-    );
+    t.wait_until("the second run, without asking", || {
+        std::fs::read_to_string(&marker).is_ok_and(|s| s.lines().count() == 2)
+    });
     assert!(!t.screen().contains("Run a connector?"));
     t.wait_for("discover failed");
     t.keys(&["j"]);

@@ -1,6 +1,8 @@
 //! Snapshots of the main screens at 80x24 and 120x40 (insta + ratatui's TestBackend).
 
 mod common;
+#[path = "support/shared.rs"]
+mod shared;
 
 use common::*;
 use flowspec::catalog::Progress;
@@ -187,18 +189,14 @@ fn connector_job_pane() {
 
 /// The ten hardest corpus schemas (connector-forms.md §6) as the form screen shows them at
 /// 120x40 on an empty config: inline errors for the required fields, unions on their first
-/// variant. Read in place from ../shared; without it the test says so and checks nothing else.
+/// variant. Read in place from ../shared; without it the test says so and checks nothing else
+/// (under CI it fails: `tests/support/shared.rs`).
 #[test]
 fn hardest_corpus_forms() {
     use flowspec::tui::form_editor::{EditTarget, FormEditor};
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas");
-    if !dir.is_dir() {
-        eprintln!(
-            "note: {} is absent; corpus form snapshots not checked",
-            dir.display()
-        );
+    let Some(dir) = shared::path("schemas", "the corpus form snapshots") else {
         return;
-    }
+    };
     for name in [
         "source-s3.config",
         "source-sharepoint.config",
@@ -231,10 +229,10 @@ fn hardest_corpus_forms() {
 #[test]
 fn form_with_a_switched_union() {
     use flowspec::tui::form_editor::{EditTarget, FormEditor, RowKind};
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/schemas/source-postgres.config.schema.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("note: {} is absent; not checked", path.display());
+    let Some(text) = shared::read(
+        "schemas/source-postgres.config.schema.json",
+        "the switched-union snapshot",
+    ) else {
         return;
     };
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
