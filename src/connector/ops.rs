@@ -71,6 +71,7 @@ pub async fn prepare(
             let _ = events.send(RunEvent::Phase(format!("inspecting {image}")));
             let facts = run::image_facts(image, options, events, cancel).await?;
             options.pull = PullPolicy::Missing;
+            options.inspected = Some(Box::new(facts.info));
             Ok(Prepared {
                 protocol: flag.unwrap_or(facts.protocol),
                 task: kind.unwrap_or(facts.task),

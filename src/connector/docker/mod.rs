@@ -63,6 +63,10 @@ pub struct DockerOptions {
     pub pull: PullPolicy,
     /// Container memory limit in bytes (Flow passes `--memory=1g`).
     pub memory_bytes: u64,
+    /// The image as the preparation step pulled and inspected it: the run starts from this
+    /// rather than inspecting the same image a second time (a round trip to the engine on
+    /// every connector call).
+    pub inspected: Option<Box<ImageInfo>>,
 }
 
 impl Default for DockerOptions {
@@ -71,6 +75,7 @@ impl Default for DockerOptions {
             network: None,
             pull: PullPolicy::Missing,
             memory_bytes: 1 << 30,
+            inspected: None,
         }
     }
 }

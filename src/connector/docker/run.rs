@@ -62,10 +62,15 @@ pub async fn invoke_docker(
         _ = cancel.cancelled() => return Err(ConnectorError::Cancelled),
         d = connect_to(&host) => d?,
     };
-    let info = ensure_image(
-        &docker, &host, &image_ref, image, opts.pull, &events, &cancel,
-    )
-    .await?;
+    let info = match &opts.inspected {
+        Some(info) if info.reference == image => (**info).clone(),
+        _ => {
+            ensure_image(
+                &docker, &host, &image_ref, image, opts.pull, &events, &cancel,
+            )
+            .await?
+        }
+    };
     if cancel.is_cancelled() {
         return Err(ConnectorError::Cancelled);
     }
