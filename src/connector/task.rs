@@ -292,7 +292,7 @@ fn load_reference(
     reference: &str,
 ) -> Result<Value, TaskError> {
     let (target, fragment) = resolve_path(containing, reference);
-    let text = file_text(catalog, &target).ok_or_else(|| {
+    let text = file_text(catalog, containing, reference, &target).ok_or_else(|| {
         TaskError(format!(
             "`{reference}` ({}) was not loaded with the catalog; run `flowspec check` to see why",
             target.display()
@@ -326,15 +326,27 @@ fn resolve_path<'a>(containing: &Path, reference: &'a str) -> (PathBuf, Option<&
     (absolute(&base.join(path)), fragment)
 }
 
-/// The current (possibly edited) text of a loaded file.
-fn file_text<'a>(catalog: &'a Catalog, path: &Path) -> Option<&'a str> {
-    let canonical = std::fs::canonicalize(path).ok();
-    catalog
-        .files
-        .iter()
-        .find(|f| {
-            f.path == path
-                || (canonical.is_some() && std::fs::canonicalize(&f.path).ok() == canonical)
+/// The current (possibly edited) text of the loaded file that `reference`, written in
+/// `containing`, names (`target` is its resolved path). Pure: the loader recorded where each
+/// file was referenced and its real path (symlinks and `..` resolved), so nothing here touches
+/// the disk — the TUI calls this inside its `update`.
+fn file_text<'a>(
+    catalog: &'a Catalog,
+    containing: &Path,
+    reference: &str,
+    target: &Path,
+) -> Option<&'a str> {
+    let by_site = catalog.files.iter().find(|f| {
+        f.referenced_at
+            .iter()
+            .any(|s| s.file == containing && s.reference == reference)
+    });
+    by_site
+        .or_else(|| {
+            catalog
+                .files
+                .iter()
+                .find(|f| f.path == target || f.real_path == target)
         })
         .map(|f| f.text())
 }
