@@ -5,7 +5,10 @@ mod common;
 use common::*;
 use flowspec::catalog::EntityKind;
 use flowspec::save::{SaveOutcome, Written};
-use flowspec::tui::app::{Confirm, Effect, Focus, Msg, Overlay};
+use flowspec::tui::app::{Effect, Msg};
+use flowspec::tui::overlay::{Confirm, Overlay};
+use flowspec::tui::screens::browse::Focus;
+use flowspec::tui::shared::Tone;
 use flowspec::tui::theme::Theme;
 
 fn app() -> flowspec::tui::app::App {
@@ -13,14 +16,14 @@ fn app() -> flowspec::tui::app::App {
 }
 
 fn selected_name(app: &flowspec::tui::app::App) -> String {
-    let cat = app.catalog.as_ref().unwrap();
+    let cat = app.shared.catalog.as_ref().unwrap();
     cat.entity(app.selected().unwrap()).unwrap().name.clone()
 }
 
 #[test]
 fn starts_on_the_first_entity_with_the_list_focused() {
     let app = app();
-    assert_eq!(app.focus, Focus::List);
+    assert_eq!(app.browse().unwrap().focus, Focus::List);
     assert_eq!(selected_name(&app), "acmeCo/sales/source-postgres");
 }
 
@@ -28,27 +31,30 @@ fn starts_on_the_first_entity_with_the_list_focused() {
 fn filter_enter_enter_space_is_the_canonical_flow() {
     let mut app = app();
     press(&mut app, &["/"]);
-    assert!(app.filter_input);
+    assert!((app.browse().unwrap().focus == Focus::Filter));
     type_text(&mut app, "snow");
     assert_eq!(selected_name(&app), "acmeCo/sales/to-snowflake");
     press(&mut app, &["enter"]);
-    assert!(!app.filter_input, "Enter leaves the input");
+    assert!(
+        !(app.browse().unwrap().focus == Focus::Filter),
+        "Enter leaves the input"
+    );
     assert_eq!(
-        app.list.as_ref().unwrap().filter,
+        app.browse().unwrap().list.as_ref().unwrap().filter,
         "snow",
         "and keeps the filter"
     );
     press(&mut app, &["enter"]);
-    assert_eq!(app.focus, Focus::Detail);
-    assert_eq!(app.binding, 0);
+    assert_eq!(app.browse().unwrap().focus, Focus::Detail);
+    assert_eq!(app.browse().unwrap().binding, 0);
     press(&mut app, &["space"]);
     assert!(app.is_dirty());
-    let cat = app.catalog.as_ref().unwrap();
+    let cat = app.shared.catalog.as_ref().unwrap();
     let e = cat.entity(app.selected().unwrap()).unwrap();
     assert!(e.bindings[0].disable);
     press(&mut app, &["ctrl-s"]);
-    let Some(Overlay::Diff { writes, .. }) = app.overlays.last() else {
-        panic!("expected the diff overlay, got {:?}", app.overlays);
+    let Some(Overlay::Diff { writes, .. }) = app.overlay() else {
+        panic!("expected the diff overlay, got {:?}", app.shared.overlays);
     };
     assert_eq!(writes.len(), 1);
     assert!(
@@ -58,7 +64,7 @@ fn filter_enter_enter_space_is_the_canonical_flow() {
     );
     let effects = press(&mut app, &["y"]);
     assert!(matches!(effects.as_slice(), [Effect::Save { writes, .. }] if writes.len() == 1));
-    assert!(app.saving);
+    assert!(app.shared.saving);
 }
 
 #[test]
@@ -67,10 +73,10 @@ fn printable_keys_go_to_the_filter_not_the_keymap() {
     press(&mut app, &["/"]);
     let effects = press(&mut app, &["q"]);
     assert!(effects.is_empty(), "q typed into the filter must not quit");
-    assert_eq!(app.list.as_ref().unwrap().filter, "q");
+    assert_eq!(app.browse().unwrap().list.as_ref().unwrap().filter, "q");
     press(&mut app, &["backspace", "esc"]);
-    assert!(!app.filter_input);
-    assert_eq!(app.list.as_ref().unwrap().filter, "");
+    assert!(!(app.browse().unwrap().focus == Focus::Filter));
+    assert_eq!(app.browse().unwrap().list.as_ref().unwrap().filter, "");
 }
 
 #[test]
@@ -80,17 +86,11 @@ fn quit_without_changes_quits_and_with_changes_asks() {
     let mut a = app();
     press(&mut a, &["enter", "space"]);
     assert!(press(&mut a, &["q"]).is_empty());
-    assert_eq!(
-        a.overlays.last(),
-        Some(&Overlay::Confirm(Confirm::QuitUnsaved))
-    );
+    assert_eq!(a.overlay(), Some(&Overlay::Confirm(Confirm::QuitUnsaved)));
     press(&mut a, &["n"]);
-    assert!(a.overlays.is_empty());
+    assert!(a.shared.overlays.is_empty());
     press(&mut a, &["ctrl-c"]);
-    assert_eq!(
-        a.overlays.last(),
-        Some(&Overlay::Confirm(Confirm::QuitUnsaved))
-    );
+    assert_eq!(a.overlay(), Some(&Overlay::Confirm(Confirm::QuitUnsaved)));
     assert!(
         matches!(press(&mut a, &["ctrl-c"]).as_slice(), [Effect::Quit]),
         "a second Ctrl-C quits"
@@ -98,34 +98,77 @@ fn quit_without_changes_quits_and_with_changes_asks() {
 }
 
 #[test]
-fn read_only_blocks_toggle_and_save() {
+fn read_only_offers_neither_toggle_nor_save() {
     let mut a = app();
-    a.read_only = true;
-    press(&mut a, &["enter", "space"]);
+    a.shared.read_only = true;
+    press(&mut a, &["enter"]);
+    let footer = screen(&mut a, 120, 40);
+    let footer = footer.lines().last().unwrap();
+    assert!(
+        !footer.contains("toggle") && !footer.contains("save"),
+        "{footer}"
+    );
+    assert!(footer.contains("s spec"), "{footer}");
+    press(&mut a, &["space", "ctrl-s"]);
     assert!(!a.is_dirty());
-    assert!(a.status.as_ref().unwrap().error);
-    press(&mut a, &["esc"]); // dismisses the error
-    press(&mut a, &["ctrl-s"]);
-    assert!(a.overlays.is_empty());
+    assert!(a.shared.overlays.is_empty());
+    // The help lists what works here: no toggle, no save.
+    press(&mut a, &["?"]);
+    let help = screen(&mut a, 120, 40);
+    assert!(!help.contains("Enable or disable") && !help.contains("review the diff"));
+    assert!(help.contains("Fetch the connector's spec"), "{help}");
 }
 
 #[test]
-fn errors_stay_until_a_key_dismisses_them() {
-    let mut a = app();
-    a.read_only = true;
-    press(&mut a, &["enter", "space"]);
-    assert!(a.status.as_ref().is_some_and(|s| s.error));
+fn background_errors_stay_until_a_key_dismisses_them() {
+    let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
+    press(&mut a, &["enter"]);
+    let effects = press(&mut a, &["s"]);
+    let [Effect::Connector(id, _)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    a.update(Msg::Job(
+        *id,
+        flowspec::tui::jobs::JobEvent::Done(Err("no network".into())),
+    ));
+    assert!(a.shared.status.as_ref().is_some_and(|s| s.takes_key()));
+    assert!(screen(&mut a, 80, 24).contains("(any key to dismiss)"));
     press(&mut a, &["down"]);
-    assert!(a.status.is_none());
-    assert_eq!(a.binding, 0, "the dismissing key does nothing else");
+    assert!(a.shared.status.is_none());
+    assert_eq!(
+        a.browse().unwrap().binding,
+        0,
+        "the dismissing key does nothing else"
+    );
+}
+
+/// Item 7 of issue 8: information (and a refusal of the key just pressed) is dismissed by the
+/// next key, which then does what it does.
+#[test]
+fn info_and_refusals_do_not_swallow_the_next_key() {
+    let mut a = app();
+    press(&mut a, &["enter", "space"]);
+    let status = a.shared.status.clone().unwrap();
+    assert_eq!(status.tone, Tone::Info);
+    assert!(status.text.starts_with("Disabled"), "{}", status.text);
+    assert!(!screen(&mut a, 80, 24).contains("any key"));
+    press(&mut a, &["down"]);
+    assert!(a.shared.status.is_none());
+    assert_eq!(a.browse().unwrap().binding, 1, "the key acted");
 }
 
 #[test]
 fn save_with_nothing_to_save_says_so() {
     let mut a = app();
     press(&mut a, &["ctrl-s"]);
-    assert!(a.overlays.is_empty());
-    assert!(a.status.as_ref().unwrap().text.contains("Nothing to save"));
+    assert!(a.shared.overlays.is_empty());
+    assert!(a
+        .shared
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("Nothing to save"));
 }
 
 #[test]
@@ -148,6 +191,7 @@ fn saved_files_become_clean_and_trigger_a_check() {
     assert!(!a.is_dirty());
     assert!(matches!(effects.as_slice(), [Effect::Check(_)]));
     assert!(a
+        .shared
         .status
         .as_ref()
         .unwrap()
@@ -165,12 +209,12 @@ fn a_conflict_offers_diff_and_reload() {
         disk: "captures: {}\n".into(),
     });
     assert!(matches!(
-        a.overlays.last(),
+        a.overlay(),
         Some(Overlay::Conflict { diff: None, .. })
     ));
     press(&mut a, &["d"]);
     assert!(
-        matches!(a.overlays.last(), Some(Overlay::Conflict { diff: Some(d), .. }) if d.contains("-captures: {}"))
+        matches!(a.overlay(), Some(Overlay::Conflict { diff: Some(d), .. }) if d.contains("-captures: {}"))
     );
     let effects = press(&mut a, &["r"]);
     assert!(matches!(effects.as_slice(), [Effect::Load(_)]));
@@ -184,7 +228,7 @@ fn navigation_keys_move_and_skip_headers() {
     press(&mut a, &["g"]);
     assert_eq!(selected_name(&a), "acmeCo/sales/source-postgres");
     press(&mut a, &["j", "j"]);
-    let cat = a.catalog.as_ref().unwrap();
+    let cat = a.shared.catalog.as_ref().unwrap();
     assert_eq!(
         cat.entity(a.selected().unwrap()).unwrap().kind,
         EntityKind::Collection
@@ -199,11 +243,11 @@ fn navigation_keys_move_and_skip_headers() {
 fn tab_switches_panes_and_detail_keys_move_bindings() {
     let mut a = app();
     press(&mut a, &["tab"]);
-    assert_eq!(a.focus, Focus::Detail);
+    assert_eq!(a.browse().unwrap().focus, Focus::Detail);
     press(&mut a, &["down", "down", "down"]);
-    assert_eq!(a.binding, 2, "stops at the last binding");
+    assert_eq!(a.browse().unwrap().binding, 2, "stops at the last binding");
     press(&mut a, &["esc"]);
-    assert_eq!(a.focus, Focus::List);
+    assert_eq!(a.browse().unwrap().focus, Focus::List);
 }
 
 #[test]
@@ -211,9 +255,9 @@ fn help_opens_from_question_mark_and_f1() {
     for k in ["?", "f1"] {
         let mut a = app();
         press(&mut a, &[k]);
-        assert_eq!(a.overlays.last(), Some(&Overlay::Help { scroll: 0 }));
+        assert!(matches!(a.overlay(), Some(Overlay::Help { scroll: 0, .. })));
         press(&mut a, &["esc"]);
-        assert!(a.overlays.is_empty());
+        assert!(a.shared.overlays.is_empty());
     }
 }
 
@@ -228,14 +272,22 @@ fn terminate_signal_quits_immediately() {
 #[test]
 fn ctrl_z_suspends_from_anywhere_and_changes_nothing() {
     let suspends = |a: &mut flowspec::tui::app::App| {
-        let (focus, overlays, filter_input) = (a.focus, a.overlays.clone(), a.filter_input);
+        let (focus, overlays, filter_input) = (
+            a.browse().unwrap().focus,
+            a.shared.overlays.clone(),
+            (a.browse().unwrap().focus == Focus::Filter),
+        );
         let effects = press(a, &["ctrl-z"]);
         assert!(
             matches!(effects.as_slice(), [Effect::Suspend]),
             "{effects:?}"
         );
         assert_eq!(
-            (a.focus, &a.overlays, a.filter_input),
+            (
+                a.browse().unwrap().focus,
+                &a.shared.overlays,
+                (a.browse().unwrap().focus == Focus::Filter)
+            ),
             (focus, &overlays, filter_input)
         );
     };
@@ -248,15 +300,12 @@ fn ctrl_z_suspends_from_anywhere_and_changes_nothing() {
     press(&mut a, &["esc", "esc", "/"]);
     suspends(&mut a);
     assert_eq!(
-        a.list.as_ref().unwrap().filter,
+        a.browse().unwrap().list.as_ref().unwrap().filter,
         "",
         "z is not typed into the filter"
     );
     press(&mut a, &["esc", "enter", "space", "q"]);
-    assert_eq!(
-        a.overlays.last(),
-        Some(&Overlay::Confirm(Confirm::QuitUnsaved))
-    );
+    assert_eq!(a.overlay(), Some(&Overlay::Confirm(Confirm::QuitUnsaved)));
     suspends(&mut a);
 }
 
@@ -310,7 +359,7 @@ mod connector_jobs {
                 fields: None,
             })),
         ));
-        assert_eq!(a.job.as_ref().unwrap().logs.len(), 1);
+        assert_eq!(a.shared.job.as_ref().unwrap().logs.len(), 1);
         a.update(Msg::Job(
             *id,
             JobEvent::Done(Ok(JobOutput::Spec {
@@ -324,9 +373,10 @@ mod connector_jobs {
             })),
         ));
         assert!(!a.job_running());
-        let info = &a.connectors["acmeCo/sales/source-postgres"];
+        let info = &a.shared.connectors["acmeCo/sales/source-postgres"];
         assert_eq!(info.protocol.as_deref(), Some("flow-proto"));
         assert!(a
+            .shared
             .status
             .as_ref()
             .unwrap()
@@ -346,12 +396,12 @@ mod connector_jobs {
         let effects = press(&mut a, &["esc"]);
         assert!(matches!(effects.as_slice(), [Effect::CancelJob(j)] if *j == id));
         assert_eq!(
-            a.focus,
+            a.browse().unwrap().focus,
             Focus::Detail,
             "Esc cancelled the job instead of going back"
         );
         a.update(Msg::Job(id, JobEvent::Done(Err("cancelled".into()))));
-        assert!(a.status.as_ref().unwrap().error);
+        assert!(a.shared.status.as_ref().unwrap().takes_key());
         assert!(!a.job_running());
     }
 
@@ -371,7 +421,7 @@ mod connector_jobs {
             press(&mut a, &["u"]).is_empty(),
             "a local connector has no image"
         );
-        assert!(a.status.as_ref().unwrap().text.contains("no image"));
+        assert!(a.shared.status.as_ref().unwrap().text.contains("no image"));
     }
 
     #[test]
@@ -431,19 +481,19 @@ mod config_form {
     fn e_fetches_the_spec_then_opens_the_form_on_the_first_field() {
         let mut a = app();
         open(&mut a);
-        let form = a.form.as_ref().expect("the form opened");
+        let form = a.form().expect("the form opened");
         assert_eq!(
             form.target.title,
             "Endpoint config of acmeCo/sales/source-postgres"
         );
-        assert_eq!(form.focused().unwrap().pointer, "/address");
+        assert_eq!(form.focused().unwrap().pointer().unwrap(), "/address");
         assert_eq!(
             form.target.original,
             json!({"address": "db.internal:5432", "database": "sales"})
         );
         assert_eq!(
             a.contexts().first(),
-            Some(&flowspec::tui::keymap::Context::Form)
+            Some(&flowspec::tui::keymap::Context::FormText)
         );
     }
 
@@ -452,10 +502,10 @@ mod config_form {
         let mut a = app();
         open(&mut a);
         type_text(&mut a, "q");
-        let form = a.form.as_ref().unwrap();
-        assert_eq!(form.editing.as_ref().unwrap().text(), "db.internal:5432q");
+        let form = a.form().unwrap();
+        assert_eq!(form.typing().unwrap().text(), "db.internal:5432q");
         press(&mut a, &["backspace", "enter"]);
-        assert!(a.form.as_ref().unwrap().editing.is_none());
+        assert!(a.form().unwrap().typing().is_none());
     }
 
     #[test]
@@ -468,8 +518,8 @@ mod config_form {
             matches!(effects.as_slice(), [Effect::Suspend]),
             "{effects:?}"
         );
-        let form = a.form.as_ref().unwrap();
-        assert_eq!(form.editing.as_ref().unwrap().text(), "db.internal:5432q");
+        let form = a.form().unwrap();
+        assert_eq!(form.typing().unwrap().text(), "db.internal:5432q");
     }
 
     #[test]
@@ -479,18 +529,15 @@ mod config_form {
         press(&mut a, &["down"]);
         type_text(&mut a, "2");
         press(&mut a, &["enter", "ctrl-s"]);
-        let form = a.form.as_ref().expect("still open");
-        assert_eq!(form.focused().unwrap().pointer, "/password");
-        assert!(form.editing.is_some(), "ready for typing");
+        let form = a.form().expect("still open");
+        assert_eq!(form.focused().unwrap().pointer().unwrap(), "/password");
+        assert!(form.typing().is_some(), "ready for typing");
         assert_eq!(form.state.get("/database"), Some(&json!("sales2")));
-        assert!(a.status.as_ref().unwrap().text.contains("problem"));
-        assert!(a.overlays.is_empty());
+        assert!(a.shared.status.as_ref().unwrap().text.contains("problem"));
+        assert!(a.shared.overlays.is_empty());
         // The very next key types into the field (the error does not swallow it).
         type_text(&mut a, "pw");
-        assert_eq!(
-            a.form.as_ref().unwrap().editing.as_ref().unwrap().text(),
-            "pw"
-        );
+        assert_eq!(a.form().unwrap().typing().unwrap().text(), "pw");
     }
 
     #[test]
@@ -500,9 +547,9 @@ mod config_form {
         press(&mut a, &["down", "down"]);
         a.update(Msg::Paste("s3cr3t-value".into()));
         press(&mut a, &["enter", "ctrl-s"]);
-        assert!(a.form.is_none(), "the form closed into the save diff");
-        let Some(Overlay::Diff { writes, .. }) = a.overlays.last() else {
-            panic!("{:?} {:?}", a.overlays, a.status)
+        assert!(a.form().is_none(), "the form closed into the save diff");
+        let Some(Overlay::Diff { writes, .. }) = a.overlay() else {
+            panic!("{:?} {:?}", a.shared.overlays, a.shared.status)
         };
         assert_eq!(writes[0].display, "source-postgres.config.yaml");
         assert!(
@@ -521,17 +568,17 @@ mod config_form {
         let mut a = app();
         open(&mut a);
         press(&mut a, &["esc"]);
-        assert!(a.form.is_none(), "nothing changed: Esc closes");
+        assert!(a.form().is_none(), "nothing changed: Esc closes");
         press(&mut a, &["e"]);
         assert!(
-            a.form.is_some(),
+            a.form().is_some(),
             "the spec is known now: the form opens at once"
         );
         type_text(&mut a, "x");
         press(&mut a, &["enter", "esc"]);
-        assert!(a.form.is_some(), "first Esc warns");
+        assert!(a.form().is_some(), "first Esc warns");
         press(&mut a, &["esc"]);
-        assert!(a.form.is_none());
+        assert!(a.form().is_none());
         assert!(!a.is_dirty(), "discarded");
     }
 }
@@ -566,8 +613,8 @@ mod trust {
             select(&mut a, "source-http");
             let effects = press(&mut a, &[key]);
             assert!(effects.is_empty(), "{key}: nothing runs before the answer");
-            let Some(Overlay::RunConnector(pending)) = a.overlays.last() else {
-                panic!("{key}: expected the question, got {:?}", a.overlays)
+            let Some(Overlay::RunConnector(pending)) = a.overlay() else {
+                panic!("{key}: expected the question, got {:?}", a.shared.overlays)
             };
             let shown = pending.plan.describe();
             assert_eq!(shown[0].0, "Local command");
@@ -577,9 +624,9 @@ mod trust {
                 .any(|(l, v)| l == "Config" && v == "inline in flow.yaml"));
             let effects = press(&mut a, &["n"]);
             assert!(effects.is_empty(), "{key}: no runs nothing");
-            assert!(a.overlays.is_empty());
+            assert!(a.shared.overlays.is_empty());
             assert!(!a.job_running());
-            assert_eq!(a.status.as_ref().unwrap().text, "Nothing was run");
+            assert_eq!(a.shared.status.as_ref().unwrap().text, "Nothing was run");
         }
     }
 
@@ -593,7 +640,7 @@ mod trust {
             panic!("{effects:?}")
         };
         assert_eq!(spec.op, ConnOp::Spec);
-        assert_eq!(**store, a.trust);
+        assert_eq!(**store, a.shared.trust);
         a.update(Msg::Job(*id, spec_done()));
         let effects = press(&mut a, &["d"]);
         assert!(
@@ -615,8 +662,8 @@ mod trust {
         press(&mut a, &["esc", "esc"]); // back to the list, filter cleared
         select(&mut a, "source-postgres");
         assert!(press(&mut a, &["s"]).is_empty());
-        let Some(Overlay::RunConnector(pending)) = a.overlays.last() else {
-            panic!("{:?}", a.overlays)
+        let Some(Overlay::RunConnector(pending)) = a.overlay() else {
+            panic!("{:?}", a.shared.overlays)
         };
         assert_eq!(pending.plan.kind, "Docker image");
         assert_eq!(pending.plan.program, "ghcr.io/estuary/source-postgres:v1");
@@ -637,7 +684,7 @@ mod trust {
             panic!("{effects:?}")
         };
         a.update(Msg::Job(*id, spec_done()));
-        assert!(a.form.is_some(), "the form opens once the spec answers");
+        assert!(a.form().is_some(), "the form opens once the spec answers");
     }
 
     #[test]
@@ -654,8 +701,8 @@ mod trust {
         let mut a = loaded_app(&cat.join("flow.yaml"), Theme::color());
         press(&mut a, &["enter"]);
         assert!(press(&mut a, &["d"]).is_empty());
-        let Some(Overlay::RunConnector(pending)) = a.overlays.last() else {
-            panic!("{:?}", a.overlays)
+        let Some(Overlay::RunConnector(pending)) = a.overlay() else {
+            panic!("{:?}", a.shared.overlays)
         };
         assert!(pending.plan.config_outside);
         let config = pending
@@ -724,7 +771,7 @@ mod saving {
     /// Toggles the first binding (flow.yaml) and describes a collection in the imported file.
     fn edit_two_files(a: &mut App) -> usize {
         press(a, &["enter", "space"]);
-        let cat = a.catalog.as_mut().unwrap();
+        let cat = a.shared.catalog.as_mut().unwrap();
         let collections = cat
             .files
             .iter()
@@ -746,7 +793,7 @@ mod saving {
     }
 
     fn dirty_files(a: &App) -> Vec<String> {
-        let cat = a.catalog.as_ref().unwrap();
+        let cat = a.shared.catalog.as_ref().unwrap();
         cat.files
             .iter()
             .filter(|f| f.is_dirty())
@@ -765,16 +812,19 @@ mod saving {
             let msg = run_save(&press(&mut a, &["ctrl-s", "y"]));
             assert!(matches!(&msg, Msg::WriteProtected { .. }), "{msg:?}");
             a.update(msg);
-            assert!(!a.saving);
-            let Some(Overlay::WriteProtected { files, .. }) = a.overlays.last() else {
-                panic!("expected the read-only question, got {:?}", a.overlays);
+            assert!(!a.shared.saving);
+            let Some(Overlay::WriteProtected { files, .. }) = a.overlay() else {
+                panic!(
+                    "expected the read-only question, got {:?}",
+                    a.shared.overlays
+                );
             };
             assert_eq!(files, &["flow.yaml"]);
             let shown = screen(&mut a, 80, 24);
             assert!(shown.contains("flow.yaml is read-only"), "{shown}");
             assert!(shown.contains("write anyway"), "{shown}");
             assert!(press(&mut a, &[cancel]).is_empty());
-            assert!(a.overlays.is_empty());
+            assert!(a.shared.overlays.is_empty());
             assert!(a.is_dirty(), "the edit is kept");
             assert_eq!(std::fs::read_to_string(&root).unwrap(), before);
         }
@@ -788,10 +838,10 @@ mod saving {
                 ..
             }]
         ));
-        assert!(a.saving);
+        assert!(a.shared.saving);
         a.update(run_save(&effects));
         assert!(!a.is_dirty());
-        assert_eq!(a.status.as_ref().unwrap().text, "Saved flow.yaml");
+        assert_eq!(a.shared.status.as_ref().unwrap().text, "Saved flow.yaml");
         assert!(std::fs::read_to_string(&root)
             .unwrap()
             .contains("disable: true"));
@@ -816,8 +866,8 @@ mod saving {
             "{msg:?}"
         );
         a.update(msg);
-        let status = a.status.clone().unwrap();
-        assert!(status.error);
+        let status = a.shared.status.clone().unwrap();
+        assert!(status.takes_key());
         assert_eq!(
             status.text,
             "NOT saved flow.yaml, acmeCo/collections.flow.yaml (acmeCo/collections.flow.yaml: \
@@ -838,7 +888,7 @@ mod saving {
         let msg = run_save(&press(&mut a, &["ctrl-s", "y"]));
         a.update(msg);
         assert_eq!(
-            a.status.as_ref().unwrap().text,
+            a.shared.status.as_ref().unwrap().text,
             "Saved flow.yaml, acmeCo/collections.flow.yaml"
         );
         assert!(!a.is_dirty());
@@ -851,8 +901,8 @@ mod saving {
         let (dir, mut a) = app_on_copy();
         edit_two_files(&mut a);
         press(&mut a, &["ctrl-s"]);
-        let Some(Overlay::Diff { writes, .. }) = a.overlays.last().cloned() else {
-            panic!("{:?}", a.overlays)
+        let Some(Overlay::Diff { writes, .. }) = a.overlay().cloned() else {
+            panic!("{:?}", a.shared.overlays)
         };
         press(&mut a, &["y"]);
         // The second rename fails: its file became a folder after the last check.
@@ -865,8 +915,8 @@ mod saving {
             }
         });
         a.update(outcome_message(&writes, outcome));
-        let status = a.status.clone().unwrap();
-        assert!(status.error);
+        let status = a.shared.status.clone().unwrap();
+        assert!(status.takes_key());
         assert!(
             status.text.starts_with(
                 "Saved flow.yaml; NOT saved acmeCo/collections.flow.yaml: cannot rename: "
@@ -881,14 +931,14 @@ mod saving {
         std::fs::remove_dir_all(&second).unwrap();
         std::fs::write(&second, &original).unwrap();
         press(&mut a, &["esc", "ctrl-s"]);
-        let Some(Overlay::Diff { writes, .. }) = a.overlays.last() else {
-            panic!("{:?} {:?}", a.overlays, a.status)
+        let Some(Overlay::Diff { writes, .. }) = a.overlay() else {
+            panic!("{:?} {:?}", a.shared.overlays, a.shared.status)
         };
         assert_eq!(writes.len(), 1);
         let msg = run_save(&press(&mut a, &["y"]));
         a.update(msg);
         assert_eq!(
-            a.status.as_ref().unwrap().text,
+            a.shared.status.as_ref().unwrap().text,
             "Saved acmeCo/collections.flow.yaml"
         );
         assert!(!a.is_dirty());

@@ -4,7 +4,8 @@ mod common;
 
 use common::*;
 use flowspec::catalog::Progress;
-use flowspec::tui::app::{App, Msg, Overlay};
+use flowspec::tui::app::{App, Msg};
+use flowspec::tui::overlay::Overlay;
 use flowspec::tui::theme::Theme;
 use insta::assert_snapshot;
 use ratatui::style::Modifier;
@@ -86,8 +87,8 @@ fn connector_run_question() {
 fn read_only_confirmation() {
     let mut a = app();
     press(&mut a, &["enter", "space", "ctrl-s"]);
-    let Some(Overlay::Diff { writes, .. }) = a.overlays.last().cloned() else {
-        panic!("{:?}", a.overlays)
+    let Some(Overlay::Diff { writes, .. }) = a.overlay().cloned() else {
+        panic!("{:?}", a.shared.overlays)
     };
     press(&mut a, &["y"]);
     // What the runtime answers when flow.yaml has no write permission.
@@ -118,7 +119,7 @@ fn too_small_terminal() {
 #[test]
 fn read_only_header() {
     let mut a = app();
-    a.read_only = true;
+    a.shared.read_only = true;
     assert_snapshot!("read_only_80x24", screen(&mut a, 80, 24));
 }
 
@@ -190,7 +191,7 @@ fn connector_job_pane() {
 /// variant. Read in place from ../shared; without it the test says so and checks nothing else.
 #[test]
 fn hardest_corpus_forms() {
-    use flowspec::tui::form_editor::{EditTarget, FormEditor};
+    use flowspec::tui::screens::form::{EditTarget, FormEditor};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas");
     if !dir.is_dir() {
         eprintln!(
@@ -214,15 +215,18 @@ fn hardest_corpus_forms() {
         let text = std::fs::read_to_string(dir.join(format!("{name}.schema.json"))).unwrap();
         let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
         let mut a = app();
-        a.form = Some(FormEditor::open(
-            &schema,
-            EditTarget {
-                file: 0,
-                at: vec![],
-                original: serde_json::json!({}),
-                title: format!("{name} (empty config)"),
-            },
-        ));
+        show_form(
+            &mut a,
+            FormEditor::open(
+                &schema,
+                EditTarget {
+                    file: 0,
+                    at: vec![],
+                    original: serde_json::json!({}),
+                    title: format!("{name} (empty config)"),
+                },
+            ),
+        );
         assert_snapshot!(format!("form_{name}_120x40"), screen(&mut a, 120, 40));
     }
 }
@@ -230,7 +234,7 @@ fn hardest_corpus_forms() {
 /// A switched union: source-postgres's credentials moved to their second variant.
 #[test]
 fn form_with_a_switched_union() {
-    use flowspec::tui::form_editor::{EditTarget, FormEditor, RowKind};
+    use flowspec::tui::screens::form::{EditTarget, FormEditor, RowKind};
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/schemas/source-postgres.config.schema.json");
     let Ok(text) = std::fs::read_to_string(&path) else {
@@ -258,24 +262,27 @@ fn form_with_a_switched_union() {
     assert!(form.notice.take().is_some(), "the first press asks");
     form.cycle(1).unwrap();
     let mut a = app();
-    a.form = Some(form);
+    show_form(&mut a, form);
     assert_snapshot!("form_switched_union_120x40", screen(&mut a, 120, 40));
 }
 
 #[test]
 fn form_on_the_demo_schema() {
-    use flowspec::tui::form_editor::{EditTarget, FormEditor};
+    use flowspec::tui::screens::form::{EditTarget, FormEditor};
     let schema = flowspec::connector::demo::capture_config_schema();
     let mut a = app();
-    a.form = Some(FormEditor::open(
-        &schema,
-        EditTarget {
-            file: 0,
-            at: vec![],
-            original: serde_json::json!({"address": "db:5432", "auth": {"type": "password", "password": "hunter2"}}),
-            title: "Endpoint config of acmeCo/shop/source-demo".into(),
-        },
-    ));
+    show_form(
+        &mut a,
+        FormEditor::open(
+            &schema,
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: serde_json::json!({"address": "db:5432", "auth": {"type": "password", "password": "hunter2"}}),
+                title: "Endpoint config of acmeCo/shop/source-demo".into(),
+            },
+        ),
+    );
     both_sizes("form_demo", &mut a);
 }
 

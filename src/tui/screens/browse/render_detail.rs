@@ -6,15 +6,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::super::app::{App, Focus};
-use super::{ellipsize, scroll_into_view};
+use super::{BrowseScreen, Focus};
 use crate::catalog::{Catalog, Endpoint, Entity, EntityKind, Location, SchemaForm};
 use crate::text::escape_control;
+use crate::tui::shared::Shared;
+use crate::tui::ui::{ellipsize, scroll_into_view, spinner};
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
-    let focused = app.focus == Focus::Detail;
-    let (Some(cat), Some(id)) = (&app.catalog, app.selected()) else {
+pub fn render(screen: &BrowseScreen, sh: &Shared, frame: &mut Frame, area: Rect) {
+    let t = &sh.theme;
+    let focused = screen.focus == Focus::Detail;
+    let (Some(cat), Some(id)) = (&sh.catalog, screen.selected()) else {
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(t.border)
@@ -36,11 +37,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let mut lines = summary(app, cat, e, inner.width.saturating_sub(12) as usize);
+    let mut lines = summary(sh, cat, e, inner.width.saturating_sub(12) as usize);
     let has_table = matches!(e.kind, EntityKind::Capture | EntityKind::Materialization);
     if !has_table {
-        let offset = app.detail_offset.get().min(lines.len().saturating_sub(1));
-        app.detail_offset.set(offset);
+        let offset = screen
+            .detail_offset
+            .get()
+            .min(lines.len().saturating_sub(1));
+        screen.detail_offset.set(offset);
         frame.render_widget(
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
@@ -79,11 +83,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         height: inner.height - head_height,
         ..inner
     };
-    if let Some(job) = app.job.as_ref().filter(|j| j.task == e.name) {
+    if let Some(job) = sh.job.as_ref().filter(|j| j.task == e.name) {
         let pane = (table.height / 2).clamp(3, 10).min(table.height);
         table.height -= pane;
         job_pane(
-            app,
+            sh,
             frame,
             Rect {
                 y: table.y + table.height,
@@ -93,19 +97,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             job,
         );
     }
-    bindings_table(app, frame, table, e, focused);
+    bindings_table(screen, sh, frame, table, e, focused);
 }
 
 /// The live view of a connector run: phase with a spinner, pull progress, the newest log lines.
-fn job_pane(app: &App, frame: &mut Frame, area: Rect, job: &crate::tui::jobs::Job) {
+fn job_pane(sh: &Shared, frame: &mut Frame, area: Rect, job: &crate::tui::jobs::Job) {
     use crate::connector::LogLevel;
-    let t = &app.theme;
+    let t = &sh.theme;
     let width = area.width as usize;
     let status = match &job.result {
         None => Span::styled(
             format!(
                 "{} {} {}…{}",
-                super::spinner(app),
+                spinner(sh),
                 job.op.label(),
                 escape_control(&job.phase.to_string()),
                 if job.cancelling {
@@ -163,10 +167,10 @@ fn job_pane(app: &App, frame: &mut Frame, area: Rect, job: &crate::tui::jobs::Jo
 }
 
 /// The facts about an entity; `room` is the width left for a value after its label.
-fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<Line<'a>> {
+fn summary<'a>(sh: &Shared, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<Line<'a>> {
     let fit = |s: &str| ellipsize_middle(&escape_control(s), room);
     let raw = |s: &str| Span::raw(escape_control(s).into_owned());
-    let t = &app.theme;
+    let t = &sh.theme;
     let file = &cat.files[e.file];
     let label = |s: &'static str| Span::styled(format!("{s:<12}"), t.muted);
     let mut lines = vec![
@@ -179,7 +183,7 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
                 e.line
             )),
             Span::styled(if file.is_dirty() { "  ● unsaved" } else { "" }, t.dirty),
-            outside_mark(app, file.outside),
+            outside_mark(sh, file.outside),
         ]),
     ];
     let outside = |l: &Location| match l {
@@ -202,7 +206,7 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
                     lines.push(Line::from(vec![
                         label("Config"),
                         raw(&location(config)),
-                        outside_mark(app, outside(config)),
+                        outside_mark(sh, outside(config)),
                     ]));
                 }
                 Some(Endpoint::Local {
@@ -218,7 +222,7 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
                         label("Config"),
                         Span::raw(fit(&location(config))),
                         Span::styled(if *protobuf { "  (protobuf)" } else { "" }, t.muted),
-                        outside_mark(app, outside(config)),
+                        outside_mark(sh, outside(config)),
                     ]));
                 }
                 Some(Endpoint::Dekaf { variant }) => {
@@ -233,7 +237,7 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
                     Span::styled("missing", t.error),
                 ])),
             }
-            let info = app.connectors.get(&e.name);
+            let info = sh.connectors.get(&e.name);
             let known = |v: Option<&String>| match v {
                 Some(v) => Span::raw(fit(v)),
                 None => Span::styled("not asked yet (s: spec)", t.muted),
@@ -276,7 +280,7 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
                 lines.push(Line::from(vec![
                     label("Schema"),
                     raw(&schema.summary()),
-                    outside_mark(app, far),
+                    outside_mark(sh, far),
                 ]));
             }
             if e.derived {
@@ -309,9 +313,9 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
 
 /// A warning after a file name that lies outside the catalog folder (a catalog from elsewhere
 /// can point at any file on the machine, and the user should see where it reads from).
-fn outside_mark(app: &App, outside: bool) -> Span<'static> {
+fn outside_mark(sh: &Shared, outside: bool) -> Span<'static> {
     if outside {
-        Span::styled("  ⚠ outside the catalog folder", app.theme.warning)
+        Span::styled("  ⚠ outside the catalog folder", sh.theme.warning)
     } else {
         Span::raw("")
     }
@@ -344,8 +348,15 @@ fn location(l: &Location) -> String {
     }
 }
 
-fn bindings_table(app: &App, frame: &mut Frame, area: Rect, e: &Entity, focused: bool) {
-    let t = &app.theme;
+fn bindings_table(
+    screen: &BrowseScreen,
+    sh: &Shared,
+    frame: &mut Frame,
+    area: Rect,
+    e: &Entity,
+    focused: bool,
+) {
+    let t = &sh.theme;
     if area.height == 0 {
         return;
     }
@@ -373,8 +384,8 @@ fn bindings_table(app: &App, frame: &mut Frame, area: Rect, e: &Entity, focused:
         t.muted,
     )];
     let rows = area.height.saturating_sub(1) as usize;
-    let offset = scroll_into_view(app.detail_offset.get(), app.binding, rows);
-    app.detail_offset.set(offset);
+    let offset = scroll_into_view(screen.detail_offset.get(), screen.binding, rows);
+    screen.detail_offset.set(offset);
     for (i, b) in e.bindings.iter().enumerate().skip(offset).take(rows) {
         let mark = if b.disable { "[ ]" } else { "[x]" };
         let mut coll = escape_control(b.collection.as_deref().unwrap_or_default()).into_owned();
@@ -387,7 +398,7 @@ fn bindings_table(app: &App, frame: &mut Frame, area: Rect, e: &Entity, focused:
             ellipsize(&coll, coll_width)
         );
         let text = format!("{text:<width$}");
-        let style = if i == app.binding {
+        let style = if i == screen.binding {
             if focused {
                 t.selection
             } else {

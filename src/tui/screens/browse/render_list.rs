@@ -7,18 +7,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::super::app::{App, Focus};
-use super::super::browse::{Grouping, Row};
-use super::super::fuzzy;
-use super::{ellipsize, scroll_into_view};
+use super::{BrowseScreen, Focus, Grouping, Row};
 use crate::catalog::{Entity, EntityKind};
 use crate::text::escape_control;
+use crate::tui::fuzzy;
+use crate::tui::shared::Shared;
+use crate::tui::theme::Theme;
+use crate::tui::ui::{ellipsize, scroll_into_view};
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
-    let Some(list) = &app.list else { return };
-    let Some(cat) = &app.catalog else { return };
-    let focused = app.focus == Focus::List;
+pub fn render(screen: &BrowseScreen, sh: &Shared, frame: &mut Frame, area: Rect) {
+    let t = &sh.theme;
+    let Some(list) = &screen.list else { return };
+    let Some(cat) = &sh.catalog else { return };
+    let typing = screen.focus == Focus::Filter;
+    let focused = screen.focus != Focus::Detail;
     let title = if list.filter.is_empty() {
         format!(" Entities ({}) ", list.total())
     } else {
@@ -31,7 +33,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let show_filter = app.filter_input || !list.filter.is_empty();
+    let show_filter = typing || !list.filter.is_empty();
     let rows_height = inner.height.saturating_sub(u16::from(show_filter)) as usize;
     let offset = scroll_into_view(list.offset.get(), list.selected, rows_height);
     list.offset.set(offset);
@@ -69,7 +71,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 Line::styled(ellipsize(&text, width), t.accent)
             }
             Row::Entity { id, depth } => match cat.entity(*id) {
-                Some(e) => entity_line(app, e, *depth, list.grouping, &list.filter, width),
+                Some(e) => entity_line(t, e, *depth, list.grouping, &list.filter, width),
                 None => Line::raw(""),
             },
         };
@@ -101,18 +103,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let filter = escape_control(&list.filter);
         let prompt = Line::from(vec![
             Span::styled("/", t.key),
-            Span::styled(
-                filter.to_string(),
-                if app.filter_input { t.base } else { t.accent },
-            ),
-            Span::styled(
-                if app.filter_input {
-                    ""
-                } else {
-                    "  (Esc clears)"
-                },
-                t.muted,
-            ),
+            Span::styled(filter.to_string(), if typing { t.base } else { t.accent }),
+            Span::styled(if typing { "" } else { "  (Esc clears)" }, t.muted),
         ]);
         frame.render_widget(
             Paragraph::new(prompt),
@@ -122,7 +114,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 ..inner
             },
         );
-        if app.filter_input {
+        if typing {
             let x = inner.x + 1 + filter.chars().count() as u16;
             frame.set_cursor_position(Position::new(x.min(inner.right().saturating_sub(1)), y));
         }
@@ -130,14 +122,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn entity_line<'a>(
-    app: &App,
+    t: &Theme,
     e: &'a Entity,
     depth: u16,
     grouping: Grouping,
     filter: &str,
     width: usize,
 ) -> Line<'a> {
-    let t = &app.theme;
     let indent = "  ".repeat(depth as usize);
     let shown = match grouping {
         Grouping::Kind => e.name.as_str(),
