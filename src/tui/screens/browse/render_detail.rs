@@ -37,22 +37,34 @@ pub fn render(screen: &BrowseScreen, sh: &Shared, frame: &mut Frame, area: Rect)
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let mut lines = summary(sh, cat, e, inner.width.saturating_sub(12) as usize);
-    let has_table = matches!(e.kind, EntityKind::Capture | EntityKind::Materialization);
-    if !has_table {
-        let offset = screen
-            .detail_offset
-            .get()
-            .min(lines.len().saturating_sub(1));
-        screen.detail_offset.set(offset);
-        frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((offset as u16, 0)),
-            inner,
-        );
+    let lines = summary(sh, cat, e, inner.width.saturating_sub(12) as usize);
+    if matches!(e.kind, EntityKind::Capture | EntityKind::Materialization) {
+        task_body(screen, sh, frame, inner, e, lines);
         return;
     }
+    let offset = screen
+        .detail_offset
+        .get()
+        .min(lines.len().saturating_sub(1));
+    screen.detail_offset.set(offset);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((offset as u16, 0)),
+        inner,
+    );
+}
+
+/// A task's summary, then its bindings table, and the pane of a connector run of it.
+fn task_body(
+    screen: &BrowseScreen,
+    sh: &Shared,
+    frame: &mut Frame,
+    inner: Rect,
+    e: &Entity,
+    mut lines: Vec<Line>,
+) {
+    let t = &sh.theme;
     let disabled = e.bindings.iter().filter(|b| b.disable).count();
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
@@ -97,6 +109,7 @@ pub fn render(screen: &BrowseScreen, sh: &Shared, frame: &mut Frame, area: Rect)
             job,
         );
     }
+    let focused = screen.focus == Focus::Detail;
     bindings_table(screen, sh, frame, table, e, focused);
 }
 
@@ -167,148 +180,193 @@ fn job_pane(sh: &Shared, frame: &mut Frame, area: Rect, job: &crate::tui::jobs::
 }
 
 /// The facts about an entity; `room` is the width left for a value after its label.
-fn summary<'a>(sh: &Shared, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<Line<'a>> {
-    let fit = |s: &str| ellipsize_middle(&escape_control(s), room);
-    let raw = |s: &str| Span::raw(escape_control(s).into_owned());
-    let t = &sh.theme;
+fn summary<'a>(sh: &'a Shared, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<Line<'a>> {
+    let f = Facts { sh, cat, e, room };
     let file = &cat.files[e.file];
-    let label = |s: &'static str| Span::styled(format!("{s:<12}"), t.muted);
     let mut lines = vec![
-        Line::styled(escape_control(&e.name).into_owned(), t.title),
+        Line::styled(escape_control(&e.name).into_owned(), sh.theme.title),
         Line::from(vec![
-            label("Defined in"),
+            f.label("Defined in"),
             Span::raw(format!(
                 "{}:{}",
                 escape_control(&cat.display_path(&file.path)),
                 e.line
             )),
-            Span::styled(if file.is_dirty() { "  ● unsaved" } else { "" }, t.dirty),
+            Span::styled(
+                if file.is_dirty() { "  ● unsaved" } else { "" },
+                sh.theme.dirty,
+            ),
             outside_mark(sh, file.outside),
         ]),
     ];
-    let outside = |l: &Location| match l {
-        Location::File(r) => cat.referenced_file(e.file, r).is_some_and(|f| f.outside),
-        Location::Inline => false,
-    };
     match e.kind {
-        EntityKind::Capture | EntityKind::Materialization => {
-            lines.push(Line::from(vec![
-                label("Status"),
-                if e.disabled {
-                    Span::styled("disabled (shards.disable)", t.warning)
-                } else {
-                    Span::styled("enabled", t.success)
-                },
-            ]));
-            match &e.endpoint {
-                Some(Endpoint::Connector { image, config }) => {
-                    lines.push(Line::from(vec![label("Connector"), raw(image)]));
-                    lines.push(Line::from(vec![
-                        label("Config"),
-                        raw(&location(config)),
-                        outside_mark(sh, outside(config)),
-                    ]));
-                }
-                Some(Endpoint::Local {
-                    command,
-                    config,
-                    protobuf,
-                }) => {
-                    lines.push(Line::from(vec![
-                        label("Local cmd"),
-                        Span::raw(fit(&crate::text::shell_words(command))),
-                    ]));
-                    lines.push(Line::from(vec![
-                        label("Config"),
-                        Span::raw(fit(&location(config))),
-                        Span::styled(if *protobuf { "  (protobuf)" } else { "" }, t.muted),
-                        outside_mark(sh, outside(config)),
-                    ]));
-                }
-                Some(Endpoint::Dekaf { variant }) => {
-                    lines.push(Line::from(vec![label("Dekaf"), raw(variant)]));
-                }
-                Some(Endpoint::Other { key }) => lines.push(Line::from(vec![
-                    label("Endpoint"),
-                    Span::styled(format!("unknown `{}`", escape_control(key)), t.error),
-                ])),
-                None => lines.push(Line::from(vec![
-                    label("Endpoint"),
-                    Span::styled("missing", t.error),
-                ])),
-            }
-            let info = sh.connectors.get(&e.name);
-            let known = |v: Option<&String>| match v {
-                Some(v) => Span::raw(fit(v)),
-                None => Span::styled("not asked yet (s: spec)", t.muted),
-            };
-            lines.push(Line::from(vec![
-                label("Protocol"),
-                known(info.and_then(|i| i.protocol.as_ref())),
-            ]));
-            if let Some(url) = info.and_then(|i| i.documentation_url.as_ref()) {
-                lines.push(Line::from(vec![label("Docs"), Span::raw(fit(url))]));
-            }
-            if let Some(spec) = info.and_then(|i| i.spec.as_ref()) {
-                lines.push(Line::from(vec![
-                    label("Spec"),
-                    Span::raw(ellipsize(&escape_control(spec), room)),
-                ]));
-            }
-            if let Some(last) = info.and_then(|i| i.last.as_ref()) {
-                lines.push(Line::from(vec![
-                    label("Last run"),
-                    Span::raw(ellipsize(&escape_control(last), room)),
-                ]));
-            }
-        }
-        EntityKind::Collection => {
-            lines.push(Line::from(vec![
-                label("Key"),
-                if e.key.is_empty() {
-                    Span::raw("(none)")
-                } else {
-                    raw(&e.key.join(", "))
-                },
-            ]));
-            if let Some(schema) = &e.schema {
-                let far = match schema {
-                    SchemaForm::Single { schema } => outside(schema),
-                    SchemaForm::WriteRead { write, read } => outside(write) || outside(read),
-                    SchemaForm::Missing => false,
-                };
-                lines.push(Line::from(vec![
-                    label("Schema"),
-                    raw(&schema.summary()),
-                    outside_mark(sh, far),
-                ]));
-            }
-            if e.derived {
-                lines.push(Line::from(vec![
-                    label("Derived"),
-                    Span::raw(if e.disabled { "yes (disabled)" } else { "yes" }),
-                ]));
-            }
-            let (writers, readers) = users(cat, &e.name);
-            if !writers.is_empty() {
-                lines.push(Line::from(vec![
-                    label("Written by"),
-                    raw(&writers.join(", ")),
-                ]));
-            }
-            if !readers.is_empty() {
-                lines.push(Line::from(vec![label("Read by"), raw(&readers.join(", "))]));
-            }
-            if writers.is_empty() && readers.is_empty() {
-                lines.push(Line::from(vec![
-                    label("Bound by"),
-                    Span::styled("no task in this catalog", t.muted),
-                ]));
-            }
-        }
+        EntityKind::Capture | EntityKind::Materialization => f.task(&mut lines),
+        EntityKind::Collection => f.collection(&mut lines),
         EntityKind::Test => {}
     }
     lines
+}
+
+/// What the detail pane says about one entity, line by line.
+struct Facts<'a> {
+    sh: &'a Shared,
+    cat: &'a Catalog,
+    e: &'a Entity,
+    /// Width left for a value after its label.
+    room: usize,
+}
+
+impl<'a> Facts<'a> {
+    fn label(&self, s: &'static str) -> Span<'static> {
+        Span::styled(format!("{s:<12}"), self.sh.theme.muted)
+    }
+
+    fn raw(&self, s: &str) -> Span<'static> {
+        Span::raw(escape_control(s).into_owned())
+    }
+
+    /// A long value (a command, a path) shortened in its middle.
+    fn fit(&self, s: &str) -> Span<'static> {
+        Span::raw(ellipsize_middle(&escape_control(s), self.room))
+    }
+
+    fn outside(&self, l: &Location) -> bool {
+        match l {
+            Location::File(r) => self
+                .cat
+                .referenced_file(self.e.file, r)
+                .is_some_and(|f| f.outside),
+            Location::Inline => false,
+        }
+    }
+
+    /// A capture's or materialization's status, endpoint and what its connector said.
+    fn task(&self, lines: &mut Vec<Line<'a>>) {
+        let (sh, e, t) = (self.sh, self.e, &self.sh.theme);
+        lines.push(Line::from(vec![
+            self.label("Status"),
+            if e.disabled {
+                Span::styled("disabled (shards.disable)", t.warning)
+            } else {
+                Span::styled("enabled", t.success)
+            },
+        ]));
+        self.endpoint(lines);
+        let info = sh.connectors.get(&e.name);
+        let known = |v: Option<&String>| match v {
+            Some(v) => self.fit(v),
+            None => Span::styled("not asked yet (s: spec)", t.muted),
+        };
+        lines.push(Line::from(vec![
+            self.label("Protocol"),
+            known(info.and_then(|i| i.protocol.as_ref())),
+        ]));
+        if let Some(url) = info.and_then(|i| i.documentation_url.as_ref()) {
+            lines.push(Line::from(vec![self.label("Docs"), self.fit(url)]));
+        }
+        for (label, value) in [
+            ("Spec", info.and_then(|i| i.spec.as_ref())),
+            ("Last run", info.and_then(|i| i.last.as_ref())),
+        ] {
+            if let Some(v) = value {
+                lines.push(Line::from(vec![
+                    self.label(label),
+                    Span::raw(ellipsize(&escape_control(v), self.room)),
+                ]));
+            }
+        }
+    }
+
+    fn endpoint(&self, lines: &mut Vec<Line<'a>>) {
+        let (sh, t) = (self.sh, &self.sh.theme);
+        match &self.e.endpoint {
+            Some(Endpoint::Connector { image, config }) => {
+                lines.push(Line::from(vec![self.label("Connector"), self.raw(image)]));
+                lines.push(Line::from(vec![
+                    self.label("Config"),
+                    self.raw(&location(config)),
+                    outside_mark(sh, self.outside(config)),
+                ]));
+            }
+            Some(Endpoint::Local {
+                command,
+                config,
+                protobuf,
+            }) => {
+                lines.push(Line::from(vec![
+                    self.label("Local cmd"),
+                    self.fit(&crate::text::shell_words(command)),
+                ]));
+                lines.push(Line::from(vec![
+                    self.label("Config"),
+                    self.fit(&location(config)),
+                    Span::styled(if *protobuf { "  (protobuf)" } else { "" }, t.muted),
+                    outside_mark(sh, self.outside(config)),
+                ]));
+            }
+            Some(Endpoint::Dekaf { variant }) => {
+                lines.push(Line::from(vec![self.label("Dekaf"), self.raw(variant)]));
+            }
+            Some(Endpoint::Other { key }) => lines.push(Line::from(vec![
+                self.label("Endpoint"),
+                Span::styled(format!("unknown `{}`", escape_control(key)), t.error),
+            ])),
+            None => lines.push(Line::from(vec![
+                self.label("Endpoint"),
+                Span::styled("missing", t.error),
+            ])),
+        }
+    }
+
+    /// A collection's key, schema, derivation and the tasks that bind it.
+    fn collection(&self, lines: &mut Vec<Line<'a>>) {
+        let (sh, e, t) = (self.sh, self.e, &self.sh.theme);
+        lines.push(Line::from(vec![
+            self.label("Key"),
+            if e.key.is_empty() {
+                Span::raw("(none)")
+            } else {
+                self.raw(&e.key.join(", "))
+            },
+        ]));
+        if let Some(schema) = &e.schema {
+            let far = match schema {
+                SchemaForm::Single { schema } => self.outside(schema),
+                SchemaForm::WriteRead { write, read } => self.outside(write) || self.outside(read),
+                SchemaForm::Missing => false,
+            };
+            lines.push(Line::from(vec![
+                self.label("Schema"),
+                self.raw(&schema.summary()),
+                outside_mark(sh, far),
+            ]));
+        }
+        if e.derived {
+            lines.push(Line::from(vec![
+                self.label("Derived"),
+                Span::raw(if e.disabled { "yes (disabled)" } else { "yes" }),
+            ]));
+        }
+        let (writers, readers) = users(self.cat, &e.name);
+        if !writers.is_empty() {
+            lines.push(Line::from(vec![
+                self.label("Written by"),
+                self.raw(&writers.join(", ")),
+            ]));
+        }
+        if !readers.is_empty() {
+            lines.push(Line::from(vec![
+                self.label("Read by"),
+                self.raw(&readers.join(", ")),
+            ]));
+        }
+        if writers.is_empty() && readers.is_empty() {
+            lines.push(Line::from(vec![
+                self.label("Bound by"),
+                Span::styled("no task in this catalog", t.muted),
+            ]));
+        }
+    }
 }
 
 /// A warning after a file name that lies outside the catalog folder (a catalog from elsewhere

@@ -47,34 +47,7 @@ pub fn render(screen: &BrowseScreen, sh: &Shared, frame: &mut Frame, area: Rect)
         } else {
             t.selection_dim
         };
-        let line = match row {
-            Row::Header { kind, count } => Line::styled(
-                ellipsize(&format!("{} ({count})", kind.plural()), width),
-                t.title,
-            ),
-            Row::Folder {
-                prefix,
-                depth,
-                collapsed,
-            } => {
-                let name = prefix
-                    .trim_end_matches('/')
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(prefix);
-                let text = format!(
-                    "{}{} {}/",
-                    "  ".repeat(*depth as usize),
-                    if *collapsed { "▸" } else { "▾" },
-                    escape_control(name)
-                );
-                Line::styled(ellipsize(&text, width), t.accent)
-            }
-            Row::Entity { id, depth } => match cat.entity(*id) {
-                Some(e) => entity_line(t, e, *depth, list.grouping, &list.filter, width),
-                None => Line::raw(""),
-            },
-        };
+        let line = row_line(t, cat, list, row, width);
         lines.push(if selected {
             let padded = pad(line, width);
             padded.style(sel_style)
@@ -99,25 +72,69 @@ pub fn render(screen: &BrowseScreen, sh: &Shared, frame: &mut Frame, area: Rect)
     );
 
     if show_filter && inner.height > 0 {
-        let y = inner.y + inner.height - 1;
-        let filter = escape_control(&list.filter);
-        let prompt = Line::from(vec![
-            Span::styled("/", t.key),
-            Span::styled(filter.to_string(), if typing { t.base } else { t.accent }),
-            Span::styled(if typing { "" } else { "  (Esc clears)" }, t.muted),
-        ]);
-        frame.render_widget(
-            Paragraph::new(prompt),
-            Rect {
-                y,
-                height: 1,
-                ..inner
-            },
-        );
-        if typing {
-            let x = inner.x + 1 + filter.chars().count() as u16;
-            frame.set_cursor_position(Position::new(x.min(inner.right().saturating_sub(1)), y));
+        filter_prompt(sh, frame, inner, &list.filter, typing);
+    }
+}
+
+/// The filter line at the bottom of the list, with the cursor while it is typed into.
+fn filter_prompt(sh: &Shared, frame: &mut Frame, inner: Rect, filter: &str, typing: bool) {
+    let t = &sh.theme;
+    let y = inner.y + inner.height - 1;
+    let filter = escape_control(filter);
+    let prompt = Line::from(vec![
+        Span::styled("/", t.key),
+        Span::styled(filter.to_string(), if typing { t.base } else { t.accent }),
+        Span::styled(if typing { "" } else { "  (Esc clears)" }, t.muted),
+    ]);
+    frame.render_widget(
+        Paragraph::new(prompt),
+        Rect {
+            y,
+            height: 1,
+            ..inner
+        },
+    );
+    if typing {
+        let x = inner.x + 1 + filter.chars().count() as u16;
+        frame.set_cursor_position(Position::new(x.min(inner.right().saturating_sub(1)), y));
+    }
+}
+
+/// One row of the list: a kind's header, a prefix folder or an entity.
+fn row_line<'a>(
+    t: &Theme,
+    cat: &'a crate::catalog::Catalog,
+    list: &super::EntityList,
+    row: &Row,
+    width: usize,
+) -> Line<'a> {
+    match row {
+        Row::Header { kind, count } => Line::styled(
+            ellipsize(&format!("{} ({count})", kind.plural()), width),
+            t.title,
+        ),
+        Row::Folder {
+            prefix,
+            depth,
+            collapsed,
+        } => {
+            let name = prefix
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or(prefix);
+            let text = format!(
+                "{}{} {}/",
+                "  ".repeat(*depth as usize),
+                if *collapsed { "▸" } else { "▾" },
+                escape_control(name)
+            );
+            Line::styled(ellipsize(&text, width), t.accent)
         }
+        Row::Entity { id, depth } => match cat.entity(*id) {
+            Some(e) => entity_line(t, e, *depth, list.grouping, &list.filter, width),
+            None => Line::raw(""),
+        },
     }
 }
 

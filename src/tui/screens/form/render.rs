@@ -164,6 +164,40 @@ fn group_line(form: &FormEditor, t: &Theme, row: &Row, focused: bool) -> Line<'s
     )
 }
 
+/// Where a row is drawn and how it looks.
+struct RowLook<'a> {
+    t: &'a Theme,
+    body: Rect,
+    focused: bool,
+    indent: String,
+    /// The label column, padded.
+    label: String,
+}
+
+impl RowLook<'_> {
+    fn label_width(&self) -> usize {
+        (self.body.width as usize / 3).clamp(12, 32)
+    }
+
+    fn label_span(&self) -> Span<'static> {
+        let w = self.label_width();
+        let style = if self.focused {
+            self.t.selection
+        } else {
+            self.t.base
+        };
+        Span::styled(format!("{:<w$}", self.label), style)
+    }
+
+    fn or_selected(&self, style: Style) -> Style {
+        if self.focused {
+            self.t.selection
+        } else {
+            style
+        }
+    }
+}
+
 /// One row of a config node; sets `cursor` (its x) when the row is being typed into.
 fn node_line<'a>(
     form: &'a FormEditor,
@@ -174,11 +208,8 @@ fn node_line<'a>(
     body: Rect,
     cursor: &mut Option<Position>,
 ) -> Line<'a> {
-    let width = body.width as usize;
-    let label_width = (width / 3).clamp(12, 32);
     let pointer = row.pointer().unwrap_or_default();
     let indent = "  ".repeat(row.depth as usize);
-    let required = if node.required { "*" } else { "" };
     // Entries of a key-value map are labelled by their key.
     let name = if node.key.is_empty() && row.kind == RowKind::Field && !pointer.is_empty() {
         crate::form::pointer::segments(pointer)
@@ -187,26 +218,20 @@ fn node_line<'a>(
     } else {
         node.label.clone()
     };
-    let label = ellipsize(
-        &format!("{indent}{}{required}", escape_control(&name)),
-        label_width.saturating_sub(1),
+    let required = if node.required { "*" } else { "" };
+    let mut look = RowLook {
+        t,
+        body,
+        focused,
+        indent,
+        label: String::new(),
+    };
+    look.label = ellipsize(
+        &format!("{}{}{required}", look.indent, escape_control(&name)),
+        look.label_width().saturating_sub(1),
     );
-    let base = if focused { t.selection } else { t.base };
     match row.kind {
-        RowKind::Section { collapsed } => Line::styled(
-            format!(
-                "{indent}{} {}{}{}",
-                if collapsed { "▸" } else { "▾" },
-                escape_control(&node.label),
-                if node.ann.advanced { " (advanced)" } else { "" },
-                if node.ann.oauth2_provider.is_some() {
-                    " (OAuth: no browser here, enter the credentials by hand)"
-                } else {
-                    ""
-                }
-            ),
-            if focused { t.selection } else { t.title },
-        ),
+        RowKind::Section { collapsed } => section_line(&look, node, collapsed),
         RowKind::Item => {
             let n = pointer
                 .rsplit('/')
@@ -214,36 +239,11 @@ fn node_line<'a>(
                 .and_then(|i| i.parse::<usize>().ok())
                 .map_or(0, |i| i + 1);
             Line::styled(
-                format!("{indent}• item {n}  (Delete removes, Ctrl-↑/↓ move)"),
-                if focused { t.selection } else { t.accent },
+                format!("{}• item {n}  (Delete removes, Ctrl-↑/↓ move)", look.indent),
+                look.or_selected(t.accent),
             )
         }
-        RowKind::AddItem if focused && form.naming_key() => {
-            let e = form.typing().expect("naming a key is typing");
-            let prefix = format!("{indent}+ new key: ");
-            *cursor = Some(Position::new(
-                (body.x as usize + prefix.chars().count() + e.cursor()) as u16,
-                0,
-            ));
-            Line::from(vec![
-                Span::styled(prefix, t.accent),
-                Span::raw(escape_control(&e.text()).into_owned()),
-                Span::styled("  (Enter adds, Esc cancels)", t.muted),
-            ])
-        }
-        RowKind::AddItem => {
-            let map = matches!(
-                form.state.node_at(pointer).map(|n| &n.kind),
-                Some(Kind::Map { .. })
-            );
-            Line::styled(
-                format!(
-                    "{indent}+ add {} (Enter)",
-                    if map { "a key" } else { "an item" }
-                ),
-                if focused { t.selection } else { t.muted },
-            )
-        }
+        RowKind::AddItem => add_item_line(form, &look, pointer, cursor),
         RowKind::Variant => {
             let active = form.state.active_variant(pointer).unwrap_or(0);
             let variant = form
@@ -252,45 +252,106 @@ fn node_line<'a>(
                 .map(|v| v.label.clone())
                 .unwrap_or_default();
             Line::from(vec![
-                Span::styled(format!("{label:<label_width$}"), base),
+                look.label_span(),
                 Span::styled(
                     format!("‹ {} ›", escape_control(&variant)),
-                    if focused { t.selection } else { t.accent },
+                    look.or_selected(t.accent),
                 ),
             ])
         }
-        RowKind::Field => {
-            let typing = focused.then(|| form.typing()).flatten();
-            let secret = node.ann.secret || form.masks(pointer);
-            let masked = secret && !(focused && form.revealed);
-            let (value, style) = match typing {
-                Some(e) => {
-                    let typed = e.text();
-                    let text = if masked {
-                        "•".repeat(typed.chars().count())
-                    } else {
-                        escape_control(&typed.replace('\n', "⏎")).into_owned()
-                    };
-                    let x = body.x as usize + label_width + e.cursor().min(text.chars().count());
-                    *cursor = Some(Position::new(x.min(u16::MAX as usize) as u16, 0));
-                    (text, t.base)
-                }
-                None => display(form, t, pointer, node, masked),
-            };
-            let room = width.saturating_sub(label_width);
-            Line::from(vec![
-                Span::styled(format!("{label:<label_width$}"), base),
-                Span::styled(
-                    ellipsize(&value, room),
-                    if focused && typing.is_none() {
-                        t.selection
-                    } else {
-                        style
-                    },
-                ),
-            ])
-        }
+        RowKind::Field => field_line(form, &look, pointer, node, cursor),
     }
+}
+
+fn section_line(look: &RowLook, node: &FormNode, collapsed: bool) -> Line<'static> {
+    Line::styled(
+        format!(
+            "{}{} {}{}{}",
+            look.indent,
+            if collapsed { "▸" } else { "▾" },
+            escape_control(&node.label),
+            if node.ann.advanced { " (advanced)" } else { "" },
+            if node.ann.oauth2_provider.is_some() {
+                " (OAuth: no browser here, enter the credentials by hand)"
+            } else {
+                ""
+            }
+        ),
+        look.or_selected(look.t.title),
+    )
+}
+
+/// "+ add an item" / "+ add a key", or the new key's name being typed.
+fn add_item_line(
+    form: &FormEditor,
+    look: &RowLook,
+    pointer: &str,
+    cursor: &mut Option<Position>,
+) -> Line<'static> {
+    let t = look.t;
+    if let (true, Some(e)) = (look.focused && form.naming_key(), form.typing()) {
+        let prefix = format!("{}+ new key: ", look.indent);
+        *cursor = Some(Position::new(
+            (look.body.x as usize + prefix.chars().count() + e.cursor()) as u16,
+            0,
+        ));
+        return Line::from(vec![
+            Span::styled(prefix, t.accent),
+            Span::raw(escape_control(&e.text()).into_owned()),
+            Span::styled("  (Enter adds, Esc cancels)", t.muted),
+        ]);
+    }
+    let map = matches!(
+        form.state.node_at(pointer).map(|n| &n.kind),
+        Some(Kind::Map { .. })
+    );
+    Line::styled(
+        format!(
+            "{}+ add {} (Enter)",
+            look.indent,
+            if map { "a key" } else { "an item" }
+        ),
+        look.or_selected(t.muted),
+    )
+}
+
+/// A field: its label and value (or the text being typed, with the cursor).
+fn field_line<'a>(
+    form: &'a FormEditor,
+    look: &RowLook,
+    pointer: &str,
+    node: &FormNode,
+    cursor: &mut Option<Position>,
+) -> Line<'a> {
+    let t = look.t;
+    let label_width = look.label_width();
+    let typing = look.focused.then(|| form.typing()).flatten();
+    let secret = node.ann.secret || form.masks(pointer);
+    let masked = secret && !(look.focused && form.revealed);
+    let (value, style) = match typing {
+        Some(e) => {
+            let typed = e.text();
+            let text = if masked {
+                "•".repeat(typed.chars().count())
+            } else {
+                escape_control(&typed.replace('\n', "⏎")).into_owned()
+            };
+            let x = look.body.x as usize + label_width + e.cursor().min(text.chars().count());
+            *cursor = Some(Position::new(x.min(u16::MAX as usize) as u16, 0));
+            (text, t.base)
+        }
+        None => display(form, t, pointer, node, masked),
+    };
+    let room = (look.body.width as usize).saturating_sub(label_width);
+    let value_style = if typing.is_none() {
+        look.or_selected(style)
+    } else {
+        style
+    };
+    Line::from(vec![
+        look.label_span(),
+        Span::styled(ellipsize(&value, room), value_style),
+    ])
 }
 
 /// The value shown for a field, escaped (it comes from the file or the connector's schema).
