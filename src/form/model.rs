@@ -2,10 +2,11 @@
 //!
 //! The state is the config JSON itself, so keys the schema does not know (a `sops` stanza,
 //! fields of a newer connector version) and key order survive untouched; the form tree only
-//! interprets it. It is kept twice: the config as it will be written (what was loaded, the
-//! user's edits, and only what validity needs: required fields' defaults, union tags), and the
-//! same with every default filled, which is what the form shows. A default the user did not
-//! touch is shown but never written. Every change re-runs defaults and validation.
+//! interprets it. It is kept three times: as loaded and edited by the user; as it will be
+//! written (plus only what validity needs: required fields' defaults, union tags); and with
+//! every default filled, which is what the form shows. A default the user did not touch is
+//! shown as one, and written only when the config needs it. Every change re-runs defaults and
+//! validation.
 
 use serde_json::{Map, Value};
 
@@ -20,7 +21,9 @@ use super::Form;
 #[derive(Clone)]
 pub struct FormState {
     form: Form,
-    /// What a save writes: the loaded config, the user's edits, what validity needs.
+    /// The loaded config with the user's edits: no defaults.
+    config: Value,
+    /// What a save writes: `config` and what validity needs.
     written: Value,
     /// `written` with every default filled: what the form shows.
     value: Value,
@@ -45,6 +48,7 @@ impl std::fmt::Debug for FormState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FormState")
             .field("form", &self.form)
+            .field("config", &crate::secrets::REDACTED)
             .field("written", &crate::secrets::REDACTED)
             .field("value", &crate::secrets::REDACTED)
             .field("selections", &self.selections)
@@ -58,7 +62,8 @@ impl FormState {
     pub(crate) fn new(form: Form, config: &Value) -> Self {
         let mut s = FormState {
             form,
-            written: config.clone(),
+            config: config.clone(),
+            written: Value::Null,
             value: Value::Null,
             selections: Selections::new(),
             errors: Vec::new(),
@@ -83,17 +88,22 @@ impl FormState {
         self.written.clone()
     }
 
-    /// The value at `pointer` in the config as it will be written (`None` for a default
-    /// that is only shown).
-    pub fn written(&self, pointer: &str) -> Option<&Value> {
-        self.written.pointer(pointer)
+    /// The config as a save would write it.
+    pub fn written(&self) -> &Value {
+        &self.written
     }
 
-    /// True when the field at `pointer` shows a default that a save would not write: the
-    /// user has not set it (and the config does not need it).
+    /// The value at `pointer` as the file holds it or the user set it (`None` where the form
+    /// only shows a default).
+    pub fn explicit(&self, pointer: &str) -> Option<&Value> {
+        self.config.pointer(pointer)
+    }
+
+    /// True when the field at `pointer` shows the schema's default rather than a value from
+    /// the file or the user. A save writes it only if the config needs it (a required field).
     pub fn is_default(&self, pointer: &str) -> bool {
         let shown = self.value.pointer(pointer);
-        shown.is_some_and(|v| !v.is_null()) && self.written.pointer(pointer) != shown
+        shown.is_some_and(|v| !v.is_null()) && self.config.pointer(pointer) != shown
     }
 
     /// Validation errors after the last change, each attached to a field pointer.
@@ -127,7 +137,7 @@ impl FormState {
                 )
             })
             .collect();
-        let mut cur = &mut self.written;
+        let mut cur = &mut self.config;
         for (seg, list) in segs.iter().zip(lists) {
             if cur.is_null() {
                 *cur = if list {
@@ -162,12 +172,12 @@ impl FormState {
     pub fn clear(&mut self, pointer: &str) {
         let mut segs = segments(pointer);
         let Some(last) = segs.pop() else {
-            self.written = Value::Object(Map::new());
+            self.config = Value::Object(Map::new());
             self.changed();
             return;
         };
         let parent = super::pointer::from_segments(&segs);
-        match self.written.pointer_mut(&parent) {
+        match self.config.pointer_mut(&parent) {
             Some(Value::Object(m)) => {
                 m.shift_remove(&last);
             }
@@ -215,7 +225,7 @@ impl FormState {
             .variants
             .get(variant)
             .ok_or_else(|| EditError::NoSuchVariant(pointer.into(), variant))?;
-        let Some(m) = self.written.pointer(pointer).and_then(Value::as_object) else {
+        let Some(m) = self.config.pointer(pointer).and_then(Value::as_object) else {
             return Ok(Vec::new());
         };
         let current = &u.variants[active_variant(u, m, self.selections.get(pointer).copied())];
@@ -239,11 +249,11 @@ impl FormState {
             return Err(EditError::NotAUnion(pointer.into()));
         };
         let tag_value = u.variants[variant].tag_value.clone();
-        if self.written.pointer(pointer).is_none_or(|v| !v.is_object()) {
+        if self.config.pointer(pointer).is_none_or(|v| !v.is_object()) {
             self.set(pointer, Value::Object(Map::new()))?;
         }
         let mut discarded = Vec::new();
-        if let Some(Value::Object(m)) = self.written.pointer_mut(pointer) {
+        if let Some(Value::Object(m)) = self.config.pointer_mut(pointer) {
             for k in lost {
                 if let Some(v) = m.shift_remove(&k) {
                     discarded.push((k, v));
@@ -322,6 +332,7 @@ impl FormState {
     /// the shown one) and re-validates what would be written.
     fn changed(&mut self) {
         let form = self.form.clone();
+        self.written = self.config.clone();
         fill(
             form.root(),
             &mut self.written,

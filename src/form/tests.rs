@@ -525,10 +525,7 @@ fn saves_write_the_users_edits_and_what_validity_needs_not_untouched_defaults() 
     assert!(!s.is_default("/password"));
     // Setting a field inside an optional section writes the section with just that field.
     s.set("/advanced/ssl_mode", json!("disable")).unwrap();
-    assert_eq!(
-        s.written("/advanced"),
-        Some(&json!({"ssl_mode": "disable"}))
-    );
+    assert_eq!(s.to_json()["advanced"], json!({"ssl_mode": "disable"}));
 
     // Required fields and union tags are written: the config needs them.
     let f = build(&capture_config_schema());

@@ -104,7 +104,7 @@ impl Form {
             }
         };
         // What a save would write is what must be valid (defaults only shown are not sent).
-        let written = state.written("").unwrap_or(&Value::Null);
+        let written = state.written();
         let secret = SecretLocations {
             schema: self.schema(),
             config: written,

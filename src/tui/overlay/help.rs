@@ -6,10 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::render::wrap_words;
 use crate::tui::keymap::{self, Context};
 use crate::tui::shared::Shared;
-use crate::tui::ui::centered;
+use crate::tui::ui::{centered, wrap_words};
 
 /// Width of the keys column.
 const KEYS: usize = 22;

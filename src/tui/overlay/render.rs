@@ -13,7 +13,7 @@ use crate::text::escape_control;
 use crate::tui::jobs::ConnOp;
 use crate::tui::keymap::{self, Context};
 use crate::tui::shared::Shared;
-use crate::tui::ui::centered;
+use crate::tui::ui::{centered, wrap_words};
 
 /// Draws the top overlay over `body` (the screen between header and footer).
 pub fn render(sh: &Shared, frame: &mut Frame, body: Rect) {
@@ -129,40 +129,6 @@ fn run_connector(sh: &Shared, frame: &mut Frame, body: Rect, pending: &PendingRu
         ),
         area,
     );
-}
-
-/// Splits `text` into lines of at most `width` characters at spaces (long words are cut).
-pub(super) fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let mut word = word.to_string();
-        loop {
-            let len = line.chars().count();
-            let wlen = word.chars().count();
-            if len > 0 && len + 1 + wlen <= width {
-                line.push(' ');
-                line.push_str(&word);
-                break;
-            }
-            if len == 0 && wlen <= width {
-                line = word;
-                break;
-            }
-            if len > 0 {
-                out.push(std::mem::take(&mut line));
-                continue;
-            }
-            let cut: String = word.chars().take(width).collect();
-            word = word.chars().skip(width).collect();
-            out.push(cut);
-        }
-    }
-    if !line.is_empty() || out.is_empty() {
-        out.push(line);
-    }
-    out
 }
 
 /// How many read-only files the confirmation lists by name before "and N more".

@@ -408,7 +408,7 @@ impl FormEditor {
         self.mode = Mode::Browse;
         match parsed {
             Some(v) => self.assign(&pointer, v),
-            None if self.state.written(&pointer).is_some() => {
+            None if self.state.explicit(&pointer).is_some() => {
                 self.snapshot();
                 self.state.clear(&pointer);
                 self.rebuild();

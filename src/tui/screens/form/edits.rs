@@ -233,7 +233,7 @@ impl FormEditor {
             let pointer = join("", &f.key);
             if f.ann.delta_updates {
                 let default = f.ann.default.as_ref().and_then(Value::as_bool);
-                if let (None, Some(d)) = (self.state.written(&pointer), delta_updates) {
+                if let (None, Some(d)) = (self.state.explicit(&pointer), delta_updates) {
                     if Some(d) != default {
                         let _ = self.state.set(&pointer, Value::Bool(d));
                     }
@@ -303,7 +303,7 @@ impl FormEditor {
             return Ok(());
         };
         if let (Some(pointer), RowKind::Field | RowKind::Item) = (row.pointer(), row.kind) {
-            if self.state.written(pointer).is_some() {
+            if self.state.explicit(pointer).is_some() {
                 self.snapshot();
                 self.state.clear(pointer);
                 self.rebuild();

@@ -16,7 +16,7 @@ use crate::form::{FormNode, Kind, ScalarType};
 use crate::text::escape_control;
 use crate::tui::shared::Shared;
 use crate::tui::theme::Theme;
-use crate::tui::ui::{centered, ellipsize, scroll_into_view};
+use crate::tui::ui::{centered, ellipsize, scroll_into_view, wrap_words};
 
 const MASK: &str = "••••••••";
 
@@ -92,8 +92,9 @@ fn lay_out<'a>(form: &'a FormEditor, t: &Theme, body: Rect) -> Laid<'a> {
         cursor: None,
     };
     if let Some(why) = form.read_only {
-        laid.lines
-            .push(Line::styled(ellipsize(why.message(), width), t.warning));
+        for part in wrap_words(why.message(), width) {
+            laid.lines.push(Line::styled(part, t.warning));
+        }
     }
     for (i, row) in form.rows.iter().enumerate() {
         let focused = i == form.focus;
