@@ -8,7 +8,7 @@ use flowspec::save::{SaveOutcome, Written};
 use flowspec::tui::app::{Effect, Msg};
 use flowspec::tui::overlay::{Confirm, Overlay};
 use flowspec::tui::screens::browse::Focus;
-use flowspec::tui::shared::Tone;
+use flowspec::tui::shared::{Phase, Tone};
 use flowspec::tui::theme::Theme;
 
 fn app() -> flowspec::tui::app::App {
@@ -945,5 +945,489 @@ mod saving {
         assert!(std::fs::read_to_string(&second)
             .unwrap()
             .contains("description: edited"));
+    }
+}
+
+/// Forms write what the user changed, and Ctrl-S on an invalid form finishes the typing first.
+mod form_changes {
+    use super::*;
+    use flowspec::tui::jobs::{JobEvent, JobOutput};
+    use flowspec::tui::screens::form::Mode;
+    use serde_json::json;
+
+    /// Answers the running spec job with these schemas.
+    fn spec(a: &mut flowspec::tui::app::App, effects: &[Effect], config: serde_json::Value) {
+        let [Effect::Connector(id, _)] = effects else {
+            panic!("the form needs the spec first: {effects:?}")
+        };
+        a.update(Msg::Job(
+            *id,
+            JobEvent::Done(Ok(JobOutput::Spec {
+                protocol: "flow-json".into(),
+                documentation_url: String::new(),
+                config_title: "T".into(),
+                resource_title: "R".into(),
+                cached: false,
+                config_schema: config,
+                resource_schema: json!({"type": "object"}),
+            })),
+        ));
+    }
+
+    /// The demo catalog, with the form of its materialization's endpoint config open.
+    fn demo_materialization_form() -> (tempfile::TempDir, flowspec::tui::app::App) {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, _) = flowspec::demo::write(dir.path(), "flowspec").unwrap();
+        let mut a = trusted_app(&root, Theme::color());
+        press(&mut a, &["/"]);
+        type_text(&mut a, "to-warehouse");
+        press(&mut a, &["enter", "enter"]);
+        let effects = press(&mut a, &["e"]);
+        spec(
+            &mut a,
+            &effects,
+            flowspec::connector::demo::materialize_config_schema(),
+        );
+        assert!(a.form().is_some(), "{:?}", a.shared.status);
+        (dir, a)
+    }
+
+    #[test]
+    fn opening_and_closing_a_form_without_edits_is_no_change() {
+        let (_dir, mut a) = demo_materialization_form();
+        assert!(!a.form().unwrap().changed());
+        let shown = screen(&mut a, 120, 40);
+        assert!(
+            shown.contains("Endpoint config of acmeCo/shop/to-warehouse "),
+            "{shown}"
+        );
+        assert!(!shown.contains('●'), "no unsaved mark:\n{shown}");
+        // Untouched defaults are shown, dimmed and marked, but are not a change.
+        assert!(shown.contains("flow_materialize  (default)"), "{shown}");
+        press(&mut a, &["esc"]);
+        assert!(
+            a.form().is_none(),
+            "Esc closes at once: nothing to ask about"
+        );
+        assert!(!a.has_unsaved());
+    }
+
+    #[test]
+    fn typing_only_a_password_writes_only_the_password() {
+        let (_dir, mut a) = demo_materialization_form();
+        let rows: Vec<_> = a
+            .form()
+            .unwrap()
+            .rows
+            .iter()
+            .filter_map(|r| r.pointer().map(str::to_string))
+            .collect();
+        let password = rows.iter().position(|p| p == "/password").unwrap();
+        let focus = a.form().unwrap().focus;
+        for _ in focus..password {
+            press(&mut a, &["down"]);
+        }
+        type_text(&mut a, "s3cret");
+        press(&mut a, &["enter"]);
+        assert!(a.form().unwrap().changed());
+        press(&mut a, &["ctrl-s"]);
+        let Some(Overlay::Diff { writes, .. }) = a.overlay() else {
+            panic!("{:?} {:?}", a.shared.overlays, a.shared.status)
+        };
+        let added: Vec<&str> = writes[0]
+            .diff
+            .lines()
+            .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+            .collect();
+        assert_eq!(added.len(), 1, "{}", writes[0].diff);
+        assert!(added[0].contains("password: ••••••••"), "{added:?}");
+        let doc: serde_json::Value = serde_yaml::from_str(&writes[0].new_text).unwrap();
+        let config =
+            &doc["materializations"]["acmeCo/shop/to-warehouse"]["endpoint"]["local"]["config"];
+        assert_eq!(
+            config,
+            &json!({"address": "warehouse.example.internal:5432", "database": "analytics",
+                    "password": "s3cret"})
+        );
+    }
+
+    #[test]
+    fn toggling_a_default_back_leaves_it_a_default() {
+        let (_dir, mut a) = demo_materialization_form();
+        let form = a.form().unwrap();
+        let hard_delete = form
+            .rows
+            .iter()
+            .position(|r| r.pointer() == Some("/hard_delete"))
+            .unwrap();
+        for _ in form.focus..hard_delete {
+            press(&mut a, &["down"]);
+        }
+        press(&mut a, &["space"]);
+        assert!(a.form().unwrap().changed());
+        press(&mut a, &["space"]);
+        assert!(
+            !a.form().unwrap().changed(),
+            "back to the default: no change"
+        );
+        press(&mut a, &["esc"]);
+        assert!(a.form().is_none());
+    }
+
+    /// The fixture's postgres capture: address, database and a required password.
+    fn fixture_form() -> flowspec::tui::app::App {
+        let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
+        press(&mut a, &["enter"]);
+        let effects = press(&mut a, &["e"]);
+        spec(
+            &mut a,
+            &effects,
+            json!({
+                "type": "object",
+                "required": ["address", "database", "password"],
+                "properties": {
+                    "address": {"type": "string", "title": "Host", "order": 0},
+                    "database": {"type": "string", "title": "Database", "order": 1},
+                    "password": {"type": "string", "title": "Password", "secret": true, "order": 2}
+                }
+            }),
+        );
+        a
+    }
+
+    #[test]
+    fn ctrl_s_keeps_the_typed_text_then_focuses_the_first_error_ready_for_typing() {
+        let mut a = fixture_form();
+        // Typing into Host, then straight to Ctrl-S.
+        type_text(&mut a, "x");
+        assert_eq!(
+            a.form().unwrap().typing().unwrap().text(),
+            "db.internal:5432x"
+        );
+        press(&mut a, &["ctrl-s"]);
+        let form = a.form().unwrap();
+        assert_eq!(
+            form.state.get("/address"),
+            Some(&json!("db.internal:5432x")),
+            "the typed text was kept"
+        );
+        assert_eq!(form.focused().unwrap().pointer(), Some("/password"));
+        assert!(matches!(form.mode, Mode::Typing(_)), "ready for typing");
+        let status = a.shared.status.clone().unwrap();
+        assert!(
+            status.text.starts_with("1 problem in the form"),
+            "{}",
+            status.text
+        );
+        // The next word goes into the field in error, not onto Host.
+        type_text(&mut a, "pw");
+        let form = a.form().unwrap();
+        assert_eq!(form.typing().unwrap().text(), "pw");
+        assert_eq!(
+            form.state.get("/address"),
+            Some(&json!("db.internal:5432x"))
+        );
+        press(&mut a, &["ctrl-s"]);
+        assert!(matches!(a.overlay(), Some(Overlay::Diff { .. })));
+    }
+
+    #[test]
+    fn a_refusal_in_the_form_does_not_swallow_the_next_key() {
+        // A text that does not parse is refused; the next key still edits it.
+        let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
+        press(&mut a, &["enter"]);
+        let effects = press(&mut a, &["e"]);
+        spec(
+            &mut a,
+            &effects,
+            json!({"type": "object", "properties": {"port": {"type": "integer"}}}),
+        );
+        type_text(&mut a, "x");
+        press(&mut a, &["enter"]);
+        let status = a.shared.status.clone().unwrap();
+        assert_eq!(status.tone, Tone::Warning, "{}", status.text);
+        assert!(
+            status.text.contains("not a whole number"),
+            "{}",
+            status.text
+        );
+        press(&mut a, &["backspace"]);
+        type_text(&mut a, "5");
+        press(&mut a, &["enter"]);
+        assert_eq!(a.form().unwrap().state.get("/port"), Some(&json!(5)));
+    }
+}
+
+/// A key reloads the catalog from disk, asking first when that would drop edits.
+mod reload {
+    use super::*;
+
+    #[test]
+    fn ctrl_r_reloads_at_once_when_nothing_is_unsaved_and_keeps_the_selection() {
+        let mut a = app();
+        press(&mut a, &["j", "j"]);
+        let before = selected_name(&a);
+        let effects = press(&mut a, &["ctrl-r"]);
+        let [Effect::Load(path)] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        assert!(matches!(a.shared.phase, Phase::Loading(_)));
+        let cat = flowspec::catalog::load(&fixture("ui/flow.yaml"), &mut |_| {}).unwrap();
+        assert!(path.ends_with("tests/fixtures/ui/flow.yaml"));
+        a.update(Msg::Loaded(Ok(Box::new(cat))));
+        assert_eq!(a.shared.phase, Phase::Ready);
+        assert_eq!(selected_name(&a), before);
+    }
+
+    #[test]
+    fn with_unsaved_edits_it_asks_first() {
+        let mut a = app();
+        press(&mut a, &["enter", "space"]);
+        assert!(press(&mut a, &["ctrl-r"]).is_empty());
+        assert_eq!(a.overlay(), Some(&Overlay::Confirm(Confirm::ReloadUnsaved)));
+        assert!(screen(&mut a, 80, 24).contains("Reload from disk and lose them?"));
+        assert!(press(&mut a, &["n"]).is_empty());
+        assert!(a.is_dirty(), "no keeps the edits");
+        press(&mut a, &["ctrl-r"]);
+        let effects = press(&mut a, &["y"]);
+        assert!(
+            matches!(effects.as_slice(), [Effect::Load(_)]),
+            "{effects:?}"
+        );
+        assert!(!a.is_dirty());
+    }
+
+    #[test]
+    fn the_load_failure_screen_offers_it() {
+        let mut a = flowspec::tui::app::App::new("nowhere/flow.yaml".into(), false, Theme::color());
+        a.update(Msg::Loaded(Err("nowhere/flow.yaml: file not found".into())));
+        let shown = screen(&mut a, 80, 24);
+        assert!(shown.contains("r reload"), "{shown}");
+        assert!(press(&mut a, &["j", "enter"]).is_empty());
+        let effects = press(&mut a, &["r"]);
+        assert!(
+            matches!(effects.as_slice(), [Effect::Load(_)]),
+            "{effects:?}"
+        );
+        assert!(matches!(a.shared.phase, Phase::Loading(_)));
+    }
+}
+
+/// `--read-only` forms, Backspace, Ctrl-T while typing, and keys that mean nothing.
+mod keys_that_work {
+    use super::*;
+    use flowspec::tui::jobs::{JobEvent, JobOutput};
+    use serde_json::json;
+
+    fn open_form(a: &mut flowspec::tui::app::App) {
+        press(a, &["enter"]);
+        let effects = press(a, &["e"]);
+        let [Effect::Connector(id, _)] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        a.update(Msg::Job(
+            *id,
+            JobEvent::Done(Ok(JobOutput::Spec {
+                protocol: "flow-json".into(),
+                documentation_url: String::new(),
+                config_title: "PG".into(),
+                resource_title: "T".into(),
+                cached: false,
+                config_schema: json!({"type": "object", "properties": {
+                    "address": {"type": "string", "order": 0},
+                    "database": {"type": "string", "order": 1},
+                    "password": {"type": "string", "secret": true, "order": 2}
+                }}),
+                resource_schema: json!({"type": "object"}),
+            })),
+        ));
+        assert!(a.form().is_some());
+    }
+
+    #[test]
+    fn a_read_only_form_takes_no_typing() {
+        let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
+        a.shared.read_only = true;
+        open_form(&mut a);
+        let shown = screen(&mut a, 80, 24);
+        assert!(
+            shown.contains("Read-only mode: this form can be browsed"),
+            "{shown}"
+        );
+        type_text(&mut a, "xyz");
+        press(&mut a, &["backspace", "enter", "delete", "ctrl-s"]);
+        let form = a.form().unwrap();
+        assert!(form.typing().is_none(), "no typing");
+        assert_eq!(form.state.get("/address"), Some(&json!("db.internal:5432")));
+        assert!(!form.changed() && a.shared.overlays.is_empty());
+        let footer = screen(&mut a, 80, 24);
+        let footer = footer.lines().last().unwrap();
+        assert!(
+            !footer.contains("edit") && !footer.contains("save"),
+            "{footer}"
+        );
+        // `?` is not text here: it opens the help.
+        press(&mut a, &["?"]);
+        assert!(matches!(a.overlay(), Some(Overlay::Help { .. })));
+    }
+
+    #[test]
+    fn backspace_on_a_field_starts_editing_its_text() {
+        let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
+        open_form(&mut a);
+        press(&mut a, &["backspace"]);
+        assert_eq!(
+            a.form().unwrap().typing().unwrap().text(),
+            "db.internal:543"
+        );
+        type_text(&mut a, "3");
+        press(&mut a, &["enter"]);
+        assert_eq!(
+            a.form().unwrap().state.get("/address"),
+            Some(&json!("db.internal:5433"))
+        );
+    }
+
+    #[test]
+    fn ctrl_t_reveals_a_secret_while_it_is_typed() {
+        let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
+        open_form(&mut a);
+        press(&mut a, &["down", "down"]);
+        type_text(&mut a, "s3cr3t");
+        let shown = screen(&mut a, 80, 24);
+        assert!(
+            !shown.contains("s3cr3t") && shown.contains("••••••"),
+            "{shown}"
+        );
+        assert!(
+            shown.lines().last().unwrap().contains("Ctrl-T reveal"),
+            "{shown}"
+        );
+        press(&mut a, &["ctrl-t"]);
+        assert!(a.form().unwrap().typing().is_some(), "still typing");
+        assert!(screen(&mut a, 80, 24).contains("s3cr3t"));
+        press(&mut a, &["ctrl-t"]);
+        assert!(!screen(&mut a, 80, 24).contains("s3cr3t"));
+    }
+
+    #[test]
+    fn typing_hints_offer_neither_help_by_question_mark_nor_quit() {
+        let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
+        open_form(&mut a);
+        type_text(&mut a, "?q");
+        assert_eq!(
+            a.form().unwrap().typing().unwrap().text(),
+            "db.internal:5432?q",
+            "? and q are text here"
+        );
+        let shown = screen(&mut a, 80, 24);
+        let footer = shown.lines().last().unwrap();
+        assert!(
+            !footer.contains("? help") && !footer.contains("quit"),
+            "{footer}"
+        );
+        assert!(footer.contains("F1 help"), "{footer}");
+        press(&mut a, &["f1"]);
+        let help = screen(&mut a, 120, 40);
+        assert!(help.contains("Typing into a field"), "{help}");
+        assert!(
+            !help.contains("Select the previous entity"),
+            "only what works here"
+        );
+    }
+
+    #[test]
+    fn discover_is_neither_offered_nor_run_on_a_materialization() {
+        let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
+        press(&mut a, &["/"]);
+        type_text(&mut a, "to-snowflake");
+        press(&mut a, &["enter", "enter"]);
+        let shown = screen(&mut a, 120, 40);
+        let footer = shown.lines().last().unwrap();
+        assert!(!footer.contains("discover"), "{footer}");
+        assert!(footer.contains("v validate"), "{footer}");
+        assert!(press(&mut a, &["d"]).is_empty());
+        assert!(a.shared.overlays.is_empty() && !a.job_running());
+        // A capture offers it.
+        let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
+        press(&mut a, &["enter"]);
+        let shown = screen(&mut a, 120, 40);
+        assert!(shown.lines().last().unwrap().contains("d discover"));
+    }
+
+    #[test]
+    fn pull_and_resource_are_listed_where_they_work_and_quit_stays_at_80_columns() {
+        let mut a = app();
+        press(&mut a, &["enter"]);
+        let wide = screen(&mut a, 120, 40);
+        let footer = wide.lines().last().unwrap();
+        assert!(
+            footer.contains("u pull") && footer.contains("r resource"),
+            "{footer}"
+        );
+        let narrow = screen(&mut a, 80, 24);
+        let footer = narrow.lines().last().unwrap();
+        assert!(footer.trim_end().ends_with("? help  q quit"), "{footer}");
+    }
+}
+
+/// A sops-encrypted config shows its fields in the shape its connector gets once decrypted.
+mod encrypted {
+    use super::*;
+    use flowspec::tui::jobs::{JobEvent, JobOutput};
+    use flowspec::tui::screens::form::ReadOnly;
+    use serde_json::json;
+
+    #[test]
+    fn password_sops_fills_password_shown_encrypted_and_the_form_stays_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("flow.yaml"),
+            "captures:\n  acme/src:\n    endpoint:\n      local:\n        command: [true]\n        config: enc.config.yaml\n    bindings: []\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("enc.config.yaml"),
+            "address: db:5432\npassword_sops: ENC[AES256_GCM,data:abc,iv:x,tag:y,type:str]\nsops:\n  mac: ENC[AES256_GCM,data:m,iv:x,tag:y,type:str]\n  encrypted_suffix: _sops\n  version: 3.8.1\n",
+        )
+        .unwrap();
+        let mut a = trusted_app(&dir.path().join("flow.yaml"), Theme::color());
+        press(&mut a, &["enter"]);
+        let effects = press(&mut a, &["e"]);
+        let [Effect::Connector(id, _)] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        a.update(Msg::Job(
+            *id,
+            JobEvent::Done(Ok(JobOutput::Spec {
+                protocol: "flow-json".into(),
+                documentation_url: String::new(),
+                config_title: "PG".into(),
+                resource_title: "T".into(),
+                cached: false,
+                config_schema: json!({"type": "object", "required": ["address", "password"],
+                "properties": {
+                    "address": {"type": "string", "title": "Address", "order": 0},
+                    "password": {"type": "string", "title": "Password", "secret": true, "order": 1}
+                }}),
+                resource_schema: json!({"type": "object"}),
+            })),
+        ));
+        let form = a.form().expect("the form opened");
+        assert_eq!(form.read_only, Some(ReadOnly::Encrypted));
+        assert!(form.errors().is_empty(), "{:?}", form.errors());
+        assert!(form.is_encrypted("/password"));
+        let shown = screen(&mut a, 80, 24);
+        let line = shown.lines().find(|l| l.contains("Password*")).unwrap();
+        assert!(line.contains("encrypted"), "{shown}");
+        assert!(
+            !shown.contains("is required") && !shown.contains("ENC["),
+            "{shown}"
+        );
+        assert!(shown.contains("✓ valid"), "{shown}");
+        type_text(&mut a, "x");
+        press(&mut a, &["ctrl-s"]);
+        assert!(!a.form().unwrap().changed() && a.shared.overlays.is_empty());
+        assert!(!a.is_dirty());
     }
 }

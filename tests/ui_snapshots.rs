@@ -330,3 +330,68 @@ fn files_outside_the_catalog_folder_are_marked_in_the_detail_pane() {
         "{s}"
     );
 }
+
+/// The help opened in a task's detail pane: exactly its keys, long descriptions wrapped.
+#[test]
+fn help_in_the_detail_pane() {
+    let mut a = app();
+    press(&mut a, &["enter", "?"]);
+    both_sizes("help_detail", &mut a);
+    let wide = screen(&mut a, 120, 40);
+    for end in ["program)", "spec first if needed)"] {
+        assert!(wide.contains(end), "wrapped, not cut:\n{wide}");
+    }
+}
+
+/// Typing into a field: the footer offers what works while typing (no `? help`, no quit).
+#[test]
+fn form_while_typing() {
+    use flowspec::tui::screens::form::{EditTarget, FormEditor};
+    let mut a = app();
+    show_form(
+        &mut a,
+        FormEditor::open(
+            &flowspec::connector::demo::materialize_config_schema(),
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: serde_json::json!({"address": "w:5432", "database": "analytics"}),
+                title: "Endpoint config of acmeCo/shop/to-warehouse".into(),
+            },
+        ),
+    );
+    press(&mut a, &["down", "down", "down"]);
+    type_text(&mut a, "hunter2");
+    both_sizes("form_typing", &mut a);
+}
+
+/// A sops-encrypted config: `password_sops` shown as the schema's password, encrypted.
+#[test]
+fn form_on_an_encrypted_config() {
+    use flowspec::tui::screens::form::{EditTarget, FormEditor};
+    let mut a = app();
+    show_form(
+        &mut a,
+        FormEditor::open(
+            &flowspec::connector::demo::capture_config_schema(),
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: serde_json::json!({
+                    "address": "db:5432",
+                    "auth": {"type": "password", "password_sops": "ENC[AES256_GCM,data:x,type:str]"},
+                    "sops": {"mac": "ENC[m]", "encrypted_suffix": "_sops"}
+                }),
+                title: "Endpoint config of acmeCo/shop/source-demo".into(),
+            },
+        ),
+    );
+    both_sizes("form_encrypted", &mut a);
+}
+
+#[test]
+fn reload_confirmation() {
+    let mut a = app();
+    press(&mut a, &["enter", "space", "ctrl-r"]);
+    assert_snapshot!("reload_confirm_80x24", screen(&mut a, 80, 24));
+}

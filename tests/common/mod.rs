@@ -70,6 +70,7 @@ pub fn key(spec: &str) -> KeyEvent {
         "end" => KeyCode::End,
         "space" => KeyCode::Char(' '),
         "backspace" => KeyCode::Backspace,
+        "delete" => KeyCode::Delete,
         "f1" => KeyCode::F(1),
         s if s.chars().count() == 1 => KeyCode::Char(s.chars().next().unwrap()),
         other => panic!("unknown key {other}"),
