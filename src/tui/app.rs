@@ -386,6 +386,8 @@ impl App {
         }
         let snapshot = catalog.clone();
         sh.problems = None;
+        // Screens over the browser edit the catalog that was replaced: they close.
+        self.screens.truncate(1);
         if let Some(browse) = self.browse_mut() {
             browse.loaded(&catalog);
         }

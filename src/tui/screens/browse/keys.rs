@@ -40,7 +40,7 @@ impl BrowseScreen {
             }
             Action::SwitchPane => {
                 self.focus = match self.focus {
-                    Focus::List if self.selected().is_some() => Focus::Detail,
+                    Focus::List | Focus::Filter if self.selected().is_some() => Focus::Detail,
                     _ => Focus::List,
                 };
             }
