@@ -193,6 +193,7 @@ impl App {
         }
     }
 
+    /// The form, mutably, when the form screen is shown.
     pub fn form_mut(&mut self) -> Option<&mut FormEditor> {
         match self.screen_mut() {
             Screen::Form(f) => Some(&mut f.editor),

@@ -110,6 +110,7 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The state before anything has loaded; `path` is what will be opened.
     pub fn new(path: PathBuf, read_only: bool, theme: Theme) -> Self {
         let cwd = std::env::current_dir().unwrap_or_default();
         let shown_path = path

@@ -13,6 +13,7 @@ use crate::tui::ui::{centered, wrap_words};
 /// Width of the keys column.
 const KEYS: usize = 22;
 
+/// Draws the help for the screen whose contexts are `under`, scrolled by `scroll` lines.
 pub fn render(sh: &Shared, frame: &mut Frame, body: Rect, under: &[Context], scroll: usize) {
     let t = &sh.theme;
     let area = centered(body, 76, body.height);

@@ -107,10 +107,12 @@ impl PartialEq for PendingRun {
 pub struct Overlays(Vec<Overlay>);
 
 impl Overlays {
+    /// Opens `o` over the others.
     pub fn push(&mut self, o: Overlay) {
         self.0.push(o);
     }
 
+    /// Closes the top overlay.
     pub fn pop(&mut self) -> Option<Overlay> {
         self.0.pop()
     }
@@ -120,14 +122,17 @@ impl Overlays {
         self.0.last()
     }
 
+    /// True when no overlay is open: the screen has the keys.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// Closes every overlay (a reload makes their questions moot).
     pub fn clear(&mut self) {
         self.0.clear();
     }
 
+    /// The open overlays, bottom first.
     pub fn iter(&self) -> impl Iterator<Item = &Overlay> {
         self.0.iter()
     }

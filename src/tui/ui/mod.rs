@@ -17,8 +17,9 @@ use super::overlay;
 use super::shared::{Phase, Shared, Tone};
 use crate::text::escape_control;
 
-/// The smallest terminal flowspec lays out for.
+/// The smallest terminal width flowspec lays out for.
 pub const MIN_WIDTH: u16 = 80;
+/// The smallest terminal height flowspec lays out for.
 pub const MIN_HEIGHT: u16 = 24;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];

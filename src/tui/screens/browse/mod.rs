@@ -47,6 +47,7 @@ impl Default for BrowseScreen {
 }
 
 impl BrowseScreen {
+    /// The browser before the catalog has loaded.
     pub fn new() -> Self {
         BrowseScreen {
             list: None,

@@ -12,6 +12,7 @@ use crate::text::escape_control;
 use crate::tui::shared::Shared;
 use crate::tui::ui::{ellipsize, scroll_into_view, spinner};
 
+/// Draws the detail pane of the selected entity.
 pub fn render(screen: &BrowseScreen, sh: &Shared, frame: &mut Frame, area: Rect) {
     let t = &sh.theme;
     let focused = screen.focus == Focus::Detail;

@@ -15,6 +15,7 @@ use crate::tui::shared::Shared;
 use crate::tui::theme::Theme;
 use crate::tui::ui::{ellipsize, scroll_into_view};
 
+/// Draws the entity list (only its visible rows) and the filter line.
 pub fn render(screen: &BrowseScreen, sh: &Shared, frame: &mut Frame, area: Rect) {
     let t = &sh.theme;
     let Some(list) = &screen.list else { return };

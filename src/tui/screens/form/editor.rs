@@ -97,6 +97,7 @@ pub struct FormEditor {
     pub rows: Vec<Row>,
     pub focus: usize,
     pub offset: Cell<usize>,
+    /// What the form is doing (moving, typing, picking, asking).
     pub mode: Mode,
     /// The focused secret is shown in clear (until focus moves).
     pub revealed: bool,
@@ -238,6 +239,7 @@ impl FormEditor {
         parent_node.field(&unescape_segment(key))
     }
 
+    /// The row that has the focus.
     pub fn focused(&self) -> Option<&Row> {
         self.rows.get(self.focus)
     }
@@ -276,6 +278,7 @@ impl FormEditor {
         }
     }
 
+    /// The line being typed, to edit it.
     pub fn typing_mut(&mut self) -> Option<&mut LineEdit> {
         match &mut self.mode {
             Mode::Typing(t) => Some(&mut t.line),
@@ -288,6 +291,8 @@ impl FormEditor {
         matches!(&self.mode, Mode::Typing(t) if matches!(t.into, TypingInto::NewKey { .. }))
     }
 
+    /// Moves the focus by `delta` rows; a revealed secret is masked again and a pending
+    /// question dropped.
     pub fn move_focus(&mut self, delta: isize) {
         if self.rows.is_empty() {
             return;
@@ -317,6 +322,7 @@ impl FormEditor {
         }
     }
 
+    /// Refuses an edit of a read-only form, saying why.
     pub(super) fn refuse_read_only(&self) -> Result<(), Refusal> {
         match self.read_only {
             Some(why) => Err(why.message().to_string()),
@@ -324,6 +330,7 @@ impl FormEditor {
         }
     }
 
+    /// Records the state before a change, for undo.
     pub(super) fn snapshot(&mut self) {
         self.undo.push(self.state.to_json());
         self.redo.clear();
@@ -423,10 +430,12 @@ impl FormEditor {
         self.mode = Mode::Browse;
     }
 
+    /// Goes back one change; false when there is none.
     pub fn undo(&mut self) -> bool {
         self.restore(true)
     }
 
+    /// Goes forward one undone change; false when there is none.
     pub fn redo(&mut self) -> bool {
         self.restore(false)
     }

@@ -36,18 +36,22 @@ impl LineEdit {
             + col
     }
 
+    /// Inserts `s` at the cursor (pasted text, a first typed character).
     pub fn insert(&mut self, s: &str) {
         self.area.insert_str(s);
     }
 
+    /// Deletes the character before the cursor.
     pub fn backspace(&mut self) {
         self.area.delete_char();
     }
 
+    /// Deletes the character under the cursor.
     pub fn delete(&mut self) {
         self.area.delete_next_char();
     }
 
+    /// Moves the cursor to the start of its line.
     pub fn home(&mut self) {
         self.area.move_cursor(CursorMove::Head);
     }

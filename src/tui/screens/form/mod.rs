@@ -39,6 +39,7 @@ pub struct FormScreen {
 }
 
 impl FormScreen {
+    /// The screen showing `editor`; `closing` says what Esc leads to.
     pub fn new(editor: FormEditor, closing: Closing) -> Self {
         FormScreen { editor, closing }
     }

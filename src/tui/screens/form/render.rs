@@ -28,6 +28,7 @@ struct Laid<'a> {
 }
 
 impl FormScreen {
+    /// Draws the form in `area`: its rows, the focused field's help and the picker.
     pub fn render(&self, sh: &Shared, frame: &mut Frame, area: Rect) {
         let form = &self.editor;
         let t = &sh.theme;
