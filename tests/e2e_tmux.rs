@@ -669,3 +669,87 @@ fn a_catalog_naming_dev_tty_a_fifo_and_a_long_import_chain_loads_and_q_quits() {
     assert!(report.starts_with("exit=0"), "{report}");
     assert_sane_terminal(&report);
 }
+
+/// Issue 8, item 8: Ctrl-R reads the catalog from disk again; with unsaved edits it asks first.
+#[test]
+fn ctrl_r_reloads_a_catalog_changed_on_disk_and_asks_before_dropping_edits() {
+    let work = tempfile::tempdir().unwrap();
+    let catalog = demo(work.path());
+    let report = work.path().join("report");
+    let t = Tmux::start(
+        80,
+        24,
+        &run_and_report(&catalog, &report, &unique("reload"), ""),
+        &[],
+    );
+    t.wait_for("✓ valid");
+    // Another program adds a collection.
+    let mut text = std::fs::read_to_string(&catalog).unwrap();
+    text.push_str("\ncollections:\n  acmeCo/shop/reloaded: {key: [/id], schema: {type: object}}\n");
+    std::fs::write(&catalog, &text).unwrap();
+    assert!(!t.screen().contains("acmeCo/shop/reloaded"));
+    t.keys(&["C-r"]);
+    t.wait_for("acmeCo/shop/reloaded");
+    // An unsaved toggle: the reload asks, `n` keeps it, `y` drops it.
+    t.keys(&["Enter", "Space"]);
+    t.wait_for("unsaved");
+    t.keys(&["C-r"]);
+    t.wait_for("Reload from disk and lose them?");
+    t.keys(&["n"]);
+    t.wait_until("the question closed", || {
+        !t.screen().contains("Reload from disk and lose them?")
+    });
+    assert!(t.screen().contains("unsaved"));
+    t.keys(&["C-r"]);
+    t.wait_for("Reload from disk and lose them?");
+    t.keys(&["y"]);
+    t.wait_until("the edit dropped", || {
+        let s = t.screen();
+        s.contains("✓ valid") && !s.contains("unsaved")
+    });
+    t.keys(&["q"]);
+    let report = t.wait_file(&report);
+    assert!(report.starts_with("exit=0"), "{report}");
+    assert_eq!(std::fs::read_to_string(&catalog).unwrap(), text);
+}
+
+/// Issue 8, item 1, as the issue tells it: typing only a password into the demo
+/// materialization's form writes that one line, not the defaults it shows.
+#[test]
+fn typing_only_a_password_into_the_demo_materialization_writes_only_it() {
+    let work = tempfile::tempdir().unwrap();
+    let catalog = demo(work.path());
+    let before = std::fs::read_to_string(&catalog).unwrap();
+    let report = work.path().join("report");
+    let cmd = run_args_and_report(
+        &format!("--trust {}", catalog.display()),
+        &report,
+        &unique("password"),
+        &format!("XDG_CACHE_HOME={}", work.path().join("cache").display()),
+    );
+    let t = Tmux::start(100, 30, &cmd, &[]);
+    t.wait_for("✓ valid");
+    t.keys(&["/"]);
+    t.literal("to-warehouse");
+    t.keys(&["Enter", "Enter"]);
+    t.wait_for("Bindings (2");
+    t.keys(&["e"]);
+    let form = t.wait_for("Endpoint config of acmeCo/shop/to-warehouse");
+    assert!(form.contains("flow_materialize  (default)"), "{form}");
+    // Address, Database, User, then Password.
+    t.keys(&["Down", "Down", "Down"]);
+    t.literal("s3cret-pw");
+    t.keys(&["Enter", "C-s"]);
+    let diff = t.wait_for("Save 1 file?");
+    assert!(diff.contains("(+1 −0)"), "{diff}");
+    assert!(!diff.contains("s3cret-pw"), "masked:\n{diff}");
+    t.keys(&["y"]);
+    t.wait_for("Saved flow.yaml");
+    t.keys(&["q"]);
+    assert_sane_terminal(&t.wait_file(&report));
+    let after = std::fs::read_to_string(&catalog).unwrap();
+    let (removed, added) = diff_lines(&before, &after);
+    assert!(removed.is_empty(), "{removed:?}");
+    assert_eq!(added.len(), 1, "{added:?}");
+    assert!(added[0].trim() == "password: s3cret-pw", "{added:?}");
+}

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use flowspec::tui::app::{Effect, Msg, Phase};
+use flowspec::tui::app::{Effect, Msg};
+use flowspec::tui::shared::Phase;
 use flowspec::tui::theme::Theme;
 
 /// CPU time (user + system) one run may use.
@@ -655,7 +656,7 @@ fn the_tui_stays_usable_after_loading_hostile_catalogs() {
         let root = dir.path().join(root);
         let mut app = flowspec::tui::app::App::new(root.clone(), false, Theme::color());
         let effects = app.update(load_like_the_tui(root));
-        assert!(matches!(app.phase, Phase::Ready), "{}", case.name);
+        assert!(matches!(app.shared.phase, Phase::Ready), "{}", case.name);
         for e in effects {
             if let Effect::Check(cat) = e {
                 let problems = flowspec::catalog::check::check(&cat, Default::default());
@@ -684,7 +685,7 @@ fn the_tui_stays_usable_after_loading_hostile_catalogs() {
     let root = dir.path().join("flow.yaml");
     let mut app = flowspec::tui::app::App::new(root.clone(), false, Theme::color());
     app.update(load_like_the_tui(root));
-    assert!(matches!(&app.phase, Phase::Failed(e) if e.contains("not a regular file")));
+    assert!(matches!(&app.shared.phase, Phase::Failed(e) if e.contains("not a regular file")));
     assert!(common::screen(&mut app, 80, 24).contains("not a regular file"));
     // Other keys do nothing there (and nothing breaks); `q` quits.
     assert!(common::press(&mut app, &["j", "enter", "e", "s"]).is_empty());
