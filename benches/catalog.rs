@@ -1,5 +1,6 @@
 //! `cargo bench --bench catalog`: scale numbers on a synthetic catalog (`flowspec::synth`),
-//! each printed with its target and PASS/FAIL; exits with status 1 when a target is missed.
+//! each printed next to its target with ok or FAIL (the shared `support/target.rs`); exits
+//! with status 1 when a target is missed.
 //!
 //! Sections are small functions taking the shared [`Bench`] context; add new ones (render,
 //! filter, ...) to `main`. Times are medians of several runs. Memory is counted by a global
@@ -11,6 +12,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use flowspec::synth::{self, Synth, SynthSpec};
+
+#[path = "support/target.rs"]
+mod target;
 
 /// Counts live and peak heap bytes while `COUNTING` is on (off during timings, so the atomics
 /// do not slow down what is timed). Frees of blocks allocated while it was off are still
@@ -91,7 +95,7 @@ struct Bench {
     /// Every file's text, read once (for baselines that should not pay for I/O).
     texts: Vec<String>,
     runs: usize,
-    failures: usize,
+    targets: target::Targets,
 }
 
 impl Bench {
@@ -112,7 +116,7 @@ impl Bench {
             synth,
             texts,
             runs,
-            failures: 0,
+            targets: target::Targets::new(),
         }
     }
 
@@ -122,26 +126,14 @@ impl Bench {
 
     /// Prints an informational line.
     fn info(&self, name: &str, value: String) {
-        println!("{name:<44} {value}");
+        println!("{name}: {value}");
     }
 
-    /// Prints a measured value against its target (`value <= max`) and counts a miss.
-    fn check(&mut self, name: &str, value: f64, max: f64, shown: String) {
-        if !target(name, value, max, &shown) {
-            self.failures += 1;
-        }
+    /// Prints a measured value (in `unit`) next to its target (`value <= max`); a miss makes
+    /// the bench exit with status 1.
+    fn check(&mut self, name: &str, value: f64, max: f64, unit: &str) {
+        self.targets.at_most(name, value, max, unit);
     }
-}
-
-/// Prints `name`, the value as `shown` and its target with PASS or FAIL; true when met. (The
-/// same job as the benches' shared target helper, which this can be switched to.)
-fn target(name: &str, value: f64, max: f64, shown: &str) -> bool {
-    let pass = value <= max;
-    println!(
-        "{name:<44} {shown:<12} target <= {max:<6} {}",
-        if pass { "PASS" } else { "FAIL" }
-    );
-    pass
 }
 
 /// The median wall time of `runs` calls of `f` (after one warm-up call).
@@ -197,12 +189,7 @@ fn load_vs_serde_yaml(b: &mut Bench, label: &str, root: &Path, texts: &[String])
     b.info(&format!("load + index{label} (median)"), ms(load));
     b.info(&format!("serde_yaml::Value{label} (median)"), ms(bare));
     let ratio = load.as_secs_f64() / bare.as_secs_f64();
-    b.check(
-        &format!("load / serde_yaml{label}"),
-        ratio,
-        1.5,
-        format!("{ratio:.2}x"),
-    );
+    b.check(&format!("load / serde_yaml{label}"), ratio, 1.5, "x");
 }
 
 fn section_load_time(b: &mut Bench) {
@@ -239,12 +226,7 @@ fn section_load_memory(b: &mut Bench) {
         "peak heap during load",
         format!("{:.1} MB", peak as f64 / 1e6),
     );
-    b.check(
-        "peak heap / catalog bytes",
-        ratio,
-        4.0,
-        format!("{ratio:.2}x"),
-    );
+    b.check("peak heap / catalog bytes", ratio, 4.0, "x");
 }
 
 /// An app showing the synthetic catalog, as the TUI has it after loading.
@@ -286,7 +268,7 @@ fn section_render(b: &mut Bench) {
         "render 200x60, list + task detail",
         list.as_secs_f64() * 1e3,
         2.0,
-        ms(list),
+        "ms",
     );
     app.update(key('\t'));
     let detail = median(b.runs * 3, || frame(&app));
@@ -294,7 +276,7 @@ fn section_render(b: &mut Bench) {
         "render 200x60, bindings focused",
         detail.as_secs_f64() * 1e3,
         2.0,
-        ms(detail),
+        "ms",
     );
     app.update(key('\x1b'));
     // Collections come after the 2,000 tasks in the kind grouping.
@@ -311,7 +293,7 @@ fn section_render(b: &mut Bench) {
         "render 200x60, collection detail",
         coll.as_secs_f64() * 1e3,
         2.0,
-        ms(coll),
+        "ms",
     );
 }
 
@@ -340,7 +322,7 @@ fn section_filter(b: &mut Bench) {
         "filter keystroke (slowest)",
         worst.as_secs_f64() * 1e3,
         10.0,
-        ms(worst),
+        "ms",
     );
 }
 
@@ -370,7 +352,7 @@ fn section_toggle(b: &mut Bench, flat: &Path) {
         "binding toggle, 1 file of 10 MB (median)",
         one.as_secs_f64() * 1e3,
         50.0,
-        ms(one),
+        "ms",
     );
 }
 
@@ -442,12 +424,7 @@ fn section_batch(b: &mut Bench, flat: &Path) {
     b.info("batch of 10,000 edits (median)", ms(batch));
     b.info("the same, tree not kept yet (parses first)", ms(cold));
     let ratio = batch.as_secs_f64() / parse.as_secs_f64();
-    b.check(
-        "batch of 10,000 edits / full parse",
-        ratio,
-        2.0,
-        format!("{ratio:.2}x"),
-    );
+    b.check("batch of 10,000 edits / full parse", ratio, 2.0, "x");
 }
 
 fn median_of(mut times: Vec<Duration>) -> Duration {
@@ -455,7 +432,7 @@ fn median_of(mut times: Vec<Duration>) -> Duration {
     times[times.len() / 2]
 }
 
-fn main() {
+fn main() -> std::process::ExitCode {
     // `cargo bench` passes `--bench`; a name filter is accepted and ignored.
     let spec = SynthSpec::BENCH;
     let t = Instant::now();
@@ -472,10 +449,5 @@ fn main() {
         synth::write(dir.path(), &SynthSpec { files: 1, ..spec }).expect("write flat catalog");
     section_toggle(&mut b, &flat.root);
     section_batch(&mut b, &flat.root);
-    if b.failures == 0 {
-        println!("all targets met");
-    } else {
-        println!("{} target(s) missed", b.failures);
-        std::process::exit(1);
-    }
+    b.targets.finish()
 }

@@ -95,11 +95,14 @@ fn unloadable_catalogs_exit_2() {
     let (code, _, err) = check(dir.path(), &["."]);
     assert_eq!(code, 2);
     assert!(err.contains("no flow.yaml"), "{err}");
-    // A syntax error is located, and the status still says "could not load".
+    // A syntax error is located where the broken construct (the unclosed `[` on line 3)
+    // starts, says where parsing stopped, and the status still says "could not load".
     let (code, out, _) = check(&corpus("bad"), &["malformed.flow.yaml"]);
     assert_eq!(code, 2);
-    let (file, line, _, severity, _) = parse_line(out.trim_end()).unwrap();
-    assert_eq!((file, line, severity), ("malformed.flow.yaml", 4, "error"));
+    let (file, line, _, severity, message) = parse_line(out.trim_end()).unwrap();
+    assert_eq!((file, line, severity), ("malformed.flow.yaml", 3, "error"));
+    assert!(message.contains("unclosed flow sequence"), "{message}");
+    assert!(message.contains("parsing stopped at 4:"), "{message}");
     // So is an import that cannot be read.
     let (code, out, _) = check(&corpus("bad"), &["missing-import.flow.yaml"]);
     assert_eq!(code, 2);
@@ -198,7 +201,8 @@ fn list_exits_2_with_the_problem_on_stderr_when_the_catalog_cannot_be_loaded() {
     ] {
         let (code, _, err) = list(&bad, args);
         assert_eq!(code, 2, "{args:?}: {err}");
-        assert!(err.starts_with("malformed.flow.yaml:4:"), "{err}");
+        assert!(err.starts_with("malformed.flow.yaml:3:10:"), "{err}");
+        assert!(err.contains("parsing stopped at 4:"), "{err}");
     }
     // What did load is still listed.
     let (code, out, err) = list(&bad, &["missing-config.flow.yaml"]);

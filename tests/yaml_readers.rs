@@ -104,21 +104,86 @@ const TRICKY: &[&str] = &[
     "2020-01-01",
     "2001-12-14t21:59:43.10-05:00",
     "2001-12-14 21:59:43.10 -5",
-    "yes", "No", "ON", "off", "y", "N", "true", "False", "null", "Null", "~", "",
-    "0755", "0o17", "0b1010", "0x1F", "1:20", "190:20:30.15", "1_000", "685_230.15", "+12",
-    ".inf", "-.Inf", ".NaN", "1.", ".5", "1e3", "<<", "=",
-    "a: b", "#x", "x #y", "- a", "-", "---", "...", "@at", "`tick", "%pct", "!tag", "&a", "*a",
-    "{[,]}", "?q", " lead", "trail ", "tab\there", "cr\rlf", "bell\u{7}", "del\u{7f}",
-    "nel\u{85}", "ls\u{2028}ps\u{2029}", "\u{feff}bom", "ünï ✓ 😀",
-    "plain", "acme/a-b_c.d", "ghcr.io/estuary/source-postgres:v1", "db.internal:5432",
-    "multi\nline\n", "no final\nbreak", "  indented\nfirst", "\nleading blank",
-    "trailing space \nline", "two breaks\n\n", "tab\tin\nblock\n", "# hash\n- dash\nkey: v\n",
+    "yes",
+    "No",
+    "ON",
+    "off",
+    "y",
+    "N",
+    "true",
+    "False",
+    "null",
+    "Null",
+    "~",
+    "",
+    "0755",
+    "0o17",
+    "0b1010",
+    "0x1F",
+    "1:20",
+    "190:20:30.15",
+    "1_000",
+    "685_230.15",
+    "+12",
+    ".inf",
+    "-.Inf",
+    ".NaN",
+    "1.",
+    ".5",
+    "1e3",
+    "<<",
+    "=",
+    "a: b",
+    "#x",
+    "x #y",
+    "- a",
+    "-",
+    "---",
+    "...",
+    "@at",
+    "`tick",
+    "%pct",
+    "!tag",
+    "&a",
+    "*a",
+    "{[,]}",
+    "?q",
+    " lead",
+    "trail ",
+    "tab\there",
+    "cr\rlf",
+    "bell\u{7}",
+    "del\u{7f}",
+    "nel\u{85}",
+    "ls\u{2028}ps\u{2029}",
+    "\u{feff}bom",
+    "ünï ✓ 😀",
+    "plain",
+    "acme/a-b_c.d",
+    "ghcr.io/estuary/source-postgres:v1",
+    "db.internal:5432",
+    "multi\nline\n",
+    "no final\nbreak",
+    "  indented\nfirst",
+    "\nleading blank",
+    "trailing space \nline",
+    "two breaks\n\n",
+    "tab\tin\nblock\n",
+    "# hash\n- dash\nkey: v\n",
 ];
 
 #[test]
 fn every_emitted_scalar_reads_back_the_same_in_pyyaml() {
     let mut values: Vec<Value> = TRICKY.iter().map(|s| json!(s)).collect();
-    values.extend([json!(1.5), json!(1e300), json!(-2.5e-7), json!(3.0), json!(42), json!(true), json!(null)]);
+    values.extend([
+        json!(1.5),
+        json!(1e300),
+        json!(-2.5e-7),
+        json!(3.0),
+        json!(42),
+        json!(true),
+        json!(null),
+    ]);
     // Every value under a key, as a sequence item, in a flow collection, and every string as
     // a key too, written by the emitter.
     let mut doc = serde_json::Map::new();
@@ -133,12 +198,27 @@ fn every_emitted_scalar_reads_back_the_same_in_pyyaml() {
         .collect();
     doc.insert("keys".into(), Value::Object(keys.clone()));
     let doc = Value::Object(doc);
-    let block = apply("# written by flowspec\n", &[set(vec![], "doc", doc.clone())]).unwrap();
+    let block = apply(
+        "# written by flowspec\n",
+        &[set(vec![], "doc", doc.clone())],
+    )
+    .unwrap();
     assert_eq!(pyyaml(&block)["doc"], doc, "{block}");
     let flow = apply("doc: {}\n", &[set(vec![], "doc", doc.clone())]).unwrap();
-    assert!(flow.starts_with("doc:\n"), "an empty flow mapping is filled in as a block: {flow}");
-    let in_flow = apply("doc: {x: 1}\n", &[set(vec![key("doc")], "v", Value::Array(values.clone()))]).unwrap();
-    assert_eq!(pyyaml(&in_flow)["doc"]["v"], Value::Array(values.clone()), "{in_flow}");
+    assert!(
+        flow.starts_with("doc:\n"),
+        "an empty flow mapping is filled in as a block: {flow}"
+    );
+    let in_flow = apply(
+        "doc: {x: 1}\n",
+        &[set(vec![key("doc")], "v", Value::Array(values.clone()))],
+    )
+    .unwrap();
+    assert_eq!(
+        pyyaml(&in_flow)["doc"]["v"],
+        Value::Array(values.clone()),
+        "{in_flow}"
+    );
     // The same text reads the same in flowspec's own reader and in serde_yaml (YAML 1.2).
     assert_eq!(flowspec::yaml::parse(&block).unwrap().to_json()["doc"], doc);
     let serde: Value = serde_yaml::from_str(&block).unwrap();

@@ -163,8 +163,7 @@ fn record(f: &mut SourceFile, file: usize, doc: &Document, touched: &[&[PathSeg]
             .any(|p| !matches!(p, [PathSeg::Key(_), PathSeg::Key(_), ..]));
         let is_touched =
             |kind: index::EntityKind, name: &str| names.contains(&(kind.section(), name));
-        let refreshed =
-            !above_entities && index::refresh(&mut f.entities, doc.root(), &is_touched);
+        let refreshed = !above_entities && index::refresh(&mut f.entities, doc.root(), &is_touched);
         if !refreshed {
             f.entities = index::extract(file, doc.root());
         }
@@ -192,7 +191,11 @@ mod tests {
     use std::path::PathBuf;
 
     fn catalog(text: &str) -> Catalog {
-        let mut file = SourceFile::new(PathBuf::from("/c/flow.yaml"), FileRole::Catalog, text.into());
+        let mut file = SourceFile::new(
+            PathBuf::from("/c/flow.yaml"),
+            FileRole::Catalog,
+            text.into(),
+        );
         file.entities = index::extract(0, &crate::yaml::parse(text).unwrap());
         Catalog {
             root: PathBuf::from("/c/flow.yaml"),
@@ -219,9 +222,18 @@ mod tests {
         assert!(kept(&cat.files[0]).is_none());
         cat.toggle_binding(id, 1).unwrap();
         let text = cat.files[0].text();
-        assert!(text.contains("stream: u}\n        target: a/t\n        disable: true\n"), "{text}");
-        assert!(!text.contains("        target: a/s\n        disable: true"), "{text}");
-        assert_eq!(kept(&cat.files[0]).unwrap().root(), &crate::yaml::parse(text).unwrap());
+        assert!(
+            text.contains("stream: u}\n        target: a/t\n        disable: true\n"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("        target: a/s\n        disable: true"),
+            "{text}"
+        );
+        assert_eq!(
+            kept(&cat.files[0]).unwrap().root(),
+            &crate::yaml::parse(text).unwrap()
+        );
         // A clone does not carry the tree.
         assert!(kept(&cat.clone().files[0]).is_none());
     }
@@ -250,7 +262,10 @@ mod tests {
             },
         ];
         let err = cat.edit_batch(0, &edits, Removals::Strict).unwrap_err();
-        assert!(matches!(err, EditError::Patch(PatchError::Overlap(_))), "{err:?}");
+        assert!(
+            matches!(err, EditError::Patch(PatchError::Overlap(_))),
+            "{err:?}"
+        );
         assert!(!cat.is_dirty());
         cat.edit_batch(0, &edits[..1], Removals::Strict).unwrap();
         assert!(cat.entities().next().unwrap().1.bindings[0].disable);

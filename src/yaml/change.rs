@@ -121,7 +121,12 @@ fn aliased_anchor(text: &str, node: &tree::Node) -> Option<String> {
 }
 
 /// Applies `edits` (dropping comments on removed lines) and checks the value at `at` is `new`.
-fn finish(doc: &mut Document, at: &[PathSeg], new: &Json, edits: &[Edit]) -> Result<(), PatchError> {
+fn finish(
+    doc: &mut Document,
+    at: &[PathSeg],
+    new: &Json,
+    edits: &[Edit],
+) -> Result<(), PatchError> {
     doc.edit_then(edits, Removals::WithComments, &|root| {
         if root.at(at).map(|n| n.to_json()).as_ref() == Some(new) {
             Ok(())
@@ -281,7 +286,12 @@ fn diff_objects(
 /// [`diff`] of two arrays: item by item where they are as long; a shorter one that is the old
 /// one with items taken out loses those; otherwise the common prefix is edited and items are
 /// pushed or removed at the end.
-fn diff_arrays(path: &[PathSeg], o: &[Json], n: &[Json], out: &mut Vec<Edit>) -> Result<(), PatchError> {
+fn diff_arrays(
+    path: &[PathSeg],
+    o: &[Json],
+    n: &[Json],
+    out: &mut Vec<Edit>,
+) -> Result<(), PatchError> {
     if n.len() < o.len() {
         if let Some(gone) = removed_items(o, n) {
             for index in gone.into_iter().rev() {

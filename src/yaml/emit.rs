@@ -188,7 +188,9 @@ pub fn literal(s: &str, indent: usize) -> Option<Literal> {
     if !s.contains('\n') || s.ends_with("\n\n") || s.starts_with(['\n', ' ']) {
         return None;
     }
-    if s.chars().any(|c| c != '\n' && (c == '\t' || needs_escape(c))) {
+    if s.chars()
+        .any(|c| c != '\n' && (c == '\t' || needs_escape(c)))
+    {
         return None;
     }
     let (header, body) = match s.strip_suffix('\n') {

@@ -164,11 +164,18 @@ fn an_unclosed_flow_collection_is_reported_where_it_opens() {
             .starts_with("unclosed flow mapping (opened here); parsing stopped at 8:"),
         "{err}"
     );
-    assert!(err.message.contains("did not find expected ',' or '}'"), "{err}");
+    assert!(
+        err.message.contains("did not find expected ',' or '}'"),
+        "{err}"
+    );
     // A sequence, nested in a closed mapping: the innermost open collection is the culprit.
     let err = parse("a: {b: [1, {c: 2}\nd: 1\n").unwrap_err();
     assert_eq!((err.line, err.col), (1, 8), "{err}");
-    assert!(err.message.starts_with("unclosed flow sequence (opened here); parsing stopped at 2:"), "{err}");
+    assert!(
+        err.message
+            .starts_with("unclosed flow sequence (opened here); parsing stopped at 2:"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -51,7 +51,12 @@ pub(super) fn apply(
     // outer collection's new entry goes after the inner one's end, which includes them).
     planned.sort_by_key(|p| {
         let depth = original[p.edit].container().len();
-        (p.splice.start, p.splice.end, std::cmp::Reverse(depth), p.edit)
+        (
+            p.splice.start,
+            p.splice.end,
+            std::cmp::Reverse(depth),
+            p.edit,
+        )
     });
     no_overlaps(&doc.text, &planned, &original)?;
     let splices: Vec<Splice> = planned.into_iter().map(|p| p.splice).collect();
@@ -325,7 +330,13 @@ impl Indices {
 /// (separators, JSON style), in a mapping whose keys are quoted in different ways (the new
 /// key's quoting follows the keys left), in a sequence whose first item went (the new item's
 /// column follows the first item's dash) for another at a different column.
-fn insertion_fits(text: &str, root: &Node, edit: &Edit, indices: &Indices, lookup: &Lookup) -> bool {
+fn insertion_fits(
+    text: &str,
+    root: &Node,
+    edit: &Edit,
+    indices: &Indices,
+    lookup: &Lookup,
+) -> bool {
     let Some(container) = lookup.at(root, edit.container()) else {
         return true;
     };
@@ -343,7 +354,8 @@ fn insertion_fits(text: &str, root: &Node, edit: &Edit, indices: &Indices, looku
                 let dash = patch::text::dash_of(text, items.get(i)?.pos.start)?;
                 Some(dash - patch::text::line_start(text, dash))
             };
-            !removed.first || (column(0).is_some() && column(0) == removed.first_left.and_then(column))
+            !removed.first
+                || (column(0).is_some() && column(0) == removed.first_left.and_then(column))
         }
         _ => true,
     }
@@ -448,7 +460,12 @@ impl<'e> Expect<'e> {
 
     /// Checks that `after` is `before` changed as expected and nothing else; on failure, the
     /// path where they differ. `path` is where `before` is (for the message).
-    fn check(&self, before: &Node, after: &Node, path: &mut Vec<PathSeg>) -> Result<(), Vec<PathSeg>> {
+    fn check(
+        &self,
+        before: &Node,
+        after: &Node,
+        path: &mut Vec<PathSeg>,
+    ) -> Result<(), Vec<PathSeg>> {
         let ok = match (&before.value, &after.value) {
             (Value::Map(b), Value::Map(a)) => self.check_map(b, a, path)?,
             (Value::Seq(b), Value::Seq(a)) => self.check_seq(b, a, path)?,
@@ -483,7 +500,8 @@ impl<'e> Expect<'e> {
                 let (bk, bv) = &before[b];
                 b += 1;
                 path.push(PathSeg::Key(name.to_string()));
-                let ok = patch::same(bk, ak) && self.check_one(self.keys.get(name.as_ref()), bv, av, path)?;
+                let ok = patch::same(bk, ak)
+                    && self.check_one(self.keys.get(name.as_ref()), bv, av, path)?;
                 path.pop();
                 if !ok {
                     return Ok(false);

@@ -141,7 +141,8 @@ impl Document {
             key: key.to_string(),
         };
         let lookup = Lookup::linear();
-        let Some(removal) = patch::plan(&self.text, &self.root, &remove, Removals::Strict, &lookup)?
+        let Some(removal) =
+            patch::plan(&self.text, &self.root, &remove, Removals::Strict, &lookup)?
         else {
             return Ok(false);
         };

@@ -114,7 +114,11 @@ pub(super) fn apply(doc: &mut Document, splice: &Splice, edit: &Edit) -> Option<
     if nodes > MAX_NODES || !verifies(collection, &parsed, &region, edit) {
         return None;
     }
-    shape::shift(&mut parsed, region.start as isize, i64::from(region.line) - 1);
+    shape::shift(
+        &mut parsed,
+        region.start as isize,
+        i64::from(region.line) - 1,
+    );
     let bytes = new_text.len() as isize - (region.end - region.start) as isize;
     let lines = newlines(&new_text) - newlines(&doc.text[region.start..region.end]);
     let new_last_end = parsed.pos.end;
@@ -344,9 +348,7 @@ fn child_end(node: &Node, i: usize) -> Option<usize> {
 /// Where child `i`'s text really ends (see [`content_end`]).
 fn content_end_of(text: &str, node: &Node, i: usize) -> Option<usize> {
     match &node.value {
-        Value::Map(m) => m
-            .get(i)
-            .map(|(k, v)| content_end(text, v).max(k.pos.end)),
+        Value::Map(m) => m.get(i).map(|(k, v)| content_end(text, v).max(k.pos.end)),
         Value::Seq(s) => s.get(i).map(|n| content_end(text, n)),
         _ => None,
     }
@@ -445,7 +447,13 @@ fn relative(edit: &Edit, depth: usize, first: usize) -> Option<Edit> {
         Some(rel)
     };
     let at_top = edit.container().len() == depth;
-    let index = |i: usize| if at_top { i.checked_sub(first) } else { Some(i) };
+    let index = |i: usize| {
+        if at_top {
+            i.checked_sub(first)
+        } else {
+            Some(i)
+        }
+    };
     Some(match edit {
         Edit::Set { map, key, value } => Edit::Set {
             map: rebase(map)?,
@@ -456,7 +464,11 @@ fn relative(edit: &Edit, depth: usize, first: usize) -> Option<Edit> {
             map: rebase(map)?,
             key: key.clone(),
         },
-        Edit::SetItem { seq, index: i, value } => Edit::SetItem {
+        Edit::SetItem {
+            seq,
+            index: i,
+            value,
+        } => Edit::SetItem {
             seq: rebase(seq)?,
             index: index(*i)?,
             value: value.clone(),

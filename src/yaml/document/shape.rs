@@ -163,7 +163,13 @@ pub(super) fn count(node: &Node) -> usize {
 /// The levels of collections in `node` (itself included; 0 for a scalar).
 pub(super) fn height(node: &Node) -> usize {
     match &node.value {
-        Value::Map(m) => 1 + m.iter().map(|(k, v)| height(k).max(height(v))).max().unwrap_or(0),
+        Value::Map(m) => {
+            1 + m
+                .iter()
+                .map(|(k, v)| height(k).max(height(v)))
+                .max()
+                .unwrap_or(0)
+        }
         Value::Seq(s) => 1 + s.iter().map(height).max().unwrap_or(0),
         _ => 0,
     }

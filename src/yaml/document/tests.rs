@@ -56,7 +56,8 @@ fn flow_text(v: &Json) -> String {
 /// True for a small collection of single-line scalars (written in flow style when the layout
 /// says so).
 fn small(v: &Json) -> bool {
-    let single = |v: &Json| !v.is_array() && !v.is_object() && !v.as_str().is_some_and(|s| s.contains('\n'));
+    let single =
+        |v: &Json| !v.is_array() && !v.is_object() && !v.as_str().is_some_and(|s| s.contains('\n'));
     match v {
         Json::Object(o) => !o.is_empty() && o.len() <= 2 && o.values().all(single),
         Json::Array(a) => !a.is_empty() && a.len() <= 2 && a.iter().all(single),
@@ -65,7 +66,14 @@ fn small(v: &Json) -> bool {
 }
 
 /// The lines of `head` followed by `v` (a key's `k:` or an item's `-`), at `indent`.
-fn value_lines(head: &str, v: &Json, indent: usize, seq_indent: usize, l: &Layout, out: &mut Vec<String>) {
+fn value_lines(
+    head: &str,
+    v: &Json,
+    indent: usize,
+    seq_indent: usize,
+    l: &Layout,
+    out: &mut Vec<String>,
+) {
     let c = if l.comments { "  # note" } else { "" };
     let pad = " ".repeat(indent);
     if let Some(lit) = v.as_str().and_then(|s| emit::literal(s, indent + 2)) {
@@ -94,13 +102,20 @@ fn lines(v: &Json, indent: usize, l: &Layout, out: &mut Vec<String>) {
                     Some(false) => out.push(format!("{pad}# about {k}")),
                     None => {}
                 }
-                let seq_indent = if l.compact && v.is_array() { indent } else { indent + l.step };
+                let seq_indent = if l.compact && v.is_array() {
+                    indent
+                } else {
+                    indent + l.step
+                };
                 value_lines(&format!("{}:", emit::key(k)), v, indent, seq_indent, l, out);
             }
         }
         Json::Array(a) => {
             for item in a {
-                if item.is_object() && !(l.flow && small(item)) && !item.as_object().unwrap().is_empty() {
+                if item.is_object()
+                    && !(l.flow && small(item))
+                    && !item.as_object().unwrap().is_empty()
+                {
                     let mut sub = Vec::new();
                     lines(item, indent + 2, l, &mut sub);
                     // The first key goes on the dash line (comment lines before it stay above,
@@ -154,16 +169,20 @@ fn layout() -> impl Strategy<Value = Layout> {
         prop::bool::weighted(0.2),
         prop::bool::weighted(0.3),
     )
-        .prop_map(|(step, compact, comments, comment_lines, blank_lines, flow, crlf, unterminated)| Layout {
-            step,
-            compact,
-            comments,
-            comment_lines,
-            blank_lines,
-            flow,
-            crlf,
-            unterminated,
-        })
+        .prop_map(
+            |(step, compact, comments, comment_lines, blank_lines, flow, crlf, unterminated)| {
+                Layout {
+                    step,
+                    compact,
+                    comments,
+                    comment_lines,
+                    blank_lines,
+                    flow,
+                    crlf,
+                    unterminated,
+                }
+            },
+        )
 }
 
 fn scalar() -> impl Strategy<Value = Json> {
@@ -172,8 +191,19 @@ fn scalar() -> impl Strategy<Value = Json> {
         any::<bool>().prop_map(Json::Bool),
         (-50i64..50).prop_map(Json::from),
         prop::sample::select(vec![
-            "x", "a b", "a: b", "2020-01-01", "on", "x # y", "multi\nline\n", "two\nlines",
-            "trail \nx", "", "-", "~", "{[,]}",
+            "x",
+            "a b",
+            "a: b",
+            "2020-01-01",
+            "on",
+            "x # y",
+            "multi\nline\n",
+            "two\nlines",
+            "trail \nx",
+            "",
+            "-",
+            "~",
+            "{[,]}",
         ])
         .prop_map(Json::from),
     ]
@@ -192,8 +222,14 @@ fn value() -> impl Strategy<Value = Json> {
 }
 
 fn document() -> impl Strategy<Value = Json> {
-    prop::collection::vec((prop::sample::select(vec!["k", "l", "m", "n1", "o"]), value()), 1..5)
-        .prop_map(|kv| Json::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+    prop::collection::vec(
+        (
+            prop::sample::select(vec!["k", "l", "m", "n1", "o"]),
+            value(),
+        ),
+        1..5,
+    )
+    .prop_map(|kv| Json::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
 }
 
 /// An edit to be aimed at some collection of a document.
@@ -206,12 +242,14 @@ struct Seed {
 }
 
 fn seed() -> impl Strategy<Value = Seed> {
-    (any::<usize>(), any::<u8>(), any::<usize>(), value()).prop_map(|(container, op, pick, value)| Seed {
-        container,
-        op,
-        pick,
-        value,
-    })
+    (any::<usize>(), any::<u8>(), any::<usize>(), value()).prop_map(
+        |(container, op, pick, value)| Seed {
+            container,
+            op,
+            pick,
+            value,
+        },
+    )
 }
 
 /// Every collection in `v` with its path.
@@ -248,7 +286,11 @@ fn aim(v: &Json, seed: &Seed) -> Edit {
             let keys: Vec<&String> = o.keys().collect();
             let existing = (!keys.is_empty()).then(|| keys[seed.pick % keys.len()].clone());
             match (seed.op % 3, existing) {
-                (0, Some(key)) => Edit::Set { map: path, key, value },
+                (0, Some(key)) => Edit::Set {
+                    map: path,
+                    key,
+                    value,
+                },
                 (1, Some(key)) => Edit::Remove { map: path, key },
                 _ => Edit::Set {
                     map: path,
@@ -313,7 +355,10 @@ fn region_case(
         let a = local.apply_one(&edit, removals);
         let b = full.apply_one(&edit, removals);
         prop_assert!(
-            same_outcome(&a.as_ref().map(|u| u.is_some()), &b.as_ref().map(|u| u.is_some())),
+            same_outcome(
+                &a.as_ref().map(|u| u.is_some()),
+                &b.as_ref().map(|u| u.is_some())
+            ),
             "{:?}: {:?} vs {:?}\n{}",
             edit,
             a,
@@ -388,13 +433,25 @@ fn batch_case(
     let b = batch.edit_batch(&edits, removals);
     match &b {
         Ok(_) => {
-            prop_assert!(a.is_ok(), "batch took what one by one refused: {:?}\n{:?}\n{}", a, edits, text);
+            prop_assert!(
+                a.is_ok(),
+                "batch took what one by one refused: {:?}\n{:?}\n{}",
+                a,
+                edits,
+                text
+            );
             prop_assert_eq!(&batch.text, &one_by_one.text, "{:?}\n{}", edits, text);
             assert_exact(&batch)?;
         }
         Err(PatchError::Overlap(_)) => prop_assert_eq!(&batch.text, &text),
         Err(e) => {
-            prop_assert!(a.is_err(), "batch refused ({}) what one by one took: {:?}\n{}", e, edits, text);
+            prop_assert!(
+                a.is_err(),
+                "batch refused ({}) what one by one took: {:?}\n{}",
+                e,
+                edits,
+                text
+            );
             prop_assert_eq!(&batch.text, &text);
         }
     }
@@ -467,7 +524,9 @@ fn a_toggle_in_a_large_file_reparses_its_binding_only() {
         key: "disable".into(),
         value: json!(true),
     };
-    assert!(doc.edit(std::slice::from_ref(&set), Removals::Strict).unwrap());
+    assert!(doc
+        .edit(std::slice::from_ref(&set), Removals::Strict)
+        .unwrap());
     assert_eq!(region::LOCAL.with(|n| n.get()), before + 1);
     assert_eq!(doc.root, build::parse(&doc.text).unwrap());
     assert!(doc.remove_restorably(&map, "disable", json!(true)).unwrap());
@@ -487,7 +546,10 @@ fn a_literal_block_ending_the_region_is_parsed_in_full() {
         value: json!("line 1\nline 2\n"),
     };
     doc.edit(&[edit], Removals::Strict).unwrap();
-    assert_eq!(doc.text, "m:\n  a: 1\n  k: |\n    line 1\n    line 2\nn: 1\n");
+    assert_eq!(
+        doc.text,
+        "m:\n  a: 1\n  k: |\n    line 1\n    line 2\nn: 1\n"
+    );
     assert_eq!(region::LOCAL.with(|n| n.get()), before);
     assert_eq!(doc.root, build::parse(&doc.text).unwrap());
 }
@@ -554,7 +616,10 @@ fn batches_translate_indices_after_removals() {
     ];
     let mut batch = Document::parse(text.to_string()).unwrap();
     assert!(batch.edit_batch(&edits, Removals::Strict).unwrap());
-    assert_eq!(batch.text, "l:\n  - a\n  - C\n  - e\nm:\n  x: 1\n  \"y\": 2\n");
+    assert_eq!(
+        batch.text,
+        "l:\n  - a\n  - C\n  - e\nm:\n  x: 1\n  \"y\": 2\n"
+    );
     let mut one = Document::parse(text.to_string()).unwrap();
     one.edit(&edits, Removals::Strict).unwrap();
     assert_eq!(one.text, batch.text);
@@ -584,7 +649,9 @@ fn a_catalog_sized_batch_equals_one_by_one() {
     // removes gone ones, adds new ones and new collections, all in one batch.
     let mut text = String::from("# flat\ncaptures:\n");
     for t in 0..20 {
-        text.push_str(&format!("  acme/t{t}:\n    endpoint: {{connector: {{image: x:v1}}}}\n    bindings:\n"));
+        text.push_str(&format!(
+            "  acme/t{t}:\n    endpoint: {{connector: {{image: x:v1}}}}\n    bindings:\n"
+        ));
         for b in 0..10 {
             text.push_str(&format!(
                 "      - resource:\n          stream: s{b}\n        target: acme/c{t}_{b}\n"
@@ -593,7 +660,9 @@ fn a_catalog_sized_batch_equals_one_by_one() {
     }
     text.push_str("collections:\n");
     for c in 0..50 {
-        text.push_str(&format!("  acme/c{c}:\n    key: [/id]\n    schema: {{type: object}}\n"));
+        text.push_str(&format!(
+            "  acme/c{c}:\n    key: [/id]\n    schema: {{type: object}}\n"
+        ));
     }
     let task = |t: usize| vec![PathSeg::key("captures"), PathSeg::key(format!("acme/t{t}"))];
     let bindings = |t: usize| [task(t), vec![PathSeg::key("bindings")]].concat();
@@ -608,8 +677,14 @@ fn a_catalog_sized_batch_equals_one_by_one() {
         }
         // Gone: the second binding (indices are as one by one sees them: after the removal
         // of 1, the old 5 is 4).
-        edits.push(Edit::RemoveItem { seq: bindings(t), index: 1 });
-        edits.push(Edit::RemoveItem { seq: bindings(t), index: 4 });
+        edits.push(Edit::RemoveItem {
+            seq: bindings(t),
+            index: 1,
+        });
+        edits.push(Edit::RemoveItem {
+            seq: bindings(t),
+            index: 4,
+        });
         edits.push(Edit::Push {
             seq: bindings(t),
             value: json!({"resource": {"stream": "new"}, "target": format!("acme/new{t}")}),

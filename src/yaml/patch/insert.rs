@@ -129,7 +129,8 @@ fn block_entry(t: &Target, key_text: &str, value: &Json) -> Result<Splice, Patch
     render::entry_lines(key_text, value, indent, &mut lines);
     let body = lines.join(nl);
     let insert_at = line_end_incl(text, end);
-    if !(insert_at == text.len() && !text.ends_with('\n')) {
+    let ends_unterminated = insert_at == text.len() && !text.ends_with('\n');
+    if !ends_unterminated {
         return Ok(Splice {
             start: insert_at,
             end: insert_at,

@@ -42,7 +42,10 @@ pub(crate) fn set(
     }
     let json = json_document(root);
     let block_string = !(seq.flow || json)
-        && matches!(item.style, Style::Plain | Style::SingleQuoted | Style::Literal)
+        && matches!(
+            item.style,
+            Style::Plain | Style::SingleQuoted | Style::Literal
+        )
         && render::literal(value, 2).is_some();
     if !block_string {
         if let Some(s) = replace_scalar(item, value, json) {
@@ -80,8 +83,7 @@ fn replace_block_item(
         item.pos.start
     };
     let line = line_start(text, start);
-    if item.pos.end <= item.pos.start
-        || !text[line..start].bytes().all(|b| b == b' ' || b == b'-')
+    if item.pos.end <= item.pos.start || !text[line..start].bytes().all(|b| b == b' ' || b == b'-')
     {
         return Err(layout());
     }

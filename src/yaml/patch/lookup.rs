@@ -87,7 +87,11 @@ impl Lookup {
             return compute();
         }
         let addr = map as *const Node as usize;
-        *self.quoting.borrow_mut().entry(addr).or_insert_with(compute)
+        *self
+            .quoting
+            .borrow_mut()
+            .entry(addr)
+            .or_insert_with(compute)
     }
 }
 

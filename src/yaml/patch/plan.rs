@@ -67,9 +67,7 @@ pub(crate) fn plan(
         (Edit::Set { value, .. }, Some((k, v))) => set_existing(&target, k, v, value),
         (Edit::Set { value, .. }, None) => insert::entry(&target, key, value, lookup).map(Some),
         (_, None) => Ok(None),
-        (_, Some((k, v))) => {
-            remove::entry(&target, index.unwrap_or(0), k, v, removals).map(Some)
-        }
+        (_, Some((k, v))) => remove::entry(&target, index.unwrap_or(0), k, v, removals).map(Some),
     }
 }
 
@@ -181,7 +179,11 @@ fn replace_block_value(
     let key_indent = k.pos.start - line_start(text, k.pos.start);
     let empty = v.value == Value::Null && comment_part(&text[colon_end..key_eol]).is_some();
     let (end, comment, indent) = if empty {
-        (key_eol, comment_part(&text[colon_end..key_eol]), key_indent + 2)
+        (
+            key_eol,
+            comment_part(&text[colon_end..key_eol]),
+            key_indent + 2,
+        )
     } else if v.pos.start < colon_end {
         return Err(layout());
     } else if v.pos.start < key_eol {

@@ -39,8 +39,15 @@ pub(crate) fn entry(
         return Err(PatchError::Layout(at.into()));
     }
     if !starts_line(text, key.pos.start) {
-        return onto_dash(text, key, own.get(index + 1).map(|(k, _)| k), index, end, lenient)
-            .ok_or_else(|| PatchError::Layout(at.into()));
+        return onto_dash(
+            text,
+            key,
+            own.get(index + 1).map(|(k, _)| k),
+            index,
+            end,
+            lenient,
+        )
+        .ok_or_else(|| PatchError::Layout(at.into()));
     }
     Ok(whole_lines(text, line_start(text, key.pos.start), end))
 }

@@ -593,7 +593,10 @@ fn sequence_items_are_set_pushed_and_removed() {
         ],
     )
     .unwrap();
-    assert_eq!(out, "l:\n  - x:\n      - 1\n  - \"c: d\"\nf: [2, {\"y\": 1}]\n");
+    assert_eq!(
+        out,
+        "l:\n  - x:\n      - 1\n  - \"c: d\"\nf: [2, {\"y\": 1}]\n"
+    );
     // The only item of a block sequence cannot go by lines (the value would become null).
     let err = apply("l:\n  - a\n", &[Edit::RemoveItem { seq: l(), index: 0 }]).unwrap_err();
     assert!(matches!(err, PatchError::Layout(_)), "{err:?}");
