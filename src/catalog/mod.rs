@@ -7,6 +7,7 @@ pub mod index;
 pub mod load;
 pub mod names;
 pub mod read;
+pub mod shape;
 
 use std::path::{Path, PathBuf};
 
