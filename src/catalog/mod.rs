@@ -25,6 +25,8 @@ pub enum FileRole {
     Resource,
     Schema,
     Documents,
+    /// SQL, TypeScript or Python source of a derivation (migrations, lambdas, modules).
+    Module,
 }
 
 impl FileRole {
@@ -35,6 +37,7 @@ impl FileRole {
             FileRole::Resource => "resource",
             FileRole::Schema => "schema",
             FileRole::Documents => "documents",
+            FileRole::Module => "module",
         }
     }
 }

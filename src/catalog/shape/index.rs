@@ -119,6 +119,57 @@ impl<'n> Index<'n> {
     }
 }
 
+/// Every `$ref` of a schema document (or inline schema) at `url`, each with its node and the
+/// base URL it resolves against (`$id`s on the way change the base, as they do for Flow), in
+/// written order.
+pub fn all_refs<'n>(root: &'n Node, url: &Url) -> Vec<(&'n Node, Url)> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(&'n Node, Url)> = vec![(root, url.clone())];
+    while let Some((node, base)) = stack.pop() {
+        match &node.value {
+            Value::Map(entries) => {
+                let mut base = base;
+                if let Some(id) = node.get("$id").and_then(Node::as_str) {
+                    if let (false, Ok(joined)) = (id.starts_with('#'), base.join(id)) {
+                        base = joined;
+                    }
+                }
+                for (k, v) in entries.iter().rev() {
+                    match (&*k.key_cow(), &v.value) {
+                        ("$ref", Value::Str(_)) => out.push((v, base.clone())),
+                        (_, Value::Map(_) | Value::Seq(_)) => stack.push((v, base.clone())),
+                        _ => {}
+                    }
+                }
+            }
+            Value::Seq(items) => {
+                for v in items.iter().rev() {
+                    stack.push((v, base.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The `$ref`s of a schema document (or inline schema) at `url` that lead to other documents,
+/// each with its node and the absolute URL it resolves to. References within the same
+/// document and `flow://` URLs (which Flow resolves without files) are left out. This is what
+/// the catalog loader fetches.
+pub fn external_refs<'n>(root: &'n Node, url: &Url) -> Vec<(&'n Node, Url)> {
+    let doc = without_fragment(url);
+    all_refs(root, url)
+        .into_iter()
+        .filter_map(|(node, base)| {
+            let target = base.join(node.as_str()?).ok()?;
+            let elsewhere = without_fragment(&target) != doc
+                && without_fragment(&target) != without_fragment(&base);
+            (elsewhere && target.scheme() != "flow").then_some((node, target))
+        })
+        .collect()
+}
+
 /// `url` as a string without its fragment.
 pub fn without_fragment(url: &Url) -> String {
     let mut u = url.clone();
@@ -201,5 +252,17 @@ mod tests {
             .unwrap()
             .starts_with("External"));
         assert_eq!(percent_decode("/a%20b/%zz"), "/a b/%zz");
+        let refs = parse(
+            "properties:\n  a: {$ref: 'x.yaml#/$defs/a'}\n  b: {$ref: '#/$defs/b'}\n  c: {$ref: 'flow://write-schema'}\n  d: {$id: 'sub/d.yaml', $ref: 'e.yaml'}\n",
+        )
+        .unwrap();
+        let got: Vec<String> = external_refs(&refs, &url)
+            .into_iter()
+            .map(|(_, u)| u.to_string())
+            .collect();
+        assert_eq!(
+            got,
+            vec!["file:///c/x.yaml#/$defs/a", "file:///c/sub/e.yaml"]
+        );
     }
 }
