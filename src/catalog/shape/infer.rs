@@ -30,11 +30,15 @@ pub struct Inferrer<'i, 'n> {
     /// cannot compile (ignored here; Flow reports them when it builds the schema).
     regexes: HashMap<String, Option<Regex>>,
     /// Shapes of `$ref` targets by resolved URL, when no cycle was cut while inferring them.
-    refs: HashMap<String, Shape>,
+    refs: HashMap<String, (Shape, bool)>,
     /// `$ref` URLs being inferred (Flow's `visited`): a cycle reads as "anything".
     visiting: Vec<String>,
     /// Set when a cycle was cut, so the shape being built is not cached.
     cut: bool,
+    /// Set when a `$ref` could not be followed (a missing file or fragment, a `flow://` or
+    /// remote URL): the shape is then less precise than Flow's, and callers say nothing about
+    /// locations it does not know. Callers reset it between schemas.
+    pub opaque: bool,
 }
 
 impl<'i, 'n> Inferrer<'i, 'n> {
@@ -45,6 +49,7 @@ impl<'i, 'n> Inferrer<'i, 'n> {
             refs: HashMap::new(),
             visiting: Vec::new(),
             cut: false,
+            opaque: false,
         }
     }
 
@@ -54,12 +59,20 @@ impl<'i, 'n> Inferrer<'i, 'n> {
         self.shape(schema, base, inline)
     }
 
+    /// The index references are resolved in.
+    pub fn index(&self) -> &'i Index<'n> {
+        self.index
+    }
+
     /// The shape at a reference (a collection's `schema: file.yaml#/$defs/x`), or `None` when
     /// it does not resolve.
     pub fn infer_ref(&mut self, base: &Url, reference: &str) -> Option<Shape> {
         match self.index.resolve(base, reference, None) {
             Resolved::Found(node, base) => Some(self.shape(node, &base, None)),
-            _ => None,
+            _ => {
+                self.opaque = true;
+                None
+            }
         }
     }
 
@@ -255,7 +268,10 @@ impl<'i, 'n> Inferrer<'i, 'n> {
     fn referent(&mut self, base: &Url, reference: &str, inline: Option<&'n Node>) -> Shape {
         let (node, target_base) = match self.index.resolve(base, reference, inline) {
             Resolved::Found(node, b) => (node, b),
-            _ => return Shape::anything(),
+            _ => {
+                self.opaque = true;
+                return Shape::anything();
+            }
         };
         let key = match base.join(reference) {
             Ok(u) => u.to_string(),
@@ -268,18 +284,21 @@ impl<'i, 'n> Inferrer<'i, 'n> {
         // Fragments into the inline schema depend on which inline schema this is.
         let cacheable = inline.is_none();
         if cacheable {
-            if let Some(shape) = self.refs.get(&key) {
+            if let Some((shape, opaque)) = self.refs.get(&key) {
+                self.opaque |= *opaque;
                 return shape.clone();
             }
         }
         let outer_cut = std::mem::replace(&mut self.cut, false);
+        let outer_opaque = std::mem::replace(&mut self.opaque, false);
         self.visiting.push(key.clone());
         let shape = self.shape(node, &target_base, inline);
         self.visiting.pop();
         if cacheable && !self.cut {
-            self.refs.insert(key, shape.clone());
+            self.refs.insert(key, (shape.clone(), self.opaque));
         }
         self.cut |= outer_cut;
+        self.opaque |= outer_opaque;
         shape
     }
 }

@@ -8,10 +8,12 @@
 //! - `infer`: a shape from a schema.
 //! - `locate`: existence and types at a JSON pointer; every named location.
 //! - `projection`: the projections Flow derives.
+//! - `collection`: the models of a loaded catalog's collections.
 //! - `schema_check`: keyword mistakes that stop Flow from building a schema.
 //!
 //! Domain code: no terminal here, and no file is read (schemas come from the loaded catalog).
 
+pub mod collection;
 pub mod index;
 pub mod infer;
 pub mod locate;
@@ -20,7 +22,8 @@ pub mod projection;
 pub mod schema_check;
 pub mod types;
 
-pub use index::{Index, Resolved};
+pub use collection::{projections_of, CollectionModel, NoModel};
+pub use index::{all_refs, external_refs, Index, Resolved};
 pub use infer::Inferrer;
 pub use locate::Exists;
 pub use merge::Shape;
