@@ -114,7 +114,7 @@ fn a_directory_argument_finds_its_flow_yaml() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("flow.yaml"),
-        "collections:\n  acmeCo/x: {key: [/id], schema: true}\n",
+        "collections:\n  acmeCo/x:\n    key: [/id]\n    schema: {type: object, properties: {id: {type: string}}, required: [id]}\n",
     )
     .unwrap();
     let (code, out, err) = check(dir.path(), &["."]);
