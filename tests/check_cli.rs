@@ -209,3 +209,82 @@ fn list_exits_2_with_the_problem_on_stderr_when_the_catalog_cannot_be_loaded() {
     assert_eq!(code, 0);
     assert!(out.starts_with('['));
 }
+
+/// The problems of `flowspec check --format json FILE` in the bad corpus, as
+/// `(line, severity, code)`.
+fn codes(file: &str) -> Vec<(u64, String, String)> {
+    let (_, out, _) = check(&corpus("bad"), &["--format", "json", file]);
+    let doc: Value = serde_json::from_str(&out).expect("valid JSON");
+    doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["line"].as_u64().unwrap(),
+                p["severity"].as_str().unwrap().to_string(),
+                p["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn flow_build_problems_carry_flow_error_names() {
+    let e = |line: u64, code: &str| (line, "error".to_string(), code.to_string());
+    let w = |line: u64, code: &str| (line, "warning".to_string(), code.to_string());
+    assert_eq!(
+        codes("keys-the-schema-cannot-satisfy.flow.yaml"),
+        [
+            e(4, "PtrIsImplicit"),
+            e(7, "KeyWrongType"),
+            w(10, "KeyMayNotExist"),
+            e(13, "KeyWrongType"),
+            w(13, "KeyMayNotExist"),
+            e(25, "PtrCannotExist"),
+        ]
+    );
+    assert_eq!(
+        codes("schema-does-not-compile.flow.yaml"),
+        [
+            e(4, "load"),
+            e(9, "SchemaBuild"),
+            e(13, "CollectionSchemaNotObject"),
+            e(20, "CollectionSchemaNotObject"),
+        ]
+    );
+    assert_eq!(
+        codes("missing-schema-refs.flow.yaml"),
+        [e(9, "load"), e(10, "SchemaIndex"), e(14, "NoSuchSchema")]
+    );
+    assert_eq!(codes("name-prefix.flow.yaml"), [e(3, "NameCollision")]);
+    assert_eq!(
+        codes("partitions-and-shuffles.flow.yaml"),
+        [
+            e(9, "KeyWrongType"),
+            w(10, "KeyMayNotExist"),
+            e(20, "NoSuchProjection"),
+            e(20, "ProjectionNotPartitioned"),
+            e(21, "PtrIsImplicit"),
+            e(23, "NameCollision"),
+            e(25, "KeyWrongType"),
+        ]
+    );
+    assert_eq!(
+        codes("materialization-fields.flow.yaml"),
+        [
+            e(14, "NoSuchProjection"),
+            e(14, "GroupByWrongType"),
+            e(15, "NoSuchProjection"),
+            w(16, "NoSuchProjection"),
+        ]
+    );
+    assert_eq!(
+        codes("ingest-invalid.flow.yaml"),
+        [
+            e(20, "IngestDocInvalid"),
+            e(21, "IngestDocInvalid"),
+            e(2, "IngestDocInvalid"),
+        ]
+    );
+}

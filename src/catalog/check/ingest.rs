@@ -177,7 +177,7 @@ fn ingest_step(
         };
         let at = e.instance_path().to_string();
         let at = if at.is_empty() {
-            "the document".to_string()
+            "the document root".to_string()
         } else {
             format!("`{at}`")
         };
