@@ -1,0 +1,102 @@
+//! `cargo bench --bench check`: how long `flowspec check` takes on the synthetic catalog
+//! (`flowspec::synth`, 2,000 tasks and 20,000 collections in 200 files), against a bare
+//! `serde_yaml` parse of the same bytes already in memory. Target (issue 12): load + check in
+//! at most 3x the bare parse. Prints each number with its target and PASS/FAIL, and exits
+//! non-zero when a target is missed.
+//!
+//! `FLOWSPEC_BENCH_RUNS` sets how many timed runs each median takes (default 5).
+
+use std::time::{Duration, Instant};
+
+use flowspec::catalog::check::{check, CheckOptions};
+use flowspec::catalog::Severity;
+use flowspec::synth::{self, SynthSpec};
+
+/// The median wall time of `runs` calls of `f` (after one warm-up call).
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    f();
+    let mut times: Vec<Duration> = (0..runs.max(1))
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+fn main() {
+    let runs = std::env::var("FLOWSPEC_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    let spec = SynthSpec::BENCH;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let synth = synth::write(dir.path(), &spec).expect("write synthetic catalog");
+    let texts: Vec<String> = synth
+        .files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("read back"))
+        .collect();
+    println!(
+        "{:<40} {:.2} MB in {} files ({} tasks, {} collections)",
+        "catalog",
+        synth.bytes as f64 / 1e6,
+        synth.files.len(),
+        spec.captures + spec.materializations,
+        spec.collections
+    );
+
+    // What check reports, once: the synthetic catalog is valid except for its materializations'
+    // `exclude` of `internal_notes`, a field its collections do not have (a warning).
+    let cat = flowspec::catalog::load(&synth.root, &mut |_| {}).expect("load");
+    let problems = check(&cat, CheckOptions::default());
+    let errors = problems
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    println!(
+        "{:<40} {errors} errors, {} warnings",
+        "problems found",
+        problems.len() - errors
+    );
+
+    let check_only = median(runs, || {
+        std::hint::black_box(check(&cat, CheckOptions::default()));
+    });
+    let load_and_check = median(runs, || {
+        let cat = flowspec::catalog::load(&synth.root, &mut |_| {}).expect("load");
+        std::hint::black_box(check(&cat, CheckOptions::default()));
+    });
+    let bare = median(runs, || {
+        for t in &texts {
+            let v: serde_yaml::Value = serde_yaml::from_str(t).expect("serde_yaml");
+            std::hint::black_box(&v);
+        }
+    });
+    println!(
+        "{:<40} {}",
+        "check of a loaded catalog (median)",
+        ms(check_only)
+    );
+    println!("{:<40} {}", "load + check (median)", ms(load_and_check));
+    println!("{:<40} {}", "serde_yaml::Value (median)", ms(bare));
+    let ratio = load_and_check.as_secs_f64() / bare.as_secs_f64();
+    let pass = ratio <= 3.0;
+    println!(
+        "{:<40} {:<12} target <= 3      {}",
+        "load + check / serde_yaml",
+        format!("{ratio:.2}x"),
+        if pass { "PASS" } else { "FAIL" }
+    );
+    if !pass {
+        println!("1 target(s) missed");
+        std::process::exit(1);
+    }
+    println!("all targets met");
+}
