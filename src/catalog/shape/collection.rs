@@ -215,25 +215,141 @@ pub fn models<'n>(
     out
 }
 
-/// The projections of collection `name`, for the collection view: `Err` says why there are
-/// none (no schema, a schema file that is missing, a fragment that is not there).
-pub fn projections_of(catalog: &Catalog, name: &str) -> Result<CollectionModel, String> {
-    let parsed = parse_files(catalog);
-    let index = index(catalog, &parsed);
-    let mut inferrer = Inferrer::new(&index);
-    for (i, root) in parsed.iter().enumerate() {
-        let (Some(root), Some(url), FileRole::Catalog) =
-            (root, file_url(catalog, i), catalog.files[i].role)
-        else {
-            continue;
-        };
-        if let Some((_, def)) = collections(root).iter().find(|(k, _)| k.key_cow() == name) {
-            return model(&mut inferrer, &url, def).map_err(|e| match e {
-                NoModel::NoSchema => "the collection has no schema".to_string(),
-                NoModel::NotLoaded => "its schema file is not loaded".to_string(),
-                NoModel::NoSuchFragment(u) => format!("its schema `{u}` does not exist"),
-            });
+/// The model of collection `name` defined in catalog file `file`, for the collection view.
+/// Only that file and the schema files its schema reaches are parsed, so it is cheap enough
+/// to call while rendering. `Err` says why there is none (no schema, a schema file that is
+/// not loaded, a fragment that is not there).
+pub fn projections_of(
+    catalog: &Catalog,
+    file: usize,
+    name: &str,
+) -> Result<CollectionModel, String> {
+    let text = catalog
+        .files
+        .get(file)
+        .map(|f| f.text())
+        .unwrap_or_default();
+    let root = yaml::parse(text).map_err(|e| e.message)?;
+    let url = file_url(catalog, file).ok_or("the file has no URL")?;
+    let def = collections(&root)
+        .iter()
+        .find(|(k, _)| k.key_cow() == name)
+        .map(|(_, def)| def)
+        .ok_or_else(|| format!("no collection `{name}` in this file"))?;
+    // The schema documents the collection's schemas reach, following `$ref`s.
+    let mut docs: Vec<(Url, Node)> = Vec::new();
+    let mut pending: Vec<Url> = Vec::new();
+    for key in SCHEMA_KEYS {
+        match def.get(key) {
+            Some(s) if s.is_map() => pending.extend(
+                super::index::external_refs(s, &url)
+                    .into_iter()
+                    .map(|(_, u)| u),
+            ),
+            Some(s) => pending.extend(s.as_str().and_then(|r| url.join(r).ok())),
+            None => {}
         }
     }
-    Err(format!("no collection `{name}` in this catalog"))
+    while let Some(mut target) = pending.pop() {
+        target.set_fragment(None);
+        if docs.iter().any(|(u, _)| *u == target) {
+            continue;
+        }
+        let Some(f) = target.to_file_path().ok().and_then(|p| {
+            catalog
+                .files
+                .iter()
+                .find(|f| f.role == FileRole::Schema && f.path == p)
+        }) else {
+            continue;
+        };
+        let Ok(doc) = yaml::parse(f.text()) else {
+            continue;
+        };
+        pending.extend(
+            super::index::external_refs(&doc, &target)
+                .into_iter()
+                .map(|(_, u)| u),
+        );
+        docs.push((target, doc));
+    }
+    let mut index = Index::default();
+    for (u, doc) in &docs {
+        index.add_document(u, doc);
+    }
+    for key in SCHEMA_KEYS {
+        if let Some(s) = def.get(key).filter(|s| s.is_map()) {
+            index.add_nested(&url, s);
+        }
+    }
+    let mut inferrer = Inferrer::new(&index);
+    model(&mut inferrer, &url, def).map_err(|e| match e {
+        NoModel::NoSchema => "the collection has no usable schema".to_string(),
+        NoModel::NotLoaded => "its schema file is not loaded".to_string(),
+        NoModel::NoSuchFragment(u) => format!("its schema `{u}` does not exist"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::SourceFile;
+    use std::path::PathBuf;
+
+    #[test]
+    fn projections_of_follows_refs_across_files() {
+        let flow = "collections:\n  acme/c:\n    key: [/id]\n    schema: s.yaml\n    projections: {part: {location: /kind, partition: true}}\n";
+        let schema = "type: object\nallOf: [{$ref: 'defs.yaml#/$defs/base'}]\nproperties: {kind: {type: string}}\nrequired: [kind]\n";
+        let defs = "$defs:\n  base: {properties: {id: {type: integer}, n: {type: number}}, required: [id]}\n";
+        let mut files = vec![SourceFile::new(
+            PathBuf::from("/c/flow.yaml"),
+            FileRole::Catalog,
+            flow.into(),
+        )];
+        files.push(SourceFile::new(
+            PathBuf::from("/c/s.yaml"),
+            FileRole::Schema,
+            schema.into(),
+        ));
+        files.push(SourceFile::new(
+            PathBuf::from("/c/defs.yaml"),
+            FileRole::Schema,
+            defs.into(),
+        ));
+        let cat = Catalog {
+            root: PathBuf::from("/c/flow.yaml"),
+            root_dir: PathBuf::from("/c"),
+            files,
+            load_problems: Vec::new(),
+        };
+        let m = projections_of(&cat, 0, "acme/c").unwrap();
+        let rows: Vec<_> = m
+            .projections
+            .iter()
+            .map(|p| {
+                (
+                    p.field.as_str(),
+                    p.types.to_string(),
+                    p.keyable(),
+                    p.partition,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("flow_document", "object".to_string(), false, false),
+                ("flow_published_at", "string".to_string(), true, false),
+                ("id", "integer".to_string(), true, false),
+                ("kind", "string".to_string(), true, false),
+                ("n", "number".to_string(), false, false),
+                ("part", "string".to_string(), true, true),
+            ]
+        );
+        assert!(!m.opaque);
+        assert_eq!(
+            projections_of(&cat, 0, "acme/nope").unwrap_err(),
+            "no collection `acme/nope` in this file"
+        );
+    }
 }
