@@ -301,6 +301,8 @@ fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<L
                     Span::styled("no task in this catalog", t.muted),
                 ]));
             }
+            let model = crate::catalog::shape::projections_of(cat, e.file, &e.name);
+            lines.extend(super::projections::lines(t, &model, room + 12));
         }
         EntityKind::Test => {}
     }

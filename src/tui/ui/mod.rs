@@ -9,6 +9,7 @@ mod detail;
 mod form;
 mod list;
 mod overlay;
+mod projections;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
