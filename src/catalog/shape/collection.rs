@@ -125,10 +125,7 @@ pub fn model<'n>(
     };
     inferrer.opaque = false;
     let shape = match schema.as_str() {
-        Some(reference) => match inferrer_resolve(inferrer, url, reference) {
-            Ok(shape) => shape,
-            Err(e) => return Err(e),
-        },
+        Some(reference) => inferrer_resolve(inferrer, url, reference)?,
         None => inferrer.infer(schema, url, Some(schema)),
     };
     let key: Vec<String> = def

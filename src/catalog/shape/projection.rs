@@ -119,7 +119,7 @@ pub fn derive(
         }
         out.push(Projection {
             field: ptr[1..].to_string(),
-            key: key.iter().any(|k| *k == ptr),
+            key: key.contains(&ptr),
             ptr,
             explicit: false,
             partition: false,

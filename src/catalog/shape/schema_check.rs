@@ -149,14 +149,12 @@ fn schema(node: &Node, what: &str, out: &mut Vec<SchemaProblem>) {
                     );
                 }
             }
-            _ if NUMBERS.contains(&key) => {
-                if !matches!(v.value, Value::Int(_) | Value::Float(_)) {
-                    problem(
-                        out,
-                        v,
-                        format!("`{key}` must be a number, found {}", shown(v)),
-                    );
-                }
+            _ if NUMBERS.contains(&key) && !matches!(v.value, Value::Int(_) | Value::Float(_)) => {
+                problem(
+                    out,
+                    v,
+                    format!("`{key}` must be a number, found {}", shown(v)),
+                )
             }
             _ if STRINGS.contains(&key) => match v.as_str() {
                 None => problem(
