@@ -43,10 +43,11 @@ impl Emit<'_> {
 /// The models of every collection, by name (see [`collection::models`]).
 pub type Models = HashMap<String, Result<CollectionModel, NoModel>>;
 
-/// Checks a JSON pointer used as a key (`key` true) or a projection against a collection's
-/// schema, as Flow's `Schema::walk_ptr` does (`crates/validation/src/schema.rs`): the
-/// location must be known to the schema and able to exist, and a key must also hold a
-/// keyable type. `what` names the pointer in messages ("key `/id`").
+/// Checks a JSON pointer used as a key (`key` true: a collection key, a partition, a shuffle
+/// key) or a plain projection against a collection's schema, as Flow's `Schema::walk_ptr`
+/// does (`crates/validation/src/schema.rs`): the location must be known to the schema and
+/// able to exist, and a key must also hold a keyable type. `what` names the pointer in
+/// messages ("key `/id`"). Plain projections get warnings (see below).
 pub fn walk_ptr(
     emit: &mut Emit,
     file: &Path,
@@ -60,21 +61,36 @@ pub fn walk_ptr(
         return; // The structural check reports pointers that are not pointers.
     };
     let (shape, exists) = model.shape.locate(ptr);
+    // Flow drops (or keeps) a plain projection of the published collection whose location left
+    // the schema, and rejects only a new or changed one; without the live spec, a warning.
+    let why = match key {
+        true => "",
+        false => "; Flow rejects this unless the published collection already has this projection",
+    };
+    let report = |emit: &mut Emit, code, file, pos, message| match key {
+        true => emit.error(code, file, pos, message),
+        false => emit.warn(code, file, pos, message),
+    };
     match exists {
-        Exists::Implicit => emit.error(
+        Exists::Implicit => report(
+            emit,
             Code::PtrIsImplicit,
             file,
             node.pos,
             format!(
                 "{what} is not a location the schema of collection `{collection}` knows: add \
-                 `{ptr}` to the schema's properties"
+                 `{ptr}` to the schema's properties{why}"
             ),
         ),
-        Exists::Cannot => emit.error(
+        Exists::Cannot => report(
+            emit,
             Code::PtrCannotExist,
             file,
             node.pos,
-            format!("{what} can never exist in documents of collection `{collection}`: its schema forbids it"),
+            format!(
+                "{what} can never exist in documents of collection `{collection}`: its schema \
+                 forbids it{why}"
+            ),
         ),
         Exists::May if key => emit.warn(
             Code::KeyMayNotExist,

@@ -114,7 +114,8 @@ pub fn derive(
         out.push(located(ptr.get(1..).unwrap_or(""), ptr, false, false));
     }
     for (ptr, s, exists) in shape.locations() {
-        if ptr.is_empty() || &ptr[1..] == FLOW_DOCUMENT {
+        // Flow skips the root, `flow_document` and properties with an empty name.
+        if ptr.is_empty() || &ptr[1..] == FLOW_DOCUMENT || ptr.ends_with('/') {
             continue;
         }
         out.push(Projection {
