@@ -16,6 +16,9 @@ pub struct Index<'n> {
     resources: HashMap<String, &'n Node>,
     /// Named anchors by URL with fragment: `$anchor: Integer` and the older `$id: '#Integer'`.
     anchors: HashMap<String, &'n Node>,
+    /// Anchors of each inline schema by (its root's address, name): inline schemas of one
+    /// catalog file share its URL, and Flow builds each on its own, so two may use one name.
+    scoped: HashMap<(usize, String), &'n Node>,
 }
 
 /// Where a `$ref` (or a collection's `schema: file.yaml#fragment`) leads.
@@ -44,6 +47,7 @@ impl<'n> Index<'n> {
     /// Adds the `$id`s and `$anchor`s inside an inline schema of the catalog file at `url`;
     /// the inline schema itself is not a resource of its own.
     pub fn add_nested(&mut self, url: &Url, root: &'n Node) {
+        let scope = root as *const Node as usize;
         let mut stack: Vec<(&'n Node, Url)> = vec![(root, url.clone())];
         while let Some((node, base)) = stack.pop() {
             match &node.value {
@@ -52,6 +56,7 @@ impl<'n> Index<'n> {
                     if let Some(id) = node.get("$id").and_then(Node::as_str) {
                         if let Some(name) = id.strip_prefix('#') {
                             self.anchors.insert(anchor_url(&base, name), node);
+                            self.scoped.insert((scope, name.to_string()), node);
                         } else if let Ok(joined) = base.join(id) {
                             self.resources.insert(without_fragment(&joined), node);
                             base = joined;
@@ -59,6 +64,7 @@ impl<'n> Index<'n> {
                     }
                     if let Some(name) = node.get("$anchor").and_then(Node::as_str) {
                         self.anchors.insert(anchor_url(&base, name), node);
+                        self.scoped.insert((scope, name.to_string()), node);
                     }
                     for (_, v) in entries {
                         if matches!(v.value, Value::Map(_) | Value::Seq(_)) {
@@ -89,8 +95,9 @@ impl<'n> Index<'n> {
         }
         let doc = without_fragment(&url);
         let fragment = url.fragment().unwrap_or("");
+        let inline = inline.filter(|_| doc == without_fragment(base));
         let mut roots: Vec<&'n Node> = Vec::new();
-        if let Some(inline) = inline.filter(|_| doc == without_fragment(base)) {
+        if let Some(inline) = inline {
             roots.push(inline);
         }
         if let Some(root) = self.resources.get(&doc) {
@@ -111,6 +118,13 @@ impl<'n> Index<'n> {
                 }
             }
             return Resolved::NoFragment(url);
+        }
+        let own = inline.and_then(|root| {
+            self.scoped
+                .get(&(root as *const Node as usize, fragment.to_string()))
+        });
+        if let Some(node) = own {
+            return Resolved::Found(node, base);
         }
         match self.anchors.get(&anchor_url(&base, fragment)) {
             Some(node) => Resolved::Found(node, base),
