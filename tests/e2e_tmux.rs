@@ -667,7 +667,7 @@ fn a_catalog_naming_dev_tty_a_fifo_and_a_long_import_chain_loads_and_q_quits() {
     }
     std::fs::write(
         dir.join("chain/f3000.flow.yaml"),
-        "collections:\n  acme/last: {key: [/id], schema: true}\n",
+        "collections:\n  acme/last: {key: [/id], schema: {type: object, properties: {id: {type: string}}, required: [id]}}\n",
     )
     .unwrap();
     let report = work.path().join("report");
