@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use flowspec::catalog::check::{check, CheckOptions};
-use flowspec::catalog::Severity;
+use flowspec::catalog::{shape, Severity};
 use flowspec::synth::{self, SynthSpec};
 
 /// The median wall time of `runs` calls of `f` (after one warm-up call).
@@ -66,6 +66,17 @@ fn main() {
         problems.len() - errors
     );
 
+    // Where check's time goes: parsing every catalog and schema file, then indexing the
+    // schemas and inferring every collection's schema once.
+    let parse = median(runs, || {
+        std::hint::black_box(shape::collection::parse_files(&cat));
+    });
+    let parsed = shape::collection::parse_files(&cat);
+    let infer = median(runs, || {
+        let index = shape::collection::index(&cat, &parsed);
+        let mut inferrer = shape::Inferrer::new(&index);
+        std::hint::black_box(shape::collection::models(&cat, &parsed, &mut inferrer));
+    });
     let check_only = median(runs, || {
         std::hint::black_box(check(&cat, CheckOptions::default()));
     });

@@ -48,38 +48,26 @@ impl<'n> Index<'n> {
     /// the inline schema itself is not a resource of its own.
     pub fn add_nested(&mut self, url: &Url, root: &'n Node) {
         let scope = root as *const Node as usize;
-        let mut stack: Vec<(&'n Node, Url)> = vec![(root, url.clone())];
-        while let Some((node, base)) = stack.pop() {
-            match &node.value {
-                Value::Map(entries) => {
-                    let mut base = base;
-                    if let Some(id) = node.get("$id").and_then(Node::as_str) {
-                        if let Some(name) = id.strip_prefix('#') {
-                            self.anchors.insert(anchor_url(&base, name), node);
-                            self.scoped.insert((scope, name.to_string()), node);
-                        } else if let Ok(joined) = base.join(id) {
-                            self.resources.insert(without_fragment(&joined), node);
-                            base = joined;
-                        }
-                    }
-                    if let Some(name) = node.get("$anchor").and_then(Node::as_str) {
-                        self.anchors.insert(anchor_url(&base, name), node);
+        // `walk_bases` gives a mapping with an `$id` the base that `$id` sets.
+        walk_bases(root, url, |node, base| {
+            if let Some(id) = node.get("$id").and_then(Node::as_str) {
+                match id.strip_prefix('#') {
+                    Some(name) => {
+                        self.anchors.insert(anchor_url(base, name), node);
                         self.scoped.insert((scope, name.to_string()), node);
                     }
-                    for (_, v) in entries {
-                        if matches!(v.value, Value::Map(_) | Value::Seq(_)) {
-                            stack.push((v, base.clone()));
-                        }
+                    // An `$id` that is not a URL set no base: it names nothing.
+                    None if base.join(id).is_ok() => {
+                        self.resources.insert(without_fragment(base), node);
                     }
+                    None => {}
                 }
-                Value::Seq(items) => {
-                    for v in items {
-                        stack.push((v, base.clone()));
-                    }
-                }
-                _ => {}
             }
-        }
+            if let Some(name) = node.get("$anchor").and_then(Node::as_str) {
+                self.anchors.insert(anchor_url(base, name), node);
+                self.scoped.insert((scope, name.to_string()), node);
+            }
+        });
     }
 
     /// Resolves `reference` written in a schema whose base URL is `base`. `inline` is the
@@ -138,33 +126,45 @@ impl<'n> Index<'n> {
 /// written order.
 pub fn all_refs<'n>(root: &'n Node, url: &Url) -> Vec<(&'n Node, Url)> {
     let mut out = Vec::new();
-    let mut stack: Vec<(&'n Node, Url)> = vec![(root, url.clone())];
-    while let Some((node, base)) = stack.pop() {
+    walk_bases(root, url, |node, base| {
+        if let Some(r) = node.get_entry("$ref").filter(|(_, v)| v.as_str().is_some()) {
+            out.push((&r.1, base.clone()));
+        }
+    });
+    out
+}
+
+/// Calls `f` with every mapping of a schema tree, in written order (depth first), and the
+/// base URL in force there: an `$id` on a mapping applies to the mapping itself and below.
+/// Bases are shared, so no URL is copied per node.
+fn walk_bases<'n>(root: &'n Node, url: &Url, mut f: impl FnMut(&'n Node, &Url)) {
+    let mut bases: Vec<Url> = vec![url.clone()];
+    let mut stack: Vec<(&'n Node, usize)> = vec![(root, 0)];
+    while let Some((node, b)) = stack.pop() {
         match &node.value {
             Value::Map(entries) => {
-                let mut base = base;
+                let mut b = b;
                 if let Some(id) = node.get("$id").and_then(Node::as_str) {
-                    if let (false, Ok(joined)) = (id.starts_with('#'), base.join(id)) {
-                        base = joined;
+                    if let (false, Ok(joined)) = (id.starts_with('#'), bases[b].join(id)) {
+                        bases.push(joined);
+                        b = bases.len() - 1;
                     }
                 }
-                for (k, v) in entries.iter().rev() {
-                    match (&*k.key_cow(), &v.value) {
-                        ("$ref", Value::Str(_)) => out.push((v, base.clone())),
-                        (_, Value::Map(_) | Value::Seq(_)) => stack.push((v, base.clone())),
-                        _ => {}
+                f(node, &bases[b]);
+                for (_, v) in entries.iter().rev() {
+                    if matches!(v.value, Value::Map(_) | Value::Seq(_)) {
+                        stack.push((v, b));
                     }
                 }
             }
             Value::Seq(items) => {
                 for v in items.iter().rev() {
-                    stack.push((v, base.clone()));
+                    stack.push((v, b));
                 }
             }
             _ => {}
         }
     }
-    out
 }
 
 /// The `$ref`s of a schema document (or inline schema) at `url` that lead to other documents,
