@@ -172,13 +172,19 @@ fn walk_bases<'n>(root: &'n Node, url: &Url, mut f: impl FnMut(&'n Node, &Url)) 
 /// document and `flow://` URLs (which Flow resolves without files) are left out. This is what
 /// the catalog loader fetches.
 pub fn external_refs<'n>(root: &'n Node, url: &Url) -> Vec<(&'n Node, Url)> {
-    let doc = without_fragment(url);
+    // Resources the document defines itself (a bundled schema's `$defs` carry the `$id`s of
+    // the files they came from) are not fetched.
+    let mut own = std::collections::HashSet::from([without_fragment(url)]);
+    walk_bases(root, url, |node, base| {
+        if node.get("$id").is_some() {
+            own.insert(without_fragment(base));
+        }
+    });
     all_refs(root, url)
         .into_iter()
         .filter_map(|(node, base)| {
             let target = base.join(node.as_str()?).ok()?;
-            let elsewhere = without_fragment(&target) != doc
-                && without_fragment(&target) != without_fragment(&base);
+            let elsewhere = !own.contains(&without_fragment(&target));
             (elsewhere && target.scheme() != "flow").then_some((node, target))
         })
         .collect()
@@ -267,7 +273,7 @@ mod tests {
             .starts_with("External"));
         assert_eq!(percent_decode("/a%20b/%zz"), "/a b/%zz");
         let refs = parse(
-            "properties:\n  a: {$ref: 'x.yaml#/$defs/a'}\n  b: {$ref: '#/$defs/b'}\n  c: {$ref: 'flow://write-schema'}\n  d: {$id: 'sub/d.yaml', $ref: 'e.yaml'}\n",
+            "properties:\n  a: {$ref: 'x.yaml#/$defs/a'}\n  b: {$ref: '#/$defs/b'}\n  c: {$ref: 'flow://write-schema'}\n  d: {$id: 'sub/d.yaml', $ref: 'e.yaml'}\n  f: {$ref: 'file:///elsewhere/bundled.yaml#/x'}\n$defs:\n  bundled: {$id: 'file:///elsewhere/bundled.yaml', x: {type: string}}\n",
         )
         .unwrap();
         let got: Vec<String> = external_refs(&refs, &url)
