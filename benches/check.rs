@@ -95,6 +95,8 @@ fn main() {
         "check of a loaded catalog (median)",
         ms(check_only)
     );
+    println!("{:<40} {}", "  of which: parse files (median)", ms(parse));
+    println!("{:<40} {}", "  of which: index + infer (median)", ms(infer));
     println!("{:<40} {}", "load + check (median)", ms(load_and_check));
     println!("{:<40} {}", "serde_yaml::Value (median)", ms(bare));
     let ratio = load_and_check.as_secs_f64() / bare.as_secs_f64();

@@ -170,13 +170,18 @@ pub fn findings(catalog: &Catalog, opts: CheckOptions) -> Vec<Finding> {
     let mut references = Vec::new();
     // Every catalog and schema file is parsed once, here.
     let parsed = shape::collection::parse_files(catalog);
-    for (i, file) in catalog.files.iter().enumerate() {
+    let walked = shape::collection::par_map(&catalog.files, |i, file| {
+        let root = parsed[i]
+            .as_ref()
+            .filter(|_| file.role == FileRole::Catalog)?;
+        Some(walk::file(&file.path, root))
+    });
+    for (i, (file, walked)) in catalog.files.iter().zip(walked).enumerate() {
         if file.role != FileRole::Catalog {
             continue;
         }
-        match &parsed[i] {
-            Some(root) => {
-                let (found, refs) = walk::file(&file.path, root);
+        match walked {
+            Some((found, refs)) => {
                 out.extend(found);
                 references.extend(refs);
             }
