@@ -251,7 +251,13 @@ impl Loader<'_> {
     /// Loads the files that string-valued configs, resources, schemas, modules and fixtures
     /// point at, and what the `$ref`s of its inline schemas and of those schemas lead to.
     fn load_references(&mut self, path: &Path, root: &Node) {
-        let mut pending = inline_schema_refs(path, root);
+        let text = self
+            .files
+            .iter()
+            .rev()
+            .find(|f| f.path == path)
+            .map(|f| f.disk.as_str());
+        let mut pending = inline_schema_refs(path, root, text.unwrap_or_default());
         for (role, node, optional) in references(root) {
             let Some(reference) = node.as_str() else {
                 continue;
@@ -376,7 +382,7 @@ fn schema_refs(path: &Path, root: &Node, url: &Url) -> Vec<SchemaRef> {
 }
 
 /// The `$ref`s to other files in the inline schemas of catalog file `path`.
-fn inline_schema_refs(path: &Path, root: &Node) -> Vec<SchemaRef> {
+fn inline_schema_refs(path: &Path, root: &Node, text: &str) -> Vec<SchemaRef> {
     let Ok(url) = Url::from_file_path(path) else {
         return Vec::new();
     };
@@ -387,7 +393,9 @@ fn inline_schema_refs(path: &Path, root: &Node) -> Vec<SchemaRef> {
         .unwrap_or_default()
     {
         for key in ["schema", "writeSchema", "readSchema"] {
-            if let Some(s) = coll.get(key).filter(|s| s.is_map()) {
+            let s = coll.get(key).filter(|s| s.is_map());
+            // Most inline schemas have no `$ref`: skip their walk.
+            if let Some(s) = s.filter(|s| shape::collection::may_contain(text, s, &["$ref"])) {
                 out.extend(schema_refs(path, s, &url));
             }
         }

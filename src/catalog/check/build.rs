@@ -156,7 +156,8 @@ pub fn check(emit: &mut Emit, parsed: &[Option<Node>], index: &Index, models: &M
             let name = name.key_string();
             let first = seen.insert(name.clone());
             if first && def.is_map() {
-                collection_rules(emit, &file, &url, index, &name, def, models, &broken);
+                let at = (file.as_path(), catalog.files[i].text());
+                collection_rules(emit, at, &url, index, &name, def, models, &broken);
             }
         }
     }
@@ -175,7 +176,8 @@ fn schema_files(emit: &mut Emit, parsed: &[Option<Node>], index: &Index) -> Hash
             continue;
         };
         let file = emit.catalog.files[i].path.clone();
-        if schema_problems(emit, &file, root, &url, index, None) {
+        let cat = emit.catalog;
+        if schema_problems(emit, (&file, cat.files[i].text()), root, &url, index, None) {
             broken.insert(url.to_string());
         }
     }
@@ -186,7 +188,7 @@ fn schema_files(emit: &mut Emit, parsed: &[Option<Node>], index: &Index) -> Hash
 /// it has an error.
 fn schema_problems(
     emit: &mut Emit,
-    file: &Path,
+    (file, text): (&Path, &str),
     root: &Node,
     url: &Url,
     index: &Index,
@@ -201,7 +203,11 @@ fn schema_problems(
             emit.warn(Code::SchemaBuild, file, p.pos, p.message);
         }
     }
-    for (node, base) in all_refs(root, url) {
+    let refs = match collection::may_contain(text, root, &["$ref"]) {
+        true => all_refs(root, url),
+        false => Vec::new(),
+    };
+    for (node, base) in refs {
         let Some(reference) = node.as_str() else {
             continue;
         };
@@ -242,7 +248,7 @@ pub fn fragment_name(url: &Url) -> String {
 #[allow(clippy::too_many_arguments)]
 fn collection_rules(
     emit: &mut Emit,
-    file: &Path,
+    (file, text): (&Path, &str),
     url: &Url,
     index: &Index,
     name: &str,
@@ -254,7 +260,7 @@ fn collection_rules(
     for key in SCHEMA_KEYS {
         let Some(schema) = def.get(key) else { continue };
         if schema.is_map() {
-            schema_broken |= schema_problems(emit, file, schema, url, index, Some(schema));
+            schema_broken |= schema_problems(emit, (file, text), schema, url, index, Some(schema));
         } else if schema.as_bool().is_some() {
             emit.error(
                 Code::CollectionSchemaNotObject,

@@ -52,6 +52,15 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync)
     })
 }
 
+/// False only when the text of `node` (a slice of `text`, the file it was parsed from)
+/// certainly contains none of `words`; a cheap test before walking a schema tree.
+pub fn may_contain(text: &str, node: &Node, words: &[&str]) -> bool {
+    match text.get(node.pos.start..node.pos.end.max(node.pos.start)) {
+        Some(slice) if node.pos.end > node.pos.start => words.iter().any(|w| slice.contains(w)),
+        _ => true,
+    }
+}
+
 /// The URL Flow gives a file.
 pub fn file_url(catalog: &Catalog, file: usize) -> Option<Url> {
     Url::from_file_path(&catalog.files.get(file)?.path).ok()
@@ -67,9 +76,12 @@ pub fn index<'n>(catalog: &Catalog, parsed: &'n [Option<Node>]) -> Index<'n> {
         match catalog.files[i].role {
             FileRole::Schema => index.add_document(&url, root),
             FileRole::Catalog => {
+                let text = catalog.files[i].text();
                 for (_, def) in collections(root) {
                     for key in SCHEMA_KEYS {
-                        if let Some(s) = def.get(key).filter(|s| s.is_map()) {
+                        let s = def.get(key).filter(|s| s.is_map());
+                        // Most inline schemas name no `$id` or `$anchor`: skip their walk.
+                        if let Some(s) = s.filter(|s| may_contain(text, s, &["$id", "$anchor"])) {
                             index.add_nested(&url, s);
                         }
                     }
