@@ -4,8 +4,13 @@
 //!
 //! Run with `cargo bench --bench connector`. Memory is measured with a counting global
 //! allocator: the peak of live bytes allocated while decoding, above what was live before.
+//! Exits 1 when a target is missed.
+
+#[path = "support/target.rs"]
+mod target;
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -116,12 +121,12 @@ fn mib(n: usize) -> f64 {
     n as f64 / (1024.0 * 1024.0)
 }
 
-fn main() {
+fn main() -> ExitCode {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let mut missed = false;
+    let mut targets = target::Targets::new();
     println!("discover of {BINDINGS} bindings from the demo connector");
     for (name, protocol, codec) in [
         ("Flow JSON", Protocol::FlowJson, Codec::Json),
@@ -132,30 +137,31 @@ fn main() {
         let runs: Vec<Measured> = (0..3).map(|_| decode(codec, &stdout)).collect();
         let best = runs.iter().min_by_key(|m| m.time).unwrap();
         assert_eq!(best.bindings, BINDINGS);
-        let ratio = best.peak as f64 / stdout.len() as f64;
-        let time_ok = best.time < Duration::from_secs(2);
-        let mem_ok = ratio < 4.0;
-        missed |= !time_ok || !mem_ok;
         println!(
-            "  {name:9}  response {:6.1} MiB  connector round trip {:6.0} ms  decode {:6.0} ms ({})  peak decode memory {:6.1} MiB = {:.2}x response ({})",
+            "  {name}: response {:.1} MiB, connector round trip {:.0} ms, peak decode memory {:.1} MiB",
             mib(stdout.len()),
             round_trip.as_secs_f64() * 1e3,
-            best.time.as_secs_f64() * 1e3,
-            if time_ok { "target < 2 s: ok" } else { "target < 2 s: MISSED" },
             mib(best.peak),
-            ratio,
-            if mem_ok { "target < 4x: ok" } else { "target < 4x: MISSED" },
+        );
+        targets.time_below(
+            &format!("  {name}: decode"),
+            best.time,
+            Duration::from_secs(2),
+        );
+        targets.below(
+            &format!("  {name}: peak decode memory / response size"),
+            best.peak as f64 / stdout.len() as f64,
+            4.0,
+            "x",
         );
     }
-    missed |= !spec_cache_hit(&rt);
-    if missed {
-        std::process::exit(1);
-    }
+    spec_cache_hit(&rt, &mut targets);
+    targets.finish()
 }
 
 /// A spec cache hit through `ops::spec` (what the TUI and `flowspec spec` do): the cache key
 /// from the program's path and mtime, the read and the decode. Nothing runs.
-fn spec_cache_hit(rt: &tokio::runtime::Runtime) -> bool {
+fn spec_cache_hit(rt: &tokio::runtime::Runtime, targets: &mut target::Targets) {
     use flowspec::connector::cache::SpecCache;
     use flowspec::connector::ops::{self, Prepared};
     use flowspec::connector::run::Transport;
@@ -199,15 +205,9 @@ fn spec_cache_hit(rt: &tokio::runtime::Runtime) -> bool {
         .collect();
     times.sort();
     let median = times[times.len() / 2];
-    let ok = median <= Duration::from_millis(5);
-    println!(
-        "spec cache hit (median of 50)  {:.3} ms  ({})",
-        median.as_secs_f64() * 1e3,
-        if ok {
-            "target <= 5 ms: ok"
-        } else {
-            "target <= 5 ms: MISSED"
-        }
+    targets.time_at_most(
+        "spec cache hit (median of 50)",
+        median,
+        Duration::from_millis(5),
     );
-    ok
 }

@@ -3,9 +3,15 @@
 //! keystroke in a typical schema (source-postgres, and the demo; target ≤ 1 ms).
 //!
 //! Run with `cargo bench --bench form`. The corpus is read in place from `../shared/schemas`;
-//! without it only the demo schema is measured.
+//! without it only the demo schema is measured (under CI a missing corpus is a failure:
+//! `tests/support/shared.rs`). Exits 1 when a target is missed.
 
-use std::path::Path;
+#[path = "../tests/support/shared.rs"]
+mod shared;
+#[path = "support/target.rs"]
+mod target;
+
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use flowspec::form;
@@ -27,23 +33,16 @@ fn median(runs: usize, mut f: impl FnMut()) -> Duration {
     t[t.len() / 2]
 }
 
+/// A schema of the shared corpus; `None` (with a note) when it is absent outside CI.
 fn corpus(name: &str) -> Option<Value> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/schemas")
-        .join(name);
-    serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()
+    let text = shared::read(
+        &format!("schemas/{name}"),
+        &format!("measurements on {name}"),
+    )?;
+    Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}")))
 }
 
-fn report(what: &str, d: Duration, target: Duration) {
-    let verdict = if d <= target { "ok" } else { "OVER TARGET" };
-    println!(
-        "{what:<58} {:>9.1} µs  (target ≤ {} µs: {verdict})",
-        d.as_secs_f64() * 1e6,
-        target.as_micros()
-    );
-}
-
-fn keystroke(name: &str, schema: &Value, field: &str, text: &str) {
+fn keystroke(t: &mut target::Targets, name: &str, schema: &Value, field: &str, text: &str) {
     let f = form::build(schema);
     let start = Instant::now();
     let _ = f.validator();
@@ -63,69 +62,73 @@ fn keystroke(name: &str, schema: &Value, field: &str, text: &str) {
         state.set(field, Value::String(typed.clone())).unwrap();
         std::hint::black_box(state.errors());
     });
-    report(
+    t.time_at_most(
         &format!("{name}: set {field} + defaults + validate"),
         d,
         Duration::from_millis(1),
     );
 }
 
-fn main() {
+fn main() -> ExitCode {
+    let mut t = target::Targets::new();
     let demo = flowspec::connector::demo::capture_config_schema();
-    match corpus("source-s3.config.schema.json") {
-        Some(s3) => {
-            let d = median(500, || {
-                std::hint::black_box(form::build(&s3));
-            });
-            report("source-s3 config: form build", d, Duration::from_millis(2));
-            let f = form::build(&s3);
-            let (mut variants, mut options, mut nodes) = (0, 0, 0);
-            f.root().walk(&mut |n| {
-                nodes += 1;
-                match &n.kind {
-                    form::Kind::Union(u) => variants += u.variants.len(),
-                    form::Kind::Choice { options: o } => options += o.len(),
-                    _ => {}
-                }
-            });
-            println!(
-                "  ({nodes} nodes, {variants} object-union variants, {options} choice options)"
-            );
-            let d = median(200, || {
-                std::hint::black_box(form::template(&f));
-            });
-            report("source-s3 config: template", d, Duration::from_millis(2));
-        }
-        None => println!("note: ../shared/schemas is absent; corpus measurements skipped"),
+    if let Some(s3) = corpus("source-s3.config.schema.json") {
+        let d = median(500, || {
+            std::hint::black_box(form::build(&s3));
+        });
+        t.time_at_most("source-s3 config: form build", d, Duration::from_millis(2));
+        let f = form::build(&s3);
+        let (mut variants, mut options, mut nodes) = (0, 0, 0);
+        f.root().walk(&mut |n| {
+            nodes += 1;
+            match &n.kind {
+                form::Kind::Union(u) => variants += u.variants.len(),
+                form::Kind::Choice { options: o } => options += o.len(),
+                _ => {}
+            }
+        });
+        println!("  ({nodes} nodes, {variants} object-union variants, {options} choice options)");
+        let d = median(200, || {
+            std::hint::black_box(form::template(&f));
+        });
+        t.time_at_most("source-s3 config: template", d, Duration::from_millis(2));
     }
     if let Some(iceberg) = corpus("materialize-iceberg.config.schema.json") {
         let d = median(500, || {
             std::hint::black_box(form::build(&iceberg));
         });
-        report(
+        t.time_at_most(
             "materialize-iceberg config (14 KB): form build",
             d,
             Duration::from_millis(2),
         );
     }
     keystroke(
+        &mut t,
         "demo capture",
         &demo,
         "/address",
         "db.example.internal:5432",
     );
     if let Some(pg) = corpus("source-postgres.config.schema.json") {
-        keystroke("source-postgres", &pg, "/address", "db.example.com:5432");
+        keystroke(
+            &mut t,
+            "source-postgres",
+            &pg,
+            "/address",
+            "db.example.com:5432",
+        );
     }
-    keystroke_to_frame("demo capture", &demo);
+    keystroke_to_frame(&mut t, "demo capture", &demo);
     if let Some(pg) = corpus("source-postgres.config.schema.json") {
-        keystroke_to_frame("source-postgres", &pg);
+        keystroke_to_frame(&mut t, "source-postgres", &pg);
     }
+    t.finish()
 }
 
 /// What a user feels: one key typed into the focused field of the form screen, through the
 /// app's `update`, then a whole frame rendered at 200x60.
-fn keystroke_to_frame(name: &str, schema: &Value) {
+fn keystroke_to_frame(t: &mut target::Targets, name: &str, schema: &Value) {
     use flowspec::tui::app::{App, Msg};
     use ratatui::backend::TestBackend;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -150,7 +153,7 @@ fn keystroke_to_frame(name: &str, schema: &Value) {
         term.draw(|f| flowspec::tui::ui::render(&app, f))
             .expect("draw");
     });
-    report(
+    t.time_at_most(
         &format!("{name}: keystroke to rendered frame at 200x60"),
         d,
         Duration::from_millis(2),

@@ -1,9 +1,10 @@
-//! Command-line interface: the TUI by default, plus headless subcommands for scripts and CI.
+//! The command-line grammar: the editor by default (`flowspec [PATH]`), plus headless
+//! subcommands for scripts and CI. Each subcommand's flags live in its module under
+//! `crate::cmd`, next to what it does; this file only names them.
 
-use std::path::PathBuf;
-use std::time::Duration;
+use clap::{Parser, Subcommand};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use crate::cmd;
 
 /// Edit Estuary Flow catalog specs (flow.yaml) in the terminal.
 #[derive(Debug, Parser)]
@@ -14,18 +15,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// Catalog to open: a flow.yaml/flow.json file or a directory holding one.
-    #[arg(default_value = "flow.yaml")]
-    pub path: PathBuf,
-
-    /// Browse only: saving and every other write is disabled.
-    #[arg(long, global = true)]
-    pub read_only: bool,
-
-    /// Run the catalog's connectors (local commands, images) without asking first. Without
-    /// it, the first run of each command in a catalog folder shows what would run and asks.
-    #[arg(long)]
-    pub trust: bool,
+    /// With no subcommand: the editor's catalog and flags.
+    #[command(flatten)]
+    pub editor: cmd::editor::Args,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -36,259 +28,58 @@ pub enum Command {
     /// Validate a catalog and print each problem as FILE:LINE:COL: severity: message.
     ///
     /// Exit status: 0 clean, 1 problems found, 2 the catalog could not be loaded.
-    Check {
-        #[arg(default_value = "flow.yaml")]
-        path: PathBuf,
-        /// Treat bindings to collections not defined in the loaded catalog as errors.
-        #[arg(long)]
-        strict: bool,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Check(cmd::check::Args),
     /// List the entities a catalog defines.
     ///
     /// Exit status: 0 listed, 2 the catalog (or a file of it) could not be loaded: what did
     /// load is listed, and the problems are printed on stderr.
-    List {
-        #[arg(default_value = "flow.yaml")]
-        path: PathBuf,
-        /// Only these kinds (capture, collection, materialization, test); repeatable.
-        #[arg(long, value_enum)]
-        kind: Vec<KindArg>,
-        /// A JSON array with one object per entity.
-        #[arg(long)]
-        json: bool,
-    },
+    List(cmd::list::Args),
     /// Write a small sample catalog into DIR (default ./flowspec-demo) and open it.
-    Demo {
-        #[arg(default_value = "flowspec-demo")]
-        dir: PathBuf,
-        /// Write the files but do not open the editor.
-        #[arg(long)]
-        no_open: bool,
-        /// Run the demo's connectors without asking first.
-        #[arg(long)]
-        trust: bool,
-    },
+    Demo(cmd::demo::Args),
     /// Ask a connector for its spec: the JSON schemas of its endpoint and resource configs.
     ///
     /// The connector is an image (`flowspec spec IMAGE`), a task of a catalog
     /// (`flowspec spec --task NAME [PATH]`) or a local command
     /// (`flowspec spec --local [--protocol P] -- CMD ARGS...`).
-    Spec(SpecArgs),
+    Spec(cmd::spec::Args),
     /// Run a capture's discover and print the bindings it offers.
-    Discover(DiscoverArgs),
+    Discover(cmd::discover::Args),
     /// Run a task's validate against its enabled bindings.
-    Validate(ValidateArgs),
+    Validate(cmd::validate::Args),
     /// Connector configs: print a template to fill in, or edit a config file in a form.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Print a shell completion script (bash, zsh or fish).
+    Completions(cmd::completions::Args),
     /// Built-in connectors (for the demo catalog and tests).
     #[command(hide = true, subcommand)]
-    Connector(ConnectorCommand),
-}
-
-/// Options shared by every command that runs a connector.
-#[derive(Debug, Clone, Args)]
-pub struct RunArgs {
-    /// The protocol the connector speaks (default: the endpoint's: Flow JSON for `local`
-    /// unless `protobuf: true`; for images, their labels).
-    #[arg(long, value_enum)]
-    pub protocol: Option<ProtocolArg>,
-    /// Stop the connector after this long (e.g. 30s, 2m, 1h; default 2m for spec, 10m for
-    /// discover and validate).
-    #[arg(long, value_parser = parse_duration)]
-    pub timeout: Option<Duration>,
-    /// When to pull images.
-    #[arg(long, value_enum, default_value_t = PullArg::Missing)]
-    pub pull: PullArg,
-    /// Docker network for image connectors.
-    #[arg(long)]
-    pub network: Option<String>,
-    /// Ask the connector even when a cached answer exists.
-    #[arg(long)]
-    pub no_cache: bool,
-    /// Do not print the connector's log lines on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct SpecArgs {
-    /// A connector image (NAME:TAG), or with --task the catalog (default flow.yaml).
-    pub target: Option<String>,
-    /// The capture or materialization whose connector to ask.
-    #[arg(long, conflicts_with = "local")]
-    pub task: Option<String>,
-    /// Run the command given after `--` as a local connector.
-    #[arg(long)]
-    pub local: bool,
-    /// Whether an image or local command is a capture or a materialization (default: the
-    /// image's label or name, or capture).
-    #[arg(long, value_enum)]
-    pub kind: Option<TaskKindArg>,
-    /// Print the spec response as JSON.
-    #[arg(long)]
-    pub json: bool,
-    #[command(flatten)]
-    pub run: RunArgs,
-    /// With --local: the connector command and its arguments.
-    #[arg(last = true)]
-    pub command: Vec<String>,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct DiscoverArgs {
-    /// The capture to discover (optional when the catalog has one capture).
-    #[arg(long)]
-    pub task: Option<String>,
-    #[arg(default_value = "flow.yaml")]
-    pub path: PathBuf,
-    /// Print each discovered binding as one JSON object per line.
-    #[arg(long)]
-    pub emit_raw: bool,
-    #[command(flatten)]
-    pub run: RunArgs,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct ValidateArgs {
-    /// The capture or materialization to validate (optional when the catalog has one task).
-    #[arg(long)]
-    pub task: Option<String>,
-    #[arg(default_value = "flow.yaml")]
-    pub path: PathBuf,
-    /// Print the validated response as JSON.
-    #[arg(long)]
-    pub json: bool,
-    #[command(flatten)]
-    pub run: RunArgs,
+    Connector(cmd::connector::Command),
 }
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum ConfigCommand {
     /// Print a YAML stub of a connector's config: defaults filled in, and a commented
     /// placeholder for each required field without a default.
-    Template(TemplateArgs),
+    Template(cmd::config_template::Args),
     /// Edit a config file (created if absent) in the same form the editor uses.
-    Edit(EditArgs),
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct EditArgs {
-    /// The config file to edit (YAML or JSON).
-    pub file: PathBuf,
-    #[command(flatten)]
-    pub from: TemplateArgs,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct TemplateArgs {
-    /// A JSON Schema file, or a spec response holding one (`configSchema`,
-    /// `resourceConfigSchema`, Airbyte `connectionSpecification`).
-    #[arg(long, conflicts_with = "image", required_unless_present = "image")]
-    pub schema: Option<PathBuf>,
-    /// A connector image (NAME:TAG) to ask for its spec (cached like `flowspec spec`).
-    #[arg(long)]
-    pub image: Option<String>,
-    /// The resource (binding) config instead of the endpoint config.
-    #[arg(long)]
-    pub resource: bool,
-    #[command(flatten)]
-    pub run: RunArgs,
-}
-
-#[derive(Debug, Clone, Subcommand)]
-pub enum ConnectorCommand {
-    /// The demo capture: answers one spec, discover or validate request from stdin.
-    DemoCapture {
-        /// Speak length-prefixed protobuf instead of JSON.
-        #[arg(long)]
-        protobuf: bool,
-    },
-    /// The demo materialization: answers one spec or validate request from stdin.
-    DemoMaterialize {
-        /// Speak length-prefixed protobuf instead of JSON.
-        #[arg(long)]
-        protobuf: bool,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ProtocolArg {
-    FlowJson,
-    FlowProto,
-    Airbyte,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PullArg {
-    Missing,
-    Always,
-    Never,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TaskKindArg {
-    Capture,
-    Materialization,
-}
-
-/// Parses `30s`, `2m`, `1h`, `500ms` or a plain number of seconds.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration like 30s, 2m or 1h"))?;
-    let per_unit = match unit.trim() {
-        "" | "s" => 1,
-        "ms" => return Ok(Duration::from_millis(n)),
-        "m" => 60,
-        "h" => 3600,
-        _ => return Err(format!("`{s}`: unknown unit (use ms, s, m or h)")),
-    };
-    n.checked_mul(per_unit)
-        .map(Duration::from_secs)
-        .ok_or_else(|| format!("`{s}` is too long a duration"))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KindArg {
-    Capture,
-    Collection,
-    Materialization,
-    Test,
-}
-
-impl From<KindArg> for crate::catalog::EntityKind {
-    fn from(k: KindArg) -> Self {
-        use crate::catalog::EntityKind as K;
-        match k {
-            KindArg::Capture => K::Capture,
-            KindArg::Collection => K::Collection,
-            KindArg::Materialization => K::Materialization,
-            KindArg::Test => K::Test,
-        }
-    }
+    Edit(cmd::config_edit::Args),
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+    use std::time::Duration;
+
     use super::*;
+    use crate::cmd::runner::{ProtocolArg, PullArg};
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("flowspec").chain(args.iter().copied()))
+    }
 
     #[test]
     fn config_template_parses() {
-        let cli =
-            Cli::try_parse_from(["flowspec", "config", "template", "--schema", "s.json"]).unwrap();
+        let cli = parse(&["config", "template", "--schema", "s.json"]).unwrap();
         match cli.command {
             Some(Command::Config(ConfigCommand::Template(a))) => {
                 assert_eq!(a.schema, Some(PathBuf::from("s.json")));
@@ -296,47 +87,20 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let cli = Cli::try_parse_from([
-            "flowspec",
-            "config",
-            "template",
-            "--image",
-            "x/y:v1",
-            "--resource",
-        ])
-        .unwrap();
+        let cli = parse(&["config", "template", "--image", "x/y:v1", "--resource"]).unwrap();
         assert!(matches!(
             cli.command,
-            Some(Command::Config(ConfigCommand::Template(TemplateArgs {
-                resource: true,
-                ..
-            })))
+            Some(Command::Config(ConfigCommand::Template(
+                cmd::config_template::Args { resource: true, .. }
+            )))
         ));
-        assert!(Cli::try_parse_from(["flowspec", "config", "template"]).is_err());
-        assert!(Cli::try_parse_from([
-            "flowspec", "config", "template", "--schema", "a", "--image", "b:1"
-        ])
-        .is_err());
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
-        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
-        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
-        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
-        assert!(parse_duration("soon").is_err());
-        assert!(parse_duration("3d").is_err());
-        assert!(parse_duration("9999999999999999999h").is_err());
-        assert!(parse_duration("99999999999999999999s").is_err());
-        assert!(parse_duration("\u{0665}s").is_err());
+        assert!(parse(&["config", "template"]).is_err());
+        assert!(parse(&["config", "template", "--schema", "a", "--image", "b:1"]).is_err());
     }
 
     #[test]
     fn connector_commands_parse() {
-        let cli = Cli::try_parse_from([
-            "flowspec",
+        let cli = parse(&[
             "spec",
             "--local",
             "--protocol",
@@ -357,8 +121,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let cli = Cli::try_parse_from([
-            "flowspec",
+        let cli = parse(&[
             "discover",
             "--task",
             "a/b",
@@ -378,12 +141,70 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let cli = Cli::try_parse_from(["flowspec", "connector", "demo-capture", "--protobuf"]);
+        let cli = parse(&["connector", "demo-capture", "--protobuf"]);
         assert!(matches!(
             cli.unwrap().command,
-            Some(Command::Connector(ConnectorCommand::DemoCapture {
+            Some(Command::Connector(cmd::connector::Command::DemoCapture {
                 protobuf: true
             }))
         ));
+        assert!(parse(&["spec", "--timeout", "soon", "x:v1"]).is_err());
+    }
+
+    #[test]
+    fn read_only_and_trust_only_where_they_mean_something() {
+        let cli = parse(&["--read-only", "--trust", "cat"]).unwrap();
+        assert!(cli.editor.read_only && cli.editor.trust && cli.command.is_none());
+        assert_eq!(cli.editor.path, PathBuf::from("cat"));
+        let cli = parse(&["demo", "--read-only", "--trust", "d"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Demo(cmd::demo::Args {
+                read_only: true,
+                trust: true,
+                ..
+            }))
+        ));
+        let cli = parse(&[
+            "config",
+            "edit",
+            "c.yaml",
+            "--schema",
+            "s.json",
+            "--read-only",
+        ]);
+        assert!(matches!(
+            cli.unwrap().command,
+            Some(Command::Config(ConfigCommand::Edit(
+                cmd::config_edit::Args {
+                    read_only: true,
+                    ..
+                }
+            )))
+        ));
+        // Before a subcommand's name the editor's flags make it the editor's PATH instead.
+        let cli = parse(&["--read-only", "check"]).unwrap();
+        assert!(cli.command.is_none() && cli.editor.path == std::path::Path::new("check"));
+        for args in [
+            &["check", "--read-only"][..],
+            &["list", "--trust"],
+            &["spec", "--read-only", "x:v1"],
+            &["discover", "--trust"],
+            &["config", "template", "--schema", "s.json", "--read-only"],
+            &["config", "edit", "c.yaml", "--schema", "s.json", "--trust"],
+        ] {
+            assert!(parse(args).is_err(), "{args:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn completions_parse_for_three_shells() {
+        for shell in ["bash", "zsh", "fish"] {
+            assert!(matches!(
+                parse(&["completions", shell]).unwrap().command,
+                Some(Command::Completions(_))
+            ));
+        }
+        assert!(parse(&["completions", "powershell"]).is_err());
     }
 }

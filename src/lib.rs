@@ -4,9 +4,8 @@
 
 pub mod catalog;
 pub mod cli;
-pub mod commands;
+pub mod cmd;
 pub mod connector;
-pub mod connector_cli;
 pub mod console;
 pub mod demo;
 pub mod form;
@@ -14,6 +13,7 @@ pub mod logging;
 pub mod save;
 pub mod secrets;
 pub mod settings;
+pub mod syntax;
 pub mod synth;
 pub mod text;
 pub mod trust;

@@ -20,7 +20,8 @@ use crate::text::{escape_control, shell_words};
 /// same fingerprint run the same thing with the same inputs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunPlan {
-    /// The catalog folder the answer is remembered for.
+    /// The catalog folder the answer is remembered for, with symlinks and `..` resolved (as
+    /// the loader found it), so that two ways to the same folder share their answers.
     pub folder: PathBuf,
     /// `Local command` or `Docker image`.
     pub kind: &'static str,
@@ -74,8 +75,15 @@ impl RunPlan {
             }
             ConfigSource::File(file) => (shown(file, folder), outside(file)),
         };
+        // The root file's real path was resolved when it was loaded: no disk access here (the
+        // TUI builds plans inside its `update`).
+        let real_folder = catalog
+            .files
+            .first()
+            .and_then(|root| root.real_path.parent())
+            .unwrap_or(folder);
         RunPlan {
-            folder: folder.to_path_buf(),
+            folder: real_folder.to_path_buf(),
             kind,
             program,
             env,
@@ -196,11 +204,9 @@ impl TrustStore {
     }
 }
 
+/// The key of a plan's folder in the store. Pure: [`RunPlan::for_task`] already resolved it.
 fn folder_key(folder: &Path) -> String {
-    std::fs::canonicalize(folder)
-        .unwrap_or_else(|_| folder.to_path_buf())
-        .to_string_lossy()
-        .into_owned()
+    folder.to_string_lossy().into_owned()
 }
 
 #[cfg(test)]

@@ -114,7 +114,7 @@ fn a_directory_argument_finds_its_flow_yaml() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("flow.yaml"),
-        "collections:\n  acmeCo/x:\n    key: [/id]\n    schema: {type: object, properties: {id: {type: string}}, required: [id]}\n",
+        "collections:\n  acmeCo/x: \n    key: [/id]\n    schema: {type: object, properties: {id: {type: string}}, required: [id]}\n",
     )
     .unwrap();
     let (code, out, err) = check(dir.path(), &["."]);
@@ -208,6 +208,130 @@ fn list_exits_2_with_the_problem_on_stderr_when_the_catalog_cannot_be_loaded() {
     let (code, out, _) = list(&corpus("good"), &["--json", "full.flow.yaml"]);
     assert_eq!(code, 0);
     assert!(out.starts_with('['));
+}
+
+/// Runs `flowspec ARGS` in `cwd`; logs and caches kept out of the user's directories.
+fn flowspec(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let state = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_flowspec"))
+        .args(args)
+        .current_dir(cwd)
+        .env("XDG_STATE_HOME", state.path())
+        .env("XDG_CACHE_HOME", state.path())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_directory_with_one_flow_yaml_by_another_name_is_checked_and_listed() {
+    // Estuary's connector repositories name their catalog `test.flow.yaml`.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("test.flow.yaml"),
+        "collections:\n  acmeCo/x: \n    key: [/id]\n    schema: {type: object, properties: {id: {type: string}}, required: [id]}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("config.yaml"), "a: 1\n").unwrap();
+    let (code, out, err) = check(dir.path(), &["."]);
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    assert!(err.contains("in 1 file"), "{err}");
+    let (code, out, err) = flowspec(dir.path(), &["list", "."]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("collection "), "{out}");
+    assert!(out.contains("test.flow.yaml:2"), "{out}");
+}
+
+#[test]
+fn a_directory_with_several_candidates_lists_them_and_loads_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["b.flow.yaml", "a.flow.yaml"] {
+        std::fs::write(dir.path().join(f), "{}\n").unwrap();
+    }
+    for cmd in ["check", "list"] {
+        let (code, out, err) = flowspec(dir.path(), &[cmd, "."]);
+        assert_eq!((code, out.as_str()), (2, ""), "{cmd}: {err}");
+        assert!(
+            err.contains("2 catalogs to choose from: a.flow.yaml, b.flow.yaml; pass one of them"),
+            "{cmd}: {err}"
+        );
+    }
+}
+
+#[test]
+fn list_json_gives_each_resource_as_an_object() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("flow.yaml"),
+        r#"collections:
+  acmeCo/a: {key: [/id], schema: true}
+captures:
+  acmeCo/src:
+    endpoint: {connector: {image: "ghcr.io/estuary/source-x:v1", config: {}}}
+    bindings:
+      - resource: {stream: orders, namespace: public, cursor: [a, b]}
+        target: acmeCo/a
+      - resource: res.yaml
+        target: acmeCo/a
+      - resource: {table: t, api_token: hunter2}
+        target: acmeCo/a
+"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("res.yaml"), "stream: refunds\nmode: full\n").unwrap();
+    let (code, out, err) = flowspec(dir.path(), &["list", "--json", "--kind", "capture"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !out.contains("hunter2"),
+        "a secret-looking value is masked: {out}"
+    );
+    let list: Value = serde_json::from_str(&out).unwrap();
+    let bindings = list[0]["bindings"].as_array().unwrap();
+    assert_eq!(
+        bindings[0]["resource"],
+        serde_json::json!({"stream": "orders", "namespace": "public", "cursor": ["a", "b"]})
+    );
+    assert_eq!(bindings[0].get("resourceFile"), None);
+    assert_eq!(
+        bindings[1]["resource"],
+        serde_json::json!({"stream": "refunds", "mode": "full"})
+    );
+    assert_eq!(bindings[1]["resourceFile"], "res.yaml");
+    assert_eq!(bindings[2]["resource"]["table"], "t");
+    assert_ne!(bindings[2]["resource"]["api_token"], "hunter2");
+    assert_eq!(bindings[0]["collection"], "acmeCo/a");
+    assert_eq!(bindings[1]["line"], 9);
+}
+
+#[test]
+fn list_text_columns_line_up_with_wide_and_escaped_names() {
+    use unicode_width::UnicodeWidthStr;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("flow.yaml"),
+        "collections:\n  acmeCo/日本語/注文: {key: [/id], schema: true}\n  \"acmeCo/\\e[2Jx\": {key: [/id], schema: true}\n  acmeCo/a-much-longer-collection-name/than-the-others: {key: [/id], schema: true}\n  a: {key: [/id], schema: true}\n",
+    )
+    .unwrap();
+    let (code, out, err) = flowspec(dir.path(), &["list"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(out.contains("acmeCo/\\u{1b}[2Jx"), "{out}");
+    // Each column starts at the same terminal cell on every line.
+    let cell =
+        |line: &str, needle: &str| UnicodeWidthStr::width(&line[..line.find(needle).unwrap()]);
+    let files: Vec<usize> = lines.iter().map(|l| cell(l, "flow.yaml:")).collect();
+    let keys: Vec<usize> = lines.iter().map(|l| cell(l, "key [")).collect();
+    assert!(files.iter().all(|&c| c == files[0]), "{files:?}\n{out}");
+    assert!(keys.iter().all(|&c| c == keys[0]), "{keys:?}\n{out}");
+    assert_eq!(
+        files[0],
+        16 + "acmeCo/a-much-longer-collection-name/than-the-others".len() + 2
+    );
 }
 
 /// The problems of `flowspec check --format json FILE` in the bad corpus, as

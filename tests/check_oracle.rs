@@ -4,8 +4,9 @@
 //! problem in it. Cross-file problems (duplicates, undefined references, missing files),
 //! image tags, and rules the schema cannot express (empty keys) are not compared.
 //!
-//! The schema is read in place from `../shared/flow-catalog.schema.json`. When it is absent
-//! the comparison is skipped with a note, and the rest still runs.
+//! The schema is read in place from `../shared/flow-catalog.schema.json`
+//! (`tests/support/shared.rs`). When it is absent the comparison is skipped with a note, and
+//! the rest still runs; under CI a missing schema fails the test.
 //!
 //! Two documented adjustments are made to the in-memory copy of the schema:
 //! - The `module` and `migrations` items of sqlite/typescript/python derivations are
@@ -23,9 +24,8 @@ use flowspec::catalog::{self};
 use flowspec::yaml;
 use serde_json::Value;
 
-fn schema_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/flow-catalog.schema.json")
-}
+#[path = "support/shared.rs"]
+mod shared;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check")
@@ -82,9 +82,10 @@ fn relax_string_one_ofs(v: &mut Value) -> usize {
     changed
 }
 
+/// Flow's published catalog schema, compiled; `None` (with a note) when `../shared` lacks it
+/// outside CI.
 fn validator() -> Option<jsonschema::Validator> {
-    let path = schema_path();
-    let text = fs::read_to_string(&path).ok()?;
+    let text = shared::read("flow-catalog.schema.json", "the schema comparison")?;
     let mut schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
     let relaxed = relax_string_one_ofs(&mut schema);
     assert_eq!(
@@ -181,10 +182,6 @@ fn flowspec_agrees_with_the_json_schema_on_the_corpus() {
         let _ = structural(file);
     }
     let Some(validator) = validator() else {
-        eprintln!(
-            "note: {} not found; skipping the schema comparison",
-            schema_path().display()
-        );
         return;
     };
     let (disagreements, valid, invalid) = compare(&validator, &files);
@@ -268,10 +265,6 @@ fn flowspec_agrees_with_the_json_schema_on_edge_probes() {
         let _ = structural(file);
     }
     let Some(validator) = validator() else {
-        eprintln!(
-            "note: {} not found; skipping the schema comparison",
-            schema_path().display()
-        );
         return;
     };
     let (disagreements, valid, invalid) = compare(&validator, &files);

@@ -280,3 +280,75 @@ fn local_spec_and_binding_count_override() {
     assert_eq!(text.lines().count(), 1000);
     assert!(String::from_utf8_lossy(&out.stderr).contains("1000 bindings discovered"));
 }
+
+#[test]
+fn spec_explains_the_protocol_number() {
+    let (_dir, root) = demo(false);
+    let text = ok(&flowspec(&["spec", "--task", CAPTURE], &root));
+    assert!(
+        text.contains(
+            "protocol        Flow connector protocol 3032023 (the version Flow requires), as JSON lines"
+        ),
+        "{text}"
+    );
+    let (_dir, root) = demo(true);
+    let text = ok(&flowspec(
+        &["spec", "--task", MATERIALIZATION, "--timeout", "1h30m"],
+        &root,
+    ));
+    assert!(
+        text.contains("(the version Flow requires), as length-prefixed protobuf"),
+        "{text}"
+    );
+}
+
+#[test]
+fn wrong_targets_are_usage_errors_and_nothing_runs() {
+    let (_dir, root) = demo(false);
+    // Only captures discover.
+    let out = flowspec(&["discover", "--task", MATERIALIZATION], &root);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no capture named `acmeCo/shop/to-warehouse`"),
+        "{err}"
+    );
+    // A binding that cannot be sent is found before the connector is asked anything: the
+    // demo materialization would answer, so an answer would show as exit 0 or 1.
+    let text = std::fs::read_to_string(&root).unwrap();
+    let broken = text.replace(
+        "      - source: acmeCo/shop/orders\n",
+        "      - source: acmeCo/shop/nowhere\n        resource: { table: nowhere }\n      - source: acmeCo/shop/orders\n",
+    );
+    assert_ne!(
+        broken, text,
+        "the demo's materialization binds acmeCo/shop/orders"
+    );
+    std::fs::write(&root, broken).unwrap();
+    let out = flowspec(&["validate", "--task", MATERIALIZATION], &root);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("collection `acmeCo/shop/nowhere` is not defined in the loaded catalog"),
+        "{err}"
+    );
+    assert!(!err.contains("connector"), "nothing ran: {err}");
+}
+
+#[test]
+fn an_image_without_a_tag_is_refused_before_any_engine_is_contacted() {
+    for image in ["localhost:5000/source-x", "ghcr.io/estuary/source-x"] {
+        let out = Command::new(EXE)
+            .args(["spec", image])
+            .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("image reference {image} has no tag")),
+            "{err}"
+        );
+        assert!(!err.contains("cannot reach a Docker engine"), "{err}");
+    }
+}

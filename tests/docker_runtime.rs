@@ -323,8 +323,10 @@ async fn hung_connector_times_out_and_is_removed() {
         "{result:?}"
     );
     let took = started.elapsed();
+    // At least the timeout; the upper bound only catches a timeout that never fires (removing
+    // the container can take seconds on a loaded machine).
     assert!(
-        took >= Duration::from_secs(2) && took < Duration::from_secs(15),
+        took >= Duration::from_secs(2) && took < Duration::from_secs(60),
         "{took:?}"
     );
     assert_no_leftovers().await;
@@ -372,7 +374,7 @@ async fn cancel_mid_run_removes_container() {
 async fn dropping_the_run_still_removes_its_container() {
     let _turn = setup().await;
     let image = images::image(&images::HANG);
-    let (tx, _rx) = mpsc::unbounded_channel();
+    let (tx, mut rx) = mpsc::unbounded_channel();
     let opts = offline();
     let run = invoke_docker(
         &image,
@@ -381,12 +383,28 @@ async fn dropping_the_run_still_removes_its_container() {
         CancellationToken::new(),
         &opts,
     );
-    assert!(tokio::time::timeout(Duration::from_secs(3), run)
-        .await
-        .is_err());
-    // Removal was spawned when the future was dropped.
     let docker = connect().await.unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
+    // Dropped once its container runs and it waits for the answer (an event, not a guess at
+    // how long starting takes).
+    let started = async {
+        while let Some(e) = rx.recv().await {
+            if matches!(&e, RunEvent::Phase(p) if p == "waiting for response") {
+                let running = list_managed_containers(&docker, Some(std::process::id()))
+                    .await
+                    .unwrap();
+                assert_eq!(running.len(), 1, "its container runs: {running:?}");
+                return;
+            }
+        }
+        panic!("the run's events ended before it waited for a response");
+    };
+    tokio::select! {
+        r = run => panic!("the hung connector's run ended: {r:?}"),
+        () = started => {}
+    }
+    // The future is dropped at the end of the select; removal was spawned then. The bound
+    // only catches a removal that never happens.
+    let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let left = list_managed_containers(&docker, Some(std::process::id()))
             .await
@@ -965,7 +983,12 @@ async fn cancel_during_pull_abandons_it() {
         "{result:?}"
     );
     let cancelled_at = canceller.await.unwrap().expect("cancelled after progress");
-    assert!(returned - cancelled_at < Duration::from_secs(2));
+    // Well before the ~6 s the pull would still take; abandoning it is proven below.
+    assert!(
+        returned - cancelled_at < Duration::from_secs(5),
+        "{:?}",
+        returned - cancelled_at
+    );
 
     // The engine stops downloading once our connection closes.
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -1023,6 +1046,22 @@ async fn cli_spec_of_an_image_detects_runs_and_caches() {
         !String::from_utf8_lossy(&second.stderr).contains("connector "),
         "no connector ran: {}",
         String::from_utf8_lossy(&second.stderr)
+    );
+    // The readable form says what it ran and what the protocol number means.
+    let text = std::process::Command::new(env!("CARGO_BIN_EXE_flowspec"))
+        .env("XDG_CACHE_HOME", cache.path())
+        .args(["spec", "--pull", "never", "--network", "none"])
+        .arg(&image)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.starts_with(&format!("{image}  (capture image, flow-json)\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains("protocol        Flow connector protocol 3032023 (the version Flow requires), as JSON lines"),
+        "{text}"
     );
     // `config template --image` goes the same way (and hits the same cache).
     let template = std::process::Command::new(env!("CARGO_BIN_EXE_flowspec"))

@@ -6,7 +6,6 @@
 mod tmux;
 
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use tmux::*;
 
@@ -81,6 +80,7 @@ fn quit_with_unsaved_changes_asks_and_leaves_files_alone() {
     t.keys(&["q"]);
     t.wait_for("Quit and lose them?");
     t.keys(&["n"]);
+    t.wait_gone("Quit and lose them?");
     t.keys(&["C-c"]);
     t.wait_for("Quit and lose them?");
     t.keys(&["y"]);
@@ -266,27 +266,24 @@ fn a_hung_connector_is_cancelled_with_esc_and_its_process_dies() {
     t.keys(&["d"]);
     t.wait_for("thinking hard");
     t.wait_for("Esc cancels");
-    let alive = || running(&hung);
-    assert!(alive(), "the connector runs");
+    // The log line is written just before the script execs into the marked shell.
+    t.wait_until("the connector to run", || running(&hung));
     t.keys(&["Escape"]);
     t.wait_for("discover failed: cancelled");
-    let start = Instant::now();
-    while alive() && start.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(!alive(), "cancel killed the connector's process group");
+    wait_not_running(&hung, "cancel kills the connector's process group");
+    // The key that dismisses the message, alone: an Esc and the next key read at once would
+    // be Alt-key.
     t.keys(&["Escape"]);
+    t.wait_until("the footer's message to be dismissed", || {
+        !t.footer().contains("discover failed")
+    });
     // Quitting while a connector runs stops it too.
     t.keys(&["d"]);
     t.wait_for("Esc cancels");
-    assert!(alive());
+    t.wait_until("the connector to run again", || running(&hung));
     t.keys(&["q"]);
     assert_sane_terminal(&t.wait_file(&report));
-    let start = Instant::now();
-    while alive() && start.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(!alive(), "quitting killed the running connector");
+    wait_not_running(&hung, "quitting kills the running connector");
 }
 
 #[test]
@@ -611,31 +608,14 @@ fn an_untrusted_catalog_runs_nothing_until_the_user_says_yes() {
     t.keys(&["s"]);
     t.wait_for("Run a connector?");
     t.keys(&["y"]);
-    let start = Instant::now();
-    while !marker.exists() && start.elapsed() < Duration::from_secs(15) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(marker.exists(), "yes runs it:\n{}", t.screen());
+    t.wait_until("yes to run it", || marker.exists());
     t.wait_for("spec failed");
     // Remembered: the same command runs without asking again.
     t.keys(&["j"]); // dismisses the error (Esc and a key at once would read as Alt-key)
     t.keys(&["d"]);
-    let start = Instant::now();
-    while std::fs::read_to_string(&marker)
-        .unwrap_or_default()
-        .lines()
-        .count()
-        < 2
-        && start.elapsed() < Duration::from_secs(15)
-    {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert_eq!(
-        std::fs::read_to_string(&marker).unwrap().lines().count(),
-        2,
-        "the second run did not ask:\n{}",
-        t.screen()
-    );
+    t.wait_until("the second run, without asking", || {
+        std::fs::read_to_string(&marker).is_ok_and(|s| s.lines().count() == 2)
+    });
     assert!(!t.screen().contains("Run a connector?"));
     t.wait_for("discover failed");
     t.keys(&["j"]);
@@ -688,4 +668,88 @@ fn a_catalog_naming_dev_tty_a_fifo_and_a_long_import_chain_loads_and_q_quits() {
     let report = t.wait_file(&report);
     assert!(report.starts_with("exit=0"), "{report}");
     assert_sane_terminal(&report);
+}
+
+/// Issue 8, item 8: Ctrl-R reads the catalog from disk again; with unsaved edits it asks first.
+#[test]
+fn ctrl_r_reloads_a_catalog_changed_on_disk_and_asks_before_dropping_edits() {
+    let work = tempfile::tempdir().unwrap();
+    let catalog = demo(work.path());
+    let report = work.path().join("report");
+    let t = Tmux::start(
+        80,
+        24,
+        &run_and_report(&catalog, &report, &unique("reload"), ""),
+        &[],
+    );
+    t.wait_for("✓ valid");
+    // Another program adds a collection.
+    let mut text = std::fs::read_to_string(&catalog).unwrap();
+    text.push_str("\ncollections:\n  acmeCo/shop/reloaded: {key: [/id], schema: {type: object}}\n");
+    std::fs::write(&catalog, &text).unwrap();
+    assert!(!t.screen().contains("acmeCo/shop/reloaded"));
+    t.keys(&["C-r"]);
+    t.wait_for("acmeCo/shop/reloaded");
+    // An unsaved toggle: the reload asks, `n` keeps it, `y` drops it.
+    t.keys(&["Enter", "Space"]);
+    t.wait_for("unsaved");
+    t.keys(&["C-r"]);
+    t.wait_for("Reload from disk and lose them?");
+    t.keys(&["n"]);
+    t.wait_until("the question closed", || {
+        !t.screen().contains("Reload from disk and lose them?")
+    });
+    assert!(t.screen().contains("unsaved"));
+    t.keys(&["C-r"]);
+    t.wait_for("Reload from disk and lose them?");
+    t.keys(&["y"]);
+    t.wait_until("the edit dropped", || {
+        let s = t.screen();
+        s.contains("✓ valid") && !s.contains("unsaved")
+    });
+    t.keys(&["q"]);
+    let report = t.wait_file(&report);
+    assert!(report.starts_with("exit=0"), "{report}");
+    assert_eq!(std::fs::read_to_string(&catalog).unwrap(), text);
+}
+
+/// Issue 8, item 1, as the issue tells it: typing only a password into the demo
+/// materialization's form writes that one line, not the defaults it shows.
+#[test]
+fn typing_only_a_password_into_the_demo_materialization_writes_only_it() {
+    let work = tempfile::tempdir().unwrap();
+    let catalog = demo(work.path());
+    let before = std::fs::read_to_string(&catalog).unwrap();
+    let report = work.path().join("report");
+    let cmd = run_args_and_report(
+        &format!("--trust {}", catalog.display()),
+        &report,
+        &unique("password"),
+        &format!("XDG_CACHE_HOME={}", work.path().join("cache").display()),
+    );
+    let t = Tmux::start(100, 30, &cmd, &[]);
+    t.wait_for("✓ valid");
+    t.keys(&["/"]);
+    t.literal("to-warehouse");
+    t.keys(&["Enter", "Enter"]);
+    t.wait_for("Bindings (2");
+    t.keys(&["e"]);
+    let form = t.wait_for("Endpoint config of acmeCo/shop/to-warehouse");
+    assert!(form.contains("flow_materialize  (default)"), "{form}");
+    // Address, Database, User, then Password.
+    t.keys(&["Down", "Down", "Down"]);
+    t.literal("s3cret-pw");
+    t.keys(&["Enter", "C-s"]);
+    let diff = t.wait_for("Save 1 file?");
+    assert!(diff.contains("(+1 −0)"), "{diff}");
+    assert!(!diff.contains("s3cret-pw"), "masked:\n{diff}");
+    t.keys(&["y"]);
+    t.wait_for("Saved flow.yaml");
+    t.keys(&["q"]);
+    assert_sane_terminal(&t.wait_file(&report));
+    let after = std::fs::read_to_string(&catalog).unwrap();
+    let (removed, added) = diff_lines(&before, &after);
+    assert!(removed.is_empty(), "{removed:?}");
+    assert_eq!(added.len(), 1, "{added:?}");
+    assert!(added[0].trim() == "password: s3cret-pw", "{added:?}");
 }

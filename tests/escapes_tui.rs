@@ -146,7 +146,7 @@ fn connector_logs_results_and_its_form_are_escaped() {
 
     // The form: labels, the value from the file and the description.
     press(&mut a, &["e"]);
-    assert!(a.form.is_some(), "the form opened");
+    assert!(a.form().is_some(), "the form opened");
     let s = clean_screen(&mut a);
     assert_shows(
         &s,

@@ -1,11 +1,17 @@
 //! Every schema of the shared corpus (`../shared/schemas`, read in place) builds a form
 //! without panicking, and its template, with required placeholders filled by
 //! `fill_for_validation`, validates against the schema.
+//!
+//! Without `../shared` the tests say so and check nothing; under CI that is a failure
+//! (`tests/support/shared.rs`).
 
 use std::path::{Path, PathBuf};
 
 use flowspec::form::{self, Kind};
 use serde_json::Value;
+
+#[path = "support/shared.rs"]
+mod shared;
 
 /// Schemas whose filled template is known not to validate, by file name, with the reason.
 ///
@@ -17,15 +23,15 @@ use serde_json::Value;
 /// schema starts validating, so the list stays honest.
 const UNSATISFIABLE: &[(&str, &str)] = &[];
 
+/// The shared corpus directory (see `support/shared.rs`).
+fn corpus_dir() -> Option<PathBuf> {
+    shared::path("schemas", "the form corpus tests")
+}
+
 fn corpus() -> Option<Vec<PathBuf>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!(
-            "note: {} is absent; the corpus tests are skipped",
-            dir.display()
-        );
-        return None;
-    };
+    let dir = corpus_dir()?;
+    let entries =
+        std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{} cannot be read: {e}", dir.display()));
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
@@ -93,16 +99,15 @@ fn every_corpus_schema_builds_and_its_filled_template_validates() {
 
 #[test]
 fn spec_responses_yield_their_config_schema() {
-    let Some(_) = corpus() else { return };
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas");
+    // A Flow spec response (`configSchema`) and an Airbyte one (`connectionSpecification`).
     for name in [
-        "source-s3.spec.json",
+        "source-postgres.spec.json",
         "airbyte-source-postgres-2023.spec.json",
     ] {
-        let p = dir.join(name);
-        if !p.exists() {
+        let what = format!("the spec-response check of {name}");
+        let Some(p) = shared::path(&format!("schemas/{name}"), &what) else {
             continue;
-        }
+        };
         let spec = load(&p);
         let schema = form::config_schema_of(&spec);
         assert!(
@@ -114,8 +119,7 @@ fn spec_responses_yield_their_config_schema() {
 
 #[test]
 fn hardest_schemas_have_the_expected_shapes() {
-    let Some(_) = corpus() else { return };
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas");
+    let Some(dir) = corpus_dir() else { return };
     // Root-level discriminated $ref union.
     let f = form::build(&load(&dir.join("source-appsflyer.resource.schema.json")));
     assert!(

@@ -8,8 +8,8 @@
 //! locations exactly when its text carries the annotation somewhere.
 //!
 //! Without `../shared` the test says so and checks nothing — unless `CI` is set, where a
-//! missing corpus is a failure rather than a silent pass. The constructs themselves are
-//! tested on flowspec's own fixtures in `src/secrets/tests.rs`.
+//! missing corpus is a failure rather than a silent pass (`tests/support/shared.rs`). The
+//! constructs themselves are tested on flowspec's own fixtures in `src/secrets/tests.rs`.
 
 use std::path::{Path, PathBuf};
 
@@ -18,27 +18,16 @@ use flowspec::form::{self, FormNode, Kind};
 use flowspec::secrets::schema::{is_at_or_under, locate};
 use serde_json::{Map, Value};
 
+#[path = "support/shared.rs"]
+mod shared;
+
 /// The key used for a map's (free-named) values.
 const ANY_KEY: &str = "any_key";
 
 fn corpus() -> Option<Vec<PathBuf>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas");
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(e) => e,
-        Err(e) if std::env::var_os("CI").is_some() => {
-            panic!(
-                "{} cannot be read ({e}) and CI is set: the corpus test must run",
-                dir.display()
-            )
-        }
-        Err(_) => {
-            eprintln!(
-                "note: {} is absent; the secret corpus test is skipped",
-                dir.display()
-            );
-            return None;
-        }
-    };
+    let dir = shared::path("schemas", "the secret corpus test")?;
+    let entries =
+        std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{} cannot be read: {e}", dir.display()));
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {

@@ -9,8 +9,9 @@ use flowspec::connector::protocol::ConnectorType;
 use flowspec::connector::run::{build_invocation, prepare_config};
 use flowspec::connector::{Call, Operation, Protocol, RunOptions};
 use flowspec::secrets::Secret;
-use flowspec::tui::app::{Effect, Msg, Overlay};
+use flowspec::tui::app::{Effect, Msg};
 use flowspec::tui::jobs::{JobEvent, JobOutput};
+use flowspec::tui::overlay::Overlay;
 use flowspec::tui::theme::Theme;
 use serde_json::json;
 
@@ -98,22 +99,24 @@ fn form_app_and_job_structures_never_debug_a_typed_secret() {
     ));
     press(&mut a, &["down", "enter"]);
     type_text(&mut a, CANARY);
-    assert_clean("the form while typing", format!("{:?}", a.form));
+    assert_clean("the form while typing", format!("{:?}", a.form()));
     let paste = Msg::Paste(CANARY.into());
     assert_clean("a paste message", format!("{paste:?}"));
     press(&mut a, &["enter"]);
-    assert_clean("the form after typing", format!("{:?}", a.form));
+    assert_clean("the form after typing", format!("{:?}", a.form()));
     let effects = press(&mut a, &["ctrl-s"]);
     assert_clean("the save effects", format!("{effects:?}"));
     assert!(
-        matches!(a.overlays.last(), Some(Overlay::Diff { .. })),
+        matches!(a.overlay(), Some(Overlay::Diff { .. })),
         "{:?}",
-        a.status
+        a.shared.status
     );
-    assert_clean("the diff overlay", format!("{:?}", a.overlays));
-    assert_clean("the catalog", format!("{:?}", a.catalog));
+    assert_clean("the diff overlay", format!("{:?}", a.shared.overlays));
+    assert_clean("the catalog", format!("{:?}", a.shared.catalog));
     assert!(
-        a.catalog.as_ref().unwrap().files[0].text().contains(CANARY),
+        a.shared.catalog.as_ref().unwrap().files[0]
+            .text()
+            .contains(CANARY),
         "the edit itself holds the secret"
     );
     let effects = press(&mut a, &["y"]);
@@ -129,15 +132,15 @@ fn form_app_and_job_structures_never_debug_a_typed_secret() {
     });
     press(&mut a, &["d"]);
     assert!(matches!(
-        a.overlays.last(),
+        a.overlay(),
         Some(Overlay::Conflict { diff: Some(_), .. })
     ));
-    assert_clean("the conflict overlay", format!("{:?}", a.overlays));
+    assert_clean("the conflict overlay", format!("{:?}", a.shared.overlays));
     press(&mut a, &["esc"]);
     // A connector job on the task carries the config with the typed secret.
     let effects = press(&mut a, &["d"]);
     let [Effect::Connector(_, spec)] = effects.as_slice() else {
-        panic!("{effects:?} {:?}", a.status)
+        panic!("{effects:?} {:?}", a.shared.status)
     };
     assert!(spec.task.config.to_string().contains(CANARY));
     assert_clean("the job spec", format!("{spec:?}"));

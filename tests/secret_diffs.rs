@@ -14,8 +14,9 @@ use flowspec::catalog::{self, Catalog};
 use flowspec::save;
 use flowspec::secrets::mask::{MASK, MASK_CHANGED};
 use flowspec::secrets::Schemas;
-use flowspec::tui::app::{App, Effect, Msg, Overlay};
+use flowspec::tui::app::{App, Effect, Msg};
 use flowspec::tui::jobs::{JobEvent, JobOutput};
+use flowspec::tui::overlay::Overlay;
 use flowspec::tui::theme::Theme;
 use flowspec::yaml::{self, PathSeg};
 use serde_json::{json, Value};
@@ -394,7 +395,7 @@ fn open_form(a: &mut App, case: &Case) {
             resource_schema,
         })),
     ));
-    assert!(a.form.is_some(), "{}: the form opened", case.name);
+    assert!(a.form().is_some(), "{}: the form opened", case.name);
 }
 
 fn screens(a: &mut App) -> String {
@@ -410,26 +411,33 @@ fn the_form_save_and_the_conflict_diff_mask_every_case() {
         open_form(&mut a, &case);
         assert_hidden(&case, "the form", &screens(&mut a));
         {
-            let form = a.form.as_mut().unwrap();
+            let form = a.form_mut().unwrap();
             form.state = form.state.form().load(&case.new);
             form.rebuild();
         }
         assert_hidden(&case, "the form with new values", &screens(&mut a));
         press(&mut a, &["ctrl-s"]);
-        let Some(Overlay::Diff { writes, .. }) = a.overlays.last().cloned() else {
-            panic!("{}: no diff: {:?} {:?}", case.name, a.overlays, a.status)
+        let Some(Overlay::Diff { writes, .. }) = a.overlay().cloned() else {
+            panic!(
+                "{}: no diff: {:?} {:?}",
+                case.name, a.shared.overlays, a.shared.status
+            )
         };
         check_diff(&case, "the form's save diff", &writes[0].diff);
         assert_hidden(&case, "the rendered save diff", &screens(&mut a));
-        assert_hidden(&case, "the status line", &format!("{:?}", a.status));
+        assert_hidden(&case, "the status line", &format!("{:?}", a.shared.status));
         // Not now; then the global Ctrl-S shows the same edit, masked by the fetched spec.
         press(&mut a, &["esc"]);
-        assert!(a.overlays.is_empty() && a.is_dirty(), "{}", case.name);
+        assert!(
+            a.shared.overlays.is_empty() && a.is_dirty(),
+            "{}",
+            case.name
+        );
         press(&mut a, &["ctrl-s"]);
-        let Some(Overlay::Diff { writes, .. }) = a.overlays.last().cloned() else {
+        let Some(Overlay::Diff { writes, .. }) = a.overlay().cloned() else {
             panic!(
                 "{}: no global diff: {:?} {:?}",
-                case.name, a.overlays, a.status
+                case.name, a.shared.overlays, a.shared.status
             )
         };
         check_diff(&case, "the global save diff", &writes[0].diff);
@@ -451,8 +459,8 @@ fn the_form_save_and_the_conflict_diff_mask_every_case() {
             disk,
         });
         press(&mut a, &["d"]);
-        let Some(Overlay::Conflict { diff: Some(d), .. }) = a.overlays.last().cloned() else {
-            panic!("{}: no conflict diff: {:?}", case.name, a.overlays)
+        let Some(Overlay::Conflict { diff: Some(d), .. }) = a.overlay().cloned() else {
+            panic!("{}: no conflict diff: {:?}", case.name, a.shared.overlays)
         };
         check_diff(&case, "the conflict diff", &d);
         assert!(d.contains("-# edited elsewhere"), "{}: {d}", case.name);
@@ -476,7 +484,7 @@ fn without_a_fetched_spec_the_name_rule_masks_the_global_diff() {
     let mut a = trusted_app(&root, Theme::color());
     // Disable the binding: the diff's context shows the config line above it.
     press(&mut a, &["enter", "space"]);
-    let cat = a.catalog.as_mut().unwrap();
+    let cat = a.shared.catalog.as_mut().unwrap();
     let file = cat
         .files
         .iter()
@@ -490,8 +498,8 @@ fn without_a_fetched_spec_the_name_rule_masks_the_global_diff() {
     )
     .unwrap();
     press(&mut a, &["ctrl-s"]);
-    let Some(Overlay::Diff { writes, .. }) = a.overlays.last().cloned() else {
-        panic!("{:?} {:?}", a.overlays, a.status)
+    let Some(Overlay::Diff { writes, .. }) = a.overlay().cloned() else {
+        panic!("{:?} {:?}", a.shared.overlays, a.shared.status)
     };
     assert_eq!(writes.len(), 2);
     let all: String = writes.iter().map(|w| w.diff.as_str()).collect();
@@ -532,7 +540,7 @@ fn a_typed_secret_and_the_old_one_never_reach_the_screen() {
     open_form(&mut a, &case);
     press(&mut a, &["down"]);
     assert_eq!(
-        a.form.as_ref().unwrap().focused().unwrap().pointer,
+        a.form().unwrap().focused().unwrap().pointer().unwrap(),
         "/password"
     );
     press(&mut a, &["enter"]);
@@ -545,8 +553,8 @@ fn a_typed_secret_and_the_old_one_never_reach_the_screen() {
     press(&mut a, &["enter"]);
     assert_hidden(&case, "the form after typing", &screens(&mut a));
     press(&mut a, &["ctrl-s"]);
-    let Some(Overlay::Diff { writes, .. }) = a.overlays.last().cloned() else {
-        panic!("{:?} {:?}", a.overlays, a.status)
+    let Some(Overlay::Diff { writes, .. }) = a.overlay().cloned() else {
+        panic!("{:?} {:?}", a.shared.overlays, a.shared.status)
     };
     check_diff(&case, "the save diff", &writes[0].diff);
     assert!(writes[0].new_text.contains("zq%CANARY"));

@@ -1,10 +1,13 @@
 //! Snapshots of the main screens at 80x24 and 120x40 (insta + ratatui's TestBackend).
 
 mod common;
+#[path = "support/shared.rs"]
+mod shared;
 
 use common::*;
 use flowspec::catalog::Progress;
-use flowspec::tui::app::{App, Msg, Overlay};
+use flowspec::tui::app::{App, Msg};
+use flowspec::tui::overlay::Overlay;
 use flowspec::tui::theme::Theme;
 use insta::assert_snapshot;
 use ratatui::style::Modifier;
@@ -94,8 +97,8 @@ fn connector_run_question() {
 fn read_only_confirmation() {
     let mut a = app();
     press(&mut a, &["enter", "space", "ctrl-s"]);
-    let Some(Overlay::Diff { writes, .. }) = a.overlays.last().cloned() else {
-        panic!("{:?}", a.overlays)
+    let Some(Overlay::Diff { writes, .. }) = a.overlay().cloned() else {
+        panic!("{:?}", a.shared.overlays)
     };
     press(&mut a, &["y"]);
     // What the runtime answers when flow.yaml has no write permission.
@@ -126,7 +129,7 @@ fn too_small_terminal() {
 #[test]
 fn read_only_header() {
     let mut a = app();
-    a.read_only = true;
+    a.shared.read_only = true;
     assert_snapshot!("read_only_80x24", screen(&mut a, 80, 24));
 }
 
@@ -195,18 +198,14 @@ fn connector_job_pane() {
 
 /// The ten hardest corpus schemas (connector-forms.md §6) as the form screen shows them at
 /// 120x40 on an empty config: inline errors for the required fields, unions on their first
-/// variant. Read in place from ../shared; without it the test says so and checks nothing else.
+/// variant. Read in place from ../shared; without it the test says so and checks nothing else
+/// (under CI it fails: `tests/support/shared.rs`).
 #[test]
 fn hardest_corpus_forms() {
-    use flowspec::tui::form_editor::{EditTarget, FormEditor};
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas");
-    if !dir.is_dir() {
-        eprintln!(
-            "note: {} is absent; corpus form snapshots not checked",
-            dir.display()
-        );
+    use flowspec::tui::screens::form::{EditTarget, FormEditor};
+    let Some(dir) = shared::path("schemas", "the corpus form snapshots") else {
         return;
-    }
+    };
     for name in [
         "source-s3.config",
         "source-sharepoint.config",
@@ -222,15 +221,18 @@ fn hardest_corpus_forms() {
         let text = std::fs::read_to_string(dir.join(format!("{name}.schema.json"))).unwrap();
         let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
         let mut a = app();
-        a.form = Some(FormEditor::open(
-            &schema,
-            EditTarget {
-                file: 0,
-                at: vec![],
-                original: serde_json::json!({}),
-                title: format!("{name} (empty config)"),
-            },
-        ));
+        show_form(
+            &mut a,
+            FormEditor::open(
+                &schema,
+                EditTarget {
+                    file: 0,
+                    at: vec![],
+                    original: serde_json::json!({}),
+                    title: format!("{name} (empty config)"),
+                },
+            ),
+        );
         assert_snapshot!(format!("form_{name}_120x40"), screen(&mut a, 120, 40));
     }
 }
@@ -238,11 +240,11 @@ fn hardest_corpus_forms() {
 /// A switched union: source-postgres's credentials moved to their second variant.
 #[test]
 fn form_with_a_switched_union() {
-    use flowspec::tui::form_editor::{EditTarget, FormEditor, RowKind};
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/schemas/source-postgres.config.schema.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("note: {} is absent; not checked", path.display());
+    use flowspec::tui::screens::form::{EditTarget, FormEditor, RowKind};
+    let Some(text) = shared::read(
+        "schemas/source-postgres.config.schema.json",
+        "the switched-union snapshot",
+    ) else {
         return;
     };
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -266,24 +268,27 @@ fn form_with_a_switched_union() {
     assert!(form.notice.take().is_some(), "the first press asks");
     form.cycle(1).unwrap();
     let mut a = app();
-    a.form = Some(form);
+    show_form(&mut a, form);
     assert_snapshot!("form_switched_union_120x40", screen(&mut a, 120, 40));
 }
 
 #[test]
 fn form_on_the_demo_schema() {
-    use flowspec::tui::form_editor::{EditTarget, FormEditor};
+    use flowspec::tui::screens::form::{EditTarget, FormEditor};
     let schema = flowspec::connector::demo::capture_config_schema();
     let mut a = app();
-    a.form = Some(FormEditor::open(
-        &schema,
-        EditTarget {
-            file: 0,
-            at: vec![],
-            original: serde_json::json!({"address": "db:5432", "auth": {"type": "password", "password": "hunter2"}}),
-            title: "Endpoint config of acmeCo/shop/source-demo".into(),
-        },
-    ));
+    show_form(
+        &mut a,
+        FormEditor::open(
+            &schema,
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: serde_json::json!({"address": "db:5432", "auth": {"type": "password", "password": "hunter2"}}),
+                title: "Endpoint config of acmeCo/shop/source-demo".into(),
+            },
+        ),
+    );
     both_sizes("form_demo", &mut a);
 }
 
@@ -330,4 +335,69 @@ fn files_outside_the_catalog_folder_are_marked_in_the_detail_pane() {
         schema.contains("far.schema.yaml  ⚠ outside the catalog folder"),
         "{s}"
     );
+}
+
+/// The help opened in a task's detail pane: exactly its keys, long descriptions wrapped.
+#[test]
+fn help_in_the_detail_pane() {
+    let mut a = app();
+    press(&mut a, &["enter", "?"]);
+    both_sizes("help_detail", &mut a);
+    let wide = screen(&mut a, 120, 40);
+    for end in ["program)", "spec first if needed)"] {
+        assert!(wide.contains(end), "wrapped, not cut:\n{wide}");
+    }
+}
+
+/// Typing into a field: the footer offers what works while typing (no `? help`, no quit).
+#[test]
+fn form_while_typing() {
+    use flowspec::tui::screens::form::{EditTarget, FormEditor};
+    let mut a = app();
+    show_form(
+        &mut a,
+        FormEditor::open(
+            &flowspec::connector::demo::materialize_config_schema(),
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: serde_json::json!({"address": "w:5432", "database": "analytics"}),
+                title: "Endpoint config of acmeCo/shop/to-warehouse".into(),
+            },
+        ),
+    );
+    press(&mut a, &["down", "down", "down"]);
+    type_text(&mut a, "hunter2");
+    both_sizes("form_typing", &mut a);
+}
+
+/// A sops-encrypted config: `password_sops` shown as the schema's password, encrypted.
+#[test]
+fn form_on_an_encrypted_config() {
+    use flowspec::tui::screens::form::{EditTarget, FormEditor};
+    let mut a = app();
+    show_form(
+        &mut a,
+        FormEditor::open(
+            &flowspec::connector::demo::capture_config_schema(),
+            EditTarget {
+                file: 0,
+                at: vec![],
+                original: serde_json::json!({
+                    "address": "db:5432",
+                    "auth": {"type": "password", "password_sops": "ENC[AES256_GCM,data:x,type:str]"},
+                    "sops": {"mac": "ENC[m]", "encrypted_suffix": "_sops"}
+                }),
+                title: "Endpoint config of acmeCo/shop/source-demo".into(),
+            },
+        ),
+    );
+    both_sizes("form_encrypted", &mut a);
+}
+
+#[test]
+fn reload_confirmation() {
+    let mut a = app();
+    press(&mut a, &["enter", "space", "ctrl-r"]);
+    assert_snapshot!("reload_confirm_80x24", screen(&mut a, 80, 24));
 }

@@ -37,22 +37,57 @@ pub fn is_catalog_file_name(name: &str) -> bool {
         || name.ends_with(".flow.json")
 }
 
-/// Finds the catalog file for a path given on the command line: the file itself, or
-/// `flow.yaml`/`flow.json` inside a directory.
+/// Finds the catalog file for a path given on the command line: the file itself, or inside a
+/// directory its `flow.yaml` (`flow.yml`, `flow.json`), else its only `*.flow.yaml` (Estuary's
+/// connector repositories name theirs `test.flow.yaml`). Several candidates are listed in the
+/// error, for the user to pick one.
 pub fn resolve_root(path: &Path) -> Result<PathBuf, LoadError> {
-    if path.is_dir() {
-        for candidate in ["flow.yaml", "flow.yml", "flow.json"] {
-            let p = path.join(candidate);
-            if p.is_file() {
-                return Ok(absolute(&p));
-            }
-        }
-        return Err(LoadError(format!(
-            "{}: no flow.yaml or flow.json in this directory",
-            path.display()
-        )));
+    if !path.is_dir() {
+        return Ok(absolute(path));
     }
-    Ok(absolute(path))
+    for candidate in ["flow.yaml", "flow.yml", "flow.json"] {
+        let p = path.join(candidate);
+        if p.is_file() {
+            return Ok(absolute(&p));
+        }
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| LoadError(format!("{}: {}", path.display(), io_message(&e))))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(is_catalog_file_name)
+                && p.is_file()
+        })
+        .collect();
+    found.sort();
+    match found.as_slice() {
+        [one] => Ok(absolute(one)),
+        [] => Err(LoadError(format!(
+            "{}: no flow.yaml or flow.json in this directory (nor a *.flow.yaml)",
+            path.display()
+        ))),
+        many => {
+            const SHOWN: usize = 10;
+            let names: Vec<String> = many
+                .iter()
+                .take(SHOWN)
+                .filter_map(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .collect();
+            let more = match many.len().saturating_sub(SHOWN) {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            Err(LoadError(format!(
+                "{}: no flow.yaml, and {} catalogs to choose from: {}{more}; pass one of them",
+                path.display(),
+                many.len(),
+                names.join(", ")
+            )))
+        }
+    }
 }
 
 /// Makes a path absolute and removes `.`/`..` lexically (symlinks are left alone, so a symlink
@@ -245,7 +280,9 @@ impl Loader<'_> {
             return None;
         }
         let base = containing.parent().unwrap_or(Path::new("/"));
-        Some(absolute(&base.join(percent_decode(local).as_ref())))
+        Some(absolute(
+            &base.join(crate::syntax::percent::decode_path(local)),
+        ))
     }
 
     /// Loads the files that string-valued configs, resources, schemas, modules and fixtures
@@ -536,33 +573,6 @@ fn content_problem(path: &Path, role: FileRole, text: &str) -> (Option<Diagnosti
     (problem, Some(root))
 }
 
-/// Flow references are URLs: a file named `my file.yaml` is written `my%20file.yaml`, and Flow
-/// decodes it before reading. Invalid escapes are kept literally, as URL parsers do.
-fn percent_decode(reference: &str) -> std::borrow::Cow<'_, str> {
-    if !reference.contains('%') {
-        return reference.into();
-    }
-    let bytes = reference.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    match String::from_utf8(out) {
-        Ok(s) => s.into(),
-        Err(_) => reference.into(),
-    }
-}
-
 /// YAML and JSON files are parsed; anything else (SQL, TypeScript) is plain text.
 pub fn is_structured(path: &Path) -> bool {
     let ext = path
@@ -584,4 +594,57 @@ pub use super::read::io_message;
 pub fn reindex(file: usize, text: &str) -> Result<Vec<Entity>, yaml::ParseError> {
     let root = yaml::parse(text)?;
     Ok(index::extract(file, &root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir_with(files: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for f in files {
+            std::fs::write(dir.path().join(f), "{}\n").unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_directory_resolves_to_its_flow_yaml_first() {
+        let dir = dir_with(&["flow.yaml", "test.flow.yaml"]);
+        assert_eq!(
+            resolve_root(dir.path()).unwrap(),
+            absolute(&dir.path().join("flow.yaml"))
+        );
+        let dir = dir_with(&["flow.json", "a.flow.yaml"]);
+        assert!(resolve_root(dir.path()).unwrap().ends_with("flow.json"));
+    }
+
+    #[test]
+    fn a_single_flow_yaml_by_another_name_is_the_root() {
+        let dir = dir_with(&["test.flow.yaml", "notes.yaml", "config.yaml"]);
+        std::fs::create_dir(dir.path().join("sub.flow.yaml")).unwrap();
+        assert!(resolve_root(dir.path())
+            .unwrap()
+            .ends_with("test.flow.yaml"));
+    }
+
+    #[test]
+    fn several_candidates_or_none_are_explained() {
+        let dir = dir_with(&["b.flow.yaml", "a.flow.json", "x.yaml"]);
+        let e = resolve_root(dir.path()).unwrap_err().0;
+        assert!(
+            e.ends_with("no flow.yaml, and 2 catalogs to choose from: a.flow.json, b.flow.yaml; pass one of them"),
+            "{e}"
+        );
+        let names: Vec<String> = (0..12).map(|i| format!("c{i:02}.flow.yaml")).collect();
+        let dir = dir_with(&names.iter().map(String::as_str).collect::<Vec<_>>());
+        let e = resolve_root(dir.path()).unwrap_err().0;
+        assert!(e.contains("c09.flow.yaml and 2 more; pass one"), "{e}");
+        let dir = dir_with(&["x.yaml"]);
+        let e = resolve_root(dir.path()).unwrap_err().0;
+        assert!(
+            e.contains("no flow.yaml or flow.json in this directory"),
+            "{e}"
+        );
+    }
 }

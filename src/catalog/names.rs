@@ -13,8 +13,6 @@ static JSON_POINTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(/([^/~]|(~[01]))+)*$").unwrap());
 static FIELD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([^/~]|(~[01]))+(/([^/~]|(~[01]))+)*$").unwrap());
-// ASCII digits only, as in the JSON schema's ECMA-262 `\d` (Rust's `\d` is Unicode).
-static DURATION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]+(s|m|h|d)$").unwrap());
 
 /// Why a catalog name is invalid, or `None` when it is fine. Explains the rule in words.
 pub fn catalog_name_problem(name: &str) -> Option<String> {
@@ -55,37 +53,6 @@ pub fn is_field(s: &str) -> bool {
     FIELD.is_match(s)
 }
 
-/// A duration in the only form Flow's schema accepts: one number (ASCII digits) and one unit.
-pub fn is_duration(s: &str) -> bool {
-    DURATION.is_match(s)
-}
-
-/// The length in seconds of a duration [`is_duration`] accepts, or `None` when it does not
-/// fit the 64-bit count of seconds Flow parses it into (Flow then refuses the catalog).
-pub fn duration_seconds(s: &str) -> Option<u64> {
-    if !is_duration(s) {
-        return None;
-    }
-    let (digits, unit) = s.split_at(s.len() - 1);
-    let unit = match unit {
-        "d" => 86_400,
-        "h" => 3_600,
-        "m" => 60,
-        _ => 1,
-    };
-    digits.parse::<u64>().ok()?.checked_mul(unit)
-}
-
-/// True when an image reference carries a tag or digest (`name:tag`, `name@sha256:...`).
-pub fn image_has_tag(image: &str) -> bool {
-    if image.contains("@sha256:") {
-        return true;
-    }
-    // A `:` after the last `/` is a tag; one before it is a registry port.
-    let last = image.rsplit('/').next().unwrap_or(image);
-    matches!(last.split_once(':'), Some((n, t)) if !n.is_empty() && !t.is_empty())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,17 +69,7 @@ mod tests {
     }
 
     #[test]
-    fn durations_pointers_images() {
-        assert!(
-            is_duration("5m") && is_duration("90s") && !is_duration("1h 30m") && !is_duration("5")
-        );
-        // Digits are ASCII digits (`\d` in Flow's schema is ECMA-262's).
-        assert!(!is_duration("\u{0665}m") && !is_duration("５m"));
-        assert_eq!(duration_seconds("90m"), Some(5_400));
-        assert_eq!(duration_seconds("18446744073709551615s"), Some(u64::MAX));
-        assert_eq!(duration_seconds("18446744073709551616s"), None);
-        assert_eq!(duration_seconds("307445734561825861m"), None);
-        assert_eq!(duration_seconds("1h 30m"), None);
+    fn pointers_and_fields() {
         assert!(
             is_json_pointer("")
                 && is_json_pointer("/a/b~1c")
@@ -120,9 +77,5 @@ mod tests {
                 && !is_json_pointer("a")
         );
         assert!(is_field("a b/c") && !is_field("/a"));
-        assert!(image_has_tag("ghcr.io/estuary/source-postgres:v1"));
-        assert!(image_has_tag("localhost:5000/x@sha256:abc"));
-        assert!(!image_has_tag("localhost:5000/source-x"));
-        assert!(!image_has_tag("ghcr.io/estuary/source-postgres"));
     }
 }

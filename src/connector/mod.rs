@@ -12,27 +12,25 @@
 //!   [`run::Transport`] in a [`run::Protocol`] and returns a typed [`protocol::Reply`].
 //! - [`task`] turns a catalog task into what `run` needs (endpoint, resolved config, Validate
 //!   bindings); [`demo`] is flowspec's own demo connector.
+//! - [`target`] is the one way from what a person names — a catalog task, an image, a local
+//!   command — to what runs ([`target::Target`], [`target::resolve_task`]), and [`ops`] the
+//!   typed operations on it ([`ops::spec`] through the spec cache, [`ops::discover`],
+//!   [`ops::validate`]). The CLI (`crate::cmd`) and the editor's jobs both use these two.
 //!
 //! Typical use (what `flowspec discover` does):
 //! ```no_run
 //! # async fn f(cat: &flowspec::catalog::Catalog) -> Result<(), Box<dyn std::error::Error>> {
-//! use flowspec::connector::{protocol::Operation, run, task};
-//! let (id, _) = task::find_task(cat, Some("acmeCo/shop/source-demo"), None)?;
-//! let t = task::load_task(cat, id)?;
-//! let transport = t.transport(run::DockerOptions::default());
-//! let protocol = t.local_protocol().unwrap_or(run::Protocol::FlowProto);
-//! let call = run::Call::discover(run::prepare_config(t.config.clone())?);
+//! use flowspec::connector::target::{resolve_task, Target, TaskRef};
+//! use flowspec::connector::{ops, protocol::Operation, run};
+//! let job = resolve_task(cat, TaskRef::Name(Some("acmeCo/shop/source-demo")), Operation::Discover)?;
 //! let (events, _rx) = tokio::sync::mpsc::unbounded_channel();
-//! let reply = run::run(
-//!     &transport,
-//!     protocol,
-//!     &call,
-//!     &run::RunOptions::for_operation(Operation::Discover),
-//!     events,
-//!     tokio_util::sync::CancellationToken::new(),
-//! )
-//! .await?;
-//! # let _ = reply; Ok(()) }
+//! let cancel = tokio_util::sync::CancellationToken::new();
+//! let prepared = Target::task(&job.task, run::DockerOptions::default())
+//!     .prepare(&events, &cancel)
+//!     .await?;
+//! let opts = run::RunOptions::for_operation(Operation::Discover);
+//! let discovered = ops::discover(&prepared, &job.task, &opts, events, cancel).await?;
+//! # let _ = discovered; Ok(()) }
 //! ```
 
 pub mod airbyte;
@@ -47,6 +45,7 @@ pub mod proto;
 pub mod protocol;
 pub mod run;
 pub mod sops;
+pub mod target;
 pub mod task;
 pub mod transport;
 

@@ -1,13 +1,18 @@
-//! One connector operation end to end, shared by the CLI and the TUI: find out what the
-//! connector speaks (pulling and inspecting images once), answer specs from the cache, run.
+//! The connector operations, typed, shared by the CLI and the TUI: find out what a connector
+//! speaks (pulling and inspecting images once), then [`spec`] (answered from the cache when it
+//! can be), [`discover`] or [`validate`]. What to run comes from [`super::target`].
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use super::cache::{CacheKey, SpecCache};
-use super::protocol::{self as p, Reply, SpecResponse, TaskType};
+use super::protocol::{
+    self as p, Discovered, Reply, SpecResponse, TaskType, ValidateBinding, Validated,
+};
 use super::run::{self, Call, Protocol, PullPolicy, RunOptions, Transport};
+use super::task::Task;
 use super::transport::{ConnectorError, RunEvent};
+use crate::secrets::Secret;
 
 /// A connector ready to be called: its transport, protocol, task type and (for images) digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +71,7 @@ pub async fn prepare(
             let _ = events.send(RunEvent::Phase(format!("inspecting {image}")));
             let facts = run::image_facts(image, options, events, cancel).await?;
             options.pull = PullPolicy::Missing;
+            options.inspected = Some(Box::new(facts.info));
             Ok(Prepared {
                 protocol: flag.unwrap_or(facts.protocol),
                 task: kind.unwrap_or(facts.task),
@@ -116,4 +122,79 @@ pub async fn spec(
         cache.put(key, &v);
     }
     Ok((spec, false))
+}
+
+/// A task's config as its connector receives it: sops-decrypted off the async workers (sops
+/// runs as a child process), kept in a redacting [`Secret`].
+async fn task_config(
+    task: &Task,
+    events: &UnboundedSender<RunEvent>,
+) -> Result<Secret<Box<serde_json::value::RawValue>>, ConnectorError> {
+    let _ = events.send(RunEvent::Phase("preparing the config".into()));
+    let config = task.config.clone();
+    tokio::task::spawn_blocking(move || run::prepare_config(config))
+        .await
+        .map_err(|e| ConnectorError::Io(e.to_string()))?
+}
+
+/// Runs `call` and returns its reply, after a phase event naming the operation.
+async fn call(
+    prepared: &Prepared,
+    call: Call,
+    opts: &RunOptions,
+    events: UnboundedSender<RunEvent>,
+    cancel: CancellationToken,
+) -> Result<Reply, ConnectorError> {
+    let _ = events.send(RunEvent::Phase(format!("running {}", call.op.label())));
+    run::run(
+        &prepared.transport,
+        prepared.protocol,
+        &call,
+        opts,
+        events,
+        cancel,
+    )
+    .await
+}
+
+fn unexpected(what: &str) -> ConnectorError {
+    ConnectorError::Protocol {
+        message: format!("answered with {what}"),
+        excerpt: String::new(),
+    }
+}
+
+/// Runs a capture's discover with its (decrypted) config: the bindings it offers.
+pub async fn discover(
+    prepared: &Prepared,
+    task: &Task,
+    opts: &RunOptions,
+    events: UnboundedSender<RunEvent>,
+    cancel: CancellationToken,
+) -> Result<Discovered, ConnectorError> {
+    let config = task_config(task, &events).await?;
+    match call(prepared, Call::discover(config), opts, events, cancel).await? {
+        Reply::Discovered(d) => Ok(d),
+        Reply::Spec(_) => Err(unexpected("a spec")),
+        Reply::Validated(_) => Err(unexpected("validated bindings")),
+    }
+}
+
+/// Runs a task's validate with its (decrypted) config and its enabled `bindings` (see
+/// [`super::target::resolve_task`]).
+pub async fn validate(
+    prepared: &Prepared,
+    task: &Task,
+    bindings: &[ValidateBinding],
+    opts: &RunOptions,
+    events: UnboundedSender<RunEvent>,
+    cancel: CancellationToken,
+) -> Result<Validated, ConnectorError> {
+    let config = task_config(task, &events).await?;
+    let request = Call::validate(task.task, task.name.clone(), config, bindings.to_vec());
+    match call(prepared, request, opts, events, cancel).await? {
+        Reply::Validated(v) => Ok(v),
+        Reply::Spec(_) => Err(unexpected("a spec")),
+        Reply::Discovered(_) => Err(unexpected("discovered bindings")),
+    }
 }

@@ -375,6 +375,8 @@ pub struct ImageFacts {
     pub task: TaskType,
     /// The image id, which keys the spec cache.
     pub digest: String,
+    /// Everything the inspection said, for the run that follows.
+    pub info: super::docker::ImageInfo,
 }
 
 /// Pulls `image` as `options.pull` says (progress on `events`, cancellable) and reads what it
@@ -389,7 +391,8 @@ pub async fn image_facts(
     Ok(ImageFacts {
         protocol: Protocol::from_image(&info.labels, &info.env),
         task: task_type_of_image(image, &info.labels),
-        digest: info.digest,
+        digest: info.digest.clone(),
+        info,
     })
 }
 

@@ -17,6 +17,7 @@ use super::protocol::{
 use super::run::{DockerOptions, Protocol, Transport};
 use crate::catalog::load::{absolute, is_structured};
 use crate::catalog::{Catalog, Entity, EntityId, EntityKind};
+use crate::syntax::percent;
 use crate::yaml::{self, Node};
 
 /// Why a task cannot be run; the message says what to fix.
@@ -244,14 +245,14 @@ pub fn load_task(catalog: &Catalog, id: EntityId) -> Result<Task, TaskError> {
         ));
     };
     let config = match config_node {
-        Some(n) => resolve_value(catalog, file, n)?,
+        Some(n) => resolve_value(catalog, id.file, n)?,
         None => Value::Object(Default::default()),
     };
     let config_source = match config_node {
         None => ConfigSource::None,
         Some(n) => match n.as_str() {
             Some(s) if !s.chars().any(char::is_whitespace) => {
-                ConfigSource::File(resolve_path(file, s).0)
+                ConfigSource::File(referenced_path(catalog, id.file, s))
             }
             _ => ConfigSource::Inline(file.clone()),
         },
@@ -273,69 +274,86 @@ fn scalar_string(v: Value) -> String {
     }
 }
 
-/// A config or resource value: a whitespace-free string is a file reference, resolved against
-/// the containing file and read from the loaded catalog.
-pub fn resolve_value(
-    catalog: &Catalog,
-    containing: &Path,
-    node: &Node,
-) -> Result<Value, TaskError> {
+/// A config or resource value written in catalog file `file`: a whitespace-free string is a
+/// file reference, read from the loaded catalog.
+pub fn resolve_value(catalog: &Catalog, file: usize, node: &Node) -> Result<Value, TaskError> {
     match node.as_str() {
-        Some(s) if !s.chars().any(char::is_whitespace) => load_reference(catalog, containing, s),
+        Some(s) if !s.chars().any(char::is_whitespace) => load_reference(catalog, file, s),
         _ => Ok(node.to_json()),
     }
 }
 
-fn load_reference(
-    catalog: &Catalog,
-    containing: &Path,
+/// The loaded file that `reference`, written in catalog file `from`, names: the one the loader
+/// recorded for that reference, else (a reference added by an edit since loading) the loaded
+/// file at the path it resolves to. Pure: no file system access, so the editor's `update` may
+/// resolve a task.
+fn referenced<'a>(
+    catalog: &'a Catalog,
+    from: usize,
     reference: &str,
-) -> Result<Value, TaskError> {
-    let (target, fragment) = resolve_path(containing, reference);
-    let text = file_text(catalog, &target).ok_or_else(|| {
+) -> Option<(PathBuf, &'a str)> {
+    if let Some(f) = catalog.referenced_file(from, reference) {
+        return Some((f.path.clone(), f.text()));
+    }
+    let (target, _) = resolve_path(&catalog.files.get(from)?.path, reference);
+    let text = file_text(catalog, &target)?;
+    Some((target, text))
+}
+
+/// Where `reference` points, for people: the loaded file's path, or the path it resolves to.
+fn referenced_path(catalog: &Catalog, from: usize, reference: &str) -> PathBuf {
+    match referenced(catalog, from, reference) {
+        Some((path, _)) => path,
+        None => resolve_path(&catalog.files[from].path, reference).0,
+    }
+}
+
+fn load_reference(catalog: &Catalog, from: usize, reference: &str) -> Result<Value, TaskError> {
+    let (target, fragment) = resolve_path(&catalog.files[from].path, reference);
+    let (path, text) = referenced(catalog, from, reference).ok_or_else(|| {
         TaskError(format!(
             "`{reference}` ({}) was not loaded with the catalog; run `flowspec check` to see why",
             target.display()
         ))
     })?;
-    let doc = if is_structured(&target) {
+    let doc = if is_structured(&path) {
         yaml::parse(text)
-            .map_err(|e| TaskError(format!("{}:{e}", target.display())))?
+            .map_err(|e| TaskError(format!("{}:{e}", path.display())))?
             .to_json()
     } else {
         Value::String(text.to_string())
     };
     match fragment {
-        Some(ptr) if !ptr.is_empty() => doc.pointer(ptr).cloned().ok_or_else(|| {
+        Some(ptr) if !ptr.is_empty() => doc.pointer(&ptr).cloned().ok_or_else(|| {
             TaskError(format!(
                 "`{reference}`: nothing at #{ptr} in {}",
-                target.display()
+                path.display()
             ))
         }),
         _ => Ok(doc),
     }
 }
 
-fn resolve_path<'a>(containing: &Path, reference: &'a str) -> (PathBuf, Option<&'a str>) {
+/// The absolute path a reference written in `containing` names (percent-decoded, `file://`
+/// stripped, `.` and `..` removed) and its decoded `#fragment`.
+fn resolve_path(containing: &Path, reference: &str) -> (PathBuf, Option<String>) {
     let (path, fragment) = match reference.split_once('#') {
-        Some((p, f)) => (p, Some(f)),
+        Some((p, f)) => (p, Some(percent::decode(f).into_owned())),
         None => (reference, None),
     };
     let path = path.strip_prefix("file://").unwrap_or(path);
     let base = containing.parent().unwrap_or(Path::new("/"));
-    (absolute(&base.join(path)), fragment)
+    (absolute(&base.join(percent::decode_path(path))), fragment)
 }
 
-/// The current (possibly edited) text of a loaded file.
+/// The current (possibly edited) text of the loaded file at `path`, matched against each
+/// file's path as loaded and its real path (`..` and symlinks resolved when it was loaded).
+/// Pure: it never touches the file system.
 fn file_text<'a>(catalog: &'a Catalog, path: &Path) -> Option<&'a str> {
-    let canonical = std::fs::canonicalize(path).ok();
     catalog
         .files
         .iter()
-        .find(|f| {
-            f.path == path
-                || (canonical.is_some() && std::fs::canonicalize(&f.path).ok() == canonical)
-        })
+        .find(|f| f.path == path || f.real_path == path)
         .map(|f| f.text())
 }
 
@@ -346,7 +364,7 @@ pub fn validate_bindings(
 ) -> Result<Vec<ValidateBinding>, TaskError> {
     let (root, path) = definition(catalog, task.id)?;
     let def = root.at(&path).expect("load_task found it");
-    let file = catalog.files[task.id.file].path.clone();
+    let file = task.id.file;
     let collection_key = match task.task {
         TaskType::Capture => "target",
         TaskType::Materialize => "source",
@@ -364,7 +382,7 @@ pub fn validate_bindings(
         }
         let at = || format!("`{}` binding {}", task.name, i + 1);
         let resource = match b.get("resource") {
-            Some(r) => resolve_value(catalog, &file, r)?,
+            Some(r) => resolve_value(catalog, file, r)?,
             None => return err(format!("{} has no resource", at())),
         };
         let collection = match b.get(collection_key) {
@@ -427,13 +445,13 @@ pub fn collection_spec(catalog: &Catalog, name: &str) -> Result<CollectionSpec, 
         })?;
     let (root, path) = definition(catalog, id)?;
     let def = root.at(&path).expect("indexed entities exist");
-    let file = catalog.files[id.file].path.clone();
+    let file = id.file;
     let schema = |key: &str| -> Result<Option<Value>, TaskError> {
         match def.get(key) {
             None => Ok(None),
             // A schema given as a string is always a URL (unlike configs).
             Some(n) => match n.as_str() {
-                Some(s) => load_reference(catalog, &file, s).map(Some),
+                Some(s) => load_reference(catalog, file, s).map(Some),
                 None => Ok(Some(n.to_json())),
             },
         }
@@ -716,6 +734,55 @@ materializations:
                 .field,
             "k/x"
         );
+    }
+
+    #[test]
+    fn references_resolve_through_the_loaded_catalog_without_the_file_system() {
+        let dir = tempfile::tempdir().unwrap();
+        let task = |name: &str, config: &str| {
+            format!("captures:\n  {name}:\n    endpoint: {{local: {{command: [x], config: {config}}}}}\n    bindings: []\n")
+        };
+        write(
+            dir.path(),
+            &[
+                (
+                    "flow.yaml",
+                    &format!(
+                        "import: [sub/b.flow.yaml]\n{}",
+                        task("acme/a", "real/c.yaml")
+                    ),
+                ),
+                ("sub/b.flow.yaml", &task("acme/b", "../link/c.yaml")),
+                ("real/c.yaml", "host: db\n"),
+                ("flow2.yaml", &task("acme/p", "my%20config.yaml")),
+                ("my config.yaml", "port: 5432\n"),
+            ],
+        );
+        std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("link")).unwrap();
+        let cat = crate::catalog::load(&dir.path().join("flow.yaml"), &mut |_| {}).unwrap();
+        assert!(cat.load_problems.is_empty(), "{:?}", cat.load_problems);
+        let spaced = crate::catalog::load(&dir.path().join("flow2.yaml"), &mut |_| {}).unwrap();
+        assert!(
+            spaced.load_problems.is_empty(),
+            "{:?}",
+            spaced.load_problems
+        );
+        // Gone from disk: only the loaded catalog can answer now.
+        drop(dir);
+        let (id, _) = find_task(&cat, Some("acme/b"), None).unwrap();
+        let t = load_task(&cat, id).unwrap();
+        assert_eq!(t.config, serde_json::json!({"host": "db"}));
+        let (id, _) = find_task(&spaced, Some("acme/p"), None).unwrap();
+        let t = load_task(&spaced, id).unwrap();
+        assert_eq!(
+            t.config,
+            serde_json::json!({"port": 5432}),
+            "percent-decoded"
+        );
+        let ConfigSource::File(path) = &t.config_source else {
+            panic!("{:?}", t.config_source);
+        };
+        assert!(path.ends_with("my config.yaml"), "{path:?}");
     }
 
     #[test]

@@ -120,6 +120,8 @@ pub enum ConnectorError {
     PullFailed { image: String, reason: String },
     #[error("image reference {0} has no tag; write it as NAME:TAG or NAME@sha256:...")]
     NoTag(String),
+    #[error("image reference {image} cannot be pulled: {reason}")]
+    BadImage { image: String, reason: String },
     #[error("the connector exited with status {code}: {message}")]
     Exited { code: i64, message: String },
     #[error("the connector did not answer within {0:?}; it was stopped")]

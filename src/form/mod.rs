@@ -5,6 +5,7 @@
 //! Pure domain code: no terminal, no I/O. The TUI form screen draws these types.
 
 mod defaults;
+pub mod encrypted;
 mod input;
 mod model;
 mod node;

@@ -2,21 +2,30 @@
 //!
 //! The state is the config JSON itself, so keys the schema does not know (a `sops` stanza,
 //! fields of a newer connector version) and key order survive untouched; the form tree only
-//! interprets it. Every change re-runs defaults and validation.
+//! interprets it. It is kept three times: as loaded and edited by the user; as it will be
+//! written (plus only what validity needs: required fields' defaults, union tags); and with
+//! every default filled, which is what the form shows. A default the user did not touch is
+//! shown as one, and written only when the config needs it. Every change re-runs defaults and
+//! validation.
 
 use serde_json::{Map, Value};
 
-use super::defaults::{active_variant, fill, Selections};
+use super::defaults::{active_variant, fill, Fill, Selections};
 use super::node::{FormNode, Kind};
 use super::pointer::segments;
 use super::validate::FieldError;
 use super::Form;
 
-/// A config being edited: the JSON value, the union selections and the current errors. Its
-/// `Debug` leaves the value out (it holds typed secrets).
+/// A config being edited: the JSON value (as written, and as shown), the union selections and
+/// the current errors. Its `Debug` leaves the values out (they hold typed secrets).
 #[derive(Clone)]
 pub struct FormState {
     form: Form,
+    /// The loaded config with the user's edits: no defaults.
+    config: Value,
+    /// What a save writes: `config` and what validity needs.
+    written: Value,
+    /// `written` with every default filled: what the form shows.
     value: Value,
     selections: Selections,
     errors: Vec<FieldError>,
@@ -39,6 +48,8 @@ impl std::fmt::Debug for FormState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FormState")
             .field("form", &self.form)
+            .field("config", &crate::secrets::REDACTED)
+            .field("written", &crate::secrets::REDACTED)
             .field("value", &crate::secrets::REDACTED)
             .field("selections", &self.selections)
             .field("errors", &self.errors)
@@ -51,7 +62,9 @@ impl FormState {
     pub(crate) fn new(form: Form, config: &Value) -> Self {
         let mut s = FormState {
             form,
-            value: config.clone(),
+            config: config.clone(),
+            written: Value::Null,
+            value: Value::Null,
             selections: Selections::new(),
             errors: Vec::new(),
         };
@@ -64,14 +77,33 @@ impl FormState {
         &self.form
     }
 
-    /// The config as it stands (with defaults filled).
+    /// The config as the form shows it: every default filled.
     pub fn value(&self) -> &Value {
         &self.value
     }
 
-    /// The config to write back: unknown keys and key order as they were loaded.
+    /// The config to write back: unknown keys and key order as they were loaded, the user's
+    /// edits, and of the defaults only those validity needs (required fields, union tags).
     pub fn to_json(&self) -> Value {
-        self.value.clone()
+        self.written.clone()
+    }
+
+    /// The config as a save would write it.
+    pub fn written(&self) -> &Value {
+        &self.written
+    }
+
+    /// The value at `pointer` as the file holds it or the user set it (`None` where the form
+    /// only shows a default).
+    pub fn explicit(&self, pointer: &str) -> Option<&Value> {
+        self.config.pointer(pointer)
+    }
+
+    /// True when the field at `pointer` shows the schema's default rather than a value from
+    /// the file or the user. A save writes it only if the config needs it (a required field).
+    pub fn is_default(&self, pointer: &str) -> bool {
+        let shown = self.value.pointer(pointer);
+        shown.is_some_and(|v| !v.is_null()) && self.config.pointer(pointer) != shown
     }
 
     /// Validation errors after the last change, each attached to a field pointer.
@@ -105,7 +137,7 @@ impl FormState {
                 )
             })
             .collect();
-        let mut cur = &mut self.value;
+        let mut cur = &mut self.config;
         for (seg, list) in segs.iter().zip(lists) {
             if cur.is_null() {
                 *cur = if list {
@@ -140,12 +172,12 @@ impl FormState {
     pub fn clear(&mut self, pointer: &str) {
         let mut segs = segments(pointer);
         let Some(last) = segs.pop() else {
-            self.value = Value::Object(Map::new());
+            self.config = Value::Object(Map::new());
             self.changed();
             return;
         };
         let parent = super::pointer::from_segments(&segs);
-        match self.value.pointer_mut(&parent) {
+        match self.config.pointer_mut(&parent) {
             Some(Value::Object(m)) => {
                 m.shift_remove(&last);
             }
@@ -193,7 +225,7 @@ impl FormState {
             .variants
             .get(variant)
             .ok_or_else(|| EditError::NoSuchVariant(pointer.into(), variant))?;
-        let Some(m) = self.value.pointer(pointer).and_then(Value::as_object) else {
+        let Some(m) = self.config.pointer(pointer).and_then(Value::as_object) else {
             return Ok(Vec::new());
         };
         let current = &u.variants[active_variant(u, m, self.selections.get(pointer).copied())];
@@ -217,11 +249,11 @@ impl FormState {
             return Err(EditError::NotAUnion(pointer.into()));
         };
         let tag_value = u.variants[variant].tag_value.clone();
-        if self.value.pointer(pointer).is_none_or(|v| !v.is_object()) {
+        if self.config.pointer(pointer).is_none_or(|v| !v.is_object()) {
             self.set(pointer, Value::Object(Map::new()))?;
         }
         let mut discarded = Vec::new();
-        if let Some(Value::Object(m)) = self.value.pointer_mut(pointer) {
+        if let Some(Value::Object(m)) = self.config.pointer_mut(pointer) {
             for k in lost {
                 if let Some(v) = m.shift_remove(&k) {
                     discarded.push((k, v));
@@ -296,10 +328,26 @@ impl FormState {
         node
     }
 
-    /// Re-applies defaults and re-validates.
+    /// Re-applies defaults (only what validity needs to the written config, all of them to
+    /// the shown one) and re-validates what would be written.
     fn changed(&mut self) {
         let form = self.form.clone();
-        fill(form.root(), &mut self.value, &self.selections, "");
+        self.written = self.config.clone();
+        fill(
+            form.root(),
+            &mut self.written,
+            &self.selections,
+            "",
+            Fill::Required,
+        );
+        self.value = self.written.clone();
+        fill(
+            form.root(),
+            &mut self.value,
+            &self.selections,
+            "",
+            Fill::All,
+        );
         self.errors = form.validate_state(self);
     }
 }

@@ -95,7 +95,7 @@ pub(crate) fn lookup<'r>(root: &'r Value, r: &str) -> Option<&'r Value> {
         return Some(root);
     }
     if frag.starts_with('/') {
-        let decoded = percent_decode(frag);
+        let decoded = crate::syntax::percent::decode(frag);
         return root.pointer(&decoded);
     }
     find_anchor(root, frag, 0)
@@ -123,28 +123,6 @@ fn merge_into(into: &mut Map<String, Value>, from: &Map<String, Value>) {
             }
         }
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn find_anchor<'a>(v: &'a Value, anchor: &str, depth: usize) -> Option<&'a Value> {

@@ -228,107 +228,22 @@ impl<'r> Builder<'r> {
                 Err(Cycle(r)) => return Kind::Recursive(r),
             }
         }
-        // Enum with titles: every option is a `const` (or one-value `enum`) without fields.
-        let consts: Option<Vec<Choice>> = resolved
-            .iter()
-            .map(|(r, _)| {
-                let o = r.as_object()?;
-                if o.contains_key("properties") {
-                    return None;
-                }
-                let v = o
-                    .get("const")
-                    .or_else(|| match o.get("enum")?.as_array()?.as_slice() {
-                        [one] => Some(one),
-                        _ => None,
-                    })?;
-                Some(choice(
-                    v,
-                    o.get("title").and_then(Value::as_str),
-                    o.get("description").and_then(Value::as_str),
-                ))
-            })
-            .collect();
-        if let Some(options) = consts.filter(|o| !o.is_empty()) {
+        if let Some(options) = const_choices(&resolved) {
             return Kind::Choice { options };
         }
-        // Object variants. The parent's own `properties` apply to every variant.
-        let parent_props = parent.get("properties").and_then(Value::as_object);
-        let parent_required = parent.get("required").and_then(Value::as_array);
-        let mut variant_objs: Vec<(Map<String, Value>, Vec<String>)> = Vec::new();
-        for (r, followed) in resolved {
-            let Value::Object(mut o) = r else {
-                return Kind::Any;
-            };
-            let typed = o.get("type").and_then(Value::as_str);
-            if typed.is_some_and(|t| t != "object") || union_members(&o).is_some() {
-                return Kind::Any;
-            }
-            if let Some(pp) = parent_props {
-                let props = o
-                    .entry("properties")
-                    .or_insert_with(|| Value::Object(Map::new()));
-                if let Value::Object(props) = props {
-                    for (k, v) in pp {
-                        props.entry(k.clone()).or_insert_with(|| v.clone());
-                    }
-                }
-            }
-            if let Some(pr) = parent_required {
-                let req = o
-                    .entry("required")
-                    .or_insert_with(|| Value::Array(Vec::new()));
-                if let Value::Array(req) = req {
-                    for r in pr {
-                        if !req.contains(r) {
-                            req.push(r.clone());
-                        }
-                    }
-                }
-            }
-            o.insert("type".into(), Value::String("object".into()));
-            variant_objs.push((o, followed));
-        }
+        let Some(variant_objs) = object_variants(parent, resolved) else {
+            return Kind::Any;
+        };
         let (tag, declared) = match declared_tag(parent) {
             Some(t) => (Some(t), true),
             None => (infer_tag(&variant_objs), false),
         };
-        let mapping = parent
-            .get("discriminator")
-            .and_then(|d| d.get("mapping"))
-            .and_then(Value::as_object);
         let variants = variant_objs
             .into_iter()
             .zip(members)
             .enumerate()
             .map(|(i, ((o, followed), member))| {
-                let pushed = followed.len();
-                self.active.extend(followed);
-                let mut node = self.resolved("", &Value::Object(o.clone()), false);
-                self.active.truncate(self.active.len() - pushed);
-                let tag_value = tag.as_deref().and_then(|t| {
-                    tag_value_of(&o, t).or_else(|| {
-                        let r = member.get("$ref")?.as_str()?;
-                        let (k, _) = mapping?.iter().find(|(_, v)| v.as_str() == Some(r))?;
-                        Some(Value::String(k.clone()))
-                    })
-                });
-                if let (Some(t), Kind::Group { fields }) = (&tag, &mut node.kind) {
-                    if let Some(f) = fields.iter_mut().find(|f| &f.key == t) {
-                        f.ann.hidden = true;
-                    }
-                }
-                Variant {
-                    label: o
-                        .get("title")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                        .or_else(|| tag_value.as_ref().map(display_value))
-                        .unwrap_or_else(|| format!("Option {}", i + 1)),
-                    description: node.description.clone(),
-                    tag_value,
-                    node,
-                }
+                self.variant(parent, tag.as_deref(), i, o, followed, member)
             })
             .collect();
         Kind::Union(Union {
@@ -337,6 +252,123 @@ impl<'r> Builder<'r> {
             variants,
         })
     }
+
+    /// One object variant of a union: its form node (the tag field hidden), its tag value
+    /// (from a `const`, or the discriminator's `mapping` of its `$ref`) and its label.
+    fn variant(
+        &mut self,
+        parent: &Map<String, Value>,
+        tag: Option<&str>,
+        i: usize,
+        o: Map<String, Value>,
+        followed: Vec<String>,
+        member: &Value,
+    ) -> Variant {
+        let mapping = parent
+            .get("discriminator")
+            .and_then(|d| d.get("mapping"))
+            .and_then(Value::as_object);
+        let pushed = followed.len();
+        self.active.extend(followed);
+        let mut node = self.resolved("", &Value::Object(o.clone()), false);
+        self.active.truncate(self.active.len() - pushed);
+        let tag_value = tag.and_then(|t| {
+            tag_value_of(&o, t).or_else(|| {
+                let r = member.get("$ref")?.as_str()?;
+                let (k, _) = mapping?.iter().find(|(_, v)| v.as_str() == Some(r))?;
+                Some(Value::String(k.clone()))
+            })
+        });
+        if let (Some(t), Kind::Group { fields }) = (tag, &mut node.kind) {
+            if let Some(f) = fields.iter_mut().find(|f| f.key == t) {
+                f.ann.hidden = true;
+            }
+        }
+        Variant {
+            label: o
+                .get("title")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or_else(|| tag_value.as_ref().map(display_value))
+                .unwrap_or_else(|| format!("Option {}", i + 1)),
+            description: node.description.clone(),
+            tag_value,
+            node,
+        }
+    }
+}
+
+/// An enum with titles: every member a `const` (or one-value `enum`) without fields.
+fn const_choices(resolved: &[(Value, Vec<String>)]) -> Option<Vec<Choice>> {
+    let consts: Option<Vec<Choice>> = resolved
+        .iter()
+        .map(|(r, _)| {
+            let o = r.as_object()?;
+            if o.contains_key("properties") {
+                return None;
+            }
+            let v = o
+                .get("const")
+                .or_else(|| match o.get("enum")?.as_array()?.as_slice() {
+                    [one] => Some(one),
+                    _ => None,
+                })?;
+            Some(choice(
+                v,
+                o.get("title").and_then(Value::as_str),
+                o.get("description").and_then(Value::as_str),
+            ))
+        })
+        .collect();
+    consts.filter(|o| !o.is_empty())
+}
+
+/// A union member as an object schema, with the `$ref`s followed to reach it.
+type ObjectVariant = (Map<String, Value>, Vec<String>);
+
+/// The members of a union as objects, each with the parent's own `properties` and
+/// `required` (which apply to every variant); `None` when a member is not an object.
+fn object_variants(
+    parent: &Map<String, Value>,
+    resolved: Vec<(Value, Vec<String>)>,
+) -> Option<Vec<ObjectVariant>> {
+    let parent_props = parent.get("properties").and_then(Value::as_object);
+    let parent_required = parent.get("required").and_then(Value::as_array);
+    let mut out = Vec::new();
+    for (r, followed) in resolved {
+        let Value::Object(mut o) = r else {
+            return None;
+        };
+        let typed = o.get("type").and_then(Value::as_str);
+        if typed.is_some_and(|t| t != "object") || union_members(&o).is_some() {
+            return None;
+        }
+        if let Some(pp) = parent_props {
+            let props = o
+                .entry("properties")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(props) = props {
+                for (k, v) in pp {
+                    props.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+        }
+        if let Some(pr) = parent_required {
+            let req = o
+                .entry("required")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(req) = req {
+                for r in pr {
+                    if !req.contains(r) {
+                        req.push(r.clone());
+                    }
+                }
+            }
+        }
+        o.insert("type".into(), Value::String("object".into()));
+        out.push((o, followed));
+    }
+    Some(out)
 }
 
 fn leaf(key: &str, required: bool, kind: Kind) -> FormNode {
@@ -407,7 +439,7 @@ fn declared_tag(parent: &Map<String, Value>) -> Option<String> {
 }
 
 /// Airbyte's rule: the first property that is `const` (or a one-value `enum`) in every variant.
-fn infer_tag(variants: &[(Map<String, Value>, Vec<String>)]) -> Option<String> {
+fn infer_tag(variants: &[ObjectVariant]) -> Option<String> {
     let (first, _) = variants.first()?;
     let props = first.get("properties")?.as_object()?;
     props

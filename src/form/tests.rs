@@ -239,7 +239,12 @@ fn root_union_and_union_in_array_items() {
     }));
     assert!(matches!(root.root().kind, Kind::Union(_)));
     let s = root.load(&json!({}));
-    assert_eq!(s.to_json(), json!({"type": "pull", "every": "1h"}));
+    assert_eq!(s.value(), &json!({"type": "pull", "every": "1h"}));
+    assert_eq!(
+        s.to_json(),
+        json!({"type": "pull"}),
+        "the tag is written, not the default"
+    );
 
     let f = build(&json!({"type": "object", "properties": {"stores": {
         "type": "array", "minItems": 1,
@@ -349,7 +354,7 @@ fn load_picks_variants_by_tag_and_fills_empty_values_only() {
     });
     let s = f.load(&cfg);
     assert_eq!(s.active_variant("/auth"), Some(1));
-    let out = s.to_json();
+    let out = s.value();
     // Unknown keys untouched and key order kept; defaults appended.
     let keys: Vec<&String> = out.as_object().unwrap().keys().collect();
     assert_eq!(
@@ -359,11 +364,15 @@ fn load_picks_variants_by_tag_and_fills_empty_values_only() {
     assert_eq!(
         out["database"],
         json!("shop"),
-        "empty string replaced by default"
+        "the form shows the default for an empty string"
     );
     assert_eq!(out["user"], json!("me"));
     assert_eq!(out["region"], json!("us-east"));
     assert_eq!(out["sops"], cfg["sops"]);
+    // What a save writes is the loaded config: the shown defaults are not added.
+    assert_eq!(s.to_json(), cfg);
+    assert!(s.is_default("/region") && s.is_default("/database"));
+    assert!(!s.is_default("/user"));
     // A blank secret does not change the chosen variant.
     assert_eq!(s.node_at("/auth/private_key").unwrap().label, "Private key");
     assert!(s.errors().iter().all(|e| e.pointer != "/auth/password"));
@@ -484,7 +493,7 @@ fn template_fills_defaults_and_comments_required_fields() {
         "{t}"
     );
     let v: Value = serde_yaml::from_str(&t).unwrap();
-    assert_eq!(v, f.load(&json!({})).to_json());
+    assert_eq!(&v, f.load(&json!({})).value());
     let filled = fill_for_validation(&f, &v);
     assert!(f.load(&filled).errors().is_empty());
 }
@@ -498,4 +507,57 @@ fn config_schema_of_accepts_spec_responses() {
         &schema
     );
     assert_eq!(config_schema_of(&schema), &schema);
+}
+
+#[test]
+fn saves_write_the_users_edits_and_what_validity_needs_not_untouched_defaults() {
+    let f = build(&crate::connector::demo::materialize_config_schema());
+    let loaded = json!({"address": "w:5432", "database": "analytics"});
+    let mut s = f.load(&loaded);
+    assert_eq!(s.to_json(), loaded, "opening adds nothing");
+    assert_eq!(s.get("/user"), Some(&json!("flow_materialize")), "shown");
+    assert!(s.is_default("/user") && s.is_default("/hard_delete") && s.is_default("/fail"));
+    s.set("/password", json!("pw")).unwrap();
+    assert_eq!(
+        s.to_json(),
+        json!({"address": "w:5432", "database": "analytics", "password": "pw"})
+    );
+    assert!(!s.is_default("/password"));
+    // Setting a field inside an optional section writes the section with just that field.
+    s.set("/advanced/ssl_mode", json!("disable")).unwrap();
+    assert_eq!(s.to_json()["advanced"], json!({"ssl_mode": "disable"}));
+
+    // Required fields and union tags are written: the config needs them.
+    let f = build(&capture_config_schema());
+    let s = f.load(&json!({}));
+    let written = s.to_json();
+    assert_eq!(
+        written["database"],
+        json!("shop"),
+        "required, with a default"
+    );
+    assert_eq!(
+        written["auth"],
+        json!({"type": "password"}),
+        "a required union's tag"
+    );
+    assert!(
+        written.get("region").is_none(),
+        "optional default not written"
+    );
+    assert_eq!(s.get("/region"), Some(&json!("us-east")));
+}
+
+#[test]
+fn validation_checks_what_would_be_written() {
+    let f = build(&json!({"type": "object", "required": ["a"], "properties": {
+        "a": {"type": "string"},
+        "n": {"type": "integer", "default": 3}
+    }}));
+    let mut s = f.load(&json!({}));
+    let errors: Vec<&str> = s.errors().iter().map(|e| e.pointer.as_str()).collect();
+    assert_eq!(errors, ["/a"]);
+    s.set("/a", json!("x")).unwrap();
+    assert!(s.errors().is_empty());
+    assert_eq!(s.to_json(), json!({"a": "x"}));
 }

@@ -103,13 +103,15 @@ impl Form {
                 }]
             }
         };
+        // What a save would write is what must be valid (defaults only shown are not sent).
+        let written = state.written();
         let secret = SecretLocations {
             schema: self.schema(),
-            config: state.value(),
+            config: written,
             found: OnceCell::new(),
         };
         let mut out = Vec::new();
-        for e in validator.iter_errors(state.value()) {
+        for e in validator.iter_errors(written) {
             map_error(state, &e, &secret, &mut out);
         }
         out.dedup();

@@ -1,15 +1,18 @@
-//! Runs a connector job for the TUI (an effect, executed on tokio): the same operations as the
-//! headless commands, through `connector::ops`, reduced to a `JobOutput`.
+//! Runs a connector job for the TUI (an effect, executed on tokio): the same typed operations as
+//! the headless commands — `connector::target` resolves the task, `connector::ops` runs it —
+//! reduced to a `JobOutput`.
 
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use super::jobs::{ConnOp, JobOutput};
+use crate::catalog::{Catalog, EntityId};
 use crate::connector::cache::SpecCache;
-use crate::connector::protocol::{Operation, Reply, ValidateBinding};
-use crate::connector::run::{self, Call, DockerOptions, PullPolicy, RunOptions};
-use crate::connector::task::Task;
+use crate::connector::protocol::{Operation, ValidateBinding};
+use crate::connector::run::{DockerOptions, PullPolicy, RunOptions};
+use crate::connector::target::{resolve_task, Target, TaskRef};
+use crate::connector::task::{Task, TaskError};
 use crate::connector::{ops, ConnectorError, RunEvent};
 
 /// Everything a job needs, computed from the catalog by the pure `update`. Its `Debug` shows
@@ -32,6 +35,24 @@ impl std::fmt::Debug for JobSpec {
     }
 }
 
+impl JobSpec {
+    /// The job `op` on task `id` of `catalog`, resolved as the headless commands resolve
+    /// theirs ([`resolve_task`]). Pure: `update` may call it.
+    pub fn resolve(catalog: &Catalog, id: EntityId, op: ConnOp) -> Result<JobSpec, TaskError> {
+        let operation = match op {
+            ConnOp::Pull | ConnOp::Spec => Operation::Spec,
+            ConnOp::Discover => Operation::Discover,
+            ConnOp::Validate => Operation::Validate,
+        };
+        let job = resolve_task(catalog, TaskRef::Id(id), operation)?;
+        Ok(JobSpec {
+            op,
+            task: job.task,
+            bindings: job.bindings,
+        })
+    }
+}
+
 /// Runs one job to completion (or cancellation).
 pub async fn run_job(
     spec: JobSpec,
@@ -47,15 +68,9 @@ pub async fn run_job(
         ..DockerOptions::default()
     };
     let task = &spec.task;
-    let prepared = ops::prepare(
-        task.transport(options),
-        None,
-        task.local_protocol(),
-        Some(task.task),
-        &events,
-        &cancel,
-    )
-    .await?;
+    let prepared = Target::task(task, options)
+        .prepare(&events, &cancel)
+        .await?;
     let protocol = prepared.protocol.label().to_string();
     match spec.op {
         ConnOp::Pull => Ok(JobOutput::Pulled {
@@ -78,47 +93,20 @@ pub async fn run_job(
                     .unwrap_or(Value::Null),
             })
         }
-        ConnOp::Discover | ConnOp::Validate => {
-            let _ = events.send(RunEvent::Phase("preparing the config".into()));
-            let config = task.config.clone();
-            // sops runs as a child process: keep it off the async workers.
-            let config = tokio::task::spawn_blocking(move || run::prepare_config(config))
-                .await
-                .map_err(|e| ConnectorError::Io(e.to_string()))??;
-            let (op, call) = if spec.op == ConnOp::Discover {
-                (Operation::Discover, Call::discover(config))
-            } else {
-                (
-                    Operation::Validate,
-                    Call::validate(task.task, task.name.clone(), config, spec.bindings.clone()),
-                )
-            };
-            let _ = events.send(RunEvent::Phase(format!("running {}", op.label())));
-            let opts = RunOptions::for_operation(op);
-            let reply = run::run(
-                &prepared.transport,
-                prepared.protocol,
-                &call,
-                &opts,
-                events,
-                cancel,
-            )
-            .await?;
-            Ok(match reply {
-                Reply::Discovered(d) => JobOutput::Discovered {
-                    protocol,
-                    names: d.bindings.into_iter().map(|b| b.recommended_name).collect(),
-                },
-                Reply::Validated(v) => JobOutput::Validated {
-                    protocol,
-                    bindings: v.bindings.len(),
-                },
-                Reply::Spec(_) => {
-                    return Err(ConnectorError::Protocol {
-                        message: "answered with a spec".into(),
-                        excerpt: String::new(),
-                    })
-                }
+        ConnOp::Discover => {
+            let opts = RunOptions::for_operation(Operation::Discover);
+            let d = ops::discover(&prepared, task, &opts, events, cancel).await?;
+            Ok(JobOutput::Discovered {
+                protocol,
+                names: d.bindings.into_iter().map(|b| b.recommended_name).collect(),
+            })
+        }
+        ConnOp::Validate => {
+            let opts = RunOptions::for_operation(Operation::Validate);
+            let v = ops::validate(&prepared, task, &spec.bindings, &opts, events, cancel).await?;
+            Ok(JobOutput::Validated {
+                protocol,
+                bindings: v.bindings.len(),
             })
         }
     }

@@ -1,15 +1,18 @@
-//! The full-screen editor: a TEA core (`app`), pure rendering (`ui`), one keymap (`keymap`)
-//! and a runtime that owns the terminal and runs effects (`runtime`, `terminal`).
+//! The full-screen editor: a TEA core (`app`, with the state screens share in `shared`), one
+//! module per screen (`screens`), the overlay stack (`overlay`), pure rendering (`ui`), one
+//! keymap (`keymap`) and a runtime that owns the terminal and runs effects (`runtime`,
+//! `terminal`).
 
 pub mod app;
-pub mod browse;
 pub mod connector_job;
-pub mod form_editor;
 pub mod fuzzy;
 pub mod jobs;
 pub mod keymap;
+pub mod overlay;
 mod redact;
 pub mod runtime;
+pub mod screens;
+pub mod shared;
 pub mod signals;
 pub mod terminal;
 pub mod theme;

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::form_editor::{EditTarget, FormEditor, LineEdit};
+use super::screens::form::{EditTarget, FormEditor, LineEdit, Mode};
 use crate::secrets::REDACTED;
 
 impl fmt::Debug for EditTarget {
@@ -30,11 +30,30 @@ impl fmt::Debug for FormEditor {
             .field("target", &self.target)
             .field("state", &self.state)
             .field("rows", &self.rows.len())
-            .field("focus", &self.focused().map(|r| &r.pointer))
-            .field("editing", &self.editing)
+            .field("focus", &self.focused().map(|r| &r.id))
+            .field("mode", &self.mode)
             .field("revealed", &self.revealed)
-            .field("read_only", &self.read_only.is_some())
-            .field("picker", &self.picker)
+            .field("read_only", &self.read_only)
             .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Mode::Browse => f.write_str("Browse"),
+            Mode::Typing(t) => f
+                .debug_struct("Typing")
+                .field("line", &t.line)
+                .field("into", &t.into)
+                .finish(),
+            Mode::Picking(p) => f.debug_tuple("Picking").field(p).finish(),
+            Mode::ConfirmSwitch { at, variant } => f
+                .debug_struct("ConfirmSwitch")
+                .field("at", at)
+                .field("variant", variant)
+                .finish(),
+            Mode::ConfirmClose => f.write_str("ConfirmClose"),
+        }
     }
 }

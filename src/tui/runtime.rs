@@ -361,6 +361,12 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
                 let _ = tx.send(Msg::Loaded(result.map(Box::new).map_err(|e| e.to_string())));
             });
         }
+        Effect::LoadConfigFile(path) => {
+            tokio::task::spawn_blocking(move || {
+                let result = catalog::Catalog::single_file(&path);
+                let _ = tx.send(Msg::Loaded(result.map(Box::new).map_err(|e| e.to_string())));
+            });
+        }
         Effect::Check(cat) => {
             tokio::task::spawn_blocking(move || {
                 let problems = check::check(&cat, check::CheckOptions::default());

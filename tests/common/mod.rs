@@ -42,6 +42,14 @@ pub fn trusted_app(path: &Path, theme: Theme) -> App {
     loaded_app(path, theme).with_trust(Default::default(), true)
 }
 
+/// Shows `form` over the browser, as `e` does once the spec is known.
+pub fn show_form(app: &mut App, form: flowspec::tui::screens::form::FormEditor) {
+    use flowspec::tui::screens::form::{Closing, FormScreen};
+    use flowspec::tui::screens::Screen;
+    app.screens
+        .push(Screen::Form(Box::new(FormScreen::new(form, Closing::Back))));
+}
+
 /// Parses `"ctrl-s"`, `"enter"`, `"a"`, `"space"`... into a key event.
 pub fn key(spec: &str) -> KeyEvent {
     let (mods, name) = match spec.strip_prefix("ctrl-") {
@@ -62,6 +70,7 @@ pub fn key(spec: &str) -> KeyEvent {
         "end" => KeyCode::End,
         "space" => KeyCode::Char(' '),
         "backspace" => KeyCode::Backspace,
+        "delete" => KeyCode::Delete,
         "f1" => KeyCode::F(1),
         s if s.chars().count() == 1 => KeyCode::Char(s.chars().next().unwrap()),
         other => panic!("unknown key {other}"),

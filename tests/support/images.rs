@@ -76,6 +76,23 @@ pub const PROTO: Spec = Spec {
     link: Link::Static,
     changes: &["LABEL FLOW_RUNTIME_PROTOCOL=capture"],
 };
+/// Discover and Validate answered with hand-encoded protobuf (`tests/proto_wire.rs`); a capture.
+pub const PROTO_OPS: Spec = Spec {
+    name: "proto-ops",
+    source: include_str!("connectors/proto_ops.c"),
+    link: Link::Static,
+    changes: &["LABEL FLOW_RUNTIME_PROTOCOL=capture"],
+};
+/// The same program as a materialization (it reads its task from the environment).
+pub const PROTO_OPS_MATERIALIZE: Spec = Spec {
+    name: "proto-ops-materialize",
+    source: include_str!("connectors/proto_ops.c"),
+    link: Link::Static,
+    changes: &[
+        "LABEL FLOW_RUNTIME_PROTOCOL=materialize",
+        "ENV FLOWSPEC_TEST_TASK=materialize",
+    ],
+};
 /// A raw Airbyte connector (no Flow labels), dynamically linked.
 pub const AIRBYTE: Spec = Spec {
     name: "airbyte",
@@ -191,9 +208,8 @@ fn build(spec: &Spec, tag: &str, hash: &str) {
     );
 }
 
-/// Compiles the connector and packs its root filesystem (the program at `/connector`, an empty
-/// `/tmp`, and for dynamic programs the libraries and loader) into `WORK/rootfs.tar`.
-pub fn rootfs_tar(spec: &Spec, work: &Path) -> PathBuf {
+/// Compiles the connector into `WORK/NAME` (also used to run it as a local command).
+pub fn compile(spec: &Spec, work: &Path) -> PathBuf {
     let src = work.join(format!("{}.c", spec.name));
     std::fs::write(&src, spec.source).unwrap();
     let bin = work.join(spec.name);
@@ -208,6 +224,13 @@ pub fn rootfs_tar(spec: &Spec, work: &Path) -> PathBuf {
         spec.name,
         String::from_utf8_lossy(&out.stderr)
     );
+    bin
+}
+
+/// Compiles the connector and packs its root filesystem (the program at `/connector`, an empty
+/// `/tmp`, and for dynamic programs the libraries and loader) into `WORK/rootfs.tar`.
+pub fn rootfs_tar(spec: &Spec, work: &Path) -> PathBuf {
+    let bin = compile(spec, work);
 
     let rootfs = work.join("rootfs");
     std::fs::create_dir_all(rootfs.join("tmp")).unwrap();

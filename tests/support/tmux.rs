@@ -10,6 +10,11 @@ use std::time::{Duration, Instant};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// How long any wait on the terminal, a file or a process may take before the test fails.
+/// Every wait polls for its event and returns as soon as it happens, so this only bounds a
+/// hang: generous, so that a loaded two-core machine running several suites never reaches it.
+pub const DEADLINE: Duration = Duration::from_secs(60);
+
 /// One tmux server (own socket) running one shell command.
 pub struct Tmux {
     pub socket: String,
@@ -74,7 +79,27 @@ impl Tmux {
         self.screen_with(false)
     }
 
-    /// Waits until the screen contains `text`; panics with the screen after 15 s.
+    /// The bottom line of the screen: flowspec's footer (key hints, or the status message).
+    pub fn footer(&self) -> String {
+        let screen = self.screen();
+        screen
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Waits until the screen no longer contains `text` (a message dismissed, an overlay
+    /// closed) before the next key, so that keys meant for what comes next are not taken by
+    /// what is leaving, and an Esc is never read together with the next key as Alt-key.
+    pub fn wait_gone(&self, text: &str) {
+        self.wait_until(&format!("{text:?} to go away"), || {
+            !self.screen().contains(text)
+        });
+    }
+
+    /// Waits until the screen contains `text`; panics with the screen after [`DEADLINE`].
     pub fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();
         loop {
@@ -82,13 +107,15 @@ impl Tmux {
             if s.contains(text) {
                 return s;
             }
-            if start.elapsed() > Duration::from_secs(15) {
+            if start.elapsed() > DEADLINE {
                 panic!("timed out waiting for {text:?}; screen:\n{s}");
             }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
 
+    /// Waits until the report at `path` is complete (ends with `END`); panics after
+    /// [`DEADLINE`].
     pub fn wait_file(&self, path: &Path) -> String {
         let start = Instant::now();
         loop {
@@ -97,7 +124,7 @@ impl Tmux {
                     return s;
                 }
             }
-            if start.elapsed() > Duration::from_secs(15) {
+            if start.elapsed() > DEADLINE {
                 panic!(
                     "timed out waiting for {}; screen:\n{}",
                     path.display(),
@@ -119,11 +146,11 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
-    /// Waits until `done` holds; panics naming `what`, with the screen, after 15 s.
+    /// Waits until `done` holds; panics naming `what`, with the screen, after [`DEADLINE`].
     pub fn wait_until(&self, what: &str, mut done: impl FnMut() -> bool) {
         let start = Instant::now();
         while !done() {
-            if start.elapsed() > Duration::from_secs(15) {
+            if start.elapsed() > DEADLINE {
                 panic!("timed out waiting for {what}; screen:\n{}", self.screen());
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -242,30 +269,57 @@ pub fn exit_status(report: &str) -> i32 {
 }
 
 /// The pid of flowspec started by [`run_args_and_report`]: the only child of the shell that
-/// wrote its own pid next to the report.
+/// wrote its own pid next to the report. Waits for both (bounded by [`DEADLINE`]).
 pub fn flowspec_pid(report: &Path) -> String {
     let pidfile = PathBuf::from(format!("{}.pid", report.display()));
-    let shell = std::fs::read_to_string(&pidfile)
-        .unwrap()
-        .trim()
-        .to_string();
-    let out = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .next()
-        .unwrap_or_else(|| panic!("no child of the shell {shell}"))
-        .trim()
-        .to_string()
+    let start = Instant::now();
+    loop {
+        let shell = std::fs::read_to_string(&pidfile)
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        if !shell.is_empty() {
+            let out = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+            let children = String::from_utf8_lossy(&out.stdout).into_owned();
+            if let Some(pid) = children.lines().next() {
+                return pid.trim().to_string();
+            }
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "no child of the shell {shell:?} ({})",
+            pidfile.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
-/// Is any process running whose command line contains `marker`? Markers are unique per test
-/// (see [`unique`]), so this never sees another test's processes.
+/// Is any process running whose command line contains `marker` as a whole word? Markers are
+/// unique per test (see [`unique`]), and the match ends at the marker's end (`x-1-1` does not
+/// match `x-1-12`), so this never sees another test's processes.
 pub fn running(marker: &str) -> bool {
+    assert!(
+        marker
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+        "{marker:?}: markers are plain words, used as a regular expression"
+    );
     Command::new("pgrep")
-        .args(["-f", marker])
+        .args(["-f", &format!("{marker}( |$)")])
         .output()
         .map(|o| !o.stdout.is_empty())
         .unwrap_or(false)
+}
+
+/// Waits until no process carries `marker` (see [`running`]); panics naming `why` after
+/// [`DEADLINE`]. A killed process disappears asynchronously, so this waits rather than looks
+/// once.
+pub fn wait_not_running(marker: &str, why: &str) {
+    let start = Instant::now();
+    while running(marker) {
+        assert!(start.elapsed() < DEADLINE, "{why}: {marker} still runs");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Sends `signal` (a name: `TERM`) to `pid`.

@@ -297,13 +297,17 @@ impl Walker<'_> {
                 Code::Pattern,
                 "a path or URL must not be empty or contain spaces".to_string(),
             ),
-            Pattern::Image if !names::image_has_tag(s) => (
-                Code::Image,
-                format!(
-                    "an image needs a tag or digest, such as `{}:v1`",
-                    s.trim_end_matches(':')
+            Pattern::Image => match crate::syntax::image::ImageRef::parse(s) {
+                Ok(_) => return,
+                Err(crate::syntax::image::ImageRefError::NoTag) => (
+                    Code::Image,
+                    format!(
+                        "an image needs a tag or digest, such as `{}:v1`",
+                        s.trim_end_matches(':')
+                    ),
                 ),
-            ),
+                Err(e) => (Code::Image, e.to_string()),
+            },
             _ => return,
         };
         let what = match pattern {
@@ -322,38 +326,27 @@ impl Walker<'_> {
     }
 
     fn duration(&mut self, node: &Node, s: &str, place: &Place) {
-        if names::is_duration(s) {
-            if names::duration_seconds(s).is_none() {
-                self.report(
-                    Code::Semantic,
-                    node.pos,
-                    format!(
-                        "{} is `{s}`, which is longer than Flow can count ({} seconds)",
-                        place.name,
-                        u64::MAX
-                    ),
-                );
-            }
-            return;
-        }
-        let advice = match single_unit(s) {
-            Some(fixed) => format!("write it as `{fixed}`"),
-            None if s.chars().any(|c| c.is_numeric() && !c.is_ascii_digit()) => {
-                "write the number with the digits 0 to 9".to_string()
-            }
-            None if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
-                format!("add a unit, such as `{s}s` or `{s}m`")
-            }
-            None => "the unit is `s`, `m`, `h` or `d`, as in `90m`".to_string(),
-        };
-        self.report(
-            Code::Duration,
-            node.pos,
-            format!(
-                "{} is `{s}`, which is not a duration Flow accepts (one number and one unit); {advice}",
-                place.name
+        use crate::syntax::duration::{parse_flow, FlowDurationError};
+        match parse_flow(s) {
+            Ok(_) => {}
+            Err(FlowDurationError::TooLong) => self.report(
+                Code::Semantic,
+                node.pos,
+                format!(
+                    "{} is `{s}`, which is longer than Flow can count ({} seconds)",
+                    place.name,
+                    u64::MAX
+                ),
             ),
-        );
+            Err(FlowDurationError::NotFlowForm(advice)) => self.report(
+                Code::Duration,
+                node.pos,
+                format!(
+                    "{} is `{s}`, which is not a duration Flow accepts (one number and one unit); {advice}",
+                    place.name
+                ),
+            ),
+        }
     }
 
     fn uint(&mut self, node: &Node, shape: &Shape, bounds: (u64, u64, bool), place: &Place) {
@@ -825,39 +818,6 @@ fn field_problem(s: &str) -> String {
     }
 }
 
-/// `1h 30m` → `90m`: the same length written with one unit, when it has whole units.
-fn single_unit(s: &str) -> Option<String> {
-    // Units as humantime also spells them (`1hour`, `5 min`), longest spellings first.
-    static PART: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*([0-9]+)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\s*,?")
-            .unwrap()
-    });
-    let mut rest = s.trim();
-    let mut seconds: u64 = 0;
-    let mut parts = 0;
-    while !rest.is_empty() {
-        let caps = PART.captures(rest)?;
-        let n: u64 = caps[1].parse().ok()?;
-        let unit = match caps[2].as_bytes()[0] {
-            b'd' => 86_400,
-            b'h' => 3_600,
-            b'm' => 60,
-            _ => 1,
-        };
-        seconds = seconds.checked_add(n.checked_mul(unit)?)?;
-        rest = &rest[caps[0].len()..];
-        parts += 1;
-    }
-    if parts == 0 {
-        return None;
-    }
-    let text = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")]
-        .iter()
-        .find(|(u, _)| seconds % u == 0)
-        .map(|(u, name)| format!("{}{name}", seconds / u))?;
-    (text != s).then_some(text)
-}
-
 /// An RFC 3339 date-time (`2024-01-31T00:00:00Z`, `...T10:00:00.5+02:00`).
 fn is_timestamp(s: &str) -> bool {
     static RFC3339: LazyLock<Regex> = LazyLock::new(|| {
@@ -1002,14 +962,11 @@ mod tests {
             "{m:?}"
         );
         assert!(m[0].ends_with("write it as `90m`"), "{m:?}");
-        assert_eq!(single_unit("1h 30m").as_deref(), Some("90m"));
-        assert_eq!(single_unit("2d0h").as_deref(), Some("2d"));
-        assert_eq!(single_unit("5m"), None);
-        assert_eq!(single_unit("5 minutes").as_deref(), Some("5m"));
-        assert_eq!(single_unit("1hour").as_deref(), Some("1h"));
-        assert_eq!(single_unit("1 day, 2 hours").as_deref(), Some("26h"));
-        assert_eq!(single_unit("5 fortnights"), None);
-        assert_eq!(single_unit("m5"), None);
+        let m = messages(&format!("{CAPTURE}    interval: 5 fortnights\n"));
+        assert!(
+            m[0].ends_with("the unit is `s`, `m`, `h` or `d`, as in `90m`"),
+            "{m:?}"
+        );
         let m = messages("captures:\n  acme/x:\n    endpoint: {connector: {image: 'a/b:v1', config: {}}}\n    bindings: []\n    shards: {maxTxnDuration: '30'}\n");
         assert!(m[0].contains("add a unit, such as `30s`"), "{m:?}");
         let m = messages(&format!("{CAPTURE}    interval: null\n"));
@@ -1078,6 +1035,16 @@ mod tests {
         assert!(r[0]
             .1
             .contains("needs a tag or digest, such as `ghcr.io/estuary/source-x:v1`"));
+        // A registry port is not a tag; a malformed digest is named.
+        let r = run("captures:\n  acme/x:\n    endpoint: {connector: {image: 'localhost:5000/source-x', config: {}}}\n    bindings: []\n");
+        assert_eq!(r[0].0, Code::Image);
+        assert!(
+            r[0].1.contains("such as `localhost:5000/source-x:v1`"),
+            "{r:?}"
+        );
+        let r = run("captures:\n  acme/x:\n    endpoint: {connector: {image: 'a/b@sha256:xyz', config: {}}}\n    bindings: []\n");
+        assert_eq!(r[0].0, Code::Image);
+        assert!(r[0].1.contains("`sha256:xyz` is not a digest"), "{r:?}");
         let m = messages("materializations:\n  acme/m:\n    endpoint: {connector: {image: 'a/b:v1', config: {}}}\n    bindings:\n      - {source: acme/c, resource: {}, fields: {exclude: [a]}}\n");
         assert_eq!(
             m,

@@ -12,64 +12,19 @@ use super::pull::pull;
 use super::PullPolicy;
 use crate::connector::{ConnectorError, RunEvent};
 
-/// A parsed image reference that names a tag, a digest or both. References without either are
-/// refused: Docker would silently use `:latest` to run and pull *every* tag of the repository.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageRef {
-    /// Registry and repository, e.g. `ghcr.io/estuary/source-postgres`.
-    pub name: String,
-    pub tag: Option<String>,
-    /// `sha256:…` when pinned.
-    pub digest: Option<String>,
-}
+pub use crate::syntax::image::ImageRef;
 
-impl ImageRef {
-    /// Splits `NAME[:TAG][@DIGEST]`; a colon before the last `/` is a registry port
-    /// (`localhost:5000/x`), not a tag.
-    pub fn parse(image: &str) -> Result<Self, ConnectorError> {
-        let no_tag = || ConnectorError::NoTag(image.to_string());
-        let trimmed = image.trim();
-        if trimmed.is_empty() || trimmed.chars().any(char::is_whitespace) {
-            return Err(no_tag());
-        }
-        let (rest, digest) = match trimmed.split_once('@') {
-            Some((rest, digest)) if digest.contains(':') && !digest.ends_with(':') => {
-                (rest, Some(digest.to_string()))
-            }
-            Some(_) => return Err(no_tag()),
-            None => (trimmed, None),
-        };
-        let slash = rest.rfind('/').map_or(0, |i| i + 1);
-        let (name, tag) = match rest[slash..].rfind(':') {
-            Some(i) => (&rest[..slash + i], Some(&rest[slash + i + 1..])),
-            None => (rest, None),
-        };
-        if name.is_empty() || tag == Some("") || (tag.is_none() && digest.is_none()) {
-            return Err(no_tag());
-        }
-        Ok(ImageRef {
-            name: name.to_string(),
-            tag: tag.map(str::to_string),
-            digest,
-        })
-    }
-
-    /// What to pull: the digest when pinned (it wins over the tag, as in Docker), else the tag.
-    pub fn pull_tag(&self) -> &str {
-        self.digest
-            .as_deref()
-            .or(self.tag.as_deref())
-            .expect("parse guarantees a tag or digest")
-    }
-
-    /// The reference Docker resolves locally: `name@digest` when pinned, else `name:tag`.
-    pub fn local_reference(&self) -> String {
-        match (&self.digest, &self.tag) {
-            (Some(d), _) => format!("{}@{d}", self.name),
-            (None, Some(t)) => format!("{}:{t}", self.name),
-            (None, None) => unreachable!("parse guarantees a tag or digest"),
-        }
-    }
+/// Parses `image` for the engine: a reference without a tag or digest, or one Docker could not
+/// pull exactly, is refused before anything is contacted.
+pub fn parse_reference(image: &str) -> Result<ImageRef, ConnectorError> {
+    use crate::syntax::image::ImageRefError;
+    ImageRef::parse(image).map_err(|e| match e {
+        ImageRefError::NoTag | ImageRefError::Empty => ConnectorError::NoTag(image.to_string()),
+        e => ConnectorError::BadImage {
+            image: image.to_string(),
+            reason: e.to_string(),
+        },
+    })
 }
 
 /// How to speak to an image, from its labels (reference `flow-format.md` §2.5, §2.7).
@@ -156,7 +111,7 @@ impl ImageInfo {
 /// Inspects a local image. A missing image is [`ConnectorError::ImageMissing`]; nothing is
 /// pulled (see [`prepare_image`]).
 pub async fn inspect_image(image: &str) -> Result<ImageInfo, ConnectorError> {
-    let image_ref = ImageRef::parse(image)?;
+    let image_ref = parse_reference(image)?;
     let host = DockerHost::from_env();
     let docker = connect_to(&host).await?;
     inspect_local(&docker, &host, &image_ref, image)
@@ -176,7 +131,7 @@ pub async fn prepare_image(
     events: &UnboundedSender<RunEvent>,
     cancel: &CancellationToken,
 ) -> Result<ImageInfo, ConnectorError> {
-    let image_ref = ImageRef::parse(image)?;
+    let image_ref = parse_reference(image)?;
     let host = DockerHost::from_env();
     let docker = tokio::select! {
         biased;
@@ -236,40 +191,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_tags_digests_and_registry_ports() {
-        let r = ImageRef::parse("ghcr.io/estuary/source-postgres:v1").unwrap();
-        assert_eq!(r.name, "ghcr.io/estuary/source-postgres");
-        assert_eq!(r.pull_tag(), "v1");
-        assert_eq!(r.local_reference(), "ghcr.io/estuary/source-postgres:v1");
-
-        let r = ImageRef::parse("localhost:5000/x:dev").unwrap();
-        assert_eq!(
-            (r.name.as_str(), r.tag.as_deref()),
-            ("localhost:5000/x", Some("dev"))
-        );
-
-        let r = ImageRef::parse("x/y:v2@sha256:abc").unwrap();
-        assert_eq!(r.pull_tag(), "sha256:abc");
-        assert_eq!(r.local_reference(), "x/y@sha256:abc");
-        assert_eq!(r.tag.as_deref(), Some("v2"));
-    }
-
-    #[test]
-    fn refuses_references_without_tag_or_digest() {
+    fn references_map_to_connector_errors() {
         for bad in [
             "ghcr.io/estuary/source-postgres",
             "localhost:5000/x",
             "x:",
-            "x@",
-            "x@sha256:",
             "",
-            "a b:c",
         ] {
             assert!(
-                matches!(ImageRef::parse(bad), Err(ConnectorError::NoTag(_))),
-                "{bad:?} should be refused"
+                matches!(parse_reference(bad), Err(ConnectorError::NoTag(_))),
+                "{bad:?} has no tag"
             );
         }
+        for bad in ["x@", "x@sha256:xyz", "a b:c", "x:-v"] {
+            let e = parse_reference(bad).unwrap_err();
+            assert!(matches!(e, ConnectorError::BadImage { .. }), "{bad:?}: {e}");
+        }
+        assert_eq!(
+            parse_reference("localhost:5000/x:dev").unwrap().pull_tag(),
+            "dev"
+        );
     }
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

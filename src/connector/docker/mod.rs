@@ -22,7 +22,9 @@ pub use engine::{
     connect, connect_to, list_managed_containers, remove_managed_containers, DockerHost,
     LABEL_IMAGE, LABEL_MANAGED, LABEL_PID, LABEL_RUN,
 };
-pub use image::{inspect_image, prepare_image, ImageInfo, ImageProtocol, ImageRef};
+pub use image::{
+    inspect_image, parse_reference, prepare_image, ImageInfo, ImageProtocol, ImageRef,
+};
 pub use pull::PullTracker;
 pub use run::{invoke_docker, FILES_MOUNT};
 pub use stderr::parse_log_line;
@@ -61,6 +63,10 @@ pub struct DockerOptions {
     pub pull: PullPolicy,
     /// Container memory limit in bytes (Flow passes `--memory=1g`).
     pub memory_bytes: u64,
+    /// The image as the preparation step pulled and inspected it: the run starts from this
+    /// rather than inspecting the same image a second time (a round trip to the engine on
+    /// every connector call).
+    pub inspected: Option<Box<ImageInfo>>,
 }
 
 impl Default for DockerOptions {
@@ -69,6 +75,7 @@ impl Default for DockerOptions {
             network: None,
             pull: PullPolicy::Missing,
             memory_bytes: 1 << 30,
+            inspected: None,
         }
     }
 }

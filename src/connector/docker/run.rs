@@ -28,7 +28,7 @@ use super::engine::{
     api_error, connect_to, force_remove, DockerHost, LABEL_IMAGE, LABEL_MANAGED, LABEL_PID,
     LABEL_RUN,
 };
-use super::image::{ensure_image, ImageRef};
+use super::image::ensure_image;
 use super::stderr::LineSplitter;
 use super::DockerOptions;
 use crate::connector::{ConnectorError, Exit, Invocation, LogLevel, LogLine, RunEvent};
@@ -55,17 +55,22 @@ pub async fn invoke_docker(
     cancel: CancellationToken,
     opts: &DockerOptions,
 ) -> Result<Exit, ConnectorError> {
-    let image_ref = ImageRef::parse(image)?;
+    let image_ref = super::image::parse_reference(image)?;
     let host = DockerHost::from_env();
     let docker = tokio::select! {
         biased;
         _ = cancel.cancelled() => return Err(ConnectorError::Cancelled),
         d = connect_to(&host) => d?,
     };
-    let info = ensure_image(
-        &docker, &host, &image_ref, image, opts.pull, &events, &cancel,
-    )
-    .await?;
+    let info = match &opts.inspected {
+        Some(info) if info.reference == image => (**info).clone(),
+        _ => {
+            ensure_image(
+                &docker, &host, &image_ref, image, opts.pull, &events, &cancel,
+            )
+            .await?
+        }
+    };
     if cancel.is_cancelled() {
         return Err(ConnectorError::Cancelled);
     }

@@ -1,27 +1,25 @@
-//! Rendering: pure functions from `&App` to a frame. Nothing here changes the model except the
-//! scroll offsets kept in `Cell`s so the selection stays in view.
+//! Rendering: pure functions from `&App` to a frame — the header, the shown screen (each
+//! screen draws itself), the footer and the top overlay. Nothing here changes the model
+//! except the scroll offsets kept in `Cell`s so the selection stays in view.
 //!
 //! Every string that comes from a catalog, a connector or a file is escaped before it becomes
 //! a `Span` (`text::escape_control`): a control character must neither reach the terminal
 //! nor vanish unseen (ratatui silently drops the ones it is given).
-
-mod detail;
-mod form;
-mod list;
-mod overlay;
-mod projections;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::app::{App, Phase};
-use super::keymap;
+use super::app::App;
+use super::keymap::{self, Context};
+use super::overlay;
+use super::shared::{Phase, Shared, Tone};
 use crate::text::escape_control;
 
-/// The smallest terminal flowspec lays out for.
+/// The smallest terminal width flowspec lays out for.
 pub const MIN_WIDTH: u16 = 80;
+/// The smallest terminal height flowspec lays out for.
 pub const MIN_HEIGHT: u16 = 24;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -29,8 +27,9 @@ const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
+    let sh = &app.shared;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(app, frame, area);
+        too_small(sh, frame, area);
         return;
     }
     let [header, body, footer] = Layout::vertical([
@@ -40,35 +39,23 @@ pub fn render(app: &App, frame: &mut Frame) {
     ])
     .areas(area);
     render_header(app, frame, header);
-    match &app.phase {
-        Phase::Loading(p) => loading(app, frame, body, p),
-        Phase::Failed(e) => failed(app, frame, body, e),
-        Phase::Ready if app.form.is_some() => {
-            if let Some(f) = &app.form {
-                form::render(app, f, frame, body);
-            }
-        }
-        Phase::Ready => {
-            let list_width = (body.width * 2 / 5).clamp(30, 60);
-            let [left, right] =
-                Layout::horizontal([Constraint::Length(list_width), Constraint::Min(20)])
-                    .areas(body);
-            list::render(app, frame, left);
-            detail::render(app, frame, right);
-        }
+    match &sh.phase {
+        Phase::Loading(p) => loading(sh, frame, body, p),
+        Phase::Failed(e) => failed(sh, frame, body, e),
+        Phase::Ready => app.screen().render(sh, frame, body),
     }
     render_footer(app, frame, footer);
-    overlay::render(app, frame, body);
+    overlay::render(sh, frame, body);
 }
 
 /// The spinner frame for background work.
-pub fn spinner(app: &App) -> &'static str {
-    SPINNER[app.spinner % SPINNER.len()]
+pub fn spinner(sh: &Shared) -> &'static str {
+    SPINNER[sh.spinner % SPINNER.len()]
 }
 
-fn too_small(app: &App, frame: &mut Frame, area: Rect) {
+fn too_small(sh: &Shared, frame: &mut Frame, area: Rect) {
     let text = vec![
-        Line::styled("Terminal too small", app.theme.error),
+        Line::styled("Terminal too small", sh.theme.error),
         Line::raw(""),
         Line::raw(format!(
             "It is {}x{}; flowspec needs at least {MIN_WIDTH}x{MIN_HEIGHT}.",
@@ -90,13 +77,14 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn header_line(app: &App, short: bool) -> Line<'static> {
-    let t = &app.theme;
+    let sh = &app.shared;
+    let t = &sh.theme;
     let sep = || Span::styled(" │ ", t.muted);
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut spans = vec![Span::styled(" flowspec", t.title), sep()];
-    spans.push(Span::raw(escape_control(&app.shown_path).into_owned()));
-    if app.is_dirty() {
-        let n = app
+    spans.push(Span::raw(escape_control(&sh.shown_path).into_owned()));
+    if sh.is_dirty() {
+        let n = sh
             .catalog
             .as_ref()
             .map_or(0, |c| c.files.iter().filter(|f| f.is_dirty()).count());
@@ -110,14 +98,14 @@ fn header_line(app: &App, short: bool) -> Line<'static> {
             t.dirty,
         ));
     }
-    if app.read_only {
+    if sh.read_only {
         spans.push(sep());
         spans.push(Span::styled("read-only", t.warning));
     }
-    if app.phase == Phase::Ready {
+    if sh.phase == Phase::Ready {
         spans.push(sep());
-        match app.problem_counts() {
-            None => spans.push(Span::styled(format!("{} checking", spinner(app)), t.muted)),
+        match sh.problem_counts() {
+            None => spans.push(Span::styled(format!("{} checking", spinner(sh)), t.muted)),
             Some((0, 0)) => spans.push(Span::styled("✓ valid", t.success)),
             Some((e, w)) => {
                 let (err, warn) = if short {
@@ -140,7 +128,7 @@ fn header_line(app: &App, short: bool) -> Line<'static> {
             }
         }
     }
-    if let Some(cat) = &app.catalog {
+    if let Some(cat) = &sh.catalog {
         let counts: Vec<String> = crate::catalog::EntityKind::ALL
             .iter()
             .zip(cat.counts())
@@ -163,60 +151,53 @@ fn header_line(app: &App, short: bool) -> Line<'static> {
     Line::from(spans)
 }
 
+/// The status message, or the keys that work here: in the keymap's order, and when they do
+/// not all fit, the kept ones (help, quit, close) still show at the end.
 fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
-    if let Some(status) = &app.status {
+    let t = &app.shared.theme;
+    if let Some(status) = &app.shared.status {
+        let style = match status.tone {
+            Tone::Info => t.accent,
+            Tone::Warning => t.warning,
+            Tone::Error => t.error,
+        };
         let mut spans = vec![Span::styled(
             format!(" {}", escape_control(&status.text)),
-            if status.error { t.error } else { t.accent },
+            style,
         )];
-        if status.error {
+        if status.takes_key() {
             spans.push(Span::styled("  (any key to dismiss)", t.muted));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
         return;
     }
-    let contexts = app.contexts();
-    let shown = if app.overlays.is_empty() {
-        &contexts[..]
-    } else {
-        &contexts[..1]
-    };
-    // Hints in keymap order; when they do not all fit, `? help` is kept at the end, since
-    // help lists everything else.
-    let hints = keymap::hints(shown);
-    let piece = |(k, l): &(String, &str)| k.chars().count() + l.chars().count() + 3;
-    let help = hints.iter().find(|(_, l)| *l == "help").cloned();
-    let reserve = help.as_ref().map(piece).unwrap_or(0);
-    let mut spans = vec![Span::raw(" ")];
-    let mut width = 1usize;
-    let total: usize = 1 + hints.iter().map(piece).sum::<usize>();
-    let fits_all = total <= area.width as usize;
-    for h in &hints {
-        if !fits_all && Some(h) == help.as_ref() {
-            continue;
-        }
-        let room = area.width as usize - if fits_all { 0 } else { reserve };
-        if width + piece(h) > room {
+    let hints = keymap::hints(&app.contexts());
+    let piece = |h: &keymap::FooterHint| h.keys.chars().count() + h.label.chars().count() + 3;
+    let kept: usize = hints.iter().filter(|h| h.keep).map(piece).sum();
+    let mut width = 1 + kept;
+    let mut shown = Vec::new();
+    for h in hints.iter().filter(|h| !h.keep) {
+        if width + piece(h) > area.width as usize {
             break;
         }
         width += piece(h);
-        spans.push(Span::styled(h.0.clone(), t.key));
-        spans.push(Span::raw(format!(" {}  ", h.1)));
+        shown.push(h);
     }
-    if let (false, Some(h)) = (fits_all, help) {
-        spans.push(Span::styled(h.0, t.key));
-        spans.push(Span::raw(format!(" {}  ", h.1)));
+    shown.extend(hints.iter().filter(|h| h.keep));
+    let mut spans = vec![Span::raw(" ")];
+    for h in shown {
+        spans.push(Span::styled(h.keys.clone(), t.key));
+        spans.push(Span::raw(format!(" {}  ", h.label)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn loading(app: &App, frame: &mut Frame, area: Rect, p: &crate::catalog::Progress) {
+fn loading(sh: &Shared, frame: &mut Frame, area: Rect, p: &crate::catalog::Progress) {
     let text = vec![
         Line::raw(""),
         Line::from(vec![
-            Span::styled(format!(" {} ", spinner(app)), app.theme.accent),
-            Span::raw(format!("Loading {}", escape_control(&app.shown_path))),
+            Span::styled(format!(" {} ", spinner(sh)), sh.theme.accent),
+            Span::raw(format!("Loading {}", escape_control(&sh.shown_path))),
         ]),
         Line::raw(""),
         Line::styled(
@@ -226,7 +207,7 @@ fn loading(app: &App, frame: &mut Frame, area: Rect, p: &crate::catalog::Progres
                 if p.files == 1 { "" } else { "s" },
                 p.bytes as f64 / 1e6
             ),
-            app.theme.muted,
+            sh.theme.muted,
         ),
     ];
     let popup = centered(area, 50, 6);
@@ -235,15 +216,20 @@ fn loading(app: &App, frame: &mut Frame, area: Rect, p: &crate::catalog::Progres
         Paragraph::new(text).block(
             Block::default()
                 .borders(Borders::ALL)
-                .border_style(app.theme.border),
+                .border_style(sh.theme.border),
         ),
         popup,
     );
 }
 
-fn failed(app: &App, frame: &mut Frame, area: Rect, error: &str) {
+fn failed(sh: &Shared, frame: &mut Frame, area: Rect, error: &str) {
+    let mut hints = vec![];
+    for h in keymap::hints(&[Context::LoadFailed]) {
+        hints.push(Span::styled(h.keys, sh.theme.key));
+        hints.push(Span::raw(format!(" {}   ", h.label)));
+    }
     let mut text = vec![
-        Line::styled("The catalog could not be loaded", app.theme.error),
+        Line::styled("The catalog could not be loaded", sh.theme.error),
         Line::raw(""),
     ];
     text.extend(
@@ -251,22 +237,14 @@ fn failed(app: &App, frame: &mut Frame, area: Rect, error: &str) {
             .lines()
             .map(|l| Line::raw(escape_control(l).into_owned())),
     );
-    text.extend([
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled("r", app.theme.key),
-            Span::raw(" retry   "),
-            Span::styled("q", app.theme.key),
-            Span::raw(" quit"),
-        ]),
-    ]);
+    text.extend([Line::raw(""), Line::from(hints)]);
     let popup = centered(area, 70, 10);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: false }).block(
             Block::default()
                 .borders(Borders::ALL)
-                .border_style(app.theme.error),
+                .border_style(sh.theme.error),
         ),
         popup,
     );
@@ -309,4 +287,38 @@ pub fn scroll_into_view(offset: usize, selected: usize, height: usize) -> usize 
     } else {
         offset
     }
+}
+
+/// Splits `text` into lines of at most `width` characters at spaces (long words are cut).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word = word.to_string();
+        loop {
+            let len = line.chars().count();
+            let wlen = word.chars().count();
+            if len > 0 && len + 1 + wlen <= width {
+                line.push(' ');
+                line.push_str(&word);
+                break;
+            }
+            if len == 0 && wlen <= width {
+                line = word;
+                break;
+            }
+            if len > 0 {
+                out.push(std::mem::take(&mut line));
+                continue;
+            }
+            let cut: String = word.chars().take(width).collect();
+            word = word.chars().skip(width).collect();
+            out.push(cut);
+        }
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
 }

@@ -1,25 +1,27 @@
-//! Modal overlays: help (generated from the keymap), the save diff, confirmations (quitting
-//! with unsaved changes, saving over read-only files), the changed-on-disk conflict and the
-//! problem list.
+//! Drawing the top overlay: the save diff, confirmations (quitting or reloading with unsaved
+//! changes, running a connector, saving over read-only files), the changed-on-disk conflict,
+//! the problem list, and the help (in `help`).
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::super::app::{App, Confirm, Overlay, PendingRun};
-use super::super::jobs::ConnOp;
-use super::super::keymap::{self, Context};
-use super::centered;
+use super::{Confirm, Overlay, PendingRun};
 use crate::catalog::Severity;
 use crate::text::escape_control;
+use crate::tui::jobs::ConnOp;
+use crate::tui::keymap::{self, Context};
+use crate::tui::shared::Shared;
+use crate::tui::ui::{centered, wrap_words};
 
-pub fn render(app: &App, frame: &mut Frame, body: Rect) {
-    let Some(top) = app.overlays.last() else {
+/// Draws the top overlay over `body` (the screen between header and footer).
+pub fn render(sh: &Shared, frame: &mut Frame, body: Rect) {
+    let Some(top) = sh.overlays.top() else {
         return;
     };
     match top {
-        Overlay::Help { scroll } => help(app, frame, body, *scroll),
+        Overlay::Help { scroll, under } => super::help::render(sh, frame, body, under, *scroll),
         Overlay::Diff { writes, scroll } => {
             let mut text = String::new();
             for w in writes {
@@ -31,27 +33,10 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
                 writes.len(),
                 if writes.len() == 1 { "" } else { "s" }
             );
-            diff_box(app, frame, body, &title, &text, *scroll, Context::Diff);
+            diff_box(sh, frame, body, &title, &text, *scroll, Context::Diff);
         }
-        Overlay::Confirm(Confirm::QuitUnsaved) => {
-            let n = app
-                .catalog
-                .as_ref()
-                .map_or(0, |c| c.files.iter().filter(|f| f.is_dirty()).count());
-            let lines = vec![
-                Line::raw(""),
-                Line::raw(format!(
-                    " {n} file{} {} unsaved changes.",
-                    if n == 1 { "" } else { "s" },
-                    if n == 1 { "has" } else { "have" }
-                )),
-                Line::raw(" Quit and lose them?"),
-                Line::raw(""),
-                hint_line(app, Context::Confirm),
-            ];
-            small_box(app, frame, body, " Unsaved changes ", lines, true);
-        }
-        Overlay::WriteProtected { files, .. } => write_protected(app, frame, body, files),
+        Overlay::Confirm(question) => confirm(sh, frame, body, *question),
+        Overlay::WriteProtected { files, .. } => write_protected(sh, frame, body, files),
         Overlay::Conflict {
             display,
             diff,
@@ -59,7 +44,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
             ..
         } => match diff {
             Some(d) => diff_box(
-                app,
+                sh,
                 frame,
                 body,
                 &format!(
@@ -79,20 +64,20 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
                     )),
                     Line::raw(" Nothing was written: saving would overwrite that change."),
                     Line::raw(""),
-                    hint_line(app, Context::Conflict),
+                    hint_line(sh, Context::Conflict),
                 ];
-                small_box(app, frame, body, " File changed on disk ", lines, true);
+                small_box(sh, frame, body, " File changed on disk ", lines, true);
             }
         },
-        Overlay::Problems { scroll } => problems(app, frame, body, *scroll),
-        Overlay::RunConnector(pending) => run_connector(app, frame, body, pending),
+        Overlay::Problems { scroll } => problems(sh, frame, body, *scroll),
+        Overlay::RunConnector(pending) => run_connector(sh, frame, body, pending),
     }
 }
 
 /// Asks before a catalog's connector runs for the first time: exactly what will run, with what
 /// config and network, so that a command smuggled into a pulled catalog is seen, not run.
-fn run_connector(app: &App, frame: &mut Frame, body: Rect, pending: &PendingRun) {
-    let t = &app.theme;
+fn run_connector(sh: &Shared, frame: &mut Frame, body: Rect, pending: &PendingRun) {
+    let t = &sh.theme;
     let width = body.width.saturating_sub(4).min(100);
     let inner = width.saturating_sub(2) as usize;
     let task = crate::text::escape_control(&pending.spec.task.name).into_owned();
@@ -132,7 +117,7 @@ fn run_connector(app: &App, frame: &mut Frame, body: Rect, pending: &PendingRun)
         lines.push(Line::raw(format!(" {l}")));
     }
     lines.push(Line::raw(""));
-    lines.push(hint_line(app, Context::Confirm));
+    lines.push(hint_line(sh, Context::Confirm));
     let area = centered(body, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(
@@ -146,44 +131,10 @@ fn run_connector(app: &App, frame: &mut Frame, body: Rect, pending: &PendingRun)
     );
 }
 
-/// Splits `text` into lines of at most `width` characters at spaces (long words are cut).
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let mut word = word.to_string();
-        loop {
-            let len = line.chars().count();
-            let wlen = word.chars().count();
-            if len > 0 && len + 1 + wlen <= width {
-                line.push(' ');
-                line.push_str(&word);
-                break;
-            }
-            if len == 0 && wlen <= width {
-                line = word;
-                break;
-            }
-            if len > 0 {
-                out.push(std::mem::take(&mut line));
-                continue;
-            }
-            let cut: String = word.chars().take(width).collect();
-            word = word.chars().skip(width).collect();
-            out.push(cut);
-        }
-    }
-    if !line.is_empty() || out.is_empty() {
-        out.push(line);
-    }
-    out
-}
-
 /// How many read-only files the confirmation lists by name before "and N more".
 const LISTED_FILES: usize = 5;
 
-fn write_protected(app: &App, frame: &mut Frame, body: Rect, files: &[String]) {
+fn write_protected(sh: &Shared, frame: &mut Frame, body: Rect, files: &[String]) {
     let mut lines = vec![Line::raw("")];
     match files {
         [one] => lines.push(Line::raw(format!(
@@ -206,25 +157,58 @@ fn write_protected(app: &App, frame: &mut Frame, body: Rect, files: &[String]) {
     }
     lines.push(Line::raw(" Write anyway? The file stays read-only."));
     lines.push(Line::raw(""));
-    lines.push(hint_line(app, Context::WriteProtected));
+    lines.push(hint_line(sh, Context::WriteProtected));
     let title = if files.len() == 1 {
         " Read-only file "
     } else {
         " Read-only files "
     };
-    small_box(app, frame, body, title, lines, true);
+    small_box(sh, frame, body, title, lines, true);
 }
 
-fn hint_line(app: &App, ctx: Context) -> Line<'static> {
+/// The keys of an overlay's own context, from the keymap.
+fn hint_line(sh: &Shared, ctx: Context) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
-    for (keys, label) in keymap::hints(&[ctx]) {
-        spans.push(Span::styled(keys, app.theme.key));
-        spans.push(Span::raw(format!(" {label}   ")));
+    for h in keymap::hints(&[ctx]) {
+        spans.push(Span::styled(h.keys, sh.theme.key));
+        spans.push(Span::raw(format!(" {}   ", h.label)));
     }
     Line::from(spans)
 }
 
-fn small_box(app: &App, frame: &mut Frame, body: Rect, title: &str, lines: Vec<Line>, alert: bool) {
+/// A yes/no question about unsaved changes.
+fn confirm(sh: &Shared, frame: &mut Frame, body: Rect, question: Confirm) {
+    let n = sh
+        .catalog
+        .as_ref()
+        .map_or(0, |c| c.files.iter().filter(|f| f.is_dirty()).count());
+    let what = match n {
+        0 => " The form has unsaved changes.".to_string(),
+        1 => " 1 file has unsaved changes.".to_string(),
+        n => format!(" {n} files have unsaved changes."),
+    };
+    let (title, ask) = match question {
+        Confirm::QuitUnsaved => (" Unsaved changes ", " Quit and lose them?"),
+        Confirm::ReloadUnsaved => (" Reload from disk ", " Reload from disk and lose them?"),
+    };
+    let lines = vec![
+        Line::raw(""),
+        Line::raw(what),
+        Line::raw(ask),
+        Line::raw(""),
+        hint_line(sh, Context::Confirm),
+    ];
+    small_box(sh, frame, body, title, lines, true);
+}
+
+fn small_box(
+    sh: &Shared,
+    frame: &mut Frame,
+    body: Rect,
+    title: &str,
+    lines: Vec<Line>,
+    alert: bool,
+) {
     let area = centered(body, 64, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(
@@ -232,11 +216,11 @@ fn small_box(app: &App, frame: &mut Frame, body: Rect, title: &str, lines: Vec<L
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(if alert {
-                    app.theme.warning
+                    sh.theme.warning
                 } else {
-                    app.theme.focus_border
+                    sh.theme.focus_border
                 })
-                .title(Span::styled(title.to_string(), app.theme.title)),
+                .title(Span::styled(title.to_string(), sh.theme.title)),
         ),
         area,
     );
@@ -256,7 +240,7 @@ fn count_changes(diff: &str) -> (usize, usize) {
 }
 
 fn diff_box(
-    app: &App,
+    sh: &Shared,
     frame: &mut Frame,
     body: Rect,
     title: &str,
@@ -264,7 +248,7 @@ fn diff_box(
     scroll: usize,
     ctx: Context,
 ) {
-    let t = &app.theme;
+    let t = &sh.theme;
     let area = centered(
         body,
         body.width.saturating_sub(4),
@@ -307,7 +291,7 @@ fn diff_box(
         },
     );
     frame.render_widget(
-        Paragraph::new(hint_line(app, ctx)),
+        Paragraph::new(hint_line(sh, ctx)),
         Rect {
             y: inner.y + inner.height.saturating_sub(1),
             height: 1,
@@ -316,80 +300,15 @@ fn diff_box(
     );
 }
 
-fn help(app: &App, frame: &mut Frame, body: Rect, scroll: usize) {
-    let t = &app.theme;
-    let area = centered(body, 76, body.height);
-    frame.render_widget(Clear, area);
-    // The contexts in force come first, then every other context.
-    let under: Vec<Context> = {
-        let mut v: Vec<Context> = Vec::new();
-        let base = if app.filter_input {
-            Context::FilterInput
-        } else if app.focus == super::super::app::Focus::Detail {
-            Context::Detail
-        } else {
-            Context::List
-        };
-        v.push(base);
-        v.push(Context::Global);
-        for c in [
-            Context::List,
-            Context::Detail,
-            Context::FilterInput,
-            Context::Diff,
-            Context::Confirm,
-            Context::WriteProtected,
-            Context::Conflict,
-            Context::Problems,
-            Context::Help,
-            Context::Job,
-            Context::Form,
-            Context::FormField,
-            Context::Picker,
-        ] {
-            if !v.contains(&c) {
-                v.push(c);
-            }
-        }
-        v
-    };
-    let mut lines = Vec::new();
-    for ctx in under {
-        lines.push(Line::styled(ctx.title(), t.title));
-        for b in keymap::bindings_of(ctx) {
-            lines.push(Line::from(vec![
-                Span::styled(
-                    format!("  {:<22}", keymap::keys_label(b.keys, false)),
-                    t.key,
-                ),
-                Span::raw(b.desc),
-            ]));
-        }
-        lines.push(Line::raw(""));
-    }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.focus_border)
-        .title(Span::styled(" Help — Esc closes, ↑↓ scroll ", t.title));
-    let inner_height = area.height.saturating_sub(2) as usize;
-    let scroll = scroll.min(lines.len().saturating_sub(inner_height));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((scroll as u16, 0)),
-        area,
-    );
-}
-
-fn problems(app: &App, frame: &mut Frame, body: Rect, scroll: usize) {
-    let t = &app.theme;
+fn problems(sh: &Shared, frame: &mut Frame, body: Rect, scroll: usize) {
+    let t = &sh.theme;
     let area = centered(
         body,
         body.width.saturating_sub(4),
         body.height.saturating_sub(2),
     );
     frame.render_widget(Clear, area);
-    let lines: Vec<Line> = match (&app.problems, &app.catalog) {
+    let lines: Vec<Line> = match (&sh.problems, &sh.catalog) {
         (None, _) => vec![Line::styled(" Checking…", t.muted)],
         (Some(p), _) if p.is_empty() => vec![Line::styled(" ✓ No problems found.", t.success)],
         (Some(p), Some(cat)) => p

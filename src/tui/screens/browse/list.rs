@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use crate::catalog::{Catalog, EntityId, EntityKind};
 
-use super::fuzzy;
+use crate::tui::fuzzy;
 
 /// How the list is organised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

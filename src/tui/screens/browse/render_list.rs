@@ -7,18 +7,21 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use super::super::app::{App, Focus};
-use super::super::browse::{Grouping, Row};
-use super::super::fuzzy;
-use super::{ellipsize, scroll_into_view};
+use super::{BrowseScreen, Focus, Grouping, Row};
 use crate::catalog::{Entity, EntityKind};
 use crate::text::escape_control;
+use crate::tui::fuzzy;
+use crate::tui::shared::Shared;
+use crate::tui::theme::Theme;
+use crate::tui::ui::{ellipsize, scroll_into_view};
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
-    let Some(list) = &app.list else { return };
-    let Some(cat) = &app.catalog else { return };
-    let focused = app.focus == Focus::List;
+/// Draws the entity list (only its visible rows) and the filter line.
+pub fn render(screen: &BrowseScreen, sh: &Shared, frame: &mut Frame, area: Rect) {
+    let t = &sh.theme;
+    let Some(list) = &screen.list else { return };
+    let Some(cat) = &sh.catalog else { return };
+    let typing = screen.focus == Focus::Filter;
+    let focused = screen.focus != Focus::Detail;
     let title = if list.filter.is_empty() {
         format!(" Entities ({}) ", list.total())
     } else {
@@ -31,7 +34,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let show_filter = app.filter_input || !list.filter.is_empty();
+    let show_filter = typing || !list.filter.is_empty();
     let rows_height = inner.height.saturating_sub(u16::from(show_filter)) as usize;
     let offset = scroll_into_view(list.offset.get(), list.selected, rows_height);
     list.offset.set(offset);
@@ -45,34 +48,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             t.selection_dim
         };
-        let line = match row {
-            Row::Header { kind, count } => Line::styled(
-                ellipsize(&format!("{} ({count})", kind.plural()), width),
-                t.title,
-            ),
-            Row::Folder {
-                prefix,
-                depth,
-                collapsed,
-            } => {
-                let name = prefix
-                    .trim_end_matches('/')
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(prefix);
-                let text = format!(
-                    "{}{} {}/",
-                    "  ".repeat(*depth as usize),
-                    if *collapsed { "▸" } else { "▾" },
-                    escape_control(name)
-                );
-                Line::styled(ellipsize(&text, width), t.accent)
-            }
-            Row::Entity { id, depth } => match cat.entity(*id) {
-                Some(e) => entity_line(app, e, *depth, list.grouping, &list.filter, width),
-                None => Line::raw(""),
-            },
-        };
+        let line = row_line(t, cat, list, row, width);
         lines.push(if selected {
             let padded = pad(line, width);
             padded.style(sel_style)
@@ -97,47 +73,80 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
 
     if show_filter && inner.height > 0 {
-        let y = inner.y + inner.height - 1;
-        let filter = escape_control(&list.filter);
-        let prompt = Line::from(vec![
-            Span::styled("/", t.key),
-            Span::styled(
-                filter.to_string(),
-                if app.filter_input { t.base } else { t.accent },
-            ),
-            Span::styled(
-                if app.filter_input {
-                    ""
-                } else {
-                    "  (Esc clears)"
-                },
-                t.muted,
-            ),
-        ]);
-        frame.render_widget(
-            Paragraph::new(prompt),
-            Rect {
-                y,
-                height: 1,
-                ..inner
-            },
-        );
-        if app.filter_input {
-            let x = inner.x + 1 + filter.chars().count() as u16;
-            frame.set_cursor_position(Position::new(x.min(inner.right().saturating_sub(1)), y));
+        filter_prompt(sh, frame, inner, &list.filter, typing);
+    }
+}
+
+/// The filter line at the bottom of the list, with the cursor while it is typed into.
+fn filter_prompt(sh: &Shared, frame: &mut Frame, inner: Rect, filter: &str, typing: bool) {
+    let t = &sh.theme;
+    let y = inner.y + inner.height - 1;
+    let filter = escape_control(filter);
+    let prompt = Line::from(vec![
+        Span::styled("/", t.key),
+        Span::styled(filter.to_string(), if typing { t.base } else { t.accent }),
+        Span::styled(if typing { "" } else { "  (Esc clears)" }, t.muted),
+    ]);
+    frame.render_widget(
+        Paragraph::new(prompt),
+        Rect {
+            y,
+            height: 1,
+            ..inner
+        },
+    );
+    if typing {
+        let x = inner.x + 1 + filter.chars().count() as u16;
+        frame.set_cursor_position(Position::new(x.min(inner.right().saturating_sub(1)), y));
+    }
+}
+
+/// One row of the list: a kind's header, a prefix folder or an entity.
+fn row_line<'a>(
+    t: &Theme,
+    cat: &'a crate::catalog::Catalog,
+    list: &super::EntityList,
+    row: &Row,
+    width: usize,
+) -> Line<'a> {
+    match row {
+        Row::Header { kind, count } => Line::styled(
+            ellipsize(&format!("{} ({count})", kind.plural()), width),
+            t.title,
+        ),
+        Row::Folder {
+            prefix,
+            depth,
+            collapsed,
+        } => {
+            let name = prefix
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or(prefix);
+            let text = format!(
+                "{}{} {}/",
+                "  ".repeat(*depth as usize),
+                if *collapsed { "▸" } else { "▾" },
+                escape_control(name)
+            );
+            Line::styled(ellipsize(&text, width), t.accent)
         }
+        Row::Entity { id, depth } => match cat.entity(*id) {
+            Some(e) => entity_line(t, e, *depth, list.grouping, &list.filter, width),
+            None => Line::raw(""),
+        },
     }
 }
 
 fn entity_line<'a>(
-    app: &App,
+    t: &Theme,
     e: &'a Entity,
     depth: u16,
     grouping: Grouping,
     filter: &str,
     width: usize,
 ) -> Line<'a> {
-    let t = &app.theme;
     let indent = "  ".repeat(depth as usize);
     let shown = match grouping {
         Grouping::Kind => e.name.as_str(),

@@ -4,10 +4,10 @@
 
 use ratatui::text::{Line, Span};
 
-use super::ellipsize;
 use crate::catalog::shape::{CollectionModel, Exists};
 use crate::text::escape_control;
 use crate::tui::theme::Theme;
+use crate::tui::ui::ellipsize;
 
 /// The lines of the projections section, fitted to `width` columns: a heading, then one row
 /// per projection (`field  pointer  types  keyable`), or why there are none.

@@ -6,15 +6,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::super::app::{App, Focus};
-use super::{ellipsize, scroll_into_view};
+use super::{BrowseScreen, Focus};
 use crate::catalog::{Catalog, Endpoint, Entity, EntityKind, Location, SchemaForm};
 use crate::text::escape_control;
+use crate::tui::shared::Shared;
+use crate::tui::ui::{ellipsize, scroll_into_view, spinner};
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
-    let focused = app.focus == Focus::Detail;
-    let (Some(cat), Some(id)) = (&app.catalog, app.selected()) else {
+/// Draws the detail pane of the selected entity.
+pub fn render(screen: &BrowseScreen, sh: &Shared, frame: &mut Frame, area: Rect) {
+    let t = &sh.theme;
+    let focused = screen.focus == Focus::Detail;
+    let (Some(cat), Some(id)) = (&sh.catalog, screen.selected()) else {
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(t.border)
@@ -36,19 +38,34 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let mut lines = summary(app, cat, e, inner.width.saturating_sub(12) as usize);
-    let has_table = matches!(e.kind, EntityKind::Capture | EntityKind::Materialization);
-    if !has_table {
-        let offset = app.detail_offset.get().min(lines.len().saturating_sub(1));
-        app.detail_offset.set(offset);
-        frame.render_widget(
-            Paragraph::new(lines)
-                .wrap(Wrap { trim: false })
-                .scroll((offset as u16, 0)),
-            inner,
-        );
+    let lines = summary(sh, cat, e, inner.width.saturating_sub(12) as usize);
+    if matches!(e.kind, EntityKind::Capture | EntityKind::Materialization) {
+        task_body(screen, sh, frame, inner, e, lines);
         return;
     }
+    let offset = screen
+        .detail_offset
+        .get()
+        .min(lines.len().saturating_sub(1));
+    screen.detail_offset.set(offset);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((offset as u16, 0)),
+        inner,
+    );
+}
+
+/// A task's summary, then its bindings table, and the pane of a connector run of it.
+fn task_body(
+    screen: &BrowseScreen,
+    sh: &Shared,
+    frame: &mut Frame,
+    inner: Rect,
+    e: &Entity,
+    mut lines: Vec<Line>,
+) {
+    let t = &sh.theme;
     let disabled = e.bindings.iter().filter(|b| b.disable).count();
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
@@ -79,11 +96,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         height: inner.height - head_height,
         ..inner
     };
-    if let Some(job) = app.job.as_ref().filter(|j| j.task == e.name) {
+    if let Some(job) = sh.job.as_ref().filter(|j| j.task == e.name) {
         let pane = (table.height / 2).clamp(3, 10).min(table.height);
         table.height -= pane;
         job_pane(
-            app,
+            sh,
             frame,
             Rect {
                 y: table.y + table.height,
@@ -93,19 +110,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             job,
         );
     }
-    bindings_table(app, frame, table, e, focused);
+    let focused = screen.focus == Focus::Detail;
+    bindings_table(screen, sh, frame, table, e, focused);
 }
 
 /// The live view of a connector run: phase with a spinner, pull progress, the newest log lines.
-fn job_pane(app: &App, frame: &mut Frame, area: Rect, job: &crate::tui::jobs::Job) {
+fn job_pane(sh: &Shared, frame: &mut Frame, area: Rect, job: &crate::tui::jobs::Job) {
     use crate::connector::LogLevel;
-    let t = &app.theme;
+    let t = &sh.theme;
     let width = area.width as usize;
     let status = match &job.result {
         None => Span::styled(
             format!(
                 "{} {} {}…{}",
-                super::spinner(app),
+                spinner(sh),
                 job.op.label(),
                 escape_control(&job.phase.to_string()),
                 if job.cancelling {
@@ -163,157 +181,202 @@ fn job_pane(app: &App, frame: &mut Frame, area: Rect, job: &crate::tui::jobs::Jo
 }
 
 /// The facts about an entity; `room` is the width left for a value after its label.
-fn summary<'a>(app: &App, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<Line<'a>> {
-    let fit = |s: &str| ellipsize_middle(&escape_control(s), room);
-    let raw = |s: &str| Span::raw(escape_control(s).into_owned());
-    let t = &app.theme;
+fn summary<'a>(sh: &'a Shared, cat: &'a Catalog, e: &'a Entity, room: usize) -> Vec<Line<'a>> {
+    let f = Facts { sh, cat, e, room };
     let file = &cat.files[e.file];
-    let label = |s: &'static str| Span::styled(format!("{s:<12}"), t.muted);
     let mut lines = vec![
-        Line::styled(escape_control(&e.name).into_owned(), t.title),
+        Line::styled(escape_control(&e.name).into_owned(), sh.theme.title),
         Line::from(vec![
-            label("Defined in"),
+            f.label("Defined in"),
             Span::raw(format!(
                 "{}:{}",
                 escape_control(&cat.display_path(&file.path)),
                 e.line
             )),
-            Span::styled(if file.is_dirty() { "  ● unsaved" } else { "" }, t.dirty),
-            outside_mark(app, file.outside),
+            Span::styled(
+                if file.is_dirty() { "  ● unsaved" } else { "" },
+                sh.theme.dirty,
+            ),
+            outside_mark(sh, file.outside),
         ]),
     ];
-    let outside = |l: &Location| match l {
-        Location::File(r) => cat.referenced_file(e.file, r).is_some_and(|f| f.outside),
-        Location::Inline => false,
-    };
     match e.kind {
-        EntityKind::Capture | EntityKind::Materialization => {
-            lines.push(Line::from(vec![
-                label("Status"),
-                if e.disabled {
-                    Span::styled("disabled (shards.disable)", t.warning)
-                } else {
-                    Span::styled("enabled", t.success)
-                },
-            ]));
-            match &e.endpoint {
-                Some(Endpoint::Connector { image, config }) => {
-                    lines.push(Line::from(vec![label("Connector"), raw(image)]));
-                    lines.push(Line::from(vec![
-                        label("Config"),
-                        raw(&location(config)),
-                        outside_mark(app, outside(config)),
-                    ]));
-                }
-                Some(Endpoint::Local {
-                    command,
-                    config,
-                    protobuf,
-                }) => {
-                    lines.push(Line::from(vec![
-                        label("Local cmd"),
-                        Span::raw(fit(&crate::text::shell_words(command))),
-                    ]));
-                    lines.push(Line::from(vec![
-                        label("Config"),
-                        Span::raw(fit(&location(config))),
-                        Span::styled(if *protobuf { "  (protobuf)" } else { "" }, t.muted),
-                        outside_mark(app, outside(config)),
-                    ]));
-                }
-                Some(Endpoint::Dekaf { variant }) => {
-                    lines.push(Line::from(vec![label("Dekaf"), raw(variant)]));
-                }
-                Some(Endpoint::Other { key }) => lines.push(Line::from(vec![
-                    label("Endpoint"),
-                    Span::styled(format!("unknown `{}`", escape_control(key)), t.error),
-                ])),
-                None => lines.push(Line::from(vec![
-                    label("Endpoint"),
-                    Span::styled("missing", t.error),
-                ])),
-            }
-            let info = app.connectors.get(&e.name);
-            let known = |v: Option<&String>| match v {
-                Some(v) => Span::raw(fit(v)),
-                None => Span::styled("not asked yet (s: spec)", t.muted),
-            };
-            lines.push(Line::from(vec![
-                label("Protocol"),
-                known(info.and_then(|i| i.protocol.as_ref())),
-            ]));
-            if let Some(url) = info.and_then(|i| i.documentation_url.as_ref()) {
-                lines.push(Line::from(vec![label("Docs"), Span::raw(fit(url))]));
-            }
-            if let Some(spec) = info.and_then(|i| i.spec.as_ref()) {
-                lines.push(Line::from(vec![
-                    label("Spec"),
-                    Span::raw(ellipsize(&escape_control(spec), room)),
-                ]));
-            }
-            if let Some(last) = info.and_then(|i| i.last.as_ref()) {
-                lines.push(Line::from(vec![
-                    label("Last run"),
-                    Span::raw(ellipsize(&escape_control(last), room)),
-                ]));
-            }
-        }
-        EntityKind::Collection => {
-            lines.push(Line::from(vec![
-                label("Key"),
-                if e.key.is_empty() {
-                    Span::raw("(none)")
-                } else {
-                    raw(&e.key.join(", "))
-                },
-            ]));
-            if let Some(schema) = &e.schema {
-                let far = match schema {
-                    SchemaForm::Single { schema } => outside(schema),
-                    SchemaForm::WriteRead { write, read } => outside(write) || outside(read),
-                    SchemaForm::Missing => false,
-                };
-                lines.push(Line::from(vec![
-                    label("Schema"),
-                    raw(&schema.summary()),
-                    outside_mark(app, far),
-                ]));
-            }
-            if e.derived {
-                lines.push(Line::from(vec![
-                    label("Derived"),
-                    Span::raw(if e.disabled { "yes (disabled)" } else { "yes" }),
-                ]));
-            }
-            let (writers, readers) = users(cat, &e.name);
-            if !writers.is_empty() {
-                lines.push(Line::from(vec![
-                    label("Written by"),
-                    raw(&writers.join(", ")),
-                ]));
-            }
-            if !readers.is_empty() {
-                lines.push(Line::from(vec![label("Read by"), raw(&readers.join(", "))]));
-            }
-            if writers.is_empty() && readers.is_empty() {
-                lines.push(Line::from(vec![
-                    label("Bound by"),
-                    Span::styled("no task in this catalog", t.muted),
-                ]));
-            }
-            let model = crate::catalog::shape::projections_of(cat, e.file, &e.name);
-            lines.extend(super::projections::lines(t, &model, room + 12));
-        }
+        EntityKind::Capture | EntityKind::Materialization => f.task(&mut lines),
+        EntityKind::Collection => f.collection(&mut lines),
         EntityKind::Test => {}
     }
     lines
 }
 
+/// What the detail pane says about one entity, line by line.
+struct Facts<'a> {
+    sh: &'a Shared,
+    cat: &'a Catalog,
+    e: &'a Entity,
+    /// Width left for a value after its label.
+    room: usize,
+}
+
+impl<'a> Facts<'a> {
+    fn label(&self, s: &'static str) -> Span<'static> {
+        Span::styled(format!("{s:<12}"), self.sh.theme.muted)
+    }
+
+    fn raw(&self, s: &str) -> Span<'static> {
+        Span::raw(escape_control(s).into_owned())
+    }
+
+    /// A long value (a command, a path) shortened in its middle.
+    fn fit(&self, s: &str) -> Span<'static> {
+        Span::raw(ellipsize_middle(&escape_control(s), self.room))
+    }
+
+    fn outside(&self, l: &Location) -> bool {
+        match l {
+            Location::File(r) => self
+                .cat
+                .referenced_file(self.e.file, r)
+                .is_some_and(|f| f.outside),
+            Location::Inline => false,
+        }
+    }
+
+    /// A capture's or materialization's status, endpoint and what its connector said.
+    fn task(&self, lines: &mut Vec<Line<'a>>) {
+        let (sh, e, t) = (self.sh, self.e, &self.sh.theme);
+        lines.push(Line::from(vec![
+            self.label("Status"),
+            if e.disabled {
+                Span::styled("disabled (shards.disable)", t.warning)
+            } else {
+                Span::styled("enabled", t.success)
+            },
+        ]));
+        self.endpoint(lines);
+        let info = sh.connectors.get(&e.name);
+        let known = |v: Option<&String>| match v {
+            Some(v) => self.fit(v),
+            None => Span::styled("not asked yet (s: spec)", t.muted),
+        };
+        lines.push(Line::from(vec![
+            self.label("Protocol"),
+            known(info.and_then(|i| i.protocol.as_ref())),
+        ]));
+        if let Some(url) = info.and_then(|i| i.documentation_url.as_ref()) {
+            lines.push(Line::from(vec![self.label("Docs"), self.fit(url)]));
+        }
+        for (label, value) in [
+            ("Spec", info.and_then(|i| i.spec.as_ref())),
+            ("Last run", info.and_then(|i| i.last.as_ref())),
+        ] {
+            if let Some(v) = value {
+                lines.push(Line::from(vec![
+                    self.label(label),
+                    Span::raw(ellipsize(&escape_control(v), self.room)),
+                ]));
+            }
+        }
+    }
+
+    fn endpoint(&self, lines: &mut Vec<Line<'a>>) {
+        let (sh, t) = (self.sh, &self.sh.theme);
+        match &self.e.endpoint {
+            Some(Endpoint::Connector { image, config }) => {
+                lines.push(Line::from(vec![self.label("Connector"), self.raw(image)]));
+                lines.push(Line::from(vec![
+                    self.label("Config"),
+                    self.raw(&location(config)),
+                    outside_mark(sh, self.outside(config)),
+                ]));
+            }
+            Some(Endpoint::Local {
+                command,
+                config,
+                protobuf,
+            }) => {
+                lines.push(Line::from(vec![
+                    self.label("Local cmd"),
+                    self.fit(&crate::text::shell_words(command)),
+                ]));
+                lines.push(Line::from(vec![
+                    self.label("Config"),
+                    self.fit(&location(config)),
+                    Span::styled(if *protobuf { "  (protobuf)" } else { "" }, t.muted),
+                    outside_mark(sh, self.outside(config)),
+                ]));
+            }
+            Some(Endpoint::Dekaf { variant }) => {
+                lines.push(Line::from(vec![self.label("Dekaf"), self.raw(variant)]));
+            }
+            Some(Endpoint::Other { key }) => lines.push(Line::from(vec![
+                self.label("Endpoint"),
+                Span::styled(format!("unknown `{}`", escape_control(key)), t.error),
+            ])),
+            None => lines.push(Line::from(vec![
+                self.label("Endpoint"),
+                Span::styled("missing", t.error),
+            ])),
+        }
+    }
+
+    /// A collection's key, schema, derivation and the tasks that bind it.
+    fn collection(&self, lines: &mut Vec<Line<'a>>) {
+        let (sh, e, t) = (self.sh, self.e, &self.sh.theme);
+        lines.push(Line::from(vec![
+            self.label("Key"),
+            if e.key.is_empty() {
+                Span::raw("(none)")
+            } else {
+                self.raw(&e.key.join(", "))
+            },
+        ]));
+        if let Some(schema) = &e.schema {
+            let far = match schema {
+                SchemaForm::Single { schema } => self.outside(schema),
+                SchemaForm::WriteRead { write, read } => self.outside(write) || self.outside(read),
+                SchemaForm::Missing => false,
+            };
+            lines.push(Line::from(vec![
+                self.label("Schema"),
+                self.raw(&schema.summary()),
+                outside_mark(sh, far),
+            ]));
+        }
+        if e.derived {
+            lines.push(Line::from(vec![
+                self.label("Derived"),
+                Span::raw(if e.disabled { "yes (disabled)" } else { "yes" }),
+            ]));
+        }
+        let (writers, readers) = users(self.cat, &e.name);
+        if !writers.is_empty() {
+            lines.push(Line::from(vec![
+                self.label("Written by"),
+                self.raw(&writers.join(", ")),
+            ]));
+        }
+        if !readers.is_empty() {
+            lines.push(Line::from(vec![
+                self.label("Read by"),
+                self.raw(&readers.join(", ")),
+            ]));
+        }
+        if writers.is_empty() && readers.is_empty() {
+            lines.push(Line::from(vec![
+                self.label("Bound by"),
+                Span::styled("no task in this catalog", t.muted),
+            ]));
+        }
+        let model = crate::catalog::shape::projections_of(self.cat, e.file, &e.name);
+        lines.extend(super::projections::lines(t, &model, self.room + 12));
+    }
+}
+
 /// A warning after a file name that lies outside the catalog folder (a catalog from elsewhere
 /// can point at any file on the machine, and the user should see where it reads from).
-fn outside_mark(app: &App, outside: bool) -> Span<'static> {
+fn outside_mark(sh: &Shared, outside: bool) -> Span<'static> {
     if outside {
-        Span::styled("  ⚠ outside the catalog folder", app.theme.warning)
+        Span::styled("  ⚠ outside the catalog folder", sh.theme.warning)
     } else {
         Span::raw("")
     }
@@ -346,8 +409,15 @@ fn location(l: &Location) -> String {
     }
 }
 
-fn bindings_table(app: &App, frame: &mut Frame, area: Rect, e: &Entity, focused: bool) {
-    let t = &app.theme;
+fn bindings_table(
+    screen: &BrowseScreen,
+    sh: &Shared,
+    frame: &mut Frame,
+    area: Rect,
+    e: &Entity,
+    focused: bool,
+) {
+    let t = &sh.theme;
     if area.height == 0 {
         return;
     }
@@ -375,8 +445,8 @@ fn bindings_table(app: &App, frame: &mut Frame, area: Rect, e: &Entity, focused:
         t.muted,
     )];
     let rows = area.height.saturating_sub(1) as usize;
-    let offset = scroll_into_view(app.detail_offset.get(), app.binding, rows);
-    app.detail_offset.set(offset);
+    let offset = scroll_into_view(screen.detail_offset.get(), screen.binding, rows);
+    screen.detail_offset.set(offset);
     for (i, b) in e.bindings.iter().enumerate().skip(offset).take(rows) {
         let mark = if b.disable { "[ ]" } else { "[x]" };
         let mut coll = escape_control(b.collection.as_deref().unwrap_or_default()).into_owned();
@@ -389,7 +459,7 @@ fn bindings_table(app: &App, frame: &mut Frame, area: Rect, e: &Entity, focused:
             ellipsize(&coll, coll_width)
         );
         let text = format!("{text:<width$}");
-        let style = if i == app.binding {
+        let style = if i == screen.binding {
             if focused {
                 t.selection
             } else {

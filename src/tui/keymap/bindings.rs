@@ -1,0 +1,722 @@
+//! The table itself: every context, every action, and which keys do what where. The order of
+//! the table is the order of the footer hints and of the help.
+
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+use super::{Binding, Hint, Key};
+
+/// Where the keyboard is; each screen and mode puts together the contexts in force (innermost
+/// first) and a key does what the first context binding it says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// Keys that work everywhere, overlays included.
+    Always,
+    /// Keys that work on every screen (not in overlays).
+    Screens,
+    /// While the catalog loads.
+    Loading,
+    /// The catalog could not be loaded.
+    LoadFailed,
+    /// The catalog browser (entity list and detail pane).
+    Browse,
+    /// The catalog browser when the catalog can be changed (not `--read-only`).
+    BrowseEdit,
+    List,
+    FilterInput,
+    Detail,
+    /// The detail pane of a capture or materialization.
+    Task,
+    /// The same, when the catalog can be changed.
+    TaskEdit,
+    /// The detail pane of a capture (materializations have no discover).
+    Capture,
+    /// A connector is running.
+    Job,
+    /// Moving through the config form.
+    FormNav,
+    /// Changing the config form (not when it is read-only).
+    FormEdit,
+    /// The focused row is a choice or a union (and the form can be changed).
+    FormChoice,
+    /// The focused row is an item of a list (and the form can be changed).
+    FormItem,
+    /// `flowspec config edit`: the form is the whole app.
+    FormAlone,
+    /// The focused row is a text field that can be typed into.
+    FormText,
+    /// The focused row is a secret.
+    FormSecret,
+    /// Typing into a form field.
+    FormTyping,
+    /// Picking one of a long list of choices.
+    Picker,
+    Help,
+    Diff,
+    Confirm,
+    /// Asked before a save replaces files without write permission.
+    WriteProtected,
+    Conflict,
+    Problems,
+}
+
+impl Context {
+    /// Heading in the help overlay and the README.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Always => "Everywhere",
+            Context::Screens => "On every screen",
+            Context::Loading => "While loading",
+            Context::LoadFailed => "Load failure",
+            Context::Browse => "Catalog browser",
+            Context::BrowseEdit => "Catalog browser (not read-only)",
+            Context::List => "Entity list",
+            Context::FilterInput => "Filter input",
+            Context::Detail => "Detail pane",
+            Context::Task => "Capture or materialization",
+            Context::TaskEdit => "Capture or materialization (not read-only)",
+            Context::Capture => "Capture",
+            Context::Job => "While a connector runs",
+            Context::FormNav => "Config form",
+            Context::FormEdit => "Config form (editable)",
+            Context::FormChoice => "On a choice or a union",
+            Context::FormItem => "On a list item",
+            Context::FormAlone => "Config form (config edit)",
+            Context::FormText => "On a text field",
+            Context::FormSecret => "On a secret field",
+            Context::FormTyping => "Typing into a field",
+            Context::Picker => "Choice picker",
+            Context::Help => "Help",
+            Context::Diff => "Save (diff)",
+            Context::Confirm => "Confirmation",
+            Context::WriteProtected => "Saving a read-only file",
+            Context::Conflict => "File changed on disk",
+            Context::Problems => "Problems",
+        }
+    }
+
+    /// Every context, in the order the README lists them.
+    pub const ALL: [Context; 28] = [
+        Context::List,
+        Context::FilterInput,
+        Context::Detail,
+        Context::Task,
+        Context::TaskEdit,
+        Context::Capture,
+        Context::Job,
+        Context::Browse,
+        Context::BrowseEdit,
+        Context::Screens,
+        Context::Always,
+        Context::Loading,
+        Context::LoadFailed,
+        Context::FormNav,
+        Context::FormEdit,
+        Context::FormChoice,
+        Context::FormItem,
+        Context::FormAlone,
+        Context::FormText,
+        Context::FormSecret,
+        Context::FormTyping,
+        Context::Picker,
+        Context::Diff,
+        Context::Confirm,
+        Context::WriteProtected,
+        Context::Conflict,
+        Context::Problems,
+        Context::Help,
+    ];
+}
+
+/// Everything a key can ask for. Resolved by the keymap, handled by the screen, the overlay or
+/// the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    ForceQuit,
+    Suspend,
+    Help,
+    Save,
+    Back,
+    Open,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Filter,
+    ClearFilter,
+    SwitchPane,
+    ToggleBinding,
+    ToggleGrouping,
+    Problems,
+    Yes,
+    No,
+    Reload,
+    ShowDiff,
+    Spec,
+    Discover,
+    Validate,
+    Pull,
+    CancelJob,
+    EditConfig,
+    EditResource,
+    FormActivate,
+    FormPrev,
+    FormNext,
+    FormLeft,
+    FormRight,
+    FormReset,
+    Reveal,
+    Undo,
+    Redo,
+    CloseForm,
+    Commit,
+    /// Keep what was typed and go on to the next field.
+    CommitNext,
+    CancelEdit,
+    /// A printable character typed as text (into a field, the filter, the picker).
+    TypeText,
+    /// A text-editing key (Backspace, Delete, arrows, Home, End) applied to the text.
+    EditText,
+    MoveItemUp,
+    MoveItemDown,
+    OpenEditor,
+}
+
+use Action as A;
+use Context as C;
+use KeyCode as KC;
+
+const fn k(code: KeyCode) -> Key {
+    Key::Press(code, KeyModifiers::NONE)
+}
+
+const fn ch(c: char) -> Key {
+    k(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key::Press(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+const fn ctrl_key(code: KeyCode) -> Key {
+    Key::Press(code, KeyModifiers::CONTROL)
+}
+
+const UP: &[Key] = &[k(KC::Up), ch('k')];
+const DOWN: &[Key] = &[k(KC::Down), ch('j')];
+const PGUP: &[Key] = &[k(KC::PageUp)];
+const PGDN: &[Key] = &[k(KC::PageDown)];
+const TOP: &[Key] = &[k(KC::Home), ch('g')];
+const BOTTOM: &[Key] = &[k(KC::End), ch('G')];
+const TEXT: &[Key] = &[Key::Text];
+const EDIT_KEYS: &[Key] = &[
+    k(KC::Backspace),
+    k(KC::Delete),
+    k(KC::Left),
+    k(KC::Right),
+    k(KC::Home),
+    k(KC::End),
+];
+
+macro_rules! b {
+    ($ctx:expr, $keys:expr, $action:expr, $desc:expr) => {
+        Binding {
+            context: $ctx,
+            keys: $keys,
+            action: $action,
+            desc: $desc,
+            hint: Hint::None,
+        }
+    };
+    ($ctx:expr, $keys:expr, $action:expr, $desc:expr, keep $hint:expr) => {
+        Binding {
+            context: $ctx,
+            keys: $keys,
+            action: $action,
+            desc: $desc,
+            hint: Hint::Keep($hint),
+        }
+    };
+    ($ctx:expr, $keys:expr, $action:expr, $desc:expr, $hint:expr) => {
+        Binding {
+            context: $ctx,
+            keys: $keys,
+            action: $action,
+            desc: $desc,
+            hint: Hint::Show($hint),
+        }
+    };
+}
+
+/// The default bindings. Order matters: it is the order of the footer and of the help.
+pub static BINDINGS: &[Binding] = &[
+    // A running connector's Esc comes first: it is what matters while one runs.
+    b!(
+        C::Job,
+        &[k(KC::Esc)],
+        A::CancelJob,
+        "Cancel the running connector",
+        "cancel"
+    ),
+    // Entity list.
+    b!(C::List, UP, A::Up, "Select the previous entity"),
+    b!(C::List, DOWN, A::Down, "Select the next entity"),
+    b!(C::List, PGUP, A::PageUp, "Page up"),
+    b!(C::List, PGDN, A::PageDown, "Page down"),
+    b!(C::List, TOP, A::Top, "Go to the first entity"),
+    b!(C::List, BOTTOM, A::Bottom, "Go to the last entity"),
+    b!(
+        C::List,
+        &[k(KC::Enter), k(KC::Right)],
+        A::Open,
+        "Open the entity (or fold a prefix)",
+        "open"
+    ),
+    b!(
+        C::List,
+        &[ch('/')],
+        A::Filter,
+        "Filter by name (fuzzy)",
+        "filter"
+    ),
+    b!(C::List, &[k(KC::Esc)], A::ClearFilter, "Clear the filter"),
+    b!(
+        C::List,
+        &[ch('t')],
+        A::ToggleGrouping,
+        "Group by kind or by name prefix",
+        "group"
+    ),
+    // Filter input: printable keys type into the filter.
+    b!(
+        C::FilterInput,
+        TEXT,
+        A::TypeText,
+        "Type into the filter (fuzzy match on names)"
+    ),
+    b!(
+        C::FilterInput,
+        &[k(KC::Backspace)],
+        A::EditText,
+        "Delete the last character of the filter"
+    ),
+    b!(
+        C::FilterInput,
+        &[k(KC::Enter)],
+        A::Open,
+        "Keep the filter and select the first match",
+        "done"
+    ),
+    b!(
+        C::FilterInput,
+        &[k(KC::Esc)],
+        A::ClearFilter,
+        "Clear the filter and leave it",
+        "clear"
+    ),
+    b!(
+        C::FilterInput,
+        &[k(KC::Up)],
+        A::Up,
+        "Select the previous match"
+    ),
+    b!(
+        C::FilterInput,
+        &[k(KC::Down)],
+        A::Down,
+        "Select the next match"
+    ),
+    // Detail pane of a task: its connector and bindings.
+    b!(
+        C::TaskEdit,
+        &[ch(' ')],
+        A::ToggleBinding,
+        "Enable or disable the selected binding",
+        "toggle"
+    ),
+    b!(
+        C::Task,
+        &[ch('s')],
+        A::Spec,
+        "Fetch the connector's spec (cached per image or program)",
+        "spec"
+    ),
+    b!(
+        C::Capture,
+        &[ch('d')],
+        A::Discover,
+        "Run the connector's discover",
+        "discover"
+    ),
+    b!(
+        C::Task,
+        &[ch('v')],
+        A::Validate,
+        "Validate the task with its connector",
+        "validate"
+    ),
+    b!(
+        C::Task,
+        &[ch('u')],
+        A::Pull,
+        "Pull the connector image again (update it)",
+        "pull"
+    ),
+    b!(
+        C::Task,
+        &[ch('e')],
+        A::EditConfig,
+        "Edit the endpoint config in a form (fetches the spec first if needed)",
+        "config"
+    ),
+    b!(
+        C::Task,
+        &[ch('r')],
+        A::EditResource,
+        "Edit the selected binding's resource config in a form",
+        "resource"
+    ),
+    // Detail pane.
+    b!(
+        C::Detail,
+        UP,
+        A::Up,
+        "Select the previous binding (or scroll)"
+    ),
+    b!(
+        C::Detail,
+        DOWN,
+        A::Down,
+        "Select the next binding (or scroll)"
+    ),
+    b!(C::Detail, PGUP, A::PageUp, "Page up"),
+    b!(C::Detail, PGDN, A::PageDown, "Page down"),
+    b!(C::Detail, TOP, A::Top, "First binding"),
+    b!(C::Detail, BOTTOM, A::Bottom, "Last binding"),
+    b!(
+        C::Detail,
+        &[k(KC::Esc), k(KC::Left)],
+        A::Back,
+        "Back to the entity list"
+    ),
+    // The catalog browser, whichever pane has the focus.
+    b!(
+        C::Browse,
+        &[k(KC::Tab), k(KC::BackTab)],
+        A::SwitchPane,
+        "Switch between list and detail"
+    ),
+    b!(
+        C::BrowseEdit,
+        &[ctrl('s')],
+        A::Save,
+        "Save: review the diff, then write",
+        "save"
+    ),
+    b!(
+        C::Browse,
+        &[ctrl('r')],
+        A::Reload,
+        "Reload the catalog from disk (asks first if there are unsaved changes)",
+        "reload"
+    ),
+    b!(
+        C::Browse,
+        &[ch('p')],
+        A::Problems,
+        "Show load and validation problems"
+    ),
+    // While loading, and when loading failed.
+    b!(
+        C::LoadFailed,
+        &[ch('r'), ctrl('r')],
+        A::Reload,
+        "Load the catalog again",
+        "reload"
+    ),
+    // Config form.
+    b!(
+        C::FormText,
+        TEXT,
+        A::TypeText,
+        "Type into the field (the typed text goes after its value)"
+    ),
+    b!(
+        C::FormText,
+        &[k(KC::Backspace)],
+        A::EditText,
+        "Edit the field's text (deleting its last character)"
+    ),
+    b!(
+        C::FormEdit,
+        &[k(KC::Enter), ch(' ')],
+        A::FormActivate,
+        "Edit the field, toggle it, or fold the section",
+        "edit"
+    ),
+    b!(
+        C::FormNav,
+        &[k(KC::Enter), ch(' ')],
+        A::FormActivate,
+        "Fold or unfold the section",
+        "fold"
+    ),
+    b!(C::FormNav, &[k(KC::Up)], A::FormPrev, "Previous field"),
+    b!(C::FormNav, &[k(KC::Down)], A::FormNext, "Next field"),
+    b!(C::FormNav, &[k(KC::Tab)], A::FormNext, "Next field"),
+    b!(C::FormNav, &[k(KC::BackTab)], A::FormPrev, "Previous field"),
+    b!(
+        C::FormChoice,
+        &[k(KC::Left)],
+        A::FormLeft,
+        "Previous choice or variant",
+        "choose"
+    ),
+    b!(
+        C::FormChoice,
+        &[k(KC::Right)],
+        A::FormRight,
+        "Next choice or variant"
+    ),
+    b!(
+        C::FormEdit,
+        &[k(KC::Delete)],
+        A::FormReset,
+        "Reset the field to its default (on a list item: remove it)"
+    ),
+    b!(
+        C::FormItem,
+        &[ctrl_key(KC::Up)],
+        A::MoveItemUp,
+        "Move the item up the list",
+        "move"
+    ),
+    b!(
+        C::FormItem,
+        &[ctrl_key(KC::Down)],
+        A::MoveItemDown,
+        "Move the item down the list"
+    ),
+    b!(
+        C::FormSecret,
+        &[ctrl('t')],
+        A::Reveal,
+        "Show or hide the secret",
+        "reveal"
+    ),
+    b!(
+        C::FormEdit,
+        &[ctrl('u')],
+        A::Undo,
+        "Undo the last change",
+        "undo"
+    ),
+    b!(C::FormEdit, &[ctrl('y')], A::Redo, "Redo"),
+    b!(
+        C::FormText,
+        &[ctrl('e')],
+        A::OpenEditor,
+        "Edit the text in $VISUAL/$EDITOR (not secrets)"
+    ),
+    b!(
+        C::FormEdit,
+        &[ctrl('s')],
+        A::Save,
+        "Check the form, then review the diff and save",
+        "save"
+    ),
+    b!(
+        C::FormAlone,
+        &[k(KC::Esc)],
+        A::CloseForm,
+        "Quit (asks first if there are unsaved changes)",
+        keep "quit"
+    ),
+    b!(
+        C::FormNav,
+        &[k(KC::Esc)],
+        A::CloseForm,
+        "Close the form (asks first if there are unsaved changes)",
+        keep "close"
+    ),
+    // Typing into a field.
+    b!(
+        C::FormTyping,
+        &[k(KC::Enter)],
+        A::Commit,
+        "Keep what you typed",
+        "keep"
+    ),
+    b!(
+        C::FormTyping,
+        &[k(KC::Tab)],
+        A::CommitNext,
+        "Keep what you typed and go to the next field"
+    ),
+    b!(
+        C::FormTyping,
+        &[k(KC::Esc)],
+        A::CancelEdit,
+        "Discard what you typed",
+        "discard"
+    ),
+    b!(
+        C::FormTyping,
+        &[ctrl('s')],
+        A::Save,
+        "Keep what you typed, check the form, then save",
+        "save"
+    ),
+    b!(
+        C::FormTyping,
+        TEXT,
+        A::TypeText,
+        "Type (paste works too, masked for secrets)"
+    ),
+    b!(C::FormTyping, EDIT_KEYS, A::EditText, "Edit the text"),
+    // Choice picker.
+    b!(
+        C::Picker,
+        &[k(KC::Enter)],
+        A::Commit,
+        "Choose the highlighted option",
+        "choose"
+    ),
+    b!(
+        C::Picker,
+        &[k(KC::Esc)],
+        A::CancelEdit,
+        "Close the picker",
+        "cancel"
+    ),
+    b!(
+        C::Picker,
+        &[k(KC::Up)],
+        A::Up,
+        "Highlight the previous option"
+    ),
+    b!(
+        C::Picker,
+        &[k(KC::Down)],
+        A::Down,
+        "Highlight the next option"
+    ),
+    b!(
+        C::Picker,
+        TEXT,
+        A::TypeText,
+        "Type to filter the options (fuzzy)"
+    ),
+    b!(
+        C::Picker,
+        &[k(KC::Backspace)],
+        A::EditText,
+        "Delete the last character of the filter"
+    ),
+    // Overlays.
+    b!(
+        C::Help,
+        &[k(KC::Esc), ch('q'), ch('?'), k(KC::F(1))],
+        A::Back,
+        "Close help",
+        "close"
+    ),
+    b!(C::Help, UP, A::Up, "Scroll up"),
+    b!(C::Help, DOWN, A::Down, "Scroll down"),
+    b!(C::Help, PGUP, A::PageUp, "Page up"),
+    b!(C::Help, PGDN, A::PageDown, "Page down"),
+    b!(
+        C::Diff,
+        &[ch('y')],
+        A::Yes,
+        "Write the files shown",
+        "write"
+    ),
+    b!(
+        C::Diff,
+        &[ch('n'), k(KC::Esc)],
+        A::No,
+        "Cancel; keep editing",
+        "cancel"
+    ),
+    b!(C::Diff, UP, A::Up, "Scroll up"),
+    b!(C::Diff, DOWN, A::Down, "Scroll down"),
+    b!(C::Diff, PGUP, A::PageUp, "Page up"),
+    b!(C::Diff, PGDN, A::PageDown, "Page down"),
+    b!(C::Confirm, &[ch('y')], A::Yes, "Yes", "yes"),
+    b!(C::Confirm, &[ch('n'), k(KC::Esc)], A::No, "No", "no"),
+    b!(
+        C::WriteProtected,
+        &[ch('y')],
+        A::Yes,
+        "Write the read-only file(s) anyway; they stay read-only",
+        "write anyway"
+    ),
+    b!(
+        C::WriteProtected,
+        &[ch('n'), k(KC::Esc)],
+        A::No,
+        "Do not save; keep your edits",
+        "cancel"
+    ),
+    b!(
+        C::Conflict,
+        &[ch('d')],
+        A::ShowDiff,
+        "Show how your version differs from the disk",
+        "diff"
+    ),
+    b!(
+        C::Conflict,
+        &[ch('r')],
+        A::Reload,
+        "Reload from disk, dropping your edits",
+        "reload"
+    ),
+    b!(
+        C::Conflict,
+        &[k(KC::Esc), ch('n')],
+        A::No,
+        "Keep editing without saving",
+        "cancel"
+    ),
+    b!(C::Conflict, UP, A::Up, "Scroll up"),
+    b!(C::Conflict, DOWN, A::Down, "Scroll down"),
+    b!(
+        C::Problems,
+        &[k(KC::Esc), ch('q'), ch('p')],
+        A::Back,
+        "Close the problem list",
+        "close"
+    ),
+    b!(C::Problems, UP, A::Up, "Scroll up"),
+    b!(C::Problems, DOWN, A::Down, "Scroll down"),
+    b!(C::Problems, PGUP, A::PageUp, "Page up"),
+    b!(C::Problems, PGDN, A::PageDown, "Page down"),
+    // Kept at the end of the footer, so they show even on a narrow terminal.
+    b!(
+        C::Screens,
+        &[ch('?'), k(KC::F(1))],
+        A::Help,
+        "Help: the keys that work here",
+        keep "help"
+    ),
+    b!(
+        C::Browse,
+        &[ch('q')],
+        A::Quit,
+        "Quit (asks first if there are unsaved changes)",
+        keep "quit"
+    ),
+    b!(C::Loading, &[ch('q')], A::Quit, "Quit", keep "quit"),
+    b!(C::LoadFailed, &[ch('q')], A::Quit, "Quit", keep "quit"),
+    b!(
+        C::Always,
+        &[ctrl('c')],
+        A::ForceQuit,
+        "Quit from anywhere (asks first if unsaved)"
+    ),
+    b!(C::Always, &[ctrl('z')], A::Suspend, "Suspend (fg resumes)"),
+];

@@ -1,0 +1,224 @@
+//! Modal layers over the screen, as a stack: the top one takes the keys (its own context and
+//! the keys that work everywhere) and is drawn last. Help, the save diff, questions (quitting
+//! or reloading with unsaved changes, running a connector, writing a read-only file), the
+//! changed-on-disk conflict and the problem list.
+
+mod help;
+mod render;
+
+pub use render::render;
+
+use crate::save::{PlannedWrite, Protected};
+use crate::secrets::{self, Secret};
+use crate::trust::RunPlan;
+
+use super::app::Effect;
+use super::connector_job::JobSpec;
+use super::jobs::known_schemas;
+use super::keymap::{Action, Context};
+use super::shared::Shared;
+
+/// What a confirmation asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    /// Quitting would lose unsaved changes.
+    QuitUnsaved,
+    /// Reloading from disk would drop unsaved changes.
+    ReloadUnsaved,
+}
+
+/// One modal layer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help {
+        scroll: usize,
+        /// The key contexts of the screen below: the help lists what works there.
+        under: Vec<Context>,
+    },
+    Diff {
+        writes: Vec<PlannedWrite>,
+        scroll: usize,
+    },
+    Confirm(Confirm),
+    /// A connector would run for the first time from this catalog: what runs, and the job
+    /// that waits for a yes.
+    RunConnector(Box<PendingRun>),
+    /// A save would replace files without write permission: write anyway or cancel.
+    WriteProtected {
+        files: Vec<String>,
+        writes: Vec<PlannedWrite>,
+    },
+    Conflict {
+        display: String,
+        /// Your version against the disk, once asked for.
+        diff: Option<String>,
+        /// What the disk holds (secrets included): redacted in `Debug`.
+        disk: Secret<String>,
+        file: usize,
+        scroll: usize,
+    },
+    Problems {
+        scroll: usize,
+    },
+}
+
+impl Overlay {
+    /// The overlay's own key context.
+    pub fn context(&self) -> Context {
+        match self {
+            Overlay::Help { .. } => Context::Help,
+            Overlay::Diff { .. } => Context::Diff,
+            Overlay::Confirm(_) | Overlay::RunConnector(_) => Context::Confirm,
+            Overlay::WriteProtected { .. } => Context::WriteProtected,
+            Overlay::Conflict { .. } => Context::Conflict,
+            Overlay::Problems { .. } => Context::Problems,
+        }
+    }
+
+    fn scroll(&mut self) -> Option<&mut usize> {
+        match self {
+            Overlay::Help { scroll, .. }
+            | Overlay::Diff { scroll, .. }
+            | Overlay::Conflict { scroll, .. }
+            | Overlay::Problems { scroll } => Some(scroll),
+            Overlay::Confirm(_) | Overlay::RunConnector(_) | Overlay::WriteProtected { .. } => None,
+        }
+    }
+}
+
+/// A connector run waiting for the user's permission.
+#[derive(Debug, Clone)]
+pub struct PendingRun {
+    pub plan: RunPlan,
+    pub spec: JobSpec,
+}
+
+/// The same question: the same plan for the same operation of the same task.
+impl PartialEq for PendingRun {
+    fn eq(&self, other: &Self) -> bool {
+        self.plan == other.plan
+            && self.spec.op == other.spec.op
+            && self.spec.task.name == other.spec.task.name
+    }
+}
+
+/// The stack of open overlays, bottom first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overlays(Vec<Overlay>);
+
+impl Overlays {
+    /// Opens `o` over the others.
+    pub fn push(&mut self, o: Overlay) {
+        self.0.push(o);
+    }
+
+    /// Closes the top overlay.
+    pub fn pop(&mut self) -> Option<Overlay> {
+        self.0.pop()
+    }
+
+    /// The overlay that has the keys.
+    pub fn top(&self) -> Option<&Overlay> {
+        self.0.last()
+    }
+
+    /// True when no overlay is open: the screen has the keys.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Closes every overlay (a reload makes their questions moot).
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// The open overlays, bottom first.
+    pub fn iter(&self) -> impl Iterator<Item = &Overlay> {
+        self.0.iter()
+    }
+}
+
+/// Applies a key (resolved in the top overlay's context) to the top overlay.
+pub fn on_action(sh: &mut Shared, action: Action) -> Vec<Effect> {
+    let page = sh.page();
+    let Some(top) = sh.overlays.0.last_mut() else {
+        return vec![];
+    };
+    if let Some(scroll) = top.scroll() {
+        let moved = match action {
+            Action::Up => Some(scroll.saturating_sub(1)),
+            Action::Down => Some(*scroll + 1),
+            Action::PageUp => Some(scroll.saturating_sub(page)),
+            Action::PageDown => Some(*scroll + page),
+            _ => None,
+        };
+        if let Some(m) = moved {
+            *scroll = m;
+            return vec![];
+        }
+    }
+    let top = sh.overlays.pop().expect("checked above");
+    match (top, action) {
+        (Overlay::Diff { writes, .. }, Action::Yes) => save(sh, writes, Protected::Refuse),
+        (Overlay::WriteProtected { writes, .. }, Action::Yes) => {
+            save(sh, writes, Protected::Overwrite)
+        }
+        (Overlay::WriteProtected { files, .. }, Action::No) => {
+            sh.info(format!(
+                "Not saved (read-only: {}); your edits are kept",
+                files.join(", ")
+            ));
+            vec![]
+        }
+        (Overlay::Confirm(Confirm::QuitUnsaved), Action::Yes) => vec![Effect::Quit],
+        (Overlay::Confirm(Confirm::ReloadUnsaved), Action::Yes) => sh.reload(),
+        (Overlay::RunConnector(pending), Action::Yes) => {
+            let PendingRun { plan, spec } = *pending;
+            sh.trust.allow(&plan);
+            let mut effects = vec![Effect::RememberTrust(Box::new(sh.trust.clone()))];
+            effects.extend(sh.launch(spec));
+            effects
+        }
+        (Overlay::RunConnector(_), Action::Back | Action::No) => {
+            sh.pending_form = None;
+            sh.info("Nothing was run");
+            vec![]
+        }
+        (Overlay::Conflict { .. }, Action::Reload) => sh.reload(),
+        (
+            Overlay::Conflict {
+                display,
+                disk,
+                file,
+                ..
+            },
+            Action::ShowDiff,
+        ) => {
+            // Both versions may hold secrets (the disk's, the ones just typed): masked.
+            let diff = sh.catalog.as_ref().map_or_else(String::new, |c| {
+                let mine = c.files.get(file).map(|f| f.text()).unwrap_or_default();
+                let schemas = known_schemas(&sh.connectors);
+                secrets::masked_diff(c, file, &display, disk.expose(), mine, &schemas)
+            });
+            sh.overlays.push(Overlay::Conflict {
+                display,
+                diff: Some(diff),
+                disk,
+                file,
+                scroll: 0,
+            });
+            vec![]
+        }
+        (_, Action::Back | Action::No) => vec![],
+        (top, _) => {
+            sh.overlays.push(top);
+            vec![]
+        }
+    }
+}
+
+fn save(sh: &mut Shared, writes: Vec<PlannedWrite>, protected: Protected) -> Vec<Effect> {
+    sh.saving = true;
+    sh.info("Saving…");
+    vec![Effect::Save { writes, protected }]
+}

@@ -1,0 +1,72 @@
+//! The screens of the editor, one module each, as variants of one enum: dispatch is exhaustive
+//! and a new screen is a new variant with its own module (state, keys, drawing), nothing more.
+//! The app keeps them as a stack: the browser at the bottom (or, for `flowspec config edit`,
+//! the form alone), the one shown on top.
+
+pub mod browse;
+pub mod form;
+
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use browse::BrowseScreen;
+use form::FormScreen;
+
+use super::app::Effect;
+use super::keymap::{Action, Context};
+use super::shared::Shared;
+
+/// One screen.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    /// The catalog browser: entity list and detail pane.
+    Browse(BrowseScreen),
+    /// A connector config form.
+    Form(Box<FormScreen>),
+    // The next screens come in here, each a module beside these two: `Discovered` (a task's
+    // re-discovered bindings merged into the catalog), `Encryption` (sops choices for a
+    // config's secrets) and `Wizard` (setting up a new capture or materialization).
+}
+
+impl Screen {
+    /// The key contexts in force on this screen, innermost first.
+    pub fn contexts(&self, sh: &Shared) -> Vec<Context> {
+        match self {
+            Screen::Browse(s) => s.contexts(sh),
+            Screen::Form(s) => s.contexts(),
+        }
+    }
+
+    /// Applies a key the keymap resolved in [`Screen::contexts`].
+    pub fn on_action(&mut self, sh: &mut Shared, action: Action, key: &KeyEvent) -> Vec<Effect> {
+        match self {
+            Screen::Browse(s) => s.on_action(sh, action, key),
+            Screen::Form(s) => s.on_action(sh, action, key),
+        }
+    }
+
+    /// Text pasted (bracketed paste) while this screen is shown.
+    pub fn paste(&mut self, sh: &mut Shared, text: &str) {
+        match self {
+            Screen::Browse(s) => s.paste(sh, text),
+            Screen::Form(s) => s.paste(sh, text),
+        }
+    }
+
+    /// True when leaving this screen would lose edits that are not in the catalog yet.
+    pub fn unsaved(&self) -> bool {
+        match self {
+            Screen::Browse(_) => false,
+            Screen::Form(s) => s.editor.changed(),
+        }
+    }
+
+    /// Draws the screen's body.
+    pub fn render(&self, sh: &Shared, frame: &mut Frame, body: Rect) {
+        match self {
+            Screen::Browse(s) => s.render(sh, frame, body),
+            Screen::Form(s) => s.render(sh, frame, body),
+        }
+    }
+}
