@@ -114,7 +114,7 @@ fn a_directory_argument_finds_its_flow_yaml() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("flow.yaml"),
-        "collections:\n  acmeCo/x: \n    key: [/id]\n    schema: {type: object, properties: {id: {type: string}}, required: [id]}\n",
+        "collections:\n  acmeCo/x:\n    key: [/id]\n    schema: {type: object, properties: {id: {type: string}}, required: [id]}\n",
     )
     .unwrap();
     let (code, out, err) = check(dir.path(), &["."]);
@@ -233,7 +233,7 @@ fn a_directory_with_one_flow_yaml_by_another_name_is_checked_and_listed() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("test.flow.yaml"),
-        "collections:\n  acmeCo/x: \n    key: [/id]\n    schema: {type: object, properties: {id: {type: string}}, required: [id]}\n",
+        "collections:\n  acmeCo/x:\n    key: [/id]\n    schema: {type: object, properties: {id: {type: string}}, required: [id]}\n",
     )
     .unwrap();
     std::fs::write(dir.path().join("config.yaml"), "a: 1\n").unwrap();
