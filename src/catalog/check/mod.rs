@@ -1,8 +1,10 @@
 //! `flowspec check`: validation of a loaded catalog against flowspec's own model of Flow's
 //! catalog format (flow-format.md §1), with every problem located at the node it is about.
 //!
-//! - `model`: the hand-written model, one [`model::Shape`] per Flow model type.
-//! - `walk`: checks one file's tree against the model and collects references.
+//! - `model`: the hand-written model, one [`model::Shape`] per Flow model type (the types in
+//!   `model/mod.rs`, the table of Flow's format in `model/catalog_format.rs`).
+//! - `walk`: checks one file's tree against the model and collects references (the words of
+//!   its messages in `walk/words.rs`).
 //! - `refs`: checks across files (duplicate names, references to undefined entities).
 //! - `suggest`: "did you mean" suggestions.
 //! - `build`, `tasks`, `ingest`: what Flow's build rejects beyond structure (schemas, keys,
