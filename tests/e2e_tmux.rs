@@ -685,7 +685,7 @@ fn ctrl_r_reloads_a_catalog_changed_on_disk_and_asks_before_dropping_edits() {
     t.wait_for("✓ valid");
     // Another program adds a collection.
     let mut text = std::fs::read_to_string(&catalog).unwrap();
-    text.push_str("\ncollections:\n  acmeCo/shop/reloaded: {key: [/id], schema: {type: object}}\n");
+    text.push_str("\ncollections:\n  acmeCo/shop/reloaded: {key: [/id], schema: {type: object, properties: {id: {type: string}}, required: [id]}}\n");
     std::fs::write(&catalog, &text).unwrap();
     assert!(!t.screen().contains("acmeCo/shop/reloaded"));
     t.keys(&["C-r"]);
