@@ -8,6 +8,7 @@ pub mod index;
 pub mod load;
 pub mod names;
 pub mod read;
+pub mod shape;
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +26,8 @@ pub enum FileRole {
     Resource,
     Schema,
     Documents,
+    /// SQL, TypeScript or Python source of a derivation (migrations, lambdas, modules).
+    Module,
 }
 
 impl FileRole {
@@ -35,6 +38,7 @@ impl FileRole {
             FileRole::Resource => "resource",
             FileRole::Schema => "schema",
             FileRole::Documents => "documents",
+            FileRole::Module => "module",
         }
     }
 }
