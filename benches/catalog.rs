@@ -460,7 +460,6 @@ fn median_of(mut times: Vec<Duration>) -> Duration {
 }
 
 fn main() -> std::process::ExitCode {
-    // `cargo bench` passes `--bench`; a name filter is accepted and ignored.
     let spec = SynthSpec::BENCH;
     let t = Instant::now();
     let mut b = Bench::new(&spec);
@@ -475,16 +474,36 @@ fn main() -> std::process::ExitCode {
         );
     }
     b.info("generate", ms(t.elapsed()));
-    section_catalog(&mut b, &spec);
-    section_load_time(&mut b);
-    section_flat_load_time(&mut b, &spec);
-    section_load_memory(&mut b);
-    section_render(&mut b);
-    section_filter(&mut b);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let flat =
-        synth::write(dir.path(), &SynthSpec { files: 1, ..spec }).expect("write flat catalog");
-    section_toggle(&mut b, &flat.root);
-    section_batch(&mut b, &flat.root);
+    // `cargo bench` passes `--bench`; other arguments name the sections to run (all when none).
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let run = |name: &str| only.is_empty() || only.iter().any(|o| name.contains(o.as_str()));
+    if run("catalog") {
+        section_catalog(&mut b, &spec);
+    }
+    if run("load") {
+        section_load_time(&mut b);
+        section_flat_load_time(&mut b, &spec);
+        section_load_memory(&mut b);
+    }
+    if run("render") {
+        section_render(&mut b);
+    }
+    if run("filter") {
+        section_filter(&mut b);
+    }
+    if run("toggle") || run("batch") {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let flat =
+            synth::write(dir.path(), &SynthSpec { files: 1, ..spec }).expect("write flat catalog");
+        if run("toggle") {
+            section_toggle(&mut b, &flat.root);
+        }
+        if run("batch") {
+            section_batch(&mut b, &flat.root);
+        }
+    }
     b.targets.finish()
 }
