@@ -21,6 +21,7 @@ pub mod keys;
 pub mod mark;
 pub mod plaintext;
 pub mod run;
+pub mod scan;
 pub mod show;
 
 use std::path::Path;

@@ -15,11 +15,21 @@ use crate::secrets::schema::locate;
 /// The plaintext secret locations of `config` under `schema` (a bare JSON Schema), as JSON
 /// pointers into `config` as written (`/credentials/password`), sorted.
 pub fn plaintext_secrets(schema: &Value, config: &Value) -> Vec<String> {
+    plaintext_by(config, &|view| locate(schema, view))
+}
+
+/// The same check with the secret locations found by `find` (given the document as its
+/// connector sees it: no `sops` metadata, no suffixes) — the schema, or the name rule when no
+/// schema is known.
+pub fn plaintext_by(config: &Value, find: &dyn Fn(&Value) -> Vec<String>) -> Vec<String> {
     if !is_encrypted(config) {
-        return locate(schema, config)
+        let mut out: Vec<String> = find(config)
             .into_iter()
             .filter(|p| config.pointer(p).is_some_and(holds_value))
             .collect();
+        out.sort();
+        out.dedup();
+        return out;
     }
     let suffix = suffix_of(config);
     let mut view = config.clone();
@@ -30,7 +40,7 @@ pub fn plaintext_secrets(schema: &Value, config: &Value) -> Vec<String> {
         strip_suffix(&mut view, s);
     }
     let mut out = Vec::new();
-    for p in locate(schema, &view) {
+    for p in find(&view) {
         let Some((real, protected)) = written_pointer(config, &p, suffix.as_deref()) else {
             continue;
         };
@@ -43,6 +53,7 @@ pub fn plaintext_secrets(schema: &Value, config: &Value) -> Vec<String> {
         out.push(real);
     }
     out.sort();
+    out.dedup();
     out
 }
 

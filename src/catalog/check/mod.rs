@@ -68,6 +68,8 @@ pub enum Code {
     Undefined,
     /// A reference to a name defined as another kind of entity.
     WrongKind,
+    /// A config holds a secret in plaintext (Flow's plaintext check; see `crate::sops`).
+    PlaintextSecret,
 }
 
 impl Code {
