@@ -498,3 +498,92 @@ fn a_config_that_does_not_decrypt_says_why_opens_no_form_and_stays_byte_identica
         );
     }
 }
+
+/// The catalog with its capture's spec known (the form opened and closed), then the password
+/// set in plaintext by an edit that is no form's (as a discovered binding or an external
+/// tool's edit would be), and Ctrl-S pressed in the browser.
+fn plaintext_edit(dir: &Path) -> App {
+    use flowspec::yaml::{patch::Edit, PathSeg};
+    let flow = catalog(dir, "\n          address: db:5432\n");
+    let mut a = trusted_app(&flow, Theme::color());
+    press_e(&mut a);
+    press(&mut a, &["esc"]);
+    assert!(a.form().is_none());
+    let cat = a.shared.catalog.as_mut().unwrap();
+    cat.edit_file(
+        0,
+        &[Edit::Set {
+            map: [
+                "captures",
+                "acme/db/source-pg",
+                "endpoint",
+                "local",
+                "config",
+            ]
+            .map(PathSeg::key)
+            .to_vec(),
+            key: "password".into(),
+            value: json!(CANARY),
+        }],
+    )
+    .unwrap();
+    let effects = press(&mut a, &["ctrl-s"]);
+    assert!(effects.is_empty(), "{effects:?}");
+    a
+}
+
+#[test]
+fn the_guard_stops_a_plaintext_secret_cancel_keeps_it_unsaved_and_encrypt_encrypts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, recipient) = sops::age_key(dir.path(), "key.txt");
+    sops::sops_yaml(dir.path(), &[&recipient]);
+    let mut a = plaintext_edit(dir.path());
+    let Some(Overlay::Guard { exposed }) = a.overlay() else {
+        panic!("{:?} {:?}", a.shared.overlays, a.shared.status)
+    };
+    assert_eq!(exposed[0].pointers, ["/password"]);
+    let shown = screen(&mut a, 80, 24);
+    assert!(shown.contains("Secrets in plaintext"), "{shown}");
+    assert!(shown.contains("flow.yaml: /password"), "{shown}");
+    no_secret("the guard", &shown);
+    press(&mut a, &["n"]);
+    assert!(
+        a.overlay().is_none() && a.is_dirty(),
+        "cancelled, edit kept"
+    );
+
+    press(&mut a, &["ctrl-s"]);
+    assert!(matches!(a.overlay(), Some(Overlay::Guard { .. })));
+    let effects = press(&mut a, &["enter"]);
+    let [Effect::Encrypt(req)] = effects.as_slice() else {
+        panic!("{effects:?} {:?}", a.shared.status)
+    };
+    assert_eq!(req.job.chosen, ["/password"]);
+    assert_eq!(req.moved_to.as_deref(), Some("source-pg.config.yaml"));
+    run_encrypt(&mut a, &effects, &KeySources::default(), &opts(None));
+    no_secret("the save diff", &diffs(&a));
+    confirm_save(&mut a);
+    assert_eq!(
+        sops::decrypted(&dir.path().join("source-pg.config.yaml"), &key),
+        json!({"address": "db:5432", "password_sops": CANARY})
+    );
+    assert!(sops::files_containing(dir.path(), CANARY).is_empty());
+}
+
+#[test]
+fn the_guard_writes_plaintext_only_when_told_and_then_does_not_ask_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = plaintext_edit(dir.path());
+    assert!(matches!(a.overlay(), Some(Overlay::Guard { .. })));
+    press(&mut a, &["p"]);
+    let all = diffs(&a);
+    assert!(all.contains("+          password: ••••••••"), "{all}");
+    no_secret("the save diff", &all);
+    press(&mut a, &["esc"]);
+    // Asked once: the next Ctrl-S goes straight to the diff.
+    press(&mut a, &["ctrl-s"]);
+    diffs(&a);
+    confirm_save(&mut a);
+    let text = std::fs::read_to_string(dir.path().join("flow.yaml")).unwrap();
+    assert!(text.contains(&format!("password: {CANARY}")), "{text}");
+}
