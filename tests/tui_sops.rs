@@ -587,3 +587,39 @@ fn the_guard_writes_plaintext_only_when_told_and_then_does_not_ask_again() {
     let text = std::fs::read_to_string(dir.path().join("flow.yaml")).unwrap();
     assert!(text.contains(&format!("password: {CANARY}")), "{text}");
 }
+
+#[test]
+fn config_edit_on_an_encrypted_file_decrypts_first_and_saves_it_re_encrypted_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, recipient) = sops::age_key(dir.path(), "key.txt");
+    encrypted_catalog(dir.path(), &[&recipient]);
+    let file = dir.path().join("pg.config.yaml");
+    let cat = flowspec::catalog::Catalog::single_file(&file).unwrap();
+    let mut a = App::standalone(cat, &schema(), false, Theme::color());
+    let effects = a.init();
+    run_decrypt(&mut a, &effects, &opts(Some(&key)));
+    let form = a.form().expect("the form");
+    assert_eq!(form.read_only, None, "{:?}", a.shared.status);
+    assert_eq!(form.state.get("/password"), Some(&json!(CANARY)));
+    focus(&mut a, "/address");
+    type_text(&mut a, "0");
+    press(&mut a, &["enter"]);
+    let effects = press(&mut a, &["ctrl-s"]);
+    run_encrypt(&mut a, &effects, &KeySources::default(), &opts(None));
+    let all = diffs(&a);
+    assert!(
+        all.contains("re-encrypted") && all.contains("+address: db:54320"),
+        "{all}"
+    );
+    no_secret("the save diff", &all);
+    confirm_save(&mut a);
+    assert_eq!(
+        sops::decrypted(&file, &key),
+        json!({"address": "db:54320", "password_sops": CANARY, "port": 5432})
+    );
+    // The form stays open on the file as saved: unchanged, still decrypted.
+    let form = a.form().expect("config edit keeps the form");
+    assert!(!form.changed());
+    assert_eq!(form.state.get("/password"), Some(&json!(CANARY)));
+    assert!(sops::files_containing(dir.path(), CANARY).is_empty());
+}
