@@ -252,6 +252,7 @@ fn collection(out: &mut String, i: usize) {
          \x20       name: {{ type: string, maxLength: 256 }}\n\
          \x20       amount: {{ type: [number, \"null\"] }}\n\
          \x20       updated_at: {{ type: string, format: date-time }}\n\
+         \x20       internal_notes: {{ type: [string, \"null\"] }}\n\
          \x20     required: [id, tenant_id]\n",
         collection_name(i)
     );

@@ -114,7 +114,7 @@ fn a_directory_argument_finds_its_flow_yaml() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("flow.yaml"),
-        "collections:\n  acmeCo/x: {key: [/id], schema: true}\n",
+        "collections:\n  acmeCo/x:\n    key: [/id]\n    schema: {type: object, properties: {id: {type: string}}, required: [id]}\n",
     )
     .unwrap();
     let (code, out, err) = check(dir.path(), &["."]);
@@ -233,7 +233,7 @@ fn a_directory_with_one_flow_yaml_by_another_name_is_checked_and_listed() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("test.flow.yaml"),
-        "collections:\n  acmeCo/x: {key: [/id], schema: true}\n",
+        "collections:\n  acmeCo/x:\n    key: [/id]\n    schema: {type: object, properties: {id: {type: string}}, required: [id]}\n",
     )
     .unwrap();
     std::fs::write(dir.path().join("config.yaml"), "a: 1\n").unwrap();
@@ -331,5 +331,84 @@ fn list_text_columns_line_up_with_wide_and_escaped_names() {
     assert_eq!(
         files[0],
         16 + "acmeCo/a-much-longer-collection-name/than-the-others".len() + 2
+    );
+}
+
+/// The problems of `flowspec check --format json FILE` in the bad corpus, as
+/// `(line, severity, code)`.
+fn codes(file: &str) -> Vec<(u64, String, String)> {
+    let (_, out, _) = check(&corpus("bad"), &["--format", "json", file]);
+    let doc: Value = serde_json::from_str(&out).expect("valid JSON");
+    doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["line"].as_u64().unwrap(),
+                p["severity"].as_str().unwrap().to_string(),
+                p["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn flow_build_problems_carry_flow_error_names() {
+    let e = |line: u64, code: &str| (line, "error".to_string(), code.to_string());
+    let w = |line: u64, code: &str| (line, "warning".to_string(), code.to_string());
+    assert_eq!(
+        codes("keys-the-schema-cannot-satisfy.flow.yaml"),
+        [
+            e(4, "PtrIsImplicit"),
+            e(7, "KeyWrongType"),
+            w(10, "KeyMayNotExist"),
+            e(13, "KeyWrongType"),
+            w(13, "KeyMayNotExist"),
+            e(25, "PtrCannotExist"),
+        ]
+    );
+    assert_eq!(
+        codes("schema-does-not-compile.flow.yaml"),
+        [
+            e(4, "load"),
+            e(9, "SchemaBuild"),
+            e(13, "CollectionSchemaNotObject"),
+            e(20, "CollectionSchemaNotObject"),
+        ]
+    );
+    assert_eq!(
+        codes("missing-schema-refs.flow.yaml"),
+        [e(9, "load"), e(10, "SchemaIndex"), e(14, "NoSuchSchema")]
+    );
+    assert_eq!(codes("name-prefix.flow.yaml"), [e(3, "NameCollision")]);
+    assert_eq!(
+        codes("partitions-and-shuffles.flow.yaml"),
+        [
+            e(9, "KeyWrongType"),
+            w(10, "KeyMayNotExist"),
+            e(20, "NoSuchProjection"),
+            e(20, "ProjectionNotPartitioned"),
+            e(21, "PtrIsImplicit"),
+            e(23, "NameCollision"),
+            e(25, "KeyWrongType"),
+        ]
+    );
+    assert_eq!(
+        codes("materialization-fields.flow.yaml"),
+        [
+            e(14, "NoSuchProjection"),
+            e(14, "GroupByWrongType"),
+            e(15, "NoSuchProjection"),
+            w(16, "NoSuchProjection"),
+        ]
+    );
+    assert_eq!(
+        codes("ingest-invalid.flow.yaml"),
+        [
+            e(20, "IngestDocInvalid"),
+            e(21, "IngestDocInvalid"),
+            e(2, "IngestDocInvalid"),
+        ]
     );
 }

@@ -293,3 +293,107 @@ fn mutated_corpus_files_never_panic() {
     }
     assert!(runs > 1000, "only {runs} mutants");
 }
+
+/// Every finding of `check` on the catalog at `root`, as `FILE:LINE:COL: severity: message`.
+fn findings(root: &Path) -> Vec<String> {
+    run(root, CheckOptions::default())
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{}: {:?}: {}",
+                d.file.display(),
+                d.line,
+                d.col,
+                d.severity,
+                d.message
+            )
+        })
+        .collect()
+}
+
+/// The catalogs this repository ships or uses as valid ones check clean: no error and no
+/// warning. Any finding here is a false positive of check (or a fixture Flow would reject).
+/// Of the roundtrip fixtures only `comments` is a whole catalog; the others are fragments that
+/// test formatting (bindings to collections they do not define, a binding with no resource).
+#[test]
+fn the_repository_s_valid_catalogs_check_clean() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut roots: Vec<PathBuf> = [
+        "assets/demo",
+        "tests/fixtures/ui",
+        "tests/fixtures/load/json",
+        "tests/fixtures/load/tree",
+        "tests/fixtures/load/cycle",
+        "tests/fixtures/roundtrip/comments",
+    ]
+    .iter()
+    .map(|p| repo.join(p))
+    .collect();
+    // The demo as `flowspec demo` writes it (with its local command filled in).
+    let demo = tempfile::tempdir().unwrap();
+    let (demo_root, created) = flowspec::demo::write(demo.path(), "/usr/bin/flowspec").unwrap();
+    assert!(created);
+    roots.push(demo_root);
+    // The synthetic catalog of the benches, at test size.
+    let synth_dir = tempfile::tempdir().unwrap();
+    let synth = flowspec::synth::write(synth_dir.path(), &flowspec::synth::SynthSpec::SMALL)
+        .expect("write synthetic catalog");
+    roots.push(synth.root);
+    for root in roots {
+        let found = findings(&root);
+        assert!(
+            found.is_empty(),
+            "{}:\n{}",
+            root.display(),
+            found.join("\n")
+        );
+    }
+}
+
+/// Real connector schemas (`../shared/schemas/*.schema.json`, read in place) are schemas Flow
+/// builds: check's keyword rules find no error in any of them, and inferring their shape and
+/// locations terminates.
+#[test]
+fn real_connector_schemas_build_without_errors() {
+    #[path = "support/shared.rs"]
+    mod shared;
+    use flowspec::catalog::shape::{schema_check, Index, Inferrer};
+
+    let Some(dir) = shared::path("schemas", "check's schema rules on real connector schemas")
+    else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".schema.json"))
+        .collect();
+    paths.sort();
+    assert!(
+        paths.len() >= 100,
+        "{} schemas in {}",
+        paths.len(),
+        dir.display()
+    );
+    let mut failures = Vec::new();
+    for path in &paths {
+        let text = fs::read_to_string(path).unwrap();
+        let node =
+            flowspec::yaml::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for p in schema_check::check(&node).into_iter().filter(|p| p.certain) {
+            failures.push(format!(
+                "{}:{}:{}: {}",
+                path.display(),
+                p.pos.line,
+                p.pos.col,
+                p.message
+            ));
+        }
+        let url = url::Url::from_file_path(path).unwrap();
+        let mut index = Index::default();
+        index.add_document(&url, &node);
+        let shape = Inferrer::new(&index).infer(&node, &url, None);
+        std::hint::black_box(shape.locations());
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

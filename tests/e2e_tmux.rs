@@ -667,7 +667,7 @@ fn a_catalog_naming_dev_tty_a_fifo_and_a_long_import_chain_loads_and_q_quits() {
     }
     std::fs::write(
         dir.join("chain/f3000.flow.yaml"),
-        "collections:\n  acme/last: {key: [/id], schema: true}\n",
+        "collections:\n  acme/last: {key: [/id], schema: {type: object, properties: {id: {type: string}}, required: [id]}}\n",
     )
     .unwrap();
     let report = work.path().join("report");
@@ -705,7 +705,7 @@ fn ctrl_r_reloads_a_catalog_changed_on_disk_and_asks_before_dropping_edits() {
     t.wait_for("✓ valid");
     // Another program adds a collection.
     let mut text = std::fs::read_to_string(&catalog).unwrap();
-    text.push_str("\ncollections:\n  acmeCo/shop/reloaded: {key: [/id], schema: {type: object}}\n");
+    text.push_str("\ncollections:\n  acmeCo/shop/reloaded: {key: [/id], schema: {type: object, properties: {id: {type: string}}, required: [id]}}\n");
     std::fs::write(&catalog, &text).unwrap();
     assert!(!t.screen().contains("acmeCo/shop/reloaded"));
     t.keys(&["C-r"]);

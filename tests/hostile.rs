@@ -349,7 +349,7 @@ fn cases() -> Vec<Case> {
                 write(d, "flow.yaml", "import: [chain/f1.flow.yaml]\n");
                 for i in 1..10_000 {
                     let text = if i == 9_999 {
-                        "collections:\n  acme/last: {key: [/id], schema: true}\n".to_string()
+                        "collections:\n  acme/last: {key: [/id], schema: {type: object, properties: {id: {type: string}}, required: [id]}}\n".to_string()
                     } else {
                         format!("import: [f{}.flow.yaml]\n", i + 1)
                     };
@@ -452,7 +452,7 @@ fn cases() -> Vec<Case> {
                 write(
                     d,
                     "far.flow.yaml",
-                    "collections:\n  acme/far: {key: [/id], schema: true}\n",
+                    "collections:\n  acme/far: {key: [/id], schema: {type: object, properties: {id: {type: string}}, required: [id]}}\n",
                 );
                 write(d, "far.config.yaml", "a: 1\n");
                 write(d, "also.flow.yaml", "collections: {}\n");

@@ -427,7 +427,7 @@ fn json_catalogs_load_and_index() {
         Some(SchemaForm::Single {
             schema: Location::Inline
         }),
-        "`schema: true`"
+        "an inline schema"
     );
 }
 

@@ -40,6 +40,14 @@ fn collection_detail() {
     both_sizes("collection", &mut a);
 }
 
+/// A collection with a separate read schema: its projections, from the write schema.
+#[test]
+fn collection_projections() {
+    let mut a = app();
+    press(&mut a, &["j", "j", "j", "j"]);
+    both_sizes("projections", &mut a);
+}
+
 #[test]
 fn filter_active() {
     let mut a = app();

@@ -11,8 +11,9 @@ use std::path::{Component, Path, PathBuf};
 use super::diag::Diagnostic;
 use super::index::{self, Entity};
 use super::read::{self, ReadError};
-use super::{Catalog, FileRole, RefSite, SourceFile};
+use super::{shape, Catalog, FileRole, RefSite, SourceFile};
 use crate::yaml::{self, Node, Value};
+use url::Url;
 
 /// Progress reports for a loading screen: files done and bytes read so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -284,8 +285,16 @@ impl Loader<'_> {
         ))
     }
 
-    /// Loads the files that string-valued configs, resources, schemas and fixtures point at.
+    /// Loads the files that string-valued configs, resources, schemas, modules and fixtures
+    /// point at, and what the `$ref`s of its inline schemas and of those schemas lead to.
     fn load_references(&mut self, path: &Path, root: &Node) {
+        let text = self
+            .files
+            .iter()
+            .rev()
+            .find(|f| f.path == path)
+            .map(|f| f.disk.as_str());
+        let mut pending = inline_schema_refs(path, root, text.unwrap_or_default());
         for (role, node, optional) in references(root) {
             let Some(reference) = node.as_str() else {
                 continue;
@@ -313,11 +322,10 @@ impl Loader<'_> {
             }
             match read::text(&target) {
                 Ok(text) => {
-                    if let Some(problem) = content_problem(&target, role, &text) {
-                        self.problems.push(problem);
-                    }
+                    let refs = self.checked_content(&target, role, &text);
                     let id = self.add_file(target, key, role, text);
                     self.referenced(id, site);
+                    pending.extend(refs);
                 }
                 Err(_) if optional => {}
                 Err(m) => self.problems.push(Diagnostic::error(
@@ -332,7 +340,106 @@ impl Loader<'_> {
                 )),
             }
         }
+        self.load_schema_refs(pending);
     }
+
+    /// Checks a referenced file's content (see [`content_problem`]); for a schema, returns the
+    /// `$ref`s that lead to other files.
+    fn checked_content(&mut self, path: &Path, role: FileRole, text: &str) -> Vec<SchemaRef> {
+        let (problem, root) = content_problem(path, role, text);
+        self.problems.extend(problem);
+        match (root, Url::from_file_path(path)) {
+            (Some(root), Ok(url)) => schema_refs(path, &root, &url),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Loads the files that `$ref`s name, and then what their own `$ref`s name, with a work
+    /// list (no recursion). Flow fetches every one of them when it builds the catalog.
+    fn load_schema_refs(&mut self, mut pending: Vec<SchemaRef>) {
+        while let Some(SchemaRef { site, url }) = pending.pop() {
+            if url.scheme() != "file" {
+                self.problems.push(Diagnostic::warning(
+                    &site.file,
+                    site.line,
+                    site.col,
+                    format!(
+                        "`{}` is remote; flowspec works offline and does not fetch it",
+                        site.reference
+                    ),
+                ));
+                continue;
+            }
+            let Ok(target) = url.to_file_path() else {
+                continue;
+            };
+            let target = absolute(&target);
+            let key = Self::identity(&target);
+            if let Some(&existing) = self.by_key.get(&key) {
+                self.referenced(existing, site);
+                continue;
+            }
+            match read::text(&target) {
+                Ok(text) => {
+                    let refs = self.checked_content(&target, FileRole::Schema, &text);
+                    let id = self.add_file(target, key, FileRole::Schema, text);
+                    self.referenced(id, site);
+                    pending.extend(refs);
+                }
+                Err(m) => self.problems.push(Diagnostic::error(
+                    &site.file,
+                    site.line,
+                    site.col,
+                    format!(
+                        "schema file `{}` ({}): {m}",
+                        site.reference,
+                        target.display()
+                    ),
+                )),
+            }
+        }
+    }
+}
+
+/// A `$ref` to another file: where it is written and the URL it resolves to.
+struct SchemaRef {
+    site: RefSite,
+    url: Url,
+}
+
+/// The `$ref`s of the schema document `root` of file `path` (at `url`) that lead elsewhere.
+fn schema_refs(path: &Path, root: &Node, url: &Url) -> Vec<SchemaRef> {
+    shape::external_refs(root, url)
+        .into_iter()
+        .map(|(node, url)| SchemaRef {
+            site: RefSite::new(path, node, node.as_str().unwrap_or_default()),
+            url,
+        })
+        .collect()
+}
+
+/// The `$ref`s to other files in the inline schemas of catalog file `path`.
+fn inline_schema_refs(path: &Path, root: &Node, text: &str) -> Vec<SchemaRef> {
+    let Ok(url) = Url::from_file_path(path) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (_, coll) in root
+        .get("collections")
+        .map(Node::entries)
+        .unwrap_or_default()
+    {
+        for key in ["schema", "writeSchema", "readSchema"] {
+            let s = coll.get(key).filter(|s| s.is_map());
+            // Most inline schemas have no `$ref`: skip their walk.
+            if let Some(s) = s.filter(|s| shape::collection::may_contain(text, s, &["$ref"])) {
+                out.extend(schema_refs(path, s, &url));
+            }
+        }
+    }
+    // Loaded in written order (the work list pops from the end).
+    out.reverse();
+    out
 }
 
 /// The string-valued configs, resources, schemas and fixtures of a catalog file, each with the
@@ -362,7 +469,9 @@ fn references(root: &Node) -> Vec<(FileRole, &Node, bool)> {
                 refs.push((FileRole::Schema, s, false));
             }
         }
-        configs(&mut refs, coll.get("derive").and_then(|d| d.get("using")));
+        let derive = coll.get("derive");
+        configs(&mut refs, derive.and_then(|d| d.get("using")));
+        modules(&mut refs, derive);
     }
     for (_, test) in root.get("tests").map(Node::entries).unwrap_or_default() {
         let steps = test.get("steps").unwrap_or(test);
@@ -375,6 +484,43 @@ fn references(root: &Node) -> Vec<(FileRole, &Node, bool)> {
         }
     }
     refs
+}
+
+/// The SQL, TypeScript and Python files of a derivation: sqlite `migrations`, a typescript or
+/// python `module`, and each transform's `lambda` and `shuffle.lambda`. A string without
+/// whitespace is a file (flow-format.md §1.8); SQL written inline always has some.
+fn modules<'a>(refs: &mut Vec<(FileRole, &'a Node, bool)>, derive: Option<&'a Node>) {
+    let Some(derive) = derive else { return };
+    let using = derive.get("using");
+    if let Some(migrations) = using
+        .and_then(|u| u.get("sqlite"))
+        .and_then(|s| s.get("migrations"))
+    {
+        refs.extend(
+            migrations
+                .items()
+                .iter()
+                .map(|m| (FileRole::Module, m, false)),
+        );
+    }
+    for lang in ["typescript", "python"] {
+        if let Some(m) = using
+            .and_then(|u| u.get(lang))
+            .and_then(|l| l.get("module"))
+        {
+            refs.push((FileRole::Module, m, false));
+        }
+    }
+    for t in derive
+        .get("transforms")
+        .map(Node::items)
+        .unwrap_or_default()
+    {
+        let shuffle = t.get("shuffle").and_then(|s| s.get("lambda"));
+        for lambda in [t.get("lambda"), shuffle].into_iter().flatten() {
+            refs.push((FileRole::Module, lambda, false));
+        }
+    }
 }
 
 /// The `config` of a `connector` or `local` under `holder` (an endpoint or a derivation's
@@ -392,10 +538,10 @@ fn configs<'a>(refs: &mut Vec<(FileRole, &'a Node, bool)>, holder: Option<&'a No
 
 /// A problem with a referenced file's content, located in that file. YAML and JSON files must
 /// parse; a schema is always YAML or JSON (Flow parses it whatever its name) and must be a
-/// mapping or a boolean.
-fn content_problem(path: &Path, role: FileRole, text: &str) -> Option<Diagnostic> {
-    if role != FileRole::Schema && !is_structured(path) {
-        return None;
+/// mapping or a boolean. A schema's parsed root is returned too, for its `$ref`s.
+fn content_problem(path: &Path, role: FileRole, text: &str) -> (Option<Diagnostic>, Option<Node>) {
+    if role == FileRole::Module || (role != FileRole::Schema && !is_structured(path)) {
+        return (None, None);
     }
     let root = match yaml::parse(text) {
         Ok(root) => root,
@@ -405,16 +551,15 @@ fn content_problem(path: &Path, role: FileRole, text: &str) -> Option<Diagnostic
             } else {
                 ""
             };
-            return Some(Diagnostic::error(
-                path,
-                e.line,
-                e.col,
-                format!("{what}{}", e.message),
-            ));
+            let problem = Diagnostic::error(path, e.line, e.col, format!("{what}{}", e.message));
+            return (Some(problem), None);
         }
     };
     let schema_like = matches!(root.value, Value::Map(_) | Value::Bool(_));
-    (role == FileRole::Schema && !schema_like).then(|| {
+    if role != FileRole::Schema {
+        return (None, None);
+    }
+    let problem = (!schema_like).then(|| {
         Diagnostic::error(
             path,
             root.pos.line,
@@ -424,7 +569,8 @@ fn content_problem(path: &Path, role: FileRole, text: &str) -> Option<Diagnostic
                 root.type_name()
             ),
         )
-    })
+    });
+    (problem, Some(root))
 }
 
 /// YAML and JSON files are parsed; anything else (SQL, TypeScript) is plain text.

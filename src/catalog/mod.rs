@@ -7,6 +7,7 @@ pub mod index;
 pub mod load;
 pub mod names;
 pub mod read;
+pub mod shape;
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +25,8 @@ pub enum FileRole {
     Resource,
     Schema,
     Documents,
+    /// SQL, TypeScript or Python source of a derivation (migrations, lambdas, modules).
+    Module,
 }
 
 impl FileRole {
@@ -34,6 +37,7 @@ impl FileRole {
             FileRole::Resource => "resource",
             FileRole::Schema => "schema",
             FileRole::Documents => "documents",
+            FileRole::Module => "module",
         }
     }
 }

@@ -1,19 +1,27 @@
 //! `flowspec check`: validation of a loaded catalog against flowspec's own model of Flow's
 //! catalog format (flow-format.md §1), with every problem located at the node it is about.
 //!
-//! - `model`: the hand-written model, one [`model::Shape`] per Flow model type.
-//! - `walk`: checks one file's tree against the model and collects references.
+//! - `model`: the hand-written model, one [`model::Shape`] per Flow model type (the types in
+//!   `model/mod.rs`, the table of Flow's format in `model/catalog_format.rs`).
+//! - `walk`: checks one file's tree against the model and collects references (the words of
+//!   its messages in `walk/words.rs`).
 //! - `refs`: checks across files (duplicate names, references to undefined entities).
 //! - `suggest`: "did you mean" suggestions.
+//! - `build`, `tasks`, `ingest`: what Flow's build rejects beyond structure (schemas, keys,
+//!   projections, name prefixes, transforms, materialization fields, test documents), with
+//!   schemas read through `catalog::shape`.
 
+mod build;
+mod ingest;
 mod model;
 mod refs;
 mod suggest;
+mod tasks;
 mod walk;
 
 use serde::Serialize;
 
-use super::{Catalog, Diagnostic, FileRole};
+use super::{shape, Catalog, Diagnostic, FileRole};
 
 /// Options for [`check`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -70,6 +78,51 @@ pub enum Code {
     WrongKind,
     /// A config holds a secret in plaintext (Flow's plaintext check; see `crate::sops`).
     PlaintextSecret,
+    // The codes below are the names of Flow's own build errors (estuary/flow
+    // `crates/validation/src/errors.rs`), spelled as Flow spells them.
+    /// A schema keyword Flow cannot build (`type: numbr`, `required: id`).
+    #[serde(rename = "SchemaBuild")]
+    SchemaBuild,
+    /// A `$ref` whose fragment names nothing in its document.
+    #[serde(rename = "SchemaIndex")]
+    SchemaIndex,
+    /// A collection's `schema: file.yaml#fragment` whose fragment names nothing.
+    #[serde(rename = "NoSuchSchema")]
+    NoSuchSchema,
+    /// A collection schema that does not have exactly `type: object` (`schema: true`).
+    #[serde(rename = "CollectionSchemaNotObject")]
+    CollectionSchemaNotObject,
+    /// A key, projection or shuffle key location the schema does not mention.
+    #[serde(rename = "PtrIsImplicit")]
+    PtrIsImplicit,
+    /// A key, projection or shuffle key location the schema forbids.
+    #[serde(rename = "PtrCannotExist")]
+    PtrCannotExist,
+    /// A key location the schema allows but does not require (older Flow rejected it; a
+    /// warning).
+    #[serde(rename = "KeyMayNotExist")]
+    KeyMayNotExist,
+    /// A key, partition or shuffle key location whose types are not keyable.
+    #[serde(rename = "KeyWrongType")]
+    KeyWrongType,
+    /// A catalog name that is a prefix of another, or a transform name used twice.
+    #[serde(rename = "NameCollision")]
+    NameCollision,
+    /// A field (in `fields` or a partition selector) that no projection provides.
+    #[serde(rename = "NoSuchProjection")]
+    NoSuchProjection,
+    /// A partition selector naming a field that is not a partition.
+    #[serde(rename = "ProjectionNotPartitioned")]
+    ProjectionNotPartitioned,
+    /// An explicit projection that takes another location's canonical field name.
+    #[serde(rename = "ProjectionRemapsCanonicalField")]
+    ProjectionRemapsCanonicalField,
+    /// A `groupBy` field whose types are not keyable.
+    #[serde(rename = "GroupByWrongType")]
+    GroupByWrongType,
+    /// A test's ingested document that its collection's schema rejects.
+    #[serde(rename = "IngestDocInvalid")]
+    IngestDocInvalid,
 }
 
 impl Code {
@@ -119,28 +172,56 @@ pub fn findings(catalog: &Catalog, opts: CheckOptions) -> Vec<Finding> {
         })
         .collect();
     let mut references = Vec::new();
-    for (i, file) in catalog.files.iter().enumerate() {
+    // Every catalog and schema file is parsed once, here.
+    let parsed = shape::collection::parse_files(catalog);
+    let walked = shape::collection::par_map(&catalog.files, |i, file| {
+        let root = parsed[i]
+            .as_ref()
+            .filter(|_| file.role == FileRole::Catalog)?;
+        Some(walk::file(&file.path, root))
+    });
+    for (i, (file, walked)) in catalog.files.iter().zip(walked).enumerate() {
         if file.role != FileRole::Catalog {
             continue;
         }
-        match catalog.parse_file(i) {
-            // Usually already a load problem (then removed as a duplicate below); reported
-            // here too for files edited since loading.
-            Err(e) => out.push(Finding {
-                code: Code::Load,
-                diagnostic: Diagnostic::error(&file.path, e.line, e.col, e.message),
-            }),
-            Ok(root) => {
-                let (found, refs) = walk::file(&file.path, &root);
+        match walked {
+            Some((found, refs)) => {
                 out.extend(found);
                 references.extend(refs);
+            }
+            // Usually already a load problem (then removed as a duplicate below); reported
+            // here too for files edited since loading.
+            None => {
+                if let Err(e) = catalog.parse_file(i) {
+                    out.push(Finding {
+                        code: Code::Load,
+                        diagnostic: Diagnostic::error(&file.path, e.line, e.col, e.message),
+                    });
+                }
             }
         }
     }
     out.extend(refs::check(catalog, &references, opts));
     out.extend(outside(catalog));
+    out.extend(flow_build(catalog, &parsed));
     sort_and_dedup(&mut out);
     out
+}
+
+/// What Flow's build would reject beyond structure: each collection's schema is inferred once
+/// and every rule asks that model.
+fn flow_build(catalog: &Catalog, parsed: &[Option<crate::yaml::Node>]) -> Vec<Finding> {
+    let index = shape::collection::index(catalog, parsed);
+    let mut inferrer = shape::Inferrer::new(&index);
+    let models = shape::collection::models(catalog, parsed, &mut inferrer);
+    let mut emit = build::Emit {
+        catalog,
+        out: Vec::new(),
+    };
+    build::check(&mut emit, parsed, &index, &models);
+    tasks::check(&mut emit, parsed, &models);
+    ingest::check(&mut emit, parsed, &models);
+    emit.out
 }
 
 /// A warning at every import or reference of a file outside the catalog folder.

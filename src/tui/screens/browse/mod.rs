@@ -3,6 +3,7 @@
 
 mod keys;
 pub mod list;
+mod projections;
 mod render_detail;
 mod render_list;
 

@@ -367,6 +367,8 @@ impl<'a> Facts<'a> {
                 Span::styled("no task in this catalog", t.muted),
             ]));
         }
+        let model = crate::catalog::shape::projections_of(self.cat, e.file, &e.name);
+        lines.extend(super::projections::lines(t, &model, self.room + 12));
     }
 }
 
