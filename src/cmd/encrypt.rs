@@ -102,7 +102,7 @@ fn encrypt(args: &Args) -> Result<(), Fail> {
         }
         chosen.push(f.clone());
     }
-    let chosen = crate::secrets::schema::normalize(chosen);
+    let chosen = crate::sops::mark::encryptable(&config, chosen);
     if chosen.is_empty() {
         outln!("{}: nothing to encrypt (no secret field holds a value; add --field POINTER to choose one)", escape_control(&shown));
         return Ok(());

@@ -20,6 +20,24 @@ pub enum MarkError {
     Missing(String),
 }
 
+/// The locations to mark for `pointers` (JSON pointers into `config`): an item of a list goes
+/// with the list that holds it (the suffix needs a key), and a location below another is
+/// covered by it. The editor's locks, its plaintext guard and `flowspec encrypt` all choose
+/// through this, so they mark the same keys.
+pub fn encryptable(config: &Value, pointers: impl IntoIterator<Item = String>) -> Vec<String> {
+    let lifted = pointers.into_iter().map(|mut p| {
+        while let Some((parent, _)) = p.rsplit_once('/') {
+            if config.pointer(parent).is_some_and(Value::is_array) {
+                p = parent.to_string();
+            } else {
+                break;
+            }
+        }
+        p
+    });
+    crate::secrets::schema::normalize(lifted.collect())
+}
+
 /// `config` with each location of `pointers` (JSON pointers into `config`) renamed to carry
 /// `suffix`, in place, everything else (and the order of keys) unchanged. A location below
 /// another one is covered by it and left alone.
@@ -122,6 +140,19 @@ fn child<'n>(node: &'n Node, seg: &str) -> Option<&'n Node> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn list_items_go_with_their_list_and_covered_locations_drop() {
+        let cfg = json!({"tokens": ["a", "b"], "creds": {"password": "x", "keys": [["k"]]}});
+        let chosen = encryptable(
+            &cfg,
+            ["/tokens/1", "/creds/keys/0/0", "/tokens/0"].map(String::from),
+        );
+        assert_eq!(chosen, ["/creds/keys", "/tokens"]);
+        let chosen = encryptable(&cfg, ["/creds/password", "/creds"].map(String::from));
+        assert_eq!(chosen, ["/creds"]);
+        assert!(mark(&cfg, &chosen, "_sops").is_ok());
+    }
 
     #[test]
     fn chosen_keys_get_the_suffix_in_place() {

@@ -59,7 +59,7 @@ pub fn guard(sh: &mut Shared, exposed: Vec<Exposed>, action: Action) -> Vec<Effe
                     .ok()
                     .and_then(|r| r.at(&e.at).map(|n| n.to_json()))
                     .unwrap_or_default();
-                let chosen = lift(&config, &e.pointers);
+                let chosen = crate::sops::mark::encryptable(&config, e.pointers.clone());
                 match EncryptRequest::new(
                     cat,
                     e.file,
@@ -100,25 +100,6 @@ pub fn guard(sh: &mut Shared, exposed: Vec<Exposed>, action: Action) -> Vec<Effe
             vec![]
         }
     }
-}
-
-/// The locations to encrypt for `pointers`: an item of a list goes with its list.
-fn lift(config: &serde_json::Value, pointers: &[String]) -> Vec<String> {
-    let lifted = pointers.iter().map(|p| {
-        let mut p = p.clone();
-        while let Some((parent, _)) = p.rsplit_once('/') {
-            if config
-                .pointer(parent)
-                .is_some_and(serde_json::Value::is_array)
-            {
-                p = parent.to_string();
-            } else {
-                break;
-            }
-        }
-        p
-    });
-    crate::secrets::schema::normalize(lifted.collect())
 }
 
 /// A key in the key prompt.

@@ -149,14 +149,10 @@ impl FormEditor {
         );
         candidates.extend(self.locks.extra.iter().cloned());
         candidates.extend(self.locks.encrypted.iter().cloned());
-        let mut out = Vec::new();
-        for p in candidates {
-            if config.pointer(&p).is_none_or(Value::is_null) || self.lock(&p) != Lock::Encrypt {
-                continue;
-            }
-            out.push(lift_out_of_lists(config, &p));
-        }
-        let out = crate::secrets::schema::normalize(out);
+        candidates.retain(|p| {
+            config.pointer(p).is_some_and(|v| !v.is_null()) && self.lock(p) == Lock::Encrypt
+        });
+        let out = crate::sops::mark::encryptable(config, candidates);
         if out.iter().any(String::is_empty) {
             return Err("The whole config cannot be encrypted as one value: sops needs a key to carry the _sops suffix; mark its fields instead".into());
         }
@@ -180,20 +176,6 @@ impl FormEditor {
     pub fn encryption_pending(&self) -> bool {
         self.origin.is_none() && self.chosen().is_ok_and(|c| !c.is_empty())
     }
-}
-
-/// `pointer`, or the nearest location above it whose last step is an object key (an item of
-/// a list cannot carry the suffix).
-fn lift_out_of_lists(config: &Value, pointer: &str) -> String {
-    let mut p = pointer.to_string();
-    while let Some((parent, _)) = p.rsplit_once('/') {
-        if config.pointer(parent).is_some_and(Value::is_array) {
-            p = parent.to_string();
-        } else {
-            break;
-        }
-    }
-    p
 }
 
 impl FormEditor {
