@@ -623,3 +623,88 @@ fn config_edit_on_an_encrypted_file_decrypts_first_and_saves_it_re_encrypted_in_
     assert_eq!(form.state.get("/password"), Some(&json!(CANARY)));
     assert!(sops::files_containing(dir.path(), CANARY).is_empty());
 }
+
+/// The screen with the temporary folder's name replaced by one of the same length, so the
+/// layout is what the user sees and the snapshot is stable.
+fn stable_screen(a: &mut App, dir: &Path, w: u16, h: u16) -> String {
+    let d = dir.display().to_string();
+    let fixed: String = d
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i >= 5 && c != '/' { 'X' } else { c })
+        .collect();
+    screen(a, w, h).replace(&d, &fixed)
+}
+
+#[test]
+fn snapshots_of_the_guard_the_key_prompt_and_the_lock_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = plaintext_edit(dir.path());
+    insta::assert_snapshot!("guard_80x24", stable_screen(&mut a, dir.path(), 80, 24));
+    insta::assert_snapshot!("guard_120x40", stable_screen(&mut a, dir.path(), 120, 40));
+    press(&mut a, &["n"]);
+
+    // A key file as age-keygen writes it (the recipient fixed for the snapshot).
+    let recipient = format!("age1{}", "q".repeat(58));
+    let key_file = dir.path().join("keys.txt");
+    std::fs::write(
+        &key_file,
+        format!("# created: 2026-01-01T00:00:00Z\n# public key: {recipient}\nAGE-SECRET-KEY-1NOTAREALKEY\n"),
+    )
+    .unwrap();
+    press(&mut a, &["ctrl-s"]);
+    let effects = press(&mut a, &["enter"]);
+    let sources = KeySources {
+        settings: KeyGroup::default(),
+        places: Places {
+            key_file: Some(key_file),
+            ..Places::default()
+        },
+    };
+    run_encrypt(&mut a, &effects, &sources, &opts(None));
+    assert!(matches!(a.overlay(), Some(Overlay::Keys(_))));
+    insta::assert_snapshot!(
+        "key_prompt_80x24",
+        stable_screen(&mut a, dir.path(), 80, 24)
+    );
+    press(&mut a, &["enter"]);
+    insta::assert_snapshot!(
+        "key_rule_120x40",
+        stable_screen(&mut a, dir.path(), 120, 40)
+    );
+    // `n`: this save only — no rule is written.
+    let effects = press(&mut a, &["n"]);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Encrypt(_)]),
+        "{effects:?}"
+    );
+    assert!(!dir.path().join(".sops.yaml").exists());
+
+    // The markers: a non-secret marked to encrypt, a secret left in plaintext.
+    let dir = tempfile::tempdir().unwrap();
+    let flow = catalog(
+        dir.path(),
+        "\n          address: db:5432\n          password: pw\n",
+    );
+    let mut a = trusted_app(&flow, Theme::color());
+    press_e(&mut a);
+    press(&mut a, &["ctrl-l"]);
+    assert_eq!(a.form().unwrap().lock("/address"), Lock::Encrypt);
+    focus(&mut a, "/password");
+    press(&mut a, &["ctrl-l"]);
+    insta::assert_snapshot!(
+        "lock_confirm_80x24",
+        stable_screen(&mut a, dir.path(), 80, 24)
+    );
+    press(&mut a, &["ctrl-l"]);
+    assert_eq!(
+        a.form().unwrap().lock("/password"),
+        Lock::Plain { secret: true }
+    );
+    insta::assert_snapshot!("locks_120x40", stable_screen(&mut a, dir.path(), 120, 40));
+    let effects = press(&mut a, &["ctrl-s"]);
+    let [Effect::Encrypt(req)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(req.job.chosen, ["/address"], "only what the locks say");
+}

@@ -155,9 +155,12 @@ pub fn render_guard(sh: &Shared, frame: &mut Frame, body: Rect, exposed: &[Expos
         }
     }
     lines.push(Line::raw(""));
-    lines.push(Line::raw(
-        " Encrypt them with sops (as Flow expects), or write them anyway?",
-    ));
+    for l in wrap_words(
+        "Encrypt them with sops (as Flow expects), or write them anyway?",
+        60,
+    ) {
+        lines.push(Line::raw(format!(" {l}")));
+    }
     lines.push(Line::raw(""));
     lines.push(hint_line(sh, Context::Guard));
     small_box(sh, frame, body, " Secrets in plaintext ", lines, true);

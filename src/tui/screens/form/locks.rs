@@ -118,7 +118,7 @@ impl FormEditor {
                 if self.schema_secret(&pointer) && !confirmed {
                     self.mode = Mode::ConfirmPlain { at: pointer };
                     self.notice = Some(format!(
-                        "{label} is a secret by the connector's schema: Ctrl-L again writes it in plaintext, readable by anyone who can read the file"
+                        "{label} is a secret: Ctrl-L again writes it in plaintext, readable by all"
                     ));
                     return Ok(());
                 }
