@@ -708,3 +708,51 @@ fn snapshots_of_the_guard_the_key_prompt_and_the_lock_markers() {
     };
     assert_eq!(req.job.chosen, ["/address"], "only what the locks say");
 }
+
+#[test]
+fn ctrl_k_re_encrypts_an_encrypted_config_with_the_sops_yaml_keys_instead_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old_key, old) = sops::age_key(dir.path(), "old.txt");
+    let (new_key, new) = sops::age_key(dir.path(), "new.txt");
+    let flow = encrypted_catalog(dir.path(), &[&old]);
+    sops::sops_yaml(dir.path(), &[&new]);
+    let mut a = trusted_app(&flow, Theme::color());
+    let effects = press_e(&mut a);
+    run_decrypt(&mut a, &effects, &opts(Some(&old_key)));
+    assert!(a.form().is_some(), "{:?}", a.shared.status);
+    press(&mut a, &["ctrl-k"]);
+    assert!(a.form().unwrap().origin.as_ref().unwrap().rekey);
+    // No value changed: the new keys alone are reason to save.
+    let effects = press(&mut a, &["ctrl-s"]);
+    let [Effect::Encrypt(req)] = effects.as_slice() else {
+        panic!("{effects:?} {:?}", a.shared.status)
+    };
+    assert_eq!(req.job.keys, None, "looked up as for a new encryption");
+    run_encrypt(&mut a, &effects, &KeySources::default(), &opts(None));
+    let all = diffs(&a);
+    assert!(all.contains("re-encrypted"), "{all}");
+    confirm_save(&mut a);
+    let file = dir.path().join("pg.config.yaml");
+    assert_eq!(
+        sops::decrypted(&file, &new_key),
+        json!({"address": "db:5432", "password_sops": CANARY, "port": 5432})
+    );
+    assert!(
+        !sops::decrypt(&file, &old_key).status.success(),
+        "the old key no longer decrypts it"
+    );
+    // Without an encrypted config there is nothing to rekey.
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = trusted_app(
+        &catalog(dir.path(), "\n          address: db:5432\n"),
+        Theme::color(),
+    );
+    press_e(&mut a);
+    press(&mut a, &["ctrl-k"]);
+    let status = a.shared.status.clone().unwrap();
+    assert!(
+        status.text.contains("Only an encrypted config"),
+        "{}",
+        status.text
+    );
+}

@@ -198,6 +198,8 @@ pub enum Action {
     ToggleLock,
     /// Write secrets in plaintext anyway.
     Plaintext,
+    /// Re-encrypt an encrypted config with the keys found now, not the ones it had.
+    Rekey,
 }
 
 use Action as A;
@@ -536,6 +538,12 @@ pub static BINDINGS: &[Binding] = &[
         A::ToggleLock,
         "Encrypt the field with sops on save, or write it in plaintext (a secret asks first)",
         "lock"
+    ),
+    b!(
+        C::FormEdit,
+        &[ctrl('k')],
+        A::Rekey,
+        "Encrypted config: re-encrypt with the keys of .sops.yaml or the settings (or choose), not its own"
     ),
     b!(
         C::FormText,

@@ -128,6 +128,7 @@ impl FormScreen {
             Action::MoveItemDown => ed.move_item(1)?,
             Action::Reveal => ed.revealed = !ed.revealed,
             Action::ToggleLock => ed.toggle_lock()?,
+            Action::Rekey => ed.toggle_rekey()?,
             Action::Undo | Action::Redo => {
                 let (done, what) = if action == Action::Undo {
                     (ed.undo(), "undo")
@@ -215,7 +216,7 @@ impl FormScreen {
             sh.plaintext_ok.insert((path.clone(), format!("{base}{p}")));
         }
         if !chosen.is_empty() {
-            let keys = match ed.origin.as_ref().map(|o| &o.keys) {
+            let keys = match ed.origin.as_ref().filter(|o| !o.rekey).map(|o| &o.keys) {
                 Some(Ok(g)) => Some(Keys::Group {
                     group: g.clone(),
                     origin: KeyOrigin::Document,

@@ -32,12 +32,16 @@ pub struct Origin {
     pub keys: Result<KeyGroup, String>,
     /// The config before editing, as the connector sees it (no suffixes).
     pub before: Secret<Value>,
+    /// The user asked for other keys: a save looks them up (`.sops.yaml`, settings, the key
+    /// prompt) instead of reusing `keys`.
+    pub rekey: bool,
 }
 
 impl std::fmt::Debug for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Origin")
             .field("keys", &self.keys)
+            .field("rekey", &self.rekey)
             .finish_non_exhaustive()
     }
 }
@@ -174,7 +178,27 @@ impl FormEditor {
     /// True when some present value would be encrypted and is not yet: a save is due even
     /// with no edit (the config holds a secret in plaintext on disk).
     pub fn encryption_pending(&self) -> bool {
-        self.origin.is_none() && self.chosen().is_ok_and(|c| !c.is_empty())
+        match &self.origin {
+            None => self.chosen().is_ok_and(|c| !c.is_empty()),
+            Some(o) => o.rekey,
+        }
+    }
+
+    /// The rekey key: the next save of this encrypted config looks its keys up as a new
+    /// encryption does (`.sops.yaml`, the settings, the key prompt), or again keeps the key
+    /// groups it had.
+    pub fn toggle_rekey(&mut self) -> Result<(), Refusal> {
+        self.refuse_read_only()?;
+        let Some(origin) = self.origin.as_mut() else {
+            return Err("Only an encrypted config has keys to change: a new encryption takes them from .sops.yaml or the settings, or asks".into());
+        };
+        origin.rekey = !origin.rekey;
+        self.notice = Some(if origin.rekey {
+            "On save: encrypted with the keys of .sops.yaml or the settings (or a choice), not its own".into()
+        } else {
+            "On save: re-encrypted with the keys it had".into()
+        });
+        Ok(())
     }
 }
 
@@ -206,6 +230,7 @@ impl FormEditor {
         ed.origin = Some(Origin {
             keys,
             before: Secret::new(doc),
+            rekey: false,
         });
         ed
     }
