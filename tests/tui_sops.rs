@@ -756,3 +756,61 @@ fn ctrl_k_re_encrypts_an_encrypted_config_with_the_sops_yaml_keys_instead_of_its
         status.text
     );
 }
+
+#[test]
+fn a_binding_s_resource_secret_moves_to_its_resource_config_file_encrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, recipient) = sops::age_key(dir.path(), "key.txt");
+    sops::sops_yaml(dir.path(), &[&recipient]);
+    let flow = dir.path().join("flow.yaml");
+    std::fs::write(
+        &flow,
+        "captures:\n  acme/db/source-pg:\n    endpoint:\n      local:\n        command: [\"true\"]\n        config: {address: db}\n    bindings:\n      - resource: {stream: orders}\n        target: acme/db/orders\n",
+    )
+    .unwrap();
+    let mut a = trusted_app(&flow, Theme::color());
+    press(&mut a, &["enter"]);
+    let effects = press(&mut a, &["r"]);
+    let [Effect::Connector(id, _)] = effects.as_slice() else {
+        panic!("{effects:?} {:?}", a.shared.status)
+    };
+    a.update(Msg::Job(
+        *id,
+        JobEvent::Done(Ok(JobOutput::Spec {
+            protocol: "flow-json".into(),
+            documentation_url: String::new(),
+            config_title: "PG".into(),
+            resource_title: "T".into(),
+            cached: false,
+            config_schema: json!({"type": "object"}),
+            resource_schema: json!({"type": "object", "properties": {
+                "stream": {"type": "string", "order": 0},
+                "api_token": {"type": "string", "secret": true, "order": 1}
+            }}),
+        })),
+    ));
+    assert!(a.form().is_some(), "{:?}", a.shared.status);
+    retype(&mut a, "/api_token", CANARY);
+    let effects = press(&mut a, &["ctrl-s"]);
+    let [Effect::Encrypt(req)] = effects.as_slice() else {
+        panic!("{effects:?} {:?}", a.shared.status)
+    };
+    assert_eq!(
+        req.moved_to.as_deref(),
+        Some("source-pg.resource.0.config.yaml")
+    );
+    run_encrypt(&mut a, &effects, &KeySources::default(), &opts(None));
+    no_secret("the save diff", &diffs(&a));
+    confirm_save(&mut a);
+    let file = dir.path().join("source-pg.resource.0.config.yaml");
+    assert_eq!(
+        sops::decrypted(&file, &key),
+        json!({"stream": "orders", "api_token_sops": CANARY})
+    );
+    let text = std::fs::read_to_string(&flow).unwrap();
+    assert!(
+        text.contains("resource: source-pg.resource.0.config.yaml"),
+        "{text}"
+    );
+    assert!(sops::files_containing(dir.path(), CANARY).is_empty());
+}

@@ -276,3 +276,45 @@ pub fn rule_dir(catalog: &Catalog, target: &Path) -> PathBuf {
         target.parent().unwrap_or(Path::new("/")).to_path_buf()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(segs: &[&str]) -> Vec<PathSeg> {
+        segs.iter()
+            .map(|s| match s.parse::<usize>() {
+                Ok(i) => PathSeg::Index(i),
+                Err(_) => PathSeg::key(*s),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sibling_files_are_named_as_flowctl_names_them() {
+        let yaml = Path::new("/c/flow.yaml");
+        let endpoint = at(&[
+            "captures",
+            "acme/db/source-pg",
+            "endpoint",
+            "local",
+            "config",
+        ]);
+        assert_eq!(
+            sibling_name(yaml, &endpoint).unwrap(),
+            "source-pg.config.yaml"
+        );
+        let resource = at(&["materializations", "acme/wh", "bindings", "1", "resource"]);
+        assert_eq!(
+            sibling_name(yaml, &resource).unwrap(),
+            "wh.resource.1.config.yaml"
+        );
+        assert_eq!(
+            sibling_name(Path::new("/c/flow.json"), &endpoint).unwrap(),
+            "source-pg.config.json"
+        );
+        assert!(sibling_name(yaml, &at(&["captures", "acme/"])).is_err());
+        assert!(sibling_name(yaml, &at(&["captures", "acme/.."])).is_err());
+        assert!(sibling_name(yaml, &[]).is_err());
+    }
+}
