@@ -13,7 +13,7 @@ use crate::catalog::{Catalog, FileRole, RefSite, SourceFile};
 use crate::save::{self, PlannedWrite};
 use crate::secrets::{Schemas, Secret};
 use crate::sops::document::Job;
-use crate::sops::{Format, Keys};
+use crate::sops::Format;
 use crate::yaml::PathSeg;
 
 /// One config to encrypt and where its result goes. `Debug` leaves the plaintext out.
@@ -46,8 +46,8 @@ pub struct DecryptRequest {
 
 impl EncryptRequest {
     /// The request for the config at `at` of `file` (holding `original` now), to become
-    /// `config` with `chosen` encrypted. An inline config moves to a sibling file.
-    #[allow(clippy::too_many_arguments)]
+    /// `config` with `chosen` encrypted, the keys looked up (set `job.keys` to give them). An
+    /// inline config moves to a sibling file.
     pub fn new(
         catalog: &Catalog,
         file: usize,
@@ -55,7 +55,6 @@ impl EncryptRequest {
         original: &Value,
         config: Value,
         chosen: Vec<String>,
-        keys: Option<Keys>,
         schema: &Value,
     ) -> Result<EncryptRequest, String> {
         let f = catalog.files.get(file).ok_or("the config's file is gone")?;
@@ -76,7 +75,7 @@ impl EncryptRequest {
                 chosen,
                 target,
                 text: text.map(Secret::new),
-                keys,
+                keys: None,
             },
             file,
             at: at.to_vec(),

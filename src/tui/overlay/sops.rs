@@ -67,7 +67,6 @@ pub fn guard(sh: &mut Shared, exposed: Vec<Exposed>, action: Action) -> Vec<Effe
                     &config,
                     config.clone(),
                     chosen,
-                    None,
                     &e.schema,
                 ) {
                     Ok(r) => requests.push(r),

@@ -233,9 +233,9 @@ impl FormScreen {
                 &target.original,
                 new,
                 chosen,
-                keys,
                 &form_schema,
             )?;
+            req.job.keys = keys;
             req.before = ed.origin.as_ref().map(|o| o.before.clone());
             return Ok(sh.encrypt(req));
         }
