@@ -46,6 +46,11 @@ pub enum Command {
     Discover(cmd::discover::Args),
     /// Run a task's validate against its enabled bindings.
     Validate(cmd::validate::Args),
+    /// Encrypt a config file's secrets in place with sops (the `_sops` convention Flow uses).
+    ///
+    /// Exit status: 0 encrypted (or nothing to encrypt), 1 sops failed or the file was
+    /// refused (already encrypted, no key), 2 the command line or the file is wrong.
+    Encrypt(cmd::encrypt::Args),
     /// Connector configs: print a template to fill in, or edit a config file in a form.
     #[command(subcommand)]
     Config(ConfigCommand),

@@ -13,6 +13,7 @@ pub mod logging;
 pub mod save;
 pub mod secrets;
 pub mod settings;
+pub mod sops;
 pub mod syntax;
 pub mod synth;
 pub mod text;

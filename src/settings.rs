@@ -6,6 +6,9 @@
 //! airbyte_commands:
 //!   - source-faker
 //!   - /opt/venvs/hardcoded/bin/source-hardcoded-records
+//! # Keys that encrypt config secrets when no `.sops.yaml` rule matches the file.
+//! sops:
+//!   age: [age1...]
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -19,6 +22,10 @@ pub struct Settings {
     /// Local connector programs that speak Airbyte rather than Flow's protocol.
     #[serde(default)]
     pub airbyte_commands: Vec<String>,
+    /// The keys secrets are encrypted with when no `.sops.yaml` creation rule matches the
+    /// config file (`age`, `kms`, `gcp_kms`, `azure_kv`, `pgp`, `hc_vault` lists).
+    #[serde(default)]
+    pub sops: crate::sops::KeyGroup,
 }
 
 impl Settings {
@@ -83,6 +90,12 @@ mod tests {
         assert_eq!(Settings::load_from(&p).unwrap(), Settings::default());
         std::fs::write(&p, "\n").unwrap();
         assert_eq!(Settings::load_from(&p).unwrap(), Settings::default());
+        std::fs::write(&p, "sops:\n  age: [age1abc]\n  kms: [arn:aws:kms:x]\n").unwrap();
+        let s = Settings::load_from(&p).unwrap();
+        assert_eq!(s.sops.age, ["age1abc"]);
+        assert_eq!(s.sops.kms, ["arn:aws:kms:x"]);
+        std::fs::write(&p, "sops:\n  agee: [x]\n").unwrap();
+        assert!(Settings::load_from(&p).unwrap_err().contains("agee"));
         std::fs::write(&p, "airbyte_command: [x]\n").unwrap();
         let e = Settings::load_from(&p).unwrap_err();
         assert!(

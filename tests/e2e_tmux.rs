@@ -22,6 +22,14 @@ fn diff_lines(a: &str, b: &str) -> (Vec<String>, Vec<String>) {
     (removed, added)
 }
 
+/// Ctrl-L twice on the focused schema secret: written in plaintext (the first asks).
+fn keep_plaintext(t: &Tmux) {
+    t.keys(&["C-l"]);
+    t.wait_for("Ctrl-L again");
+    t.keys(&["C-l"]);
+    t.wait_for("[plain]");
+}
+
 #[test]
 fn canonical_flow_filter_open_toggle_save_quit() {
     let work = tempfile::tempdir().unwrap();
@@ -348,6 +356,9 @@ fn config_form_union_switch_secret_paste_and_editor_then_save() {
         !screen.contains("abc123"),
         "the secret stays masked:\n{screen}"
     );
+    // This test is about the plaintext diff and file: the key stays in plaintext (sops:
+    // tests/e2e_sops.rs).
+    keep_plaintext(&t);
     // Notes, a multi-line text: Ctrl-E hands it to $EDITOR (the script writes two lines).
     for _ in 0..4 {
         t.keys(&["Down"]);
@@ -413,6 +424,10 @@ fn config_edit_standalone_edits_a_file_in_place() {
     t.keys(&["Down"]);
     t.literal("x");
     t.keys(&["Enter"]);
+    t.wait_for("shopx");
+    // The password on file stays in plaintext (else the save encrypts it: e2e_sops.rs).
+    t.keys(&["Down", "Down", "Down"]);
+    keep_plaintext(&t);
     t.keys(&["C-s"]);
     t.wait_for("Save 1 file?");
     t.keys(&["y"]);
@@ -472,7 +487,11 @@ fn config_edit_through_a_symlink_to_a_read_only_file_asks_and_keeps_link_mode_an
     t.wait_for("Address*");
     t.keys(&["Down"]);
     t.literal("x");
-    t.keys(&["Enter", "C-s"]);
+    t.keys(&["Enter"]);
+    t.wait_for("shopx");
+    t.keys(&["Down", "Down", "Down"]);
+    keep_plaintext(&t);
+    t.keys(&["C-s"]);
     t.wait_for("Save 1 file?");
     t.keys(&["y"]);
     t.wait_for("source.config.yaml is read-only");
@@ -532,6 +551,7 @@ fn config_edit_creates_a_new_file_that_validates() {
     t.wait_for("problem");
     t.literal("pw-1");
     t.keys(&["Enter"]);
+    keep_plaintext(&t);
     t.keys(&["C-s"]);
     let diff = t.wait_for("Save 1 file?");
     assert!(!diff.contains("pw-1"), "{diff}");
@@ -739,7 +759,10 @@ fn typing_only_a_password_into_the_demo_materialization_writes_only_it() {
     // Address, Database, User, then Password.
     t.keys(&["Down", "Down", "Down"]);
     t.literal("s3cret-pw");
-    t.keys(&["Enter", "C-s"]);
+    t.keys(&["Enter"]);
+    // Left in plaintext on purpose (encrypting it: e2e_sops.rs).
+    keep_plaintext(&t);
+    t.keys(&["C-s"]);
     let diff = t.wait_for("Save 1 file?");
     assert!(diff.contains("(+1 −0)"), "{diff}");
     assert!(!diff.contains("s3cret-pw"), "masked:\n{diff}");

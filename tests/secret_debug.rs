@@ -104,7 +104,22 @@ fn form_app_and_job_structures_never_debug_a_typed_secret() {
     assert_clean("a paste message", format!("{paste:?}"));
     press(&mut a, &["enter"]);
     assert_clean("the form after typing", format!("{:?}", a.form()));
+    // Encrypting: the request for sops holds the plaintext, never in its Debug.
     let effects = press(&mut a, &["ctrl-s"]);
+    assert_clean("the encrypt effect", format!("{effects:?}"));
+    let [Effect::Encrypt(req)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_clean(
+        "the overlays while sops runs",
+        format!("{:?}", a.shared.overlays),
+    );
+    let failed = Msg::Encrypted(req.clone(), Err("sops failed".into()));
+    assert_clean("the encrypted message", format!("{failed:?}"));
+    a.update(failed);
+    press(&mut a, &["down"]); // dismisses the error (the key does nothing else)
+                              // Written in plaintext (confirmed): the catalog edit holds the secret.
+    let effects = press(&mut a, &["ctrl-l", "ctrl-l", "ctrl-s"]);
     assert_clean("the save effects", format!("{effects:?}"));
     assert!(
         matches!(a.overlay(), Some(Overlay::Diff { .. })),

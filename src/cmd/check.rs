@@ -1,8 +1,15 @@
-//! `flowspec check [PATH] [--strict] [--format text|json]`: validates every file of a catalog
-//! and prints each problem as `FILE:LINE:COL: severity: message` (or JSON). Nothing the catalog
-//! names is run; names and messages are escaped before they are printed.
+//! `flowspec check [PATH] [--strict] [--secrets] [--schema [TASK=]FILE.json]... [--format
+//! text|json]`: validates every file of a catalog and prints each problem as
+//! `FILE:LINE:COL: severity: message` (or JSON). Nothing the catalog names is run; names and
+//! messages are escaped before they are printed.
 //!
-//! Exit status: 0 clean, 1 problems found, 2 the catalog could not be loaded.
+//! Secrets written in plaintext are warnings wherever the connector's schema is known — from
+//! the spec cache (as `flowspec spec` or the editor left it) or `--schema` — with Flow's
+//! plaintext-check rules. `--secrets` checks only that, by key names where no schema is
+//! known, and fails on any: a git pre-commit hook.
+//!
+//! Exit status: 0 clean, 1 problems found (with `--secrets`: a plaintext secret), 2 the
+//! catalog could not be loaded.
 
 use std::path::PathBuf;
 
@@ -26,6 +33,14 @@ pub struct Args {
     /// Treat bindings to collections not defined in the loaded catalog as errors.
     #[arg(long)]
     pub strict: bool,
+    /// Report only secrets written in plaintext (by the connector's schema where known, by
+    /// key names elsewhere), and exit 1 when there is one.
+    #[arg(long)]
+    pub secrets: bool,
+    /// The connector's config schema (a JSON Schema or a spec response) for task TASK, or
+    /// for every task without one of its own; repeatable.
+    #[arg(long, value_name = "[TASK=]FILE.json")]
+    pub schema: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -51,12 +66,30 @@ pub fn run(args: Args) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let found = findings(
-        &cat,
-        CheckOptions {
-            strict: args.strict,
-        },
-    );
+    let known = match super::check_secrets::known_specs(&cat, &args.schema) {
+        Ok(k) => k,
+        Err(e) => {
+            errln!("error: {}", escape_control(&e));
+            return EXIT_LOAD;
+        }
+    };
+    let secrets = super::check_secrets::findings(&cat, &known, args.secrets);
+    let mut found = if args.secrets {
+        secrets
+    } else {
+        let mut f = findings(
+            &cat,
+            CheckOptions {
+                strict: args.strict,
+            },
+        );
+        f.extend(secrets);
+        f
+    };
+    found.sort_by(|a, b| {
+        let (a, b) = (&a.diagnostic, &b.diagnostic);
+        (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col))
+    });
     let errors = found
         .iter()
         .filter(|f| f.diagnostic.severity == Severity::Error)
@@ -111,7 +144,7 @@ pub fn run(args: Args) -> i32 {
         .any(|p| p.severity == Severity::Error);
     if unloadable {
         EXIT_LOAD
-    } else if errors > 0 {
+    } else if errors > 0 || (args.secrets && !found.is_empty()) {
         1
     } else {
         0

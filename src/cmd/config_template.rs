@@ -80,7 +80,7 @@ pub fn config_schema(args: &Args) -> Result<Value, i32> {
 
 /// The document in a `--schema` file, read like every file flowspec reads (bounded, regular
 /// files only); a file that is not YAML or JSON is an error located in it.
-fn schema_file(path: &Path) -> Result<Value, String> {
+pub fn schema_file(path: &Path) -> Result<Value, String> {
     use crate::catalog::read::{self, ReadError};
     let shown = path.display();
     let text = read::text(path).map_err(|e| match e {

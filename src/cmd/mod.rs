@@ -1,5 +1,5 @@
 //! The command line's subcommands, one module each, named as typed: `check`, `list`, `demo`,
-//! `spec`, `discover`, `validate`, `config template` (`config_template`), `config edit`
+//! `spec`, `discover`, `validate`, `encrypt`, `config template` (`config_template`), `config edit`
 //! (`config_edit`), `completions`, the hidden `connector` (the demo connectors) and the
 //! editor itself (`editor`, for `flowspec [PATH]`). Each module holds its flags (a clap
 //! `Args`), its documentation and a `run` that returns the exit status. Shared pieces:
@@ -9,6 +9,7 @@
 //! text escaped; none of `check`, `list` or the editor's opening runs anything a catalog names.
 
 pub mod check;
+pub mod check_secrets;
 pub mod completions;
 pub mod config_edit;
 pub mod config_template;
@@ -16,6 +17,7 @@ pub mod connector;
 pub mod demo;
 pub mod discover;
 pub mod editor;
+pub mod encrypt;
 pub mod list;
 pub mod output;
 pub mod runner;
@@ -45,6 +47,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Validate(args) => validate::run(args),
         Command::Config(ConfigCommand::Template(args)) => config_template::run(args),
         Command::Config(ConfigCommand::Edit(args)) => config_edit::run(args),
+        Command::Encrypt(args) => encrypt::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Connector(cmd) => connector::run(cmd),
     }

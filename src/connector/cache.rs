@@ -18,6 +18,9 @@ pub enum CacheKey {
         /// `capture` or `materialize`: one image can serve both.
         task: String,
     },
+    /// An image by the reference a catalog names it with (a tag can move): the spec last
+    /// seen for it, for `check`, which must not contact the engine to learn the digest.
+    ImageRef { image: String, task: String },
     /// A local command: its program's path and mtime change when it is rebuilt.
     Local {
         program: PathBuf,
@@ -53,6 +56,7 @@ impl CacheKey {
     fn describe(&self) -> String {
         match self {
             CacheKey::Image { digest, task } => format!("image {digest} {task}"),
+            CacheKey::ImageRef { image, task } => format!("image-ref {image} {task}"),
             CacheKey::Local {
                 program,
                 mtime_ns,

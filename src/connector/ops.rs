@@ -120,8 +120,39 @@ pub async fn spec(
     };
     if let (Some(cache), Some(key), Ok(v)) = (cache, &key, serde_json::to_value(&spec)) {
         cache.put(key, &v);
+        if let Transport::Docker { image, .. } = &prepared.transport {
+            let by_ref = CacheKey::ImageRef {
+                image: image.clone(),
+                task: prepared.task.label().to_string(),
+            };
+            cache.put(&by_ref, &v);
+        }
     }
     Ok((spec, false))
+}
+
+/// The spec `cache` holds for `task`'s connector, found without running or contacting
+/// anything (an image by the reference the catalog names, a local command by its program's
+/// path and modification time). For `check`, which may use it but never run the connector.
+pub fn cached_spec(task: &Task, cache: &SpecCache) -> Option<serde_json::Value> {
+    let key = match task.transport(Default::default()) {
+        Transport::Docker { image, .. } => CacheKey::ImageRef {
+            image,
+            task: task.task.label().to_string(),
+        },
+        Transport::Local { command, .. } => {
+            let airbyte = crate::settings::Settings::load()
+                .map(|s| s.is_airbyte(&command))
+                .unwrap_or(false);
+            let protocol = if airbyte {
+                Protocol::Airbyte
+            } else {
+                task.local_protocol().unwrap_or(Protocol::FlowJson)
+            };
+            CacheKey::local(&command, protocol.label(), task.task.label())?
+        }
+    };
+    cache.get(&key)
 }
 
 /// A task's config as its connector receives it: sops-decrypted off the async workers (sops

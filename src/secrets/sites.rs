@@ -175,6 +175,11 @@ fn triggers_schema() -> &'static Value {
     })
 }
 
+/// True for a schema of Flow's own (the triggers' headers) rather than a connector's.
+pub fn is_flow_schema(schema: &Value) -> bool {
+    std::ptr::eq(schema, triggers_schema())
+}
+
 /// The configs of file `file` of `catalog`, parsed as `root` (any version of its text), with
 /// the rule for each.
 pub fn sites<'a>(

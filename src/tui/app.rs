@@ -16,11 +16,12 @@ use crate::save::{self, PlannedWrite, Protected, SaveOutcome};
 use crate::secrets::Secret;
 
 use super::connector_job::JobSpec;
+use super::encryption::{DecryptRequest, EncryptRequest};
 use super::jobs::JobEvent;
 use super::keymap::{self, Action, Context};
 use super::overlay::{self, Confirm, Overlay};
 use super::screens::browse::BrowseScreen;
-use super::screens::form::{Closing, EditTarget, FormEditor, FormScreen};
+use super::screens::form::{Closing, EditTarget, FormEditor, FormScreen, Opening};
 use super::screens::Screen;
 use super::shared::{Nav, Phase, Shared, Source};
 use super::theme::Theme;
@@ -57,6 +58,18 @@ pub enum Msg {
     EditorDone(Result<String, String>),
     /// A terminating signal (named): leave now, restoring the terminal.
     Terminate(&'static str),
+    /// sops encrypted a config (or says which keys to choose from), or failed.
+    Encrypted(
+        Box<EncryptRequest>,
+        Result<crate::sops::document::Outcome, String>,
+    ),
+    /// sops decrypted a config for the form (redacted in `Debug`), or failed.
+    Decrypted(
+        Box<DecryptRequest>,
+        Result<Secret<serde_json::Value>, String>,
+    ),
+    /// A `.sops.yaml` rule was written (its path), or could not be.
+    RuleWritten(Result<PathBuf, String>),
 }
 
 /// Side effects `update` asks the runtime to perform.
@@ -82,6 +95,16 @@ pub enum Effect {
     /// Persist the connector commands the user allowed (flowspec's own state, never the
     /// catalog).
     RememberTrust(Box<TrustStore>),
+    /// Encrypt a config with sops (off the UI; the plaintext goes to sops over stdin).
+    Encrypt(Box<EncryptRequest>),
+    /// Decrypt a config with sops for the form, in memory.
+    Decrypt(Box<DecryptRequest>),
+    /// Write a creation rule for `recipient` into `dir/.sops.yaml` (the user said yes).
+    WriteSopsRule {
+        dir: PathBuf,
+        file: PathBuf,
+        recipient: String,
+    },
     /// Give the terminal back to the shell and stop the process until `fg` (Ctrl-Z).
     Suspend,
     Quit,
@@ -137,7 +160,7 @@ impl App {
     pub fn init(&self) -> Vec<Effect> {
         match self.shared.source {
             Source::Catalog => vec![Effect::Load(self.shared.path.clone())],
-            Source::ConfigFile { .. } => vec![],
+            Source::ConfigFile { .. } => self.decrypt_config_file(),
         }
     }
 
@@ -178,7 +201,7 @@ impl App {
         })
     }
 
-    fn browse_mut(&mut self) -> Option<&mut BrowseScreen> {
+    pub(super) fn browse_mut(&mut self) -> Option<&mut BrowseScreen> {
         self.screens.iter_mut().find_map(|s| match s {
             Screen::Browse(b) => Some(b),
             _ => None,
@@ -285,6 +308,12 @@ impl App {
                     }
                 }
             }
+            Msg::Encrypted(req, result) => return self.encrypted(*req, result),
+            Msg::Decrypted(req, result) => return self.decrypted(*req, result),
+            Msg::RuleWritten(result) => match result {
+                Ok(path) => tracing::info!(path = %path.display(), "wrote a sops creation rule"),
+                Err(e) => sh.error(format!("Could not write the sops rule: {e}")),
+            },
             Msg::Terminate(signal) => {
                 tracing::warn!(signal, dirty = self.has_unsaved(), "terminated by signal");
                 return vec![Effect::Quit];
@@ -294,7 +323,7 @@ impl App {
     }
 
     /// The shared state and the shown screen, borrowed apart.
-    fn parts(&mut self) -> (&mut Shared, &mut Screen) {
+    pub(super) fn parts(&mut self) -> (&mut Shared, &mut Screen) {
         let screen = self.screens.last_mut().expect("there is always a screen");
         (&mut self.shared, screen)
     }
@@ -383,7 +412,7 @@ impl App {
             sh.catalog = Some(*catalog);
             sh.problems = Some(Vec::new());
             self.screens = vec![Screen::Form(Box::new(form))];
-            return vec![];
+            return self.decrypt_config_file();
         }
         let snapshot = catalog.clone();
         sh.problems = None;
@@ -436,7 +465,7 @@ impl App {
                 let task = job.task.clone();
                 sh.info(summary);
                 if let Some(pending) = sh.pending_form.take().filter(|p| p.task == task) {
-                    self.open_pending_form(pending.id, pending.binding);
+                    return self.open_pending_form(pending.id, pending.binding);
                 }
             }
             JobEvent::Done(Err(e)) => {
@@ -453,26 +482,36 @@ impl App {
         vec![]
     }
 
-    /// The spec a form waited for arrived: the form opens over the browser.
-    fn open_pending_form(&mut self, id: EntityId, binding: Option<usize>) {
+    /// The spec a form waited for arrived: the form opens over the browser (an encrypted
+    /// config is decrypted first).
+    fn open_pending_form(&mut self, id: EntityId, binding: Option<usize>) -> Vec<Effect> {
         let sh = &mut self.shared;
         match super::screens::form::open_for_task(sh, id, binding) {
-            Some(Ok(form)) => {
+            Some(Ok(Opening::Form(form))) => {
                 if let Some(why) = form.editor.read_only {
                     sh.info(why.message());
                 }
                 if matches!(self.screen(), Screen::Browse(_)) {
-                    self.screens.push(Screen::Form(Box::new(form)));
+                    self.screens.push(Screen::Form(form));
                 }
+                vec![]
             }
-            Some(Err(e)) => sh.warn(e),
-            None => {}
+            Some(Ok(Opening::Decrypt(req))) => sh.decrypt(req),
+            Some(Err(e)) => {
+                sh.warn(e);
+                vec![]
+            }
+            None => vec![],
         }
     }
 }
 
 /// The form of `config edit` on the catalog's one file.
-fn config_file_form(catalog: &Catalog, schema: &serde_json::Value, read_only: bool) -> FormScreen {
+pub(super) fn config_file_form(
+    catalog: &Catalog,
+    schema: &serde_json::Value,
+    read_only: bool,
+) -> FormScreen {
     let original = catalog
         .parse_file(0)
         .map(|n| n.to_json())

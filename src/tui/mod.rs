@@ -5,15 +5,18 @@
 
 pub mod app;
 pub mod connector_job;
+pub mod encryption;
 pub mod fuzzy;
 pub mod jobs;
 pub mod keymap;
 pub mod overlay;
+pub mod plaintext_guard;
 mod redact;
 pub mod runtime;
 pub mod screens;
 pub mod shared;
 pub mod signals;
+mod sops_flow;
 pub mod terminal;
 pub mod theme;
 pub mod ui;

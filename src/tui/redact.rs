@@ -54,6 +54,7 @@ impl fmt::Debug for Mode {
                 .field("variant", variant)
                 .finish(),
             Mode::ConfirmClose => f.write_str("ConfirmClose"),
+            Mode::ConfirmPlain { at } => f.debug_struct("ConfirmPlain").field("at", at).finish(),
         }
     }
 }

@@ -386,9 +386,70 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
                 }
             });
         }
+        Effect::Encrypt(req) => {
+            tokio::task::spawn_blocking(move || {
+                let result = crate::sops::document::KeySources::load()
+                    .and_then(|sources| encrypt(&req, &sources, &Default::default()));
+                let _ = tx.send(Msg::Encrypted(req, result));
+            });
+        }
+        Effect::Decrypt(req) => {
+            tokio::task::spawn_blocking(move || {
+                let opts = crate::sops::SopsOptions::default();
+                let result =
+                    crate::sops::decrypt_document(&req.document, &opts).map_err(|e| e.to_string());
+                tracing::info!(ok = result.is_ok(), "sops decrypt for the form");
+                let _ = tx.send(Msg::Decrypted(req, result));
+            });
+        }
+        Effect::WriteSopsRule {
+            dir,
+            file,
+            recipient,
+        } => {
+            tokio::task::spawn_blocking(move || {
+                let result = crate::sops::keys::write_rule(&dir, &file, &recipient);
+                let _ = tx.send(Msg::RuleWritten(result));
+            });
+        }
         // Handled by the loop itself, which owns the terminal.
         Effect::OpenEditor(_) | Effect::Suspend | Effect::Quit => {}
     }
+}
+
+/// Encrypts a config (blocking): the keys from the request, `.sops.yaml` or `sources`
+/// (flowspec's settings, the age keys found), sops run with the plaintext on stdin. A config
+/// moving to a new file must not find one there already.
+pub fn encrypt(
+    req: &super::encryption::EncryptRequest,
+    sources: &crate::sops::document::KeySources,
+    opts: &crate::sops::SopsOptions,
+) -> Result<crate::sops::document::Outcome, String> {
+    if req.moved_to.is_some() && std::fs::symlink_metadata(&req.job.target).is_ok() {
+        return Err(format!(
+            "{} already exists: the config would move there; move that file away first",
+            req.job.target.display()
+        ));
+    }
+    let result = crate::sops::document::encrypt(&req.job, sources, opts).map_err(|e| e.to_string());
+    tracing::info!(
+        ok = result.is_ok(),
+        fields = req.job.chosen.len(),
+        "sops encrypt"
+    );
+    result
+}
+
+/// Decrypts a config for the form (blocking), in memory: the plaintext comes back in a
+/// [`Secret`](crate::secrets::Secret), a failure says which (no key, wrong key, MAC mismatch,
+/// sops missing).
+pub fn decrypt(
+    req: &super::encryption::DecryptRequest,
+    opts: &crate::sops::SopsOptions,
+) -> Result<crate::secrets::Secret<serde_json::Value>, String> {
+    let result = crate::sops::decrypt_document(&req.document, opts).map_err(|e| e.to_string());
+    tracing::info!(ok = result.is_ok(), "sops decrypt for the form");
+    result
 }
 
 /// Runs a save (blocking) and returns the message for the app (see [`outcome_message`]).

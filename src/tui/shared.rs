@@ -107,6 +107,13 @@ pub struct Shared {
     pub overlays: Overlays,
     /// Screen changes waiting for the app.
     pub nav: Vec<Nav>,
+    /// Schema secrets the user chose to write in plaintext (file, pointer): the plaintext
+    /// guard does not ask about them again.
+    pub plaintext_ok: super::plaintext_guard::Allowed,
+    /// Configs still to encrypt after the one sops is working on (the guard's "encrypt").
+    pub encrypt_queue: Vec<super::encryption::EncryptRequest>,
+    /// True while sops encrypts or decrypts.
+    pub sops_busy: bool,
 }
 
 impl Shared {
@@ -139,6 +146,9 @@ impl Shared {
             status: None,
             overlays: Overlays::default(),
             nav: Vec::new(),
+            plaintext_ok: Default::default(),
+            encrypt_queue: Vec::new(),
+            sops_busy: false,
         }
     }
 
@@ -178,6 +188,7 @@ impl Shared {
     pub fn busy(&self) -> bool {
         matches!(self.phase, Phase::Loading(_))
             || self.saving
+            || self.sops_busy
             || self.problems.is_none()
             || self.job_running()
     }
@@ -217,13 +228,53 @@ impl Shared {
             self.info("Already saving");
             return vec![];
         }
-        let writes = save::plan_masked(cat, &known_schemas(&self.connectors));
-        if writes.is_empty() {
+        if !cat.is_dirty() {
             self.info("Nothing to save: no unsaved changes");
             return vec![];
         }
-        self.overlays.push(Overlay::Diff { writes, scroll: 0 });
+        self.review_save(None);
         vec![]
+    }
+
+    /// Shows what a save would write: the plaintext guard's question when a schema secret
+    /// would be written in clear, else the diff. `place` adds a config's schema (a form's)
+    /// where no task's spec gives it.
+    pub fn review_save(
+        &mut self,
+        place: Option<(usize, Vec<crate::yaml::PathSeg>, &serde_json::Value)>,
+    ) {
+        let Some(cat) = self.catalog.as_ref() else {
+            return;
+        };
+        let mut schemas = known_schemas(&self.connectors);
+        if let Some((file, at, schema)) = place {
+            schemas.add_place(file, at, schema);
+        }
+        let exposed = super::plaintext_guard::exposed(cat, &schemas, &self.plaintext_ok);
+        if !exposed.is_empty() {
+            self.overlays.push(Overlay::Guard { exposed });
+            return;
+        }
+        let writes = save::plan_masked(cat, &schemas);
+        if writes.is_empty() {
+            self.info("Nothing to save: no unsaved changes");
+            return;
+        }
+        self.overlays.push(Overlay::Diff { writes, scroll: 0 });
+    }
+
+    /// Starts encrypting `req` with sops in the background.
+    pub fn encrypt(&mut self, req: super::encryption::EncryptRequest) -> Vec<Effect> {
+        self.sops_busy = true;
+        self.info("Encrypting with sops…");
+        vec![Effect::Encrypt(Box::new(req))]
+    }
+
+    /// Starts decrypting a config for the form in the background.
+    pub fn decrypt(&mut self, req: super::encryption::DecryptRequest) -> Vec<Effect> {
+        self.sops_busy = true;
+        self.info("Decrypting the config with sops…");
+        vec![Effect::Decrypt(Box::new(req))]
     }
 
     /// Ctrl-R: reloads from disk, asking first when that would drop unsaved edits.

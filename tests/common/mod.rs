@@ -18,11 +18,16 @@ pub fn fixture(rel: &str) -> PathBuf {
 
 /// An app with `path` loaded, as the runtime would have it after `Loaded` and `Checked`.
 pub fn loaded_app(path: &Path, theme: Theme) -> App {
+    loaded_app_with(path, false, theme)
+}
+
+/// [`loaded_app`], started with `--read-only` when `read_only`.
+pub fn loaded_app_with(path: &Path, read_only: bool, theme: Theme) -> App {
     let shown = path
         .strip_prefix(env!("CARGO_MANIFEST_DIR"))
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf());
-    let mut app = App::new(shown, false, theme);
+    let mut app = App::new(shown, read_only, theme);
     let cat = flowspec::catalog::load(path, &mut |_| {}).expect("fixture loads");
     let effects = app.update(Msg::Loaded(Ok(Box::new(cat))));
     for e in effects {

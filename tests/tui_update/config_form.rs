@@ -106,12 +106,12 @@ fn saving_an_invalid_form_keeps_edits_and_focuses_the_first_error() {
 }
 
 #[test]
-fn a_valid_form_goes_to_the_diff_with_the_secret_masked() {
+fn a_valid_form_with_its_secret_left_in_plaintext_goes_to_the_diff_masked() {
     let mut a = app();
     open(&mut a);
     press(&mut a, &["down", "down"]);
     a.update(Msg::Paste("s3cr3t-value".into()));
-    press(&mut a, &["enter", "ctrl-s"]);
+    press(&mut a, &["enter", "ctrl-l", "ctrl-l", "ctrl-s"]);
     assert!(a.form().is_none(), "the form closed into the save diff");
     let Some(Overlay::Diff { writes, .. }) = a.overlay() else {
         panic!("{:?} {:?}", a.shared.overlays, a.shared.status)

@@ -63,7 +63,7 @@ fn opening_and_closing_a_form_without_edits_is_no_change() {
 }
 
 #[test]
-fn typing_only_a_password_writes_only_the_password() {
+fn typing_only_a_password_left_in_plaintext_writes_only_the_password() {
     let (_dir, mut a) = demo_materialization_form();
     let rows: Vec<_> = a
         .form()
@@ -80,7 +80,10 @@ fn typing_only_a_password_writes_only_the_password() {
     type_text(&mut a, "s3cret");
     press(&mut a, &["enter"]);
     assert!(a.form().unwrap().changed());
-    press(&mut a, &["ctrl-s"]);
+    // A schema secret is encrypted on save unless the lock key, twice, says plaintext.
+    press(&mut a, &["ctrl-l"]);
+    assert!(matches!(a.form().unwrap().mode, Mode::ConfirmPlain { .. }));
+    press(&mut a, &["ctrl-l", "ctrl-s"]);
     let Some(Overlay::Diff { writes, .. }) = a.overlay() else {
         panic!("{:?} {:?}", a.shared.overlays, a.shared.status)
     };
@@ -177,8 +180,12 @@ fn ctrl_s_keeps_the_typed_text_then_focuses_the_first_error_ready_for_typing() {
         form.state.get("/address"),
         Some(&json!("db.internal:5432x"))
     );
-    press(&mut a, &["ctrl-s"]);
-    assert!(matches!(a.overlay(), Some(Overlay::Diff { .. })));
+    // Valid now, with a secret to encrypt: sops gets it (in the background).
+    let effects = press(&mut a, &["ctrl-s"]);
+    let [Effect::Encrypt(req)] = effects.as_slice() else {
+        panic!("{effects:?} {:?}", a.shared.status)
+    };
+    assert_eq!(req.job.chosen, ["/password"]);
 }
 
 #[test]

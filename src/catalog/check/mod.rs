@@ -76,6 +76,8 @@ pub enum Code {
     Undefined,
     /// A reference to a name defined as another kind of entity.
     WrongKind,
+    /// A config holds a secret in plaintext (Flow's plaintext check; see `crate::sops`).
+    PlaintextSecret,
     // The codes below are the names of Flow's own build errors (estuary/flow
     // `crates/validation/src/errors.rs`), spelled as Flow spells them.
     /// A schema keyword Flow cannot build (`type: numbr`, `required: id`).

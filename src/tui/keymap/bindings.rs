@@ -57,6 +57,12 @@ pub enum Context {
     WriteProtected,
     Conflict,
     Problems,
+    /// A save would write secrets in plaintext.
+    Guard,
+    /// Choosing the age recipient to encrypt with.
+    KeyPrompt,
+    /// Whether to write the chosen recipient into `.sops.yaml`.
+    KeyRule,
 }
 
 impl Context {
@@ -91,11 +97,14 @@ impl Context {
             Context::WriteProtected => "Saving a read-only file",
             Context::Conflict => "File changed on disk",
             Context::Problems => "Problems",
+            Context::Guard => "Secrets in plaintext",
+            Context::KeyPrompt => "Choosing a sops key",
+            Context::KeyRule => "Writing the key into .sops.yaml",
         }
     }
 
     /// Every context, in the order the README lists them.
-    pub const ALL: [Context; 28] = [
+    pub const ALL: [Context; 31] = [
         Context::List,
         Context::FilterInput,
         Context::Detail,
@@ -122,6 +131,9 @@ impl Context {
         Context::Confirm,
         Context::WriteProtected,
         Context::Conflict,
+        Context::Guard,
+        Context::KeyPrompt,
+        Context::KeyRule,
         Context::Problems,
         Context::Help,
     ];
@@ -182,6 +194,12 @@ pub enum Action {
     MoveItemUp,
     MoveItemDown,
     OpenEditor,
+    /// Encrypt the focused field on save, or write it in plaintext.
+    ToggleLock,
+    /// Write secrets in plaintext anyway.
+    Plaintext,
+    /// Re-encrypt an encrypted config with the keys found now, not the ones it had.
+    Rekey,
 }
 
 use Action as A;
@@ -515,6 +533,19 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(C::FormEdit, &[ctrl('y')], A::Redo, "Redo"),
     b!(
+        C::FormEdit,
+        &[ctrl('l')],
+        A::ToggleLock,
+        "Encrypt the field with sops on save, or write it in plaintext (a secret asks first)",
+        "lock"
+    ),
+    b!(
+        C::FormEdit,
+        &[ctrl('k')],
+        A::Rekey,
+        "Encrypted config: re-encrypt with the keys of .sops.yaml or the settings (or choose), not its own"
+    ),
+    b!(
         C::FormText,
         &[ctrl('e')],
         A::OpenEditor,
@@ -680,6 +711,64 @@ pub static BINDINGS: &[Binding] = &[
         &[k(KC::Esc), ch('n')],
         A::No,
         "Keep editing without saving",
+        "cancel"
+    ),
+    b!(
+        C::Guard,
+        &[k(KC::Enter), ch('e')],
+        A::Yes,
+        "Encrypt them with sops, then review the diff",
+        "encrypt"
+    ),
+    b!(
+        C::Guard,
+        &[ch('p')],
+        A::Plaintext,
+        "Write them in plaintext anyway",
+        "plaintext"
+    ),
+    b!(
+        C::Guard,
+        &[ch('n'), k(KC::Esc)],
+        A::No,
+        "Cancel; keep editing",
+        "cancel"
+    ),
+    b!(
+        C::KeyPrompt,
+        &[k(KC::Enter)],
+        A::Open,
+        "Encrypt for the highlighted age recipient",
+        "use"
+    ),
+    b!(C::KeyPrompt, UP, A::Up, "Highlight the previous recipient"),
+    b!(C::KeyPrompt, DOWN, A::Down, "Highlight the next recipient"),
+    b!(
+        C::KeyPrompt,
+        &[k(KC::Esc)],
+        A::No,
+        "Cancel: nothing is encrypted or written",
+        "cancel"
+    ),
+    b!(
+        C::KeyRule,
+        &[ch('y')],
+        A::Yes,
+        "Also write a creation rule for it into .sops.yaml",
+        "write rule"
+    ),
+    b!(
+        C::KeyRule,
+        &[ch('n')],
+        A::No,
+        "Use it for this save only",
+        "this save only"
+    ),
+    b!(
+        C::KeyRule,
+        &[k(KC::Esc)],
+        A::Back,
+        "Cancel: nothing is encrypted or written",
         "cancel"
     ),
     b!(C::Conflict, UP, A::Up, "Scroll up"),

@@ -1,10 +1,14 @@
 //! Modal layers over the screen, as a stack: the top one takes the keys (its own context and
 //! the keys that work everywhere) and is drawn last. Help, the save diff, questions (quitting
-//! or reloading with unsaved changes, running a connector, writing a read-only file), the
-//! changed-on-disk conflict and the problem list.
+//! or reloading with unsaved changes, running a connector, writing a read-only file, writing
+//! a secret in plaintext, which key to encrypt with), the changed-on-disk conflict and the
+//! problem list.
 
 mod help;
 mod render;
+mod sops;
+
+pub use sops::KeyPrompt;
 
 pub use render::render;
 
@@ -60,6 +64,12 @@ pub enum Overlay {
     Problems {
         scroll: usize,
     },
+    /// A save would write schema secrets in plaintext: encrypt, write anyway, or cancel.
+    Guard {
+        exposed: Vec<crate::tui::plaintext_guard::Exposed>,
+    },
+    /// No sops key is configured for a config to encrypt: which age recipient to use.
+    Keys(Box<KeyPrompt>),
 }
 
 impl Overlay {
@@ -72,6 +82,9 @@ impl Overlay {
             Overlay::WriteProtected { .. } => Context::WriteProtected,
             Overlay::Conflict { .. } => Context::Conflict,
             Overlay::Problems { .. } => Context::Problems,
+            Overlay::Guard { .. } => Context::Guard,
+            Overlay::Keys(k) if k.asking => Context::KeyRule,
+            Overlay::Keys(_) => Context::KeyPrompt,
         }
     }
 
@@ -81,7 +94,11 @@ impl Overlay {
             | Overlay::Diff { scroll, .. }
             | Overlay::Conflict { scroll, .. }
             | Overlay::Problems { scroll } => Some(scroll),
-            Overlay::Confirm(_) | Overlay::RunConnector(_) | Overlay::WriteProtected { .. } => None,
+            Overlay::Confirm(_)
+            | Overlay::RunConnector(_)
+            | Overlay::WriteProtected { .. }
+            | Overlay::Guard { .. }
+            | Overlay::Keys(_) => None,
         }
     }
 }
@@ -209,6 +226,8 @@ pub fn on_action(sh: &mut Shared, action: Action) -> Vec<Effect> {
             });
             vec![]
         }
+        (Overlay::Guard { exposed }, action) => sops::guard(sh, exposed, action),
+        (Overlay::Keys(prompt), action) => sops::keys(sh, *prompt, action),
         (_, Action::Back | Action::No) => vec![],
         (top, _) => {
             sh.overlays.push(top);

@@ -71,6 +71,8 @@ pub fn render(sh: &Shared, frame: &mut Frame, body: Rect) {
         },
         Overlay::Problems { scroll } => problems(sh, frame, body, *scroll),
         Overlay::RunConnector(pending) => run_connector(sh, frame, body, pending),
+        Overlay::Guard { exposed } => super::sops::render_guard(sh, frame, body, exposed),
+        Overlay::Keys(prompt) => super::sops::render_keys(sh, frame, body, prompt),
     }
 }
 
@@ -167,7 +169,7 @@ fn write_protected(sh: &Shared, frame: &mut Frame, body: Rect, files: &[String])
 }
 
 /// The keys of an overlay's own context, from the keymap.
-fn hint_line(sh: &Shared, ctx: Context) -> Line<'static> {
+pub(super) fn hint_line(sh: &Shared, ctx: Context) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
     for h in keymap::hints(&[ctx]) {
         spans.push(Span::styled(h.keys, sh.theme.key));
@@ -201,7 +203,7 @@ fn confirm(sh: &Shared, frame: &mut Frame, body: Rect, question: Confirm) {
     small_box(sh, frame, body, title, lines, true);
 }
 
-fn small_box(
+pub(super) fn small_box(
     sh: &Shared,
     frame: &mut Frame,
     body: Rect,

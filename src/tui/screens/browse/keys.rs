@@ -9,7 +9,7 @@ use crate::tui::app::Effect;
 use crate::tui::jobs::ConnOp;
 use crate::tui::keymap::Action;
 use crate::tui::overlay::Overlay;
-use crate::tui::screens::form::open_for_task;
+use crate::tui::screens::form::{open_for_task, Opening};
 use crate::tui::screens::Screen;
 use crate::tui::shared::{Nav, PendingForm, Shared};
 
@@ -204,14 +204,14 @@ impl BrowseScreen {
             return vec![];
         };
         match open_for_task(sh, id, binding) {
-            Some(Ok(form)) => {
+            Some(Ok(Opening::Form(form))) => {
                 if let Some(why) = form.editor.read_only {
                     sh.info(why.message());
                 }
-                sh.nav
-                    .push(Nav::Push(Box::new(Screen::Form(Box::new(form)))));
+                sh.nav.push(Nav::Push(Box::new(Screen::Form(form))));
                 return vec![];
             }
+            Some(Ok(Opening::Decrypt(req))) => return sh.decrypt(req),
             Some(Err(e)) => {
                 sh.warn(e);
                 return vec![];

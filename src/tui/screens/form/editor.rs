@@ -37,7 +37,7 @@ pub type Refusal = String;
 pub enum ReadOnly {
     /// flowspec runs with `--read-only`.
     Flag,
-    /// The config is sops-encrypted (re-encryption is a later feature).
+    /// The config is sops-encrypted and was not decrypted (`--read-only` shows it as is).
     Encrypted,
 }
 
@@ -47,9 +47,8 @@ impl ReadOnly {
         match self {
             ReadOnly::Flag => "Read-only mode: this form can be browsed, not changed.",
             ReadOnly::Encrypted => {
-                "This config is sops-encrypted: its MAC covers every value, so changing it needs \
-                 re-encryption. Encrypted fields are shown as encrypted; nothing here can be \
-                 changed."
+                "This config is sops-encrypted and shown without decrypting it (read-only): \
+                 encrypted fields are shown as encrypted."
             }
         }
     }
@@ -68,6 +67,8 @@ pub enum Mode {
     ConfirmSwitch { at: String, variant: usize },
     /// Closing with unsaved changes: Esc again discards them.
     ConfirmClose,
+    /// Leaving a schema secret in plaintext: the lock key again confirms it.
+    ConfirmPlain { at: String },
 }
 
 /// Text being typed and what it is for.
@@ -114,6 +115,14 @@ pub struct FormEditor {
     /// Field rows whose value is masked (see [`FormEditor::masks`]); worked out at each
     /// rebuild rather than at every frame.
     pub(super) secret_rows: HashSet<String>,
+    /// Which fields a save encrypts (see `locks`).
+    pub locks: super::locks::Locks,
+    /// The locks as the form opened: a change of them is a change of the form.
+    pub(super) locks_baseline: super::locks::Locks,
+    /// Rows the connector's schema makes secret, worked out at each rebuild.
+    pub(super) schema_secret_rows: HashSet<String>,
+    /// The sops document the form was opened on, decrypted: a save re-encrypts it.
+    pub origin: Option<super::locks::Origin>,
 }
 
 impl FormEditor {
@@ -150,6 +159,10 @@ impl FormEditor {
             redo: Vec::new(),
             notice: None,
             secret_rows: HashSet::new(),
+            locks: Default::default(),
+            locks_baseline: Default::default(),
+            schema_secret_rows: HashSet::new(),
+            origin: None,
         };
         ed.rebuild();
         ed.focus = ed
@@ -170,13 +183,15 @@ impl FormEditor {
     /// would have written as it opened (so opening and closing is no change, and defaults the
     /// user did not touch are not one either). A read-only form never changes.
     pub fn changed(&self) -> bool {
-        self.read_only.is_none() && self.state.to_json() != self.baseline
+        self.read_only.is_none()
+            && (self.state.to_json() != self.baseline || self.locks != self.locks_baseline)
     }
 
     /// Takes what the form would write now as its unchanged state: the opening fill-ins
     /// (`x-collection-name` and the like) and a save that keeps the form open.
     pub fn settle(&mut self) {
         self.baseline = self.state.to_json();
+        self.locks_baseline = self.locks.clone();
     }
 
     /// The validation errors the form shows: those of encrypted values (an `ENC[...]` string

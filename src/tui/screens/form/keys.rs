@@ -5,11 +5,10 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::editor::{Mode, Refusal};
 use super::{Closing, FormScreen};
-use crate::save;
+use crate::sops::{KeyOrigin, Keys};
 use crate::tui::app::Effect;
-use crate::tui::jobs::known_schemas;
+use crate::tui::encryption::EncryptRequest;
 use crate::tui::keymap::Action;
-use crate::tui::overlay::Overlay;
 use crate::tui::shared::{Nav, Shared};
 
 impl FormScreen {
@@ -23,16 +22,20 @@ impl FormScreen {
                 Mode::ConfirmSwitch { .. },
                 Action::FormLeft | Action::FormRight | Action::FormActivate,
             )
-            | (Mode::ConfirmClose, Action::CloseForm) => {}
-            (Mode::ConfirmSwitch { .. } | Mode::ConfirmClose, _) => ed.mode = Mode::Browse,
+            | (Mode::ConfirmClose, Action::CloseForm)
+            | (Mode::ConfirmPlain { .. }, Action::ToggleLock) => {}
+            (Mode::ConfirmSwitch { .. } | Mode::ConfirmClose | Mode::ConfirmPlain { .. }, _) => {
+                ed.mode = Mode::Browse
+            }
             _ => {}
         }
         let result = match &ed.mode {
             Mode::Picking(_) => self.picking(action, key).map(|()| vec![]),
             Mode::Typing(_) => self.typing(sh, action, key),
-            Mode::Browse | Mode::ConfirmSwitch { .. } | Mode::ConfirmClose => {
-                self.browsing(sh, action, key)
-            }
+            Mode::Browse
+            | Mode::ConfirmSwitch { .. }
+            | Mode::ConfirmClose
+            | Mode::ConfirmPlain { .. } => self.browsing(sh, action, key),
         };
         match result {
             Ok(effects) => {
@@ -124,6 +127,8 @@ impl FormScreen {
             Action::MoveItemUp => ed.move_item(-1)?,
             Action::MoveItemDown => ed.move_item(1)?,
             Action::Reveal => ed.revealed = !ed.revealed,
+            Action::ToggleLock => ed.toggle_lock()?,
+            Action::Rekey => ed.toggle_rekey()?,
             Action::Undo | Action::Redo => {
                 let (done, what) = if action == Action::Undo {
                     (ed.undo(), "undo")
@@ -162,15 +167,20 @@ impl FormScreen {
     }
 
     /// Ctrl-S: keeps the text being typed, then checks the form. An invalid form keeps every
-    /// edit and focuses the first field in error, ready for typing; a valid one becomes a
-    /// format-preserving edit of its file and goes to the save diff (secrets masked).
+    /// edit and focuses the first field in error, ready for typing. A valid one with fields to
+    /// encrypt goes to sops (in the background; the diff follows); otherwise it becomes a
+    /// format-preserving edit of its file and goes to the save diff (secrets masked), after
+    /// the plaintext guard.
     fn save(&mut self, sh: &mut Shared) -> Result<Vec<Effect>, Refusal> {
         let ed = &mut self.editor;
         ed.commit_edit()?;
         if let Some(why) = ed.read_only {
             return Err(why.message().to_string());
         }
-        if !ed.changed() {
+        if sh.sops_busy {
+            return Err("sops is still working on the last save".into());
+        }
+        if !ed.changed() && !ed.encryption_pending() {
             // `config edit` keeps the form open on the saved value: an earlier save that was
             // cancelled (or not written) left the file's edit unsaved, and Ctrl-S saves it.
             if sh.is_dirty() {
@@ -188,12 +198,47 @@ impl FormScreen {
                 if errors.len() == 1 { "" } else { "s" },
             ));
         }
+        let chosen = ed.chosen()?;
         let new = ed.state.to_json();
         let target = ed.target.clone();
         let form_schema = ed.state.form().schema().clone();
         let Some(cat) = sh.catalog.as_mut() else {
             return Ok(vec![]);
         };
+        // The secrets the user chose to keep in plaintext do not ask again at the guard.
+        let path = cat
+            .files
+            .get(target.file)
+            .map(|f| f.path.clone())
+            .unwrap_or_default();
+        let base = crate::yaml::pointer(&target.at);
+        for p in ed.plain_secrets() {
+            sh.plaintext_ok.insert((path.clone(), format!("{base}{p}")));
+        }
+        if !chosen.is_empty() {
+            let keys = match ed.origin.as_ref().filter(|o| !o.rekey).map(|o| &o.keys) {
+                Some(Ok(g)) => Some(Keys::Group {
+                    group: g.clone(),
+                    origin: KeyOrigin::Document,
+                }),
+                Some(Err(why)) => {
+                    return Err(format!("Cannot re-encrypt with the keys it had: {why}"))
+                }
+                None => None,
+            };
+            let mut req = EncryptRequest::new(
+                cat,
+                target.file,
+                &target.at,
+                &target.original,
+                new,
+                chosen,
+                &form_schema,
+            )?;
+            req.job.keys = keys;
+            req.before = ed.origin.as_ref().map(|o| o.before.clone());
+            return Ok(sh.encrypt(req));
+        }
         cat.edit_value(target.file, &target.at, &target.original, &new)
             .map_err(|e| format!("Cannot write this config: {e}"))?;
         match self.closing {
@@ -201,15 +246,14 @@ impl FormScreen {
             // `config edit` stays on the form, now on the new value, under the diff.
             Closing::Quit => {
                 ed.target.original = new;
+                ed.origin = None;
+                ed.locks.encrypted.clear();
                 ed.settle();
             }
         }
         // The form's schema locates its secrets even where no task's spec is known (`config
         // edit`); every other config goes by its task's schema or the name rule.
-        let mut schemas = known_schemas(&sh.connectors);
-        schemas.add_place(target.file, target.at.clone(), &form_schema);
-        let writes = save::plan_masked(cat, &schemas);
-        sh.overlays.push(Overlay::Diff { writes, scroll: 0 });
+        sh.review_save(Some((target.file, target.at.clone(), &form_schema)));
         Ok(vec![])
     }
 

@@ -6,6 +6,7 @@ pub mod editor;
 mod edits;
 mod keys;
 mod line_edit;
+pub mod locks;
 mod open;
 mod picker;
 mod render;
@@ -16,7 +17,7 @@ mod tests;
 
 pub use editor::{EditTarget, FormEditor, Mode, ReadOnly, Refusal, Typing, TypingInto};
 pub use line_edit::LineEdit;
-pub use open::open_for_task;
+pub use open::{open_decrypted, open_for_task, Opening};
 pub use picker::{Picker, PICKER_AFTER};
 pub use rows::{is_text, Row, RowId, RowKind};
 
@@ -58,7 +59,10 @@ impl FormScreen {
                     v.push(Context::FormSecret);
                 }
             }
-            Mode::Browse | Mode::ConfirmSwitch { .. } | Mode::ConfirmClose => {
+            Mode::Browse
+            | Mode::ConfirmSwitch { .. }
+            | Mode::ConfirmClose
+            | Mode::ConfirmPlain { .. } => {
                 if ed.focused_takes_text() {
                     v.push(Context::FormText);
                 }

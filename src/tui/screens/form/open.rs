@@ -4,15 +4,65 @@
 use super::editor::{EditTarget, FormEditor};
 use super::{Closing, FormScreen};
 use crate::catalog::{Catalog, Endpoint, EntityId, Location};
+use crate::secrets::Secret;
+use crate::tui::encryption::DecryptRequest;
 use crate::tui::shared::Shared;
 use crate::yaml::PathSeg;
 
+/// How a form opens: at once, or after its sops-encrypted config is decrypted.
+#[derive(Debug)]
+pub enum Opening {
+    Form(Box<FormScreen>),
+    Decrypt(DecryptRequest),
+}
+
 /// The form on task `id`'s endpoint config (`binding: None`) or on a binding's resource
-/// config, with the schema the connector's spec gave; `None` while no spec is known.
+/// config, with the schema the connector's spec gave; `None` while no spec is known. An
+/// encrypted config is decrypted first (unless nothing can be changed: `--read-only` shows
+/// it as it is).
 pub fn open_for_task(
     sh: &Shared,
     id: EntityId,
     binding: Option<usize>,
+) -> Option<Result<Opening, String>> {
+    let plain = open_with(sh, id, binding, None)?;
+    Some(plain.map(|form| {
+        let original = &form.editor.target.original;
+        if crate::sops::is_encrypted(original) && !sh.read_only {
+            Opening::Decrypt(DecryptRequest {
+                task: Some((id, binding)),
+                document: original.clone(),
+            })
+        } else {
+            Opening::Form(Box::new(form))
+        }
+    }))
+}
+
+/// The form on an encrypted config, opened on its decrypted content `plain` (see
+/// [`FormEditor::open_decrypted`]). Refused when the config changed since it was decrypted.
+pub fn open_decrypted(
+    sh: &Shared,
+    id: EntityId,
+    binding: Option<usize>,
+    document: &serde_json::Value,
+    plain: Secret<serde_json::Value>,
+) -> Option<Result<FormScreen, String>> {
+    let form = open_with(sh, id, binding, Some(plain))?;
+    Some(form.and_then(|f| {
+        if &f.editor.target.original == document {
+            Ok(f)
+        } else {
+            Err("The config changed while it was being decrypted; press the key again".into())
+        }
+    }))
+}
+
+fn open_with(
+    sh: &Shared,
+    id: EntityId,
+    binding: Option<usize>,
+    plain: Option<Secret<serde_json::Value>>,
 ) -> Option<Result<FormScreen, String>> {
     let cat = sh.catalog.as_ref()?;
     let e = cat.entity(id)?;
@@ -33,7 +83,10 @@ pub fn open_for_task(
             .as_bool()
     });
     Some(config_target(cat, id, binding).map(|target| {
-        let mut form = FormEditor::open(schema, target);
+        let mut form = match plain {
+            Some(p) => FormEditor::open_decrypted(schema, target, p),
+            None => FormEditor::open(schema, target),
+        };
         if sh.read_only {
             form = form.read_only();
         }

@@ -10,6 +10,7 @@ use ratatui::Frame;
 use serde_json::Value;
 
 use super::editor::FormEditor;
+use super::locks::Lock;
 use super::rows::{is_text, Row, RowId, RowKind};
 use super::FormScreen;
 use crate::form::{FormNode, Kind, ScalarType};
@@ -350,10 +351,26 @@ fn field_line<'a>(
     } else {
         style
     };
+    let (tag, tag_style) = lock_tag(form, t, pointer);
+    let room = room.saturating_sub(tag.chars().count());
     Line::from(vec![
         look.label_span(),
         Span::styled(ellipsize(&value, room), value_style),
+        Span::styled(tag, tag_style),
     ])
+}
+
+/// The lock marker after a field's value: ` [sops]` when a save encrypts it, ` [plain]` (a
+/// warning) for a secret the user chose to write in plaintext, nothing for other fields.
+fn lock_tag(form: &FormEditor, t: &Theme, pointer: &str) -> (String, Style) {
+    if form.read_only.is_some() {
+        return (String::new(), Style::new());
+    }
+    match form.lock(pointer) {
+        Lock::Encrypt => (" [sops]".into(), t.accent),
+        Lock::Plain { secret: true } => (" [plain]".into(), t.warning),
+        Lock::Plain { secret: false } => (String::new(), Style::new()),
+    }
 }
 
 /// The value shown for a field, escaped (it comes from the file or the connector's schema).
@@ -438,6 +455,15 @@ fn field_help<'a>(form: &'a FormEditor, t: &Theme) -> Vec<Line<'a>> {
     }
     if node.ann.secret {
         facts.push("secret (Ctrl-T reveals)".into());
+    }
+    if let (None, Some(p)) = (form.read_only, form.focused().and_then(|r| r.pointer())) {
+        match form.lock(p) {
+            Lock::Encrypt => facts.push("encrypted with sops on save (Ctrl-L: plaintext)".into()),
+            Lock::Plain { secret: true } => {
+                facts.push("written in plaintext (Ctrl-L: encrypt on save)".into())
+            }
+            Lock::Plain { secret: false } => {}
+        }
     }
     if node.ann.oauth2_provider.is_some() {
         facts.push("OAuth: enter the credentials by hand".into());

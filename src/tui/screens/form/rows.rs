@@ -90,6 +90,8 @@ impl FormEditor {
                 .into_iter()
                 .filter(|p| self.state.node_at(p).is_some_and(|n| n.ann.secret)),
         );
+        self.schema_secret_rows =
+            schema_secret_rows(self.state.form().schema(), self.state.value(), &rows);
         self.rows = rows;
         if let Some(keep) = keep {
             let same = |r: &Row| r.id == keep.id;
@@ -295,4 +297,26 @@ pub(super) fn initially_collapsed(node: &FormNode, pointer: &str, out: &mut Hash
         }
         initially_collapsed(f, &p, out);
     }
+}
+
+/// The rows (fields and sections) the connector's schema makes secret, present or not: each
+/// empty one is given a value first, so a secret still to be typed shows as encrypted.
+fn schema_secret_rows(
+    schema: &serde_json::Value,
+    config: &serde_json::Value,
+    rows: &[Row],
+) -> std::collections::HashSet<String> {
+    let mut probe = config.clone();
+    let pointers: Vec<&str> = rows.iter().filter_map(Row::pointer).collect();
+    for p in &pointers {
+        if !p.is_empty() && probe.pointer(p).is_none_or(serde_json::Value::is_null) {
+            probe = secrets::field::with_present(&probe, p);
+        }
+    }
+    let found = secrets::schema::locate(crate::form::config_schema_of(schema), &probe);
+    pointers
+        .into_iter()
+        .filter(|p| found.iter().any(|l| secrets::schema::is_at_or_under(p, l)))
+        .map(str::to_string)
+        .collect()
 }
