@@ -1033,7 +1033,9 @@ async fn cli_spec_of_an_image_detects_runs_and_caches() {
     let cached = std::fs::read_dir(cache.path().join("flowspec/specs"))
         .unwrap()
         .count();
-    assert_eq!(cached, 1, "the spec is cached under the user's cache dir");
+    // Once by the image's digest (what the next run looks up) and once by the reference the
+    // catalog names it with (what `check` reads, without contacting the engine).
+    assert_eq!(cached, 2, "the spec is cached under the user's cache dir");
     assert!(
         String::from_utf8_lossy(&first.stderr).contains("connector "),
         "the first run shows the connector's log: {}",
