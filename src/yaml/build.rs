@@ -277,13 +277,18 @@ impl Builder<'_> {
     /// 7:13: ...".
     fn scan_error(&self, e: &saphyr_parser::ScanError) -> ParseError {
         let (line, col) = (e.marker().line() as u32, e.marker().col() as u32 + 1);
-        let info = match e.info() {
-            // saphyr counts `[`/`{` levels in a byte.
-            "recursion limit exceeded" => "flow collections (`[`, `{`) are nested more than \
-                                           255 levels deep, more than flowspec reads"
-                .to_string(),
-            info => info.to_string(),
-        };
+        if e.info() == "recursion limit exceeded" {
+            // saphyr counts `[`/`{` levels in a byte. Nothing is broken where a collection
+            // opens: the limit is hit where the nesting goes too deep, so that is the place.
+            return ParseError {
+                line,
+                col,
+                message: "flow collections (`[`, `{`) are nested more than 255 levels deep, \
+                          more than flowspec reads"
+                    .to_string(),
+            };
+        }
+        let info = e.info().to_string();
         let open = self.stack.iter().rev().map(|f| &f.node).find(|n| n.flow);
         let Some(open) = open.filter(|n| (n.pos.line, n.pos.col) != (line, col)) else {
             return ParseError {

@@ -199,3 +199,16 @@ fn errors_outside_flow_collections_stay_where_parsing_stopped() {
     assert_eq!((err.line, err.col), (3, 2), "{err}");
     assert!(!err.message.contains("opened here"), "{err}");
 }
+
+#[test]
+fn flow_nesting_past_the_limit_is_reported_where_it_goes_too_deep() {
+    let text = format!("a: {}1{}\n", "[".repeat(300), "]".repeat(300));
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err.line, 1, "{err}");
+    assert!(
+        err.col > 200,
+        "located where the nesting goes too deep: {err}"
+    );
+    assert!(err.message.contains("nested more than 255 levels"), "{err}");
+    assert!(!err.message.contains("unclosed"), "{err}");
+}
