@@ -3,7 +3,7 @@
 
 mod keys;
 pub mod list;
-mod projections;
+pub mod projections;
 mod render_detail;
 mod render_list;
 
@@ -39,6 +39,8 @@ pub struct BrowseScreen {
     pub binding: usize,
     /// First visible line of the detail pane; adjusted while rendering.
     pub detail_offset: Cell<usize>,
+    /// The selected collection's projections, kept between frames.
+    pub projections: projections::ProjectionsMemo,
 }
 
 impl Default for BrowseScreen {
@@ -55,6 +57,7 @@ impl BrowseScreen {
             focus: Focus::List,
             binding: 0,
             detail_offset: Cell::new(0),
+            projections: Default::default(),
         }
     }
 

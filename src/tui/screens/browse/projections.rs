@@ -2,9 +2,13 @@
 //! could be a key, as `check` sees them (`catalog::shape`). Rendering only: the model is
 //! computed by the domain (`catalog::shape::projections_of`).
 
+use std::cell::RefCell;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
 use ratatui::text::{Line, Span};
 
 use crate::catalog::shape::{CollectionModel, Exists};
+use crate::catalog::{Catalog, Entity, FileRole};
 use crate::text::escape_control;
 use crate::tui::theme::Theme;
 use crate::tui::ui::ellipsize;
@@ -78,4 +82,58 @@ pub fn lines(
         ]));
     }
     out
+}
+
+/// The last collection's projections, kept between frames: computing them parses the
+/// collection's file (half a second for a 10 MB flat catalog), and a frame must take
+/// milliseconds. Rendering fills it, as `detail_offset` is adjusted while rendering.
+#[derive(Default)]
+pub struct ProjectionsMemo(RefCell<Option<(u64, Result<CollectionModel, String>)>>);
+
+impl Clone for ProjectionsMemo {
+    /// A copy starts empty: the memo is only a shortcut.
+    fn clone(&self) -> Self {
+        ProjectionsMemo::default()
+    }
+}
+
+impl std::fmt::Debug for ProjectionsMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProjectionsMemo")
+    }
+}
+
+impl ProjectionsMemo {
+    /// Calls `f` with the projections of collection `e`, computed again only when the
+    /// collection, its file's text or the catalog's schema files changed.
+    pub fn with(
+        &self,
+        cat: &Catalog,
+        e: &Entity,
+        f: impl FnOnce(&Result<CollectionModel, String>),
+    ) {
+        let key = fingerprint(cat, e);
+        let mut memo = self.0.borrow_mut();
+        if memo.as_ref().is_none_or(|(k, _)| *k != key) {
+            let model = crate::catalog::shape::projections_of(cat, e.file, &e.name);
+            *memo = Some((key, model));
+        }
+        if let Some((_, model)) = memo.as_ref() {
+            f(model);
+        }
+    }
+}
+
+/// What the projections of `e` depend on: its name, its file's text, and the schema files a
+/// `$ref` may reach (by path and text: they are few and small next to catalog files).
+fn fingerprint(cat: &Catalog, e: &Entity) -> u64 {
+    let mut h = DefaultHasher::new();
+    (e.file, &e.name).hash(&mut h);
+    if let Some(file) = cat.files.get(e.file) {
+        file.text().hash(&mut h);
+    }
+    for f in cat.files.iter().filter(|f| f.role == FileRole::Schema) {
+        (&f.path, f.text()).hash(&mut h);
+    }
+    h.finish()
 }

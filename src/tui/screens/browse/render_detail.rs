@@ -38,7 +38,12 @@ pub fn render(screen: &BrowseScreen, sh: &Shared, frame: &mut Frame, area: Rect)
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let lines = summary(sh, cat, e, inner.width.saturating_sub(12) as usize);
+    let mut lines = summary(sh, cat, e, inner.width.saturating_sub(12) as usize);
+    if e.kind == EntityKind::Collection {
+        screen.projections.with(cat, e, |model| {
+            lines.extend(super::projections::lines(t, model, inner.width as usize))
+        });
+    }
     if matches!(e.kind, EntityKind::Capture | EntityKind::Materialization) {
         task_body(screen, sh, frame, inner, e, lines);
         return;
@@ -367,8 +372,6 @@ impl<'a> Facts<'a> {
                 Span::styled("no task in this catalog", t.muted),
             ]));
         }
-        let model = crate::catalog::shape::projections_of(self.cat, e.file, &e.name);
-        lines.extend(super::projections::lines(t, &model, self.room + 12));
     }
 }
 
