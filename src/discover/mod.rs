@@ -22,10 +22,14 @@
 
 pub mod capture;
 pub mod collections;
+mod edits;
+pub mod layout;
 pub mod merge;
 pub mod names;
 pub mod path;
+pub mod plan;
 pub mod schema;
+pub mod write;
 
 use std::collections::HashSet;
 
