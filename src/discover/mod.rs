@@ -29,6 +29,7 @@ pub mod names;
 pub mod path;
 pub mod plan;
 pub mod schema;
+pub mod select;
 pub mod write;
 
 use std::collections::HashSet;
