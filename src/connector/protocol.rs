@@ -238,7 +238,7 @@ pub struct Discovered {
     pub bindings: Vec<DiscoveredBinding>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DiscoveredBinding {
     pub recommended_name: String,

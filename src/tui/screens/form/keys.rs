@@ -10,7 +10,7 @@ use crate::tui::app::Effect;
 use crate::tui::jobs::known_schemas;
 use crate::tui::keymap::Action;
 use crate::tui::overlay::Overlay;
-use crate::tui::shared::{Nav, Shared};
+use crate::tui::shared::{Nav, Returned, Shared};
 
 impl FormScreen {
     /// Applies one action; refusals go to the status line as warnings (they answer the key
@@ -153,7 +153,7 @@ impl FormScreen {
             return vec![];
         }
         match self.closing {
-            Closing::Back => {
+            Closing::Back | Closing::Discovered { .. } => {
                 sh.nav.push(Nav::Pop);
                 vec![]
             }
@@ -189,6 +189,11 @@ impl FormScreen {
             ));
         }
         let new = ed.state.to_json();
+        if let Closing::Discovered { row } = self.closing {
+            sh.nav
+                .push(Nav::Return(Returned::Resource { row, value: new }));
+            return Ok(vec![]);
+        }
         let target = ed.target.clone();
         let form_schema = ed.state.form().schema().clone();
         let Some(cat) = sh.catalog.as_mut() else {
@@ -197,7 +202,7 @@ impl FormScreen {
         cat.edit_value(target.file, &target.at, &target.original, &new)
             .map_err(|e| format!("Cannot write this config: {e}"))?;
         match self.closing {
-            Closing::Back => sh.nav.push(Nav::Pop),
+            Closing::Back | Closing::Discovered { .. } => sh.nav.push(Nav::Pop),
             // `config edit` stays on the form, now on the new value, under the diff.
             Closing::Quit => {
                 ed.target.original = new;
