@@ -169,6 +169,3 @@ impl DiscoveredScreen {
 fn hay(r: &crate::discover::Row) -> Box<str> {
     format!("{} {}", path::label(&r.path), r.target).into_boxed_str()
 }
-
-#[cfg(test)]
-mod tests;

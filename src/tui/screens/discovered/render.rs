@@ -291,7 +291,8 @@ struct Widths {
 
 impl Widths {
     fn of(width: usize) -> Self {
-        let status = 24;
+        // Wide enough for `existing, key changed` on wide screens, narrower on small ones.
+        let status = (width * 2 / 9).clamp(12, 30);
         let rest = width.saturating_sub(4 + status + 4);
         let path = rest * 28 / 100;
         let target = rest * 38 / 100;
