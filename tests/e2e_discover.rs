@@ -10,6 +10,9 @@ mod tmux;
 #[path = "support/catalog_schema.rs"]
 mod catalog_schema;
 
+#[path = "support/images.rs"]
+mod images;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -383,4 +386,100 @@ fn user_edits_comments_and_renames_survive_a_rediscovery() {
     );
     assert_eq!(snapshot(dir), before, "nothing else changed either");
     assert_valid(dir, &catalog);
+}
+
+/// The same through a Docker image speaking Flow's protobuf (`proto_ops.c`: hand-encoded Spec
+/// and Discovered): `orders` is bound (kept byte for byte, comment included), `legacy` is
+/// bound and no longer discovered (removed with its comment), and `réfunds ✓` is new with the
+/// connector's disable hint (so deselected): Space selects it, `n` renames its target.
+#[test]
+fn a_protobuf_image_discovery_chosen_renamed_and_written() {
+    images::ensure_engine();
+    let image = images::image(&images::PROTO_OPS);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let catalog = dir.join("flow.yaml");
+    let kept = "    bindings:\n      # Orders from the shop database.\n      - resource: {stream: orders, namespace: shop}\n        target: acme/wire/orders\n";
+    std::fs::write(
+        &catalog,
+        format!(
+            "captures:\n  acme/wire/source:\n    endpoint:\n      connector:\n        image: {image}\n        config: {{host: db.internal}}\n{kept}      # Dropped upstream last spring.\n      - resource: {{stream: legacy, namespace: shop}}\n        target: acme/wire/legacy\ncollections:\n  acme/wire/orders:\n    key: [/id]\n    schema: {{type: object, properties: {{id: {{type: integer}}}}, required: [id]}}\n  acme/wire/legacy:\n    key: [/id]\n    schema: {{type: object, properties: {{id: {{type: integer}}}}, required: [id]}}\n"
+        ),
+    )
+    .unwrap();
+    let report = dir.join("report");
+    let cmd = run_args_and_report(
+        &format!("--trust {}", catalog.display()),
+        &report,
+        &unique("discover-proto"),
+        &format!(
+            "XDG_CACHE_HOME={} XDG_STATE_HOME={}",
+            dir.join("cache").display(),
+            dir.join("state").display()
+        ),
+    );
+    let t = Tmux::start(120, 40, &cmd, &[]);
+    t.wait_for("✓ valid");
+    t.keys(&["/"]);
+    t.literal("wire/source");
+    t.keys(&["Enter", "Enter"]);
+    t.wait_for("Bindings (2");
+    t.keys(&["d"]);
+    let screen = t.wait_for("Discovered bindings · acme/wire/source");
+    assert!(
+        screen.contains("1 new (0 to add) · 1 existing · 1 gone (1 to remove)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Will be removed (no longer discovered): acme/wire/legacy"),
+        "{screen}"
+    );
+    t.keys(&["/"]);
+    t.literal("refunds");
+    t.keys(&["Enter"]);
+    t.wait_for("1 of 3 shown");
+    t.keys(&["Space"]);
+    t.wait_for("1 new (1 to add)");
+    t.keys(&["n"]);
+    t.wait_for("Target: acme/wire/");
+    for _ in 0..40 {
+        t.keys(&["BSpace"]);
+    }
+    t.literal("acme/wire/refunds_v2");
+    t.wait_for("✓ a valid collection name");
+    t.keys(&["Enter"]);
+    t.wait_for("acme/wire/refunds_v2");
+    t.keys(&["C-s"]);
+    t.wait_for("Apply the discovery: write 1 file?");
+    t.keys(&["y"]);
+    t.wait_for("Saved flow.yaml");
+    let after = std::fs::read_to_string(&catalog).unwrap();
+    assert!(after.contains(kept), "orders kept byte for byte:\n{after}");
+    assert!(
+        !after.contains("stream: legacy") && !after.contains("Dropped upstream"),
+        "the gone binding went with its comment:\n{after}"
+    );
+    assert!(after.contains("target: acme/wire/refunds_v2"), "{after}");
+    assert!(after.contains("stream: refunds"), "{after}");
+    assert!(
+        !after.contains("disable: true"),
+        "selected: enabled\n{after}"
+    );
+    assert!(after.contains("  acme/wire/refunds_v2:"), "{after}");
+    assert!(after.contains("/refund_id"), "the discovered key\n{after}");
+    assert!(after.contains("flow://connector-schema"), "{after}");
+    assert_valid(dir, &catalog);
+    let written = snapshot(dir);
+
+    t.wait_for("Bindings (2");
+    t.keys(&["d"]);
+    t.wait_for("0 new (0 to add) · 2 existing · 0 gone (0 to remove)");
+    t.keys(&["C-s"]);
+    t.wait_for("Nothing to write");
+    t.keys(&["Escape"]);
+    t.wait_for("Entities");
+    t.keys(&["q"]);
+    let report_text = t.wait_file(&report);
+    assert!(report_text.starts_with("exit=0"), "{report_text}");
+    assert_eq!(snapshot(dir), written, "the second discovery wrote nothing");
 }

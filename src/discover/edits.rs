@@ -17,15 +17,76 @@ pub fn apply(catalog: &mut Catalog, file: usize, edits: &[patch::Edit]) -> Resul
     }
     let display = catalog.display_path(&catalog.files[file].path).into_owned();
     let f = &catalog.files[file];
-    let root = yaml::parse(f.text()).map_err(|e| format!("{display}: {}", e.message))?;
+    let parse = |text: &str| yaml::parse(text).map_err(|e| format!("{display}: {}", e.message));
+    let root = parse(f.text())?;
+    let (start, root) = match without_attached_comments(f.text(), &root, edits) {
+        Some(text) => {
+            let root = parse(&text)?;
+            (text, root)
+        }
+        None => (f.text().to_string(), root),
+    };
     let (text, tree) =
-        patch::apply_with(f.text(), &root, edits, true).map_err(|e| format!("{display}: {e}"))?;
+        patch::apply_with(&start, &root, edits, true).map_err(|e| format!("{display}: {e}"))?;
     let f = &mut catalog.files[file];
     if let (Some(tree), FileRole::Catalog) = (&tree, f.role) {
         f.entities = index::extract(file, tree);
     }
     f.edited = (text != f.disk).then_some(text);
     Ok(())
+}
+
+/// The text without the comment lines attached to each block-sequence item `edits` remove:
+/// the comment lines right above the item's dash (no blank line between), at its column. The
+/// YAML layer removes an item's own lines; a comment introducing a removed binding goes with
+/// it too. Removing comment lines changes no value, so the edits apply to the result as they
+/// are. `None` when there is nothing to take.
+fn without_attached_comments(
+    text: &str,
+    root: &yaml::Node,
+    edits: &[patch::Edit],
+) -> Option<String> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for edit in edits {
+        let patch::Edit::RemoveItem { seq, index } = edit else {
+            continue;
+        };
+        let Some(node) = root.at(seq).filter(|n| n.is_seq() && !n.flow) else {
+            continue;
+        };
+        let Some(item) = node.items().get(*index) else {
+            continue;
+        };
+        let line = text[..item.pos.start].rfind('\n').map_or(0, |i| i + 1);
+        let Some(dash) = text[line..item.pos.start].find('-') else {
+            continue;
+        };
+        let mut start = line;
+        // Walk up over comment lines at the dash's column.
+        while start > 0 {
+            let prev = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+            let l = &text[prev..start - 1];
+            let indent = l.len() - l.trim_start_matches(' ').len();
+            if indent == dash && l[indent..].starts_with('#') {
+                start = prev;
+            } else {
+                break;
+            }
+        }
+        if start < line {
+            ranges.push((start, line));
+        }
+    }
+    if ranges.is_empty() {
+        return None;
+    }
+    ranges.sort_unstable();
+    ranges.dedup();
+    let mut out = text.to_string();
+    for &(s, e) in ranges.iter().rev() {
+        out.replace_range(s..e, "");
+    }
+    Some(out)
 }
 
 /// Changes the value at `at` of file `file` from `old` to `new`, touching only what differs
@@ -61,4 +122,35 @@ pub fn document(path: &Path, value: &Value) -> Result<String, String> {
         ));
     }
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_removed_item_takes_the_comment_lines_right_above_it_and_no_others() {
+        let text = "b:\n  # first\n  - 1\n\n  # not attached: a blank line between\n\n  # second, two lines\n  # of comment\n  - 2\n    # deeper: not at the dash column\n  - 3\n";
+        let root = yaml::parse(text).unwrap();
+        let seq = vec![PathSeg::key("b")];
+        let remove = |index| patch::Edit::RemoveItem {
+            seq: seq.clone(),
+            index,
+        };
+        let out = without_attached_comments(text, &root, &[remove(1), remove(2)]).unwrap();
+        assert_eq!(
+            out,
+            "b:\n  # first\n  - 1\n\n  # not attached: a blank line between\n\n  - 2\n    # deeper: not at the dash column\n  - 3\n"
+        );
+        let out = without_attached_comments(text, &root, &[remove(0)]).unwrap();
+        assert!(out.starts_with("b:\n  - 1\n\n  # not attached"), "{out}");
+        assert_eq!(
+            without_attached_comments(
+                "b:\n  - 1\n  - 2\n",
+                &yaml::parse("b:\n  - 1\n  - 2\n").unwrap(),
+                &[remove(1)]
+            ),
+            None
+        );
+    }
 }
