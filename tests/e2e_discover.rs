@@ -13,6 +13,9 @@ mod catalog_schema;
 #[path = "support/images.rs"]
 mod images;
 
+#[path = "support/airbyte_venv.rs"]
+mod airbyte_venv;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -474,6 +477,84 @@ fn a_protobuf_image_discovery_chosen_renamed_and_written() {
     t.wait_for("Bindings (2");
     t.keys(&["d"]);
     t.wait_for("0 new (0 to add) · 2 existing · 0 gone (0 to remove)");
+    t.keys(&["C-s"]);
+    t.wait_for("Nothing to write");
+    t.keys(&["Escape"]);
+    t.wait_for("Entities");
+    t.keys(&["q"]);
+    let report_text = t.wait_file(&report);
+    assert!(report_text.starts_with("exit=0"), "{report_text}");
+    assert_eq!(snapshot(dir), written, "the second discovery wrote nothing");
+}
+
+/// The same with a real Airbyte source from PyPI (airbyte-source-faker, marked Airbyte in
+/// flowspec's settings): its streams become bindings. `users` is bound already under a
+/// renamed target with a user's edit (`full_refresh`) and a comment: kept byte for byte;
+/// `retired` is no longer discovered: removed; `products` and `purchases` are added with
+/// collections in Flow's managed form.
+#[test]
+fn a_real_airbyte_source_s_streams_become_bindings() {
+    let bin = airbyte_venv::faker();
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    let settings = dir.join("config/flowspec/settings.yaml");
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    std::fs::write(&settings, "airbyte_commands: [source-faker]\n").unwrap();
+    std::fs::write(dir.join("source.config.yaml"), "count: 10\nseed: 1\n").unwrap();
+    let catalog = dir.join("flow.yaml");
+    let users = "      # Users, refreshed in full: the cursor is unreliable.\n      - resource: {stream: users, syncMode: full_refresh}\n        target: acmeCo/airbyte/people\n";
+    std::fs::write(
+        &catalog,
+        format!(
+            "captures:\n  acmeCo/airbyte/source:\n    endpoint:\n      local:\n        command: [{bin:?}]\n        config: source.config.yaml\n    bindings:\n{users}      - resource: {{stream: retired, syncMode: full_refresh}}\n        target: acmeCo/airbyte/retired\ncollections:\n  acmeCo/airbyte/people:\n    key: [/id]\n    schema: {{type: object, properties: {{id: {{type: integer}}}}, required: [id]}}\n  acmeCo/airbyte/retired:\n    key: [/id]\n    schema: {{type: object, properties: {{id: {{type: integer}}}}, required: [id]}}\n"
+        ),
+    )
+    .unwrap();
+    let report = dir.join("report");
+    let cmd = run_args_and_report(
+        &format!("--trust {}", catalog.display()),
+        &report,
+        &unique("discover-airbyte"),
+        &format!(
+            "XDG_CACHE_HOME={} XDG_STATE_HOME={} XDG_CONFIG_HOME={}",
+            dir.join("cache").display(),
+            dir.join("state").display(),
+            dir.join("config").display()
+        ),
+    );
+    let t = Tmux::start(120, 40, &cmd, &[]);
+    t.wait_for("✓ valid");
+    t.keys(&["/"]);
+    t.literal("airbyte/source");
+    t.keys(&["Enter", "Enter"]);
+    t.wait_for("Bindings (2");
+    t.keys(&["d"]);
+    let screen = t.wait_for("Discovered bindings · acmeCo/airbyte/source");
+    assert!(
+        screen.contains("2 new (2 to add) · 1 existing · 1 gone (1 to remove)"),
+        "{screen}"
+    );
+    assert!(screen.contains("acmeCo/airbyte/people"), "{screen}");
+    t.keys(&["C-s"]);
+    t.wait_for("Apply the discovery: write");
+    t.keys(&["y"]);
+    t.wait_for("Saved flow.yaml");
+    let after = std::fs::read_to_string(&catalog).unwrap();
+    assert!(after.contains(users), "users kept byte for byte:\n{after}");
+    assert!(!after.contains("stream: retired"), "{after}");
+    for stream in ["products", "purchases"] {
+        assert!(after.contains(&format!("stream: {stream}")), "{after}");
+        assert!(
+            after.contains(&format!("  acmeCo/airbyte/{stream}:")),
+            "its collection:\n{after}"
+        );
+    }
+    assert_valid(dir, &catalog);
+    let written = snapshot(dir);
+
+    t.wait_for("Bindings (3");
+    t.keys(&["d"]);
+    t.wait_for("0 new (0 to add) · 3 existing · 0 gone (0 to remove)");
     t.keys(&["C-s"]);
     t.wait_for("Nothing to write");
     t.keys(&["Escape"]);
