@@ -37,16 +37,34 @@ pub type Collections = HashMap<String, CollectionState>;
 /// Summaries of every collection of `catalog` named in `names`. A collection whose schema file
 /// cannot be read is summarised without that schema (`check` reports the file).
 pub fn summaries(catalog: &Catalog, names: &HashSet<&str>) -> Collections {
+    let wanted: Vec<_> = catalog
+        .entities()
+        .filter(|(_, e)| e.kind == EntityKind::Collection && names.contains(e.name.as_str()))
+        .collect();
+    // Each file holding one is parsed once, and its `collections` mapping indexed by name:
+    // looking 50,000 names up one by one in a mapping of 50,000 would be quadratic.
     let mut parsed: HashMap<usize, Option<Node>> = HashMap::new();
-    let mut out = Collections::new();
-    for (id, e) in catalog.entities() {
-        if e.kind != EntityKind::Collection || !names.contains(e.name.as_str()) {
-            continue;
-        }
-        let root = parsed
+    for (id, _) in &wanted {
+        parsed
             .entry(id.file)
             .or_insert_with(|| catalog.parse_file(id.file).ok());
-        let Some(def) = root.as_ref().and_then(|r| r.at(&e.path())) else {
+    }
+    let by_name: HashMap<usize, HashMap<&str, &Node>> = parsed
+        .iter()
+        .filter_map(|(&file, root)| {
+            let section = root.as_ref()?.get(EntityKind::Collection.section())?;
+            let mut index = HashMap::new();
+            for (k, v) in section.entries() {
+                if let Some(name) = k.as_str() {
+                    index.entry(name).or_insert(v); // The first, as `Node::get` finds.
+                }
+            }
+            Some((file, index))
+        })
+        .collect();
+    let mut out = Collections::new();
+    for (id, e) in wanted {
+        let Some(def) = by_name.get(&id.file).and_then(|m| m.get(e.name.as_str())) else {
             continue;
         };
         let summary = |k: &str| {
