@@ -8,6 +8,7 @@ pub mod cmd;
 pub mod connector;
 pub mod console;
 pub mod demo;
+pub mod discover;
 pub mod form;
 pub mod logging;
 pub mod save;

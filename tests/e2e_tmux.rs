@@ -225,10 +225,13 @@ fn connector_spec_and_discover_run_in_the_background() {
     t.wait_for("Spec: config \"Demo shop source\"");
     t.keys(&["d"]);
     let screen = t.wait_for("Discovered 3 bindings: orders, customers, refunds");
+    // The answer opens the Discovered bindings screen (issue 9); Esc shows the run's log.
     assert!(
-        screen.contains("demo-capture: answered discover"),
+        screen.contains("Discovered bindings · acmeCo/shop/source-demo"),
         "{screen}"
     );
+    t.keys(&["Escape"]);
+    t.wait_for("demo-capture: answered discover");
     t.keys(&["q"]);
     assert_sane_terminal(&t.wait_file(&report));
 }

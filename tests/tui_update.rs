@@ -344,3 +344,6 @@ mod encrypted;
 
 #[path = "tui_update/config_edit.rs"]
 mod config_edit;
+
+#[path = "tui_update/discovered.rs"]
+mod discovered;

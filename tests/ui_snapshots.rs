@@ -401,3 +401,44 @@ fn reload_confirmation() {
     press(&mut a, &["enter", "space", "ctrl-r"]);
     assert_snapshot!("reload_confirm_80x24", screen(&mut a, 80, 24));
 }
+
+/// The Discovered bindings screen (issue 9) on the fixture's Postgres capture.
+fn discovered() -> App {
+    let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
+    discovery::discover(&mut a, discovery::fixture_bindings());
+    press(&mut a, &["down"]); // dismisses the discover's summary
+    a
+}
+
+#[test]
+fn discovered_bindings_rows() {
+    both_sizes("discovered", &mut discovered());
+}
+
+#[test]
+fn discovered_bindings_detail_pane() {
+    let mut a = discovered();
+    press(&mut a, &["tab"]);
+    both_sizes("discovered_detail", &mut a);
+}
+
+#[test]
+fn discovered_bindings_filter_and_rename() {
+    let mut a = discovered();
+    press(&mut a, &["/"]);
+    type_text(&mut a, "ship");
+    press(&mut a, &["enter", "n", "backspace"]);
+    both_sizes("discovered_rename", &mut a);
+}
+
+#[test]
+fn discovered_bindings_apply_diff() {
+    let mut a = discovered();
+    let effects = press(&mut a, &["ctrl-s"]);
+    let [flowspec::tui::app::Effect::WriteDiscovery(job)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let prepared = flowspec::tui::discovery_write::prepare((**job).clone());
+    a.update(Msg::DiscoveryPrepared(prepared));
+    both_sizes("discovered_apply", &mut a);
+}

@@ -36,10 +36,18 @@ impl Catalog {
     /// Applies format-preserving edits to one file, one after the other (each verified), and
     /// refreshes its part of the index. All or nothing: on error the file is unchanged.
     pub fn edit_file(&mut self, file: usize, edits: &[Edit]) -> Result<(), EditError> {
+        self.edit_file_with(file, edits, Removals::Strict)
+    }
+
+    /// [`Catalog::edit_file`] with a choice of how far removals may reach.
+    pub fn edit_file_with(
+        &mut self,
+        file: usize,
+        edits: &[Edit],
+        removals: Removals,
+    ) -> Result<(), EditError> {
         let touched: Vec<&[PathSeg]> = edits.iter().map(Edit::container).collect();
-        self.with_document(file, &touched, |doc| {
-            doc.edit(edits, Removals::Strict).map(|_| ())
-        })
+        self.with_document(file, &touched, |doc| doc.edit(edits, removals).map(|_| ()))
     }
 
     /// Applies many edits to one file in one pass: planned against the file as it is, spliced

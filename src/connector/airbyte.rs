@@ -363,6 +363,7 @@ fn translate_stream(stream: Stream) -> Result<DiscoveredBinding, ConnectorError>
         key,
         disable: false,
         resource_path: Vec::new(),
+        is_fallback_key: false,
     })
 }
 

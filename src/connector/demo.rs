@@ -392,6 +392,7 @@ fn binding(namespace: &str, stream: &str, schema: &Value, key: Vec<String>) -> D
         key,
         disable: false,
         resource_path: Vec::new(),
+        is_fallback_key: false,
     }
 }
 

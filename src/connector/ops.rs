@@ -211,6 +211,22 @@ pub async fn discover(
     }
 }
 
+/// A discovery with what merging it needs: the connector's spec (for its resource path
+/// pointers; from `cache` when it holds it) and then the discover itself.
+pub async fn discover_with_spec(
+    prepared: &Prepared,
+    task: &Task,
+    cache: Option<&SpecCache>,
+    opts: &RunOptions,
+    events: UnboundedSender<RunEvent>,
+    cancel: CancellationToken,
+) -> Result<(SpecResponse, Discovered), ConnectorError> {
+    let spec_opts = RunOptions::for_operation(super::protocol::Operation::Spec);
+    let (spec, _) = spec(prepared, cache, &spec_opts, events.clone(), cancel.clone()).await?;
+    let discovered = discover(prepared, task, opts, events, cancel).await?;
+    Ok((spec, discovered))
+}
+
 /// Runs a task's validate with its (decrypted) config and its enabled `bindings` (see
 /// [`super::target::resolve_task`]).
 pub async fn validate(

@@ -238,7 +238,7 @@ pub struct Discovered {
     pub bindings: Vec<DiscoveredBinding>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DiscoveredBinding {
     pub recommended_name: String,
@@ -251,6 +251,10 @@ pub struct DiscoveredBinding {
     /// Deprecated: Flow derives paths from `resourcePathPointers` instead.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resource_path: Vec<String>,
+    /// The key is a fallback the connector chose for lack of a real one (Flow then keeps the
+    /// collection's key). Read from Flow JSON; not decoded from protobuf.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub is_fallback_key: bool,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]

@@ -2,10 +2,12 @@
 //! case but a failing rename:
 //!
 //! 1. check that each file still holds what was loaded, resolve symlinks, refuse (unless told
-//!    otherwise) to replace a write-protected file, and stage every new text in a synced
-//!    temporary file beside its target — any failure here writes nothing;
+//!    otherwise) to replace a write-protected file, create the folders a new file needs, and
+//!    stage every new text in a temporary file beside its target, then sync them all (many at
+//!    a time) — any failure here writes nothing (and removes the folders it created);
 //! 2. check the disk again (another program may have written while the temporary files were
-//!    being written) and rename each temporary file over its target.
+//!    being written) and rename each temporary file over its target; each folder is synced
+//!    once after its renames.
 //!
 //! Only a rename can fail after another file was written; the outcome then says exactly which
 //! files were written and which were not. (A write that lands between the second check and the
@@ -96,7 +98,9 @@ pub fn write_planned_with(
         let names = writes.iter().map(|w| w.display.clone()).collect();
         SaveOutcome::nothing_written(error, names)
     };
-    let staged = match stage_all(writes, protected, hook) {
+    // Folders a new file needs are created for it, and removed again if nothing is written.
+    let mut folders = NewFolders::default();
+    let staged = match stage_all(writes, protected, hook, &mut folders) {
         Ok(s) => s,
         Err(e) => return nothing(e),
     };
@@ -108,15 +112,24 @@ pub fn write_planned_with(
     {
         return nothing(e); // Dropping `staged` removes the temporary files.
     }
+    folders.keep();
     let mut outcome = SaveOutcome::default();
+    let mut dirs: Vec<PathBuf> = Vec::new();
     for (i, (w, s)) in writes.iter().zip(staged).enumerate() {
         hook(SavePoint::BeforeRename(s.target()));
-        if let Err(e) = s.commit() {
-            outcome.failed = Some(super::Failed {
-                error: io_error(w, &e),
-                not_written: writes[i..].iter().map(|w| w.display.clone()).collect(),
-            });
-            return outcome;
+        match s.rename() {
+            Ok(dir) => {
+                if !dirs.contains(&dir) {
+                    dirs.push(dir);
+                }
+            }
+            Err(e) => {
+                outcome.failed = Some(super::Failed {
+                    error: io_error(w, &e),
+                    not_written: writes[i..].iter().map(|w| w.display.clone()).collect(),
+                });
+                break;
+            }
         }
         outcome.written.push(Written {
             file: w.file,
@@ -124,14 +137,21 @@ pub fn write_planned_with(
             text: w.new_text.clone(),
         });
     }
+    dirs.iter().for_each(|d| write::sync_dir(d));
     outcome
 }
 
-/// Phase 1: checks every file and stages its new text; the first failure stops it.
+/// More staged files than this are closed once written (and synced by name), so a save of
+/// thousands of new files stays far from the descriptor limit.
+const KEEP_OPEN: usize = 64;
+
+/// Phase 1: checks every file, stages its new text and syncs them all; the first failure
+/// stops it.
 fn stage_all(
     writes: &[PlannedWrite],
     protected: Protected,
     hook: &mut dyn FnMut(SavePoint<'_>),
+    folders: &mut NewFolders,
 ) -> Result<Vec<Staged>, SaveError> {
     check_conflicts(writes)?;
     let targets: Vec<PathBuf> = writes
@@ -149,14 +169,63 @@ fn stage_all(
             return Err(SaveError::WriteProtected(names));
         }
     }
-    writes
-        .iter()
-        .zip(&targets)
-        .map(|(w, t)| {
-            hook(SavePoint::BeforeStage(t));
-            write::stage(t, w.new_text.as_bytes()).map_err(|e| io_error(w, &e))
-        })
-        .collect()
+    let close = writes.len() > KEEP_OPEN;
+    let mut cleaned: std::collections::HashSet<PathBuf> = Default::default();
+    let mut staged = Vec::with_capacity(writes.len());
+    for (w, t) in writes.iter().zip(&targets) {
+        hook(SavePoint::BeforeStage(t));
+        if w.expected.is_empty() {
+            folders.create_for(t).map_err(|e| io_error(w, &e))?;
+        }
+        let dir = t.parent().map(Path::to_path_buf).unwrap_or_default();
+        let clean = cleaned.insert(dir);
+        let s =
+            write::stage_unsynced(t, w.new_text.as_bytes(), clean).map_err(|e| io_error(w, &e))?;
+        staged.push(if close { s.close() } else { s });
+    }
+    write::sync_all(&staged).map_err(|(i, e)| io_error(&writes[i], &e))?;
+    Ok(staged)
+}
+
+/// The folders a save created for new files, deepest last; removed again (when still empty)
+/// unless [`NewFolders::keep`] was called.
+#[derive(Default)]
+struct NewFolders {
+    created: Vec<PathBuf>,
+    keep: bool,
+}
+
+impl NewFolders {
+    /// Creates the missing folders above `file`.
+    fn create_for(&mut self, file: &Path) -> std::io::Result<()> {
+        let Some(dir) = file.parent() else {
+            return Ok(());
+        };
+        let missing: Vec<PathBuf> = dir
+            .ancestors()
+            .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        for d in missing.into_iter().rev() {
+            std::fs::create_dir(&d)?;
+            self.created.push(d);
+        }
+        Ok(())
+    }
+
+    fn keep(&mut self) {
+        self.keep = true;
+    }
+}
+
+impl Drop for NewFolders {
+    fn drop(&mut self) {
+        if !self.keep {
+            for d in self.created.iter().rev() {
+                let _ = std::fs::remove_dir(d);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -304,5 +373,72 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "b: 2\n");
         let mode = std::fs::metadata(&b).unwrap().permissions().mode() & 0o7777;
         assert_eq!(mode, 0o444);
+    }
+
+    #[test]
+    fn new_files_get_their_folders_and_a_failed_save_takes_them_away() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let new = |file: usize, name: &str, text: &str| PlannedWrite {
+            file,
+            path: d.join(name),
+            display: name.into(),
+            expected: String::new(),
+            new_text: text.into(),
+            diff: String::new(),
+        };
+        // Someone else creates a file where a new one goes while the save stages: nothing is
+        // written, and the folders it created are gone again.
+        let writes = [
+            new(0, "a/b/flow.yaml", "x: 1\n"),
+            new(1, "taken.yaml", "mine\n"),
+        ];
+        let outcome = write_planned_with(&writes, Protected::Refuse, &mut |p| {
+            if p == SavePoint::Staged {
+                assert!(d.join("a/b").is_dir());
+                std::fs::write(d.join("taken.yaml"), "theirs\n").unwrap();
+            }
+        });
+        assert!(outcome.written.is_empty(), "{outcome:?}");
+        assert_eq!(entries(d), ["taken.yaml"]);
+        std::fs::remove_file(d.join("taken.yaml")).unwrap();
+        // Without it, the folders are created and every file written.
+        let writes = [
+            new(0, "a/b/flow.yaml", "x: 1\n"),
+            new(1, "a/c.yaml", "y: 2\n"),
+        ];
+        assert!(write_planned(&writes, Protected::Refuse).is_complete());
+        assert_eq!(
+            std::fs::read_to_string(d.join("a/b/flow.yaml")).unwrap(),
+            "x: 1\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(d.join("a/c.yaml")).unwrap(),
+            "y: 2\n"
+        );
+    }
+
+    #[test]
+    fn thousands_of_new_files_are_written_with_no_temporary_file_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let writes: Vec<PlannedWrite> = (0..2000)
+            .map(|i| PlannedWrite {
+                file: i,
+                path: d.join(format!("s/{i}.yaml")),
+                display: format!("s/{i}.yaml"),
+                expected: String::new(),
+                new_text: format!("n: {i}\n"),
+                diff: String::new(),
+            })
+            .collect();
+        let outcome = write_planned(&writes, Protected::Refuse);
+        assert!(outcome.is_complete(), "{:?}", outcome.failed);
+        assert_eq!(outcome.written.len(), 2000);
+        assert_eq!(std::fs::read_dir(d.join("s")).unwrap().count(), 2000);
+        assert_eq!(
+            std::fs::read_to_string(d.join("s/1999.yaml")).unwrap(),
+            "n: 1999\n"
+        );
     }
 }

@@ -81,12 +81,21 @@ pub fn is_write_protected(target: &Path) -> bool {
     unsafe { libc::faccessat(libc::AT_FDCWD, c.as_ptr(), libc::W_OK, libc::AT_EACCESS) != 0 }
 }
 
-/// A temporary file holding a file's new text, synced, with the old file's metadata, ready to
-/// be renamed over its target. Dropping it removes the temporary file.
+/// A temporary file holding a file's new text, with the old file's metadata, ready to be
+/// renamed over its target. Dropping it removes the temporary file.
 #[derive(Debug)]
 pub struct Staged {
-    tmp: tempfile::NamedTempFile,
+    tmp: Temp,
     target: PathBuf,
+}
+
+/// The temporary file: kept open (and locked, see `temp`) while few files are staged; closed
+/// when many are, so a save of thousands of new files does not run out of descriptors (its
+/// name still says which process wrote it).
+#[derive(Debug)]
+enum Temp {
+    Open(tempfile::NamedTempFile),
+    Closed(tempfile::TempPath),
 }
 
 impl Staged {
@@ -98,29 +107,71 @@ impl Staged {
     /// The temporary file.
     #[cfg(test)]
     pub fn temp_path(&self) -> &Path {
-        self.tmp.path()
+        match &self.tmp {
+            Temp::Open(t) => t.path(),
+            Temp::Closed(p) => p,
+        }
+    }
+
+    /// Closes the temporary file (it stays on disk until renamed or dropped).
+    pub fn close(self) -> Staged {
+        let tmp = match self.tmp {
+            Temp::Open(t) => Temp::Closed(t.into_temp_path()),
+            closed => closed,
+        };
+        Staged { tmp, ..self }
+    }
+
+    /// Flushes the temporary file's content to disk.
+    pub fn sync(&self) -> io::Result<()> {
+        match &self.tmp {
+            Temp::Open(t) => t.as_file().sync_all(),
+            Temp::Closed(p) => std::fs::File::open(p)?.sync_all(),
+        }
     }
 
     /// Renames the temporary file over the target and syncs the directory.
     pub fn commit(self) -> io::Result<()> {
-        let dir = dir_of(&self.target).to_path_buf();
-        self.tmp
-            .persist(&self.target)
-            .map_err(|e| io::Error::other(format!("cannot rename: {}", io_message(&e.error))))?;
-        // The rename is done; a failed directory sync only weakens durability after a crash.
-        match std::fs::File::open(&dir).and_then(|d| d.sync_all()) {
-            Ok(()) => {}
-            Err(e) => tracing::warn!(dir = %dir.display(), error = %e, "directory sync failed"),
-        }
+        let dir = self.rename()?;
+        sync_dir(&dir);
         Ok(())
+    }
+
+    /// Renames the temporary file over the target; returns the directory, which the caller
+    /// syncs (once for many files).
+    pub fn rename(self) -> io::Result<PathBuf> {
+        let dir = dir_of(&self.target).to_path_buf();
+        let renamed = match self.tmp {
+            Temp::Open(t) => t.persist(&self.target).map(|_| ()).map_err(|e| e.error),
+            Temp::Closed(p) => p.persist(&self.target).map_err(|e| e.error),
+        };
+        renamed.map_err(|e| io::Error::other(format!("cannot rename: {}", io_message(&e))))?;
+        Ok(dir)
+    }
+}
+
+/// Syncs a directory after renames in it. The renames are done; a failed sync only weakens
+/// durability after a crash, so it is logged.
+pub fn sync_dir(dir: &Path) {
+    match std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+        Ok(()) => {}
+        Err(e) => tracing::warn!(dir = %dir.display(), error = %e, "directory sync failed"),
     }
 }
 
 /// Writes `bytes` to a temporary file beside `target` (already resolved by
-/// [`resolve_target`]), after removing stale temporary files there, and gives it the mode,
-/// owner and group `target` has now. A new file keeps the temporary file's 0600: a config
-/// created by a save may hold secrets.
+/// [`resolve_target`]), after removing stale temporary files there, gives it the mode, owner
+/// and group `target` has now, and syncs it. A new file keeps the temporary file's 0600: a
+/// config created by a save may hold secrets.
 pub fn stage(target: &Path, bytes: &[u8]) -> io::Result<Staged> {
+    let staged = stage_unsynced(target, bytes, true)?;
+    staged.sync()?;
+    Ok(staged)
+}
+
+/// [`stage`] without the sync (see [`sync_all`]); `clean` removes stale temporary files in
+/// the folder first (once per folder is enough).
+pub fn stage_unsynced(target: &Path, bytes: &[u8], clean: bool) -> io::Result<Staged> {
     let old = match std::fs::metadata(target) {
         Ok(m) if !m.is_file() => return Err(io::Error::other("not a regular file")),
         Ok(m) => Some(m),
@@ -128,7 +179,9 @@ pub fn stage(target: &Path, bytes: &[u8]) -> io::Result<Staged> {
         Err(e) => return Err(e),
     };
     let dir = dir_of(target);
-    temp::remove_stale(dir);
+    if clean {
+        temp::remove_stale(dir);
+    }
     let mut tmp = temp::create(dir).map_err(|e| {
         let why = match e.kind() {
             io::ErrorKind::NotFound => "the folder does not exist".to_string(),
@@ -143,11 +196,41 @@ pub fn stage(target: &Path, bytes: &[u8]) -> io::Result<Staged> {
     if let Some(old) = &old {
         keep_metadata(tmp.as_file(), old)?;
     }
-    tmp.as_file().sync_all()?;
     Ok(Staged {
-        tmp,
+        tmp: Temp::Open(tmp),
         target: target.to_path_buf(),
     })
+}
+
+/// Syncs every staged file, several at a time: a file system commits concurrent syncs
+/// together, so thousands of new files take about as long as a few dozen one by one. Returns
+/// the index of a file that failed, with why.
+pub fn sync_all(staged: &[Staged]) -> Result<(), (usize, io::Error)> {
+    const THREADS: usize = 32;
+    if staged.len() <= 2 {
+        return staged
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, s)| s.sync().map_err(|e| (i, e)));
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed = std::sync::Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..THREADS.min(staged.len()) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(s) = staged.get(i) else { break };
+                if let Err(e) = s.sync() {
+                    failed.lock().expect("not poisoned").get_or_insert((i, e));
+                    break;
+                }
+            });
+        }
+    });
+    match failed.into_inner().expect("not poisoned") {
+        Some(f) => Err(f),
+        None => Ok(()),
+    }
 }
 
 /// Gives `file` the owner, group and mode of `old`. The owner first, since changing it clears

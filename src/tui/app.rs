@@ -16,11 +16,14 @@ use crate::save::{self, PlannedWrite, Protected, SaveOutcome};
 use crate::secrets::Secret;
 
 use super::connector_job::JobSpec;
+use super::discovery_write::{DiscoveryWrite, Prepared};
 use super::encryption::{DecryptRequest, EncryptRequest};
 use super::jobs::JobEvent;
+use super::jobs::JobOutput;
 use super::keymap::{self, Action, Context};
 use super::overlay::{self, Confirm, Overlay};
 use super::screens::browse::BrowseScreen;
+use super::screens::discovered::DiscoveredScreen;
 use super::screens::form::{Closing, EditTarget, FormEditor, FormScreen, Opening};
 use super::screens::Screen;
 use super::shared::{Nav, Phase, Shared, Source};
@@ -70,6 +73,8 @@ pub enum Msg {
     ),
     /// A `.sops.yaml` rule was written (its path), or could not be.
     RuleWritten(Result<PathBuf, String>),
+    /// The files a discovery writes are ready to be shown (or why they cannot be written).
+    DiscoveryPrepared(Result<Box<Prepared>, String>),
 }
 
 /// Side effects `update` asks the runtime to perform.
@@ -90,6 +95,9 @@ pub enum Effect {
     Connector(u64, Box<JobSpec>),
     /// Cancel a running connector (kills the process group or removes the container).
     CancelJob(u64),
+    /// Write a discovery into a copy of the catalog and plan its save (see
+    /// `discovery_write`).
+    WriteDiscovery(Box<DiscoveryWrite>),
     /// Suspend the TUI and edit `text` in `$VISUAL`/`$EDITOR`.
     OpenEditor(String),
     /// Persist the connector commands the user allowed (flowspec's own state, never the
@@ -314,6 +322,24 @@ impl App {
                 Ok(path) => tracing::info!(path = %path.display(), "wrote a sops creation rule"),
                 Err(e) => sh.error(format!("Could not write the sops rule: {e}")),
             },
+            Msg::DiscoveryPrepared(result) => {
+                sh.saving = false;
+                sh.status = None;
+                match result {
+                    Err(e) => sh.error(format!("Cannot write the discovery: {e}")),
+                    Ok(p) if p.writes.is_empty() => sh.info(
+                        "Nothing to write: the capture and its collections already match the discovery",
+                    ),
+                    Ok(p) => {
+                        let Prepared { catalog, writes } = *p;
+                        sh.overlays.push(Overlay::ApplyDiscovery {
+                            catalog: super::discovery_write::Pending(Box::new(catalog)),
+                            writes,
+                            scroll: 0,
+                        });
+                    }
+                }
+            }
             Msg::Terminate(signal) => {
                 tracing::warn!(signal, dirty = self.has_unsaved(), "terminated by signal");
                 return vec![Effect::Quit];
@@ -337,6 +363,13 @@ impl App {
                     self.screens.pop();
                 }
                 Nav::Pop => {}
+                Nav::Return(value) => {
+                    if self.screens.len() > 1 {
+                        self.screens.pop();
+                    }
+                    let (sh, screen) = self.parts();
+                    screen.returned(sh, value);
+                }
             }
         }
     }
@@ -438,6 +471,10 @@ impl App {
         let snapshot = (!outcome.written.is_empty()).then(|| Box::new(cat.clone()));
         if outcome.is_complete() {
             sh.info(outcome.summary());
+            if std::mem::take(&mut sh.reload_after_save) {
+                // New files join the catalog through its imports: read it again.
+                return sh.reload();
+            }
         } else {
             sh.error(outcome.summary());
         }
@@ -467,6 +504,12 @@ impl App {
                 if let Some(pending) = sh.pending_form.take().filter(|p| p.task == task) {
                     return self.open_pending_form(pending.id, pending.binding);
                 }
+                if let JobOutput::Discovered {
+                    pointers, bindings, ..
+                } = output
+                {
+                    self.open_discovered(&task, pointers, bindings);
+                }
             }
             JobEvent::Done(Err(e)) => {
                 let op = job.op.label();
@@ -480,6 +523,37 @@ impl App {
             }
         }
         vec![]
+    }
+
+    /// A discover answered: its bindings merged with the capture's open the Discovered
+    /// bindings screen over the browser (a merge Flow would refuse is explained instead).
+    fn open_discovered(
+        &mut self,
+        task: &str,
+        pointers: Vec<String>,
+        bindings: std::sync::Arc<Vec<crate::connector::protocol::DiscoveredBinding>>,
+    ) {
+        let sh = &mut self.shared;
+        let Some(cat) = sh.catalog.as_ref() else {
+            return;
+        };
+        let Some((id, _)) = cat.find(task, Some(crate::catalog::EntityKind::Capture)) else {
+            return;
+        };
+        let bindings = std::sync::Arc::try_unwrap(bindings).unwrap_or_else(|a| (*a).clone());
+        match crate::discover::Discovery::from_catalog(cat, id, bindings, pointers) {
+            Ok(d) => {
+                let schema = sh
+                    .connectors
+                    .get(task)
+                    .and_then(|i| i.resource_schema.clone());
+                let screen = DiscoveredScreen::new(d, schema);
+                if matches!(self.screen(), Screen::Browse(_)) {
+                    self.screens.push(Screen::Discovered(Box::new(screen)));
+                }
+            }
+            Err(e) => sh.error(format!("{task}: the discovery cannot be merged: {e}")),
+        }
     }
 
     /// The spec a form waited for arrived: the form opens over the browser (an encrypted

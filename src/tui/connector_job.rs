@@ -94,11 +94,20 @@ pub async fn run_job(
             })
         }
         ConnOp::Discover => {
+            // The spec first (cached), for the resource path pointers the merge needs.
+            let cache = SpecCache::user();
             let opts = RunOptions::for_operation(Operation::Discover);
-            let d = ops::discover(&prepared, task, &opts, events, cancel).await?;
+            let (spec, d) =
+                ops::discover_with_spec(&prepared, task, Some(&cache), &opts, events, cancel)
+                    .await?;
             Ok(JobOutput::Discovered {
                 protocol,
-                names: d.bindings.into_iter().map(|b| b.recommended_name).collect(),
+                config_schema: serde_json::from_str(spec.config_schema.get())
+                    .unwrap_or(Value::Null),
+                resource_schema: serde_json::from_str(spec.resource_config_schema.get())
+                    .unwrap_or(Value::Null),
+                pointers: spec.resource_path_pointers,
+                bindings: std::sync::Arc::new(d.bindings),
             })
         }
         ConnOp::Validate => {

@@ -27,7 +27,7 @@ impl ConnOp {
 }
 
 /// The result of a finished run, reduced to what the UI shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum JobOutput {
     Pulled {
         protocol: String,
@@ -43,9 +43,15 @@ pub enum JobOutput {
         config_schema: serde_json::Value,
         resource_schema: serde_json::Value,
     },
+    /// A discover, with the spec it was merged by.
     Discovered {
         protocol: String,
-        names: Vec<String>,
+        /// The connector's endpoint and resource config schemas (from its spec).
+        config_schema: serde_json::Value,
+        resource_schema: serde_json::Value,
+        /// The spec's resource path pointers.
+        pointers: Vec<String>,
+        bindings: std::sync::Arc<Vec<crate::connector::protocol::DiscoveredBinding>>,
     },
     Validated {
         protocol: String,
@@ -176,9 +182,21 @@ impl JobOutput {
                 info.spec = Some(summary.clone());
                 format!("Spec: {summary}")
             }
-            JobOutput::Discovered { protocol, names } => {
+            JobOutput::Discovered {
+                protocol,
+                config_schema,
+                resource_schema,
+                bindings,
+                ..
+            } => {
                 info.protocol = Some(protocol.clone());
-                let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+                info.config_schema = Some(config_schema.clone());
+                info.resource_schema = Some(resource_schema.clone());
+                let names: Vec<&str> = bindings
+                    .iter()
+                    .map(|b| b.recommended_name.as_str())
+                    .collect();
+                let shown: Vec<&str> = names.iter().take(5).copied().collect();
                 let more = names.len().saturating_sub(shown.len());
                 let list = if more > 0 {
                     format!("{}, +{more} more", shown.join(", "))
@@ -239,12 +257,27 @@ mod tests {
     #[test]
     fn outputs_are_summarised() {
         let mut info = ConnectorInfo::default();
+        let bindings = (0..7)
+            .map(|i| crate::connector::protocol::DiscoveredBinding {
+                recommended_name: format!("t{i}"),
+                resource_config: crate::connector::protocol::raw("{}"),
+                document_schema: crate::connector::protocol::raw("{}"),
+                key: vec![],
+                disable: false,
+                resource_path: vec![],
+                is_fallback_key: false,
+            })
+            .collect();
         let s = JobOutput::Discovered {
             protocol: "flow-json".into(),
-            names: (0..7).map(|i| format!("t{i}")).collect(),
+            config_schema: serde_json::json!({}),
+            resource_schema: serde_json::json!({"type": "object"}),
+            pointers: vec!["/stream".into()],
+            bindings: std::sync::Arc::new(bindings),
         }
         .record(&mut info);
         assert_eq!(s, "Discovered 7 bindings: t0, t1, t2, t3, t4, +2 more");
         assert_eq!(info.protocol.as_deref(), Some("flow-json"));
+        assert!(info.resource_schema.is_some());
     }
 }

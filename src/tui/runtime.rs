@@ -378,6 +378,12 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
                 let _ = tx.send(save_message(&writes, protected));
             });
         }
+        Effect::WriteDiscovery(job) => {
+            tokio::task::spawn_blocking(move || {
+                let result = crate::tui::discovery_write::prepare(*job);
+                let _ = tx.send(Msg::DiscoveryPrepared(result));
+            });
+        }
         Effect::RememberTrust(store) => {
             tokio::task::spawn_blocking(move || {
                 let path = crate::trust::TrustStore::path();

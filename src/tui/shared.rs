@@ -65,6 +65,18 @@ pub enum Nav {
     Push(Box<Screen>),
     /// Close the current screen (the last one never closes).
     Pop,
+    /// Close the current screen and hand its result to the one below.
+    Return(Returned),
+}
+
+/// What a screen hands back to the one it was opened from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Returned {
+    /// The resource config edited in the form, for row `row` of the Discovered screen.
+    Resource {
+        row: usize,
+        value: serde_json::Value,
+    },
 }
 
 /// A form to open once the running spec job answers.
@@ -114,6 +126,9 @@ pub struct Shared {
     pub encrypt_queue: Vec<super::encryption::EncryptRequest>,
     /// True while sops encrypts or decrypts.
     pub sops_busy: bool,
+    /// The save under way writes a discovery: the catalog is read again once it is written
+    /// (new files join it), which also closes the Discovered bindings screen.
+    pub reload_after_save: bool,
 }
 
 impl Shared {
@@ -149,6 +164,7 @@ impl Shared {
             plaintext_ok: Default::default(),
             encrypt_queue: Vec::new(),
             sops_busy: false,
+            reload_after_save: false,
         }
     }
 

@@ -90,7 +90,7 @@ impl App {
             return;
         }
         match f.closing {
-            Closing::Back => sh.nav.push(Nav::Pop),
+            Closing::Back | Closing::Discovered { .. } => sh.nav.push(Nav::Pop),
             Closing::Quit => {
                 let doc: Value = serde_yaml::from_str(text).unwrap_or(Value::Null);
                 let plain = crate::sops::mark::mark(

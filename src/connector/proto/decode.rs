@@ -127,6 +127,7 @@ pub fn decode_response(task: TaskType, msg: &[u8]) -> Result<p::Response, String
                                 key: b.key,
                                 disable: b.disable,
                                 resource_path: b.resource_path,
+                                is_fallback_key: false,
                             });
                         }
                         Ok::<_, String>(p::Discovered { bindings })

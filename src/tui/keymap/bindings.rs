@@ -63,6 +63,16 @@ pub enum Context {
     KeyPrompt,
     /// Whether to write the chosen recipient into `.sops.yaml`.
     KeyRule,
+    /// The Discovered bindings screen's rows.
+    Discovered,
+    /// Choosing on the Discovered bindings screen (not when read-only).
+    DiscoveredEdit,
+    /// Typing the Discovered bindings screen's filter.
+    DiscoveredFilter,
+    /// Typing a row's new target name.
+    DiscoveredRename,
+    /// The Discovered bindings screen's detail pane.
+    DiscoveredDetail,
 }
 
 impl Context {
@@ -100,11 +110,16 @@ impl Context {
             Context::Guard => "Secrets in plaintext",
             Context::KeyPrompt => "Choosing a sops key",
             Context::KeyRule => "Writing the key into .sops.yaml",
+            Context::Discovered => "Discovered bindings",
+            Context::DiscoveredEdit => "Discovered bindings (not read-only)",
+            Context::DiscoveredFilter => "Discovered bindings filter",
+            Context::DiscoveredRename => "Renaming a target",
+            Context::DiscoveredDetail => "Discovered binding detail",
         }
     }
 
     /// Every context, in the order the README lists them.
-    pub const ALL: [Context; 31] = [
+    pub const ALL: [Context; 36] = [
         Context::List,
         Context::FilterInput,
         Context::Detail,
@@ -127,6 +142,11 @@ impl Context {
         Context::FormSecret,
         Context::FormTyping,
         Context::Picker,
+        Context::Discovered,
+        Context::DiscoveredEdit,
+        Context::DiscoveredFilter,
+        Context::DiscoveredRename,
+        Context::DiscoveredDetail,
         Context::Diff,
         Context::Confirm,
         Context::WriteProtected,
@@ -200,6 +220,12 @@ pub enum Action {
     Plaintext,
     /// Re-encrypt an encrypted config with the keys found now, not the ones it had.
     Rekey,
+    /// Toggle every row the filter shows.
+    ToggleAll,
+    /// Rename a row's target.
+    Rename,
+    /// Let Flow manage a collection's schema, or leave it alone.
+    TakeOver,
 }
 
 use Action as A;
@@ -645,6 +671,130 @@ pub static BINDINGS: &[Binding] = &[
         &[k(KC::Backspace)],
         A::EditText,
         "Delete the last character of the filter"
+    ),
+    // Discovered bindings screen.
+    b!(C::Discovered, UP, A::Up, "Previous row"),
+    b!(C::Discovered, DOWN, A::Down, "Next row"),
+    b!(C::Discovered, PGUP, A::PageUp, "Page up"),
+    b!(C::Discovered, PGDN, A::PageDown, "Page down"),
+    b!(C::Discovered, TOP, A::Top, "First row"),
+    b!(C::Discovered, BOTTOM, A::Bottom, "Last row"),
+    b!(
+        C::DiscoveredEdit,
+        &[ch(' ')],
+        A::ToggleBinding,
+        "Add or leave out a new binding; keep or remove a gone one",
+        "toggle"
+    ),
+    b!(
+        C::DiscoveredEdit,
+        &[ch('a')],
+        A::ToggleAll,
+        "Toggle every row the filter shows",
+        "all"
+    ),
+    b!(
+        C::Discovered,
+        &[ch('/')],
+        A::Filter,
+        "Filter by resource path or target (fuzzy)",
+        "filter"
+    ),
+    b!(
+        C::DiscoveredEdit,
+        &[ch('n')],
+        A::Rename,
+        "Rename the row's target collection",
+        "rename"
+    ),
+    b!(
+        C::Discovered,
+        &[k(KC::Enter), ch('r')],
+        A::EditResource,
+        "Open the row's resource config in a form",
+        "resource"
+    ),
+    b!(
+        C::Discovered,
+        &[k(KC::Tab)],
+        A::SwitchPane,
+        "Show the row's discovered key and schema, and what will change",
+        "detail"
+    ),
+    b!(
+        C::DiscoveredEdit,
+        &[ch('m')],
+        A::TakeOver,
+        "Let Flow manage the collection's schema (replacing it), or leave it alone"
+    ),
+    b!(
+        C::DiscoveredEdit,
+        &[ctrl('s')],
+        A::Save,
+        "Apply: review the diff of every file, then write",
+        "apply"
+    ),
+    b!(
+        C::Discovered,
+        &[k(KC::Esc)],
+        A::Back,
+        "Leave (asks first when something was changed)",
+        keep "back"
+    ),
+    b!(
+        C::DiscoveredFilter,
+        TEXT,
+        A::TypeText,
+        "Type into the filter (fuzzy match on resource paths and targets)"
+    ),
+    b!(
+        C::DiscoveredFilter,
+        &[k(KC::Backspace)],
+        A::EditText,
+        "Delete the last character of the filter"
+    ),
+    b!(
+        C::DiscoveredFilter,
+        &[k(KC::Enter)],
+        A::Open,
+        "Keep the filter and go back to the rows",
+        "done"
+    ),
+    b!(
+        C::DiscoveredFilter,
+        &[k(KC::Esc)],
+        A::ClearFilter,
+        "Clear the filter and leave it",
+        "clear"
+    ),
+    b!(C::DiscoveredFilter, &[k(KC::Up)], A::Up, "Previous row"),
+    b!(C::DiscoveredFilter, &[k(KC::Down)], A::Down, "Next row"),
+    b!(
+        C::DiscoveredRename,
+        &[k(KC::Enter)],
+        A::Commit,
+        "Rename (when the name is valid)",
+        "rename"
+    ),
+    b!(
+        C::DiscoveredRename,
+        &[k(KC::Esc)],
+        A::CancelEdit,
+        "Keep the old name",
+        "cancel"
+    ),
+    b!(C::DiscoveredRename, TEXT, A::TypeText, "Type the name"),
+    b!(C::DiscoveredRename, EDIT_KEYS, A::EditText, "Edit the text"),
+    b!(C::DiscoveredDetail, UP, A::Up, "Scroll up"),
+    b!(C::DiscoveredDetail, DOWN, A::Down, "Scroll down"),
+    b!(C::DiscoveredDetail, PGUP, A::PageUp, "Page up"),
+    b!(C::DiscoveredDetail, PGDN, A::PageDown, "Page down"),
+    b!(
+        C::DiscoveredDetail,
+        &[k(KC::Tab), k(KC::Esc)],
+        A::Back,
+        "Back to the rows",
+        keep "rows"
     ),
     // Overlays.
     b!(

@@ -29,6 +29,8 @@ pub enum Confirm {
     QuitUnsaved,
     /// Reloading from disk would drop unsaved changes.
     ReloadUnsaved,
+    /// Leaving the Discovered bindings screen would drop the choices made on it.
+    LeaveDiscovery,
 }
 
 /// One modal layer.
@@ -40,6 +42,13 @@ pub enum Overlay {
         under: Vec<Context>,
     },
     Diff {
+        writes: Vec<PlannedWrite>,
+        scroll: usize,
+    },
+    /// The save diff of a discovery: `catalog` is the catalog with it written in, which
+    /// becomes the catalog when the user says yes.
+    ApplyDiscovery {
+        catalog: crate::tui::discovery_write::Pending,
         writes: Vec<PlannedWrite>,
         scroll: usize,
     },
@@ -77,7 +86,7 @@ impl Overlay {
     pub fn context(&self) -> Context {
         match self {
             Overlay::Help { .. } => Context::Help,
-            Overlay::Diff { .. } => Context::Diff,
+            Overlay::Diff { .. } | Overlay::ApplyDiscovery { .. } => Context::Diff,
             Overlay::Confirm(_) | Overlay::RunConnector(_) => Context::Confirm,
             Overlay::WriteProtected { .. } => Context::WriteProtected,
             Overlay::Conflict { .. } => Context::Conflict,
@@ -92,6 +101,7 @@ impl Overlay {
         match self {
             Overlay::Help { scroll, .. }
             | Overlay::Diff { scroll, .. }
+            | Overlay::ApplyDiscovery { scroll, .. }
             | Overlay::Conflict { scroll, .. }
             | Overlay::Problems { scroll } => Some(scroll),
             Overlay::Confirm(_)
@@ -177,6 +187,20 @@ pub fn on_action(sh: &mut Shared, action: Action) -> Vec<Effect> {
     let top = sh.overlays.pop().expect("checked above");
     match (top, action) {
         (Overlay::Diff { writes, .. }, Action::Yes) => save(sh, writes, Protected::Refuse),
+        (
+            Overlay::ApplyDiscovery {
+                catalog, writes, ..
+            },
+            Action::Yes,
+        ) => {
+            sh.catalog = Some(*catalog.0);
+            sh.reload_after_save = true;
+            save(sh, writes, Protected::Refuse)
+        }
+        (Overlay::ApplyDiscovery { .. }, Action::No | Action::Back) => {
+            sh.info("Nothing was written; your choices are kept");
+            vec![]
+        }
         (Overlay::WriteProtected { writes, .. }, Action::Yes) => {
             save(sh, writes, Protected::Overwrite)
         }
@@ -189,6 +213,10 @@ pub fn on_action(sh: &mut Shared, action: Action) -> Vec<Effect> {
         }
         (Overlay::Confirm(Confirm::QuitUnsaved), Action::Yes) => vec![Effect::Quit],
         (Overlay::Confirm(Confirm::ReloadUnsaved), Action::Yes) => sh.reload(),
+        (Overlay::Confirm(Confirm::LeaveDiscovery), Action::Yes) => {
+            sh.nav.push(super::shared::Nav::Pop);
+            vec![]
+        }
         (Overlay::RunConnector(pending), Action::Yes) => {
             let PendingRun { plan, spec } = *pending;
             sh.trust.allow(&plan);

@@ -23,17 +23,17 @@ pub fn render(sh: &Shared, frame: &mut Frame, body: Rect) {
     match top {
         Overlay::Help { scroll, under } => super::help::render(sh, frame, body, under, *scroll),
         Overlay::Diff { writes, scroll } => {
-            let mut text = String::new();
-            for w in writes {
-                text.push_str(&w.diff);
-            }
-            let (add, del) = count_changes(&text);
-            let title = format!(
-                " Save {} file{}? (+{add} −{del}) ",
-                writes.len(),
-                if writes.len() == 1 { "" } else { "s" }
+            save_diff(sh, frame, body, "Save", writes, *scroll);
+        }
+        Overlay::ApplyDiscovery { writes, scroll, .. } => {
+            save_diff(
+                sh,
+                frame,
+                body,
+                "Apply the discovery: write",
+                writes,
+                *scroll,
             );
-            diff_box(sh, frame, body, &title, &text, *scroll, Context::Diff);
         }
         Overlay::Confirm(question) => confirm(sh, frame, body, *question),
         Overlay::WriteProtected { files, .. } => write_protected(sh, frame, body, files),
@@ -74,6 +74,28 @@ pub fn render(sh: &Shared, frame: &mut Frame, body: Rect) {
         Overlay::Guard { exposed } => super::sops::render_guard(sh, frame, body, exposed),
         Overlay::Keys(prompt) => super::sops::render_keys(sh, frame, body, prompt),
     }
+}
+
+/// The diff of every file a save writes, titled `verb N files? (+a −d)`.
+fn save_diff(
+    sh: &Shared,
+    frame: &mut Frame,
+    body: Rect,
+    verb: &str,
+    writes: &[crate::save::PlannedWrite],
+    scroll: usize,
+) {
+    let mut text = String::new();
+    for w in writes {
+        text.push_str(&w.diff);
+    }
+    let (add, del) = count_changes(&text);
+    let title = format!(
+        " {verb} {} file{}? (+{add} −{del}) ",
+        writes.len(),
+        if writes.len() == 1 { "" } else { "s" }
+    );
+    diff_box(sh, frame, body, &title, &text, scroll, Context::Diff);
 }
 
 /// Asks before a catalog's connector runs for the first time: exactly what will run, with what
@@ -192,6 +214,16 @@ fn confirm(sh: &Shared, frame: &mut Frame, body: Rect, question: Confirm) {
     let (title, ask) = match question {
         Confirm::QuitUnsaved => (" Unsaved changes ", " Quit and lose them?"),
         Confirm::ReloadUnsaved => (" Reload from disk ", " Reload from disk and lose them?"),
+        Confirm::LeaveDiscovery => (
+            " Discovered bindings ",
+            " Leave, dropping the choices made on this screen?",
+        ),
+    };
+    let what = match question {
+        Confirm::LeaveDiscovery => {
+            " Nothing has been written; rows were chosen, renamed or edited.".to_string()
+        }
+        _ => what,
     };
     let lines = vec![
         Line::raw(""),

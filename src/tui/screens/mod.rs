@@ -4,6 +4,7 @@
 //! the form alone), the one shown on top.
 
 pub mod browse;
+pub mod discovered;
 pub mod form;
 
 use ratatui::crossterm::event::KeyEvent;
@@ -11,11 +12,12 @@ use ratatui::layout::Rect;
 use ratatui::Frame;
 
 use browse::BrowseScreen;
+use discovered::DiscoveredScreen;
 use form::FormScreen;
 
 use super::app::Effect;
 use super::keymap::{Action, Context};
-use super::shared::Shared;
+use super::shared::{Returned, Shared};
 
 /// One screen.
 #[derive(Debug, Clone)]
@@ -24,9 +26,10 @@ pub enum Screen {
     Browse(BrowseScreen),
     /// A connector config form.
     Form(Box<FormScreen>),
-    // The next screens come in here, each a module beside these two: `Discovered` (a task's
-    // re-discovered bindings merged into the catalog), `Encryption` (sops choices for a
-    // config's secrets) and `Wizard` (setting up a new capture or materialization).
+    /// A capture's discovered bindings merged with its current ones, to choose and write.
+    Discovered(Box<DiscoveredScreen>),
+    // The next screens come in here, each a module beside these: `Encryption` (sops choices
+    // for a config's secrets) and `Wizard` (setting up a new capture or materialization).
 }
 
 impl Screen {
@@ -35,6 +38,7 @@ impl Screen {
         match self {
             Screen::Browse(s) => s.contexts(sh),
             Screen::Form(s) => s.contexts(),
+            Screen::Discovered(s) => s.contexts(sh),
         }
     }
 
@@ -43,6 +47,7 @@ impl Screen {
         match self {
             Screen::Browse(s) => s.on_action(sh, action, key),
             Screen::Form(s) => s.on_action(sh, action, key),
+            Screen::Discovered(s) => s.on_action(sh, action, key),
         }
     }
 
@@ -51,6 +56,7 @@ impl Screen {
         match self {
             Screen::Browse(s) => s.paste(sh, text),
             Screen::Form(s) => s.paste(sh, text),
+            Screen::Discovered(s) => s.paste(text),
         }
     }
 
@@ -59,6 +65,7 @@ impl Screen {
         match self {
             Screen::Browse(_) => false,
             Screen::Form(s) => s.editor.changed(),
+            Screen::Discovered(s) => s.changed,
         }
     }
 
@@ -67,6 +74,17 @@ impl Screen {
         match self {
             Screen::Browse(s) => s.render(sh, frame, body),
             Screen::Form(s) => s.render(sh, frame, body),
+            Screen::Discovered(s) => s.render(sh, frame, body),
+        }
+    }
+
+    /// A screen opened over this one closed with a result (see [`Returned`]).
+    pub fn returned(&mut self, sh: &mut Shared, value: Returned) {
+        match (self, value) {
+            (Screen::Discovered(s), Returned::Resource { row, value }) => {
+                s.resource_edited(sh, row, value)
+            }
+            (_, Returned::Resource { .. }) => {}
         }
     }
 }

@@ -1,6 +1,7 @@
 /* A protobuf-codec connector whose wire bytes are encoded by hand, independently of flowspec's
  * prost declarations, to check them: it answers Discover and Validate with Response.Discovered
- * and Response.Validated messages built field by field below.
+ * and Response.Validated messages built field by field below, and a capture's Spec with
+ * Response.Spec (what merging a discovery needs: the resource path pointers).
  *
  * Field numbers are those of estuary/flow (go/protocols/capture/capture.proto @ 5c84138e,
  * go/protocols/materialize/materialize.proto @ 8173932f):
@@ -11,7 +12,9 @@
  *   materialize.Request.Validate: name = 1, bindings = 4
  *   materialize.Request.Validate.Binding: resource_config_json = 1, collection = 2
  *   flow.CollectionSpec: name = 1
- *   capture.Response: discovered = 2, validated = 3, internal = 100
+ *   capture.Response: spec = 1, discovered = 2, validated = 3, internal = 100
+ *   capture.Response.Spec: protocol = 1, config_schema_json = 2,
+ *     resource_config_schema_json = 3, documentation_url = 4, resource_path_pointers = 6
  *   capture.Response.Discovered: bindings = 1
  *   capture.Response.Discovered.Binding: recommended_name = 1, resource_config_json = 2,
  *     document_schema_json = 3, key = 4 (repeated), disable = 5, resource_path = 6 (repeated)
@@ -147,6 +150,19 @@ static size_t requested(span validate, char **collections, char **resources) {
 
 /* ---- answers ---------------------------------------------------------------------------- */
 
+static void capture_spec(buf *response) {
+    buf s = {0};
+    field_varint(&s, 1, 3032023);
+    field_str(&s, 2, "{\"type\":\"object\",\"properties\":{\"host\":{\"type\":\"string\"}}}");
+    field_str(&s, 3,
+              "{\"type\":\"object\",\"properties\":{\"namespace\":{\"type\":\"string\"},"
+              "\"stream\":{\"type\":\"string\"}},\"required\":[\"stream\"]}");
+    field_str(&s, 4, "https://example.com/proto-ops");
+    field_str(&s, 6, "/namespace");
+    field_str(&s, 6, "/stream");
+    field_msg(response, 1, &s);
+}
+
 static void discovered(buf *response) {
     buf d = {0}, b = {0};
 
@@ -247,14 +263,16 @@ int main(int argc, char **argv) {
         return fail("the request is not a protobuf message");
 
     buf response = {0};
-    if (!materialize && field == 2) {
+    if (!materialize && field == 1) {
+        capture_spec(&response);
+    } else if (!materialize && field == 2) {
         discovered(&response);
     } else if (!materialize && field == 3) {
         capture_validated(&response, op);
     } else if (materialize && field == 2) {
         materialize_validated(&response, op);
     } else {
-        return fail("only discover and validate are answered");
+        return fail("only spec (of a capture), discover and validate are answered");
     }
     field_str(&response, 100, "internal bytes flowspec must skip");
 

@@ -88,7 +88,10 @@ pub fn lines(
 /// collection's file (half a second for a 10 MB flat catalog), and a frame must take
 /// milliseconds. Rendering fills it, as `detail_offset` is adjusted while rendering.
 #[derive(Default)]
-pub struct ProjectionsMemo(RefCell<Option<(u64, Result<CollectionModel, String>)>>);
+pub struct ProjectionsMemo(RefCell<Option<Box<Memoized>>>);
+
+/// A fingerprint of what the projections depend on, and the projections.
+type Memoized = (u64, Result<CollectionModel, String>);
 
 impl Clone for ProjectionsMemo {
     /// A copy starts empty: the memo is only a shortcut.
@@ -114,11 +117,11 @@ impl ProjectionsMemo {
     ) {
         let key = fingerprint(cat, e);
         let mut memo = self.0.borrow_mut();
-        if memo.as_ref().is_none_or(|(k, _)| *k != key) {
+        if memo.as_deref().is_none_or(|(k, _)| *k != key) {
             let model = crate::catalog::shape::projections_of(cat, e.file, &e.name);
-            *memo = Some((key, model));
+            *memo = Some(Box::new((key, model)));
         }
-        if let Some((_, model)) = memo.as_ref() {
+        if let Some((_, model)) = memo.as_deref() {
             f(model);
         }
     }

@@ -9,7 +9,7 @@ use crate::sops::{KeyOrigin, Keys};
 use crate::tui::app::Effect;
 use crate::tui::encryption::EncryptRequest;
 use crate::tui::keymap::Action;
-use crate::tui::shared::{Nav, Shared};
+use crate::tui::shared::{Nav, Returned, Shared};
 
 impl FormScreen {
     /// Applies one action; refusals go to the status line as warnings (they answer the key
@@ -158,7 +158,7 @@ impl FormScreen {
             return vec![];
         }
         match self.closing {
-            Closing::Back => {
+            Closing::Back | Closing::Discovered { .. } => {
                 sh.nav.push(Nav::Pop);
                 vec![]
             }
@@ -200,6 +200,11 @@ impl FormScreen {
         }
         let chosen = ed.chosen()?;
         let new = ed.state.to_json();
+        if let Closing::Discovered { row } = self.closing {
+            sh.nav
+                .push(Nav::Return(Returned::Resource { row, value: new }));
+            return Ok(vec![]);
+        }
         let target = ed.target.clone();
         let form_schema = ed.state.form().schema().clone();
         let Some(cat) = sh.catalog.as_mut() else {
@@ -242,7 +247,7 @@ impl FormScreen {
         cat.edit_value(target.file, &target.at, &target.original, &new)
             .map_err(|e| format!("Cannot write this config: {e}"))?;
         match self.closing {
-            Closing::Back => sh.nav.push(Nav::Pop),
+            Closing::Back | Closing::Discovered { .. } => sh.nav.push(Nav::Pop),
             // `config edit` stays on the form, now on the new value, under the diff.
             Closing::Quit => {
                 ed.target.original = new;

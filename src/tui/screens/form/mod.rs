@@ -30,6 +30,9 @@ pub enum Closing {
     Back,
     /// `flowspec config edit`: the form is the whole app, so closing it quits.
     Quit,
+    /// Back to the Discovered bindings screen, a save handing the resource config of row
+    /// `row` back to it (the catalog is not edited).
+    Discovered { row: usize },
 }
 
 /// The form screen: the form and what closing it means.

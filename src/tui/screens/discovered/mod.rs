@@ -1,0 +1,171 @@
+//! The Discovered bindings screen: a discovery merged into a capture, one row per resource
+//! (`new`, `existing`, `gone`), to choose, rename and inspect before writing. It works on a
+//! [`Discovery`] and the capture it describes, so it serves a re-discovery of a capture in the
+//! catalog and a capture being set up alike.
+//!
+//! It is built for 100,000 rows: only the visible rows are drawn, the filter keeps a list of
+//! the matching row indices (narrowed in place while the filter grows), and the counts the
+//! header shows are kept up to date by each change instead of being recounted per frame.
+
+mod detail;
+mod keys;
+mod render;
+
+use std::cell::Cell;
+
+use crate::discover::{path, Counts, Discovery, Status};
+use crate::tui::fuzzy;
+use crate::tui::keymap::Context;
+use crate::tui::screens::form::LineEdit;
+use crate::tui::shared::Shared;
+
+/// What the keyboard is doing on the screen.
+#[derive(Clone)]
+pub enum Mode {
+    /// Moving through the rows.
+    Rows,
+    /// Typing the filter.
+    Filter,
+    /// Typing a new target for the selected row.
+    Rename(Box<LineEdit>),
+    /// Reading the selected row's detail pane.
+    Detail,
+}
+
+impl std::fmt::Debug for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mode::Rows => write!(f, "Rows"),
+            Mode::Filter => write!(f, "Filter"),
+            Mode::Rename(e) => write!(f, "Rename({:?})", e.text()),
+            Mode::Detail => write!(f, "Detail"),
+        }
+    }
+}
+
+/// The screen's state.
+#[derive(Debug, Clone)]
+pub struct DiscoveredScreen {
+    pub discovery: Discovery,
+    /// The connector's resource config schema, for the resource form (`None`: unknown).
+    pub resource_schema: Option<serde_json::Value>,
+    /// Per row, the text the filter matches: its resource path and its target.
+    haystack: Vec<Box<str>>,
+    pub filter: String,
+    /// The rows the filter shows (indices into the discovery's rows), in order.
+    pub view: Vec<u32>,
+    /// Position of the selected row in `view`.
+    pub selected: usize,
+    /// First visible row; adjusted while drawing.
+    pub offset: Cell<usize>,
+    pub mode: Mode,
+    pub detail_scroll: usize,
+    /// The user changed something (leaving asks first).
+    pub changed: bool,
+    pub counts: Counts,
+}
+
+impl DiscoveredScreen {
+    /// The screen on `discovery`, every row shown, the first selected.
+    pub fn new(discovery: Discovery, resource_schema: Option<serde_json::Value>) -> Self {
+        let haystack = discovery.rows.iter().map(hay).collect();
+        let view = (0..discovery.rows.len() as u32).collect();
+        let counts = discovery.counts();
+        DiscoveredScreen {
+            discovery,
+            resource_schema,
+            haystack,
+            filter: String::new(),
+            view,
+            selected: 0,
+            offset: Cell::new(0),
+            mode: Mode::Rows,
+            detail_scroll: 0,
+            changed: false,
+            counts,
+        }
+    }
+
+    /// The key contexts in force, innermost first.
+    pub fn contexts(&self, sh: &Shared) -> Vec<Context> {
+        let mut v = match self.mode {
+            Mode::Rows => vec![Context::Discovered],
+            Mode::Filter => vec![Context::DiscoveredFilter],
+            Mode::Rename(_) => vec![Context::DiscoveredRename],
+            Mode::Detail => vec![Context::DiscoveredDetail],
+        };
+        if !sh.read_only && !matches!(self.mode, Mode::Rename(_)) {
+            v.push(Context::DiscoveredEdit);
+        }
+        v.extend([Context::Screens, Context::Always]);
+        v
+    }
+
+    /// The selected row's index in the discovery, if any row is shown.
+    pub fn current(&self) -> Option<usize> {
+        self.view.get(self.selected).map(|&i| i as usize)
+    }
+
+    /// Shows the rows matching `filter` (fuzzy, on resource path and target). A filter that
+    /// extends the previous one only narrows what is shown already.
+    pub fn set_filter(&mut self, filter: &str) {
+        let keep = self.current();
+        let narrowing = !self.filter.is_empty() && filter.starts_with(self.filter.as_str());
+        self.filter = filter.to_string();
+        let hay = &self.haystack;
+        if narrowing {
+            self.view
+                .retain(|&i| fuzzy::matches(filter, &hay[i as usize]));
+        } else {
+            self.view = (0..hay.len() as u32)
+                .filter(|&i| fuzzy::matches(filter, &hay[i as usize]))
+                .collect();
+        }
+        self.selected = keep
+            .and_then(|k| self.view.iter().position(|&i| i as usize == k))
+            .unwrap_or(0);
+        self.detail_scroll = 0;
+    }
+
+    /// Moves the selection by `delta` rows (clamped).
+    pub fn move_by(&mut self, delta: isize) {
+        if self.view.is_empty() {
+            return;
+        }
+        let last = self.view.len() as isize - 1;
+        self.selected = (self.selected as isize)
+            .saturating_add(delta)
+            .clamp(0, last) as usize;
+        self.detail_scroll = 0;
+    }
+
+    /// Keeps the row's filter text in step with a renamed target.
+    fn rehay(&mut self, i: usize) {
+        self.haystack[i] = hay(&self.discovery.rows[i]);
+    }
+
+    /// Recounts after a change of many rows.
+    fn recount(&mut self) {
+        self.counts = self.discovery.counts();
+    }
+
+    /// Space on row `i`, keeping the counts in step.
+    fn toggle_row(&mut self, i: usize) -> Result<(), &'static str> {
+        let now = self.discovery.toggle(i)?;
+        let c = &mut self.counts;
+        match self.discovery.rows[i].status {
+            Status::New if now => c.adding += 1,
+            Status::New => c.adding -= 1,
+            Status::Gone if now => c.removing -= 1,
+            Status::Gone => c.removing += 1,
+            Status::Existing => {}
+        }
+        self.changed = true;
+        Ok(())
+    }
+}
+
+/// The text the filter matches for a row.
+fn hay(r: &crate::discover::Row) -> Box<str> {
+    format!("{} {}", path::label(&r.path), r.target).into_boxed_str()
+}
