@@ -74,7 +74,19 @@ fn assert_valid(dir: &Path, catalog: &Path) {
         .unwrap();
     let all = text(&out);
     assert!(out.status.success(), "{all}");
-    assert!(all.contains("0 errors, 0 warnings"), "{all}");
+    // The demo ships its password in plaintext (it runs without sops), and once a discover
+    // has cached the connector's spec, check knows it is a secret: that warning, and no other.
+    let demo_secret = |l: &str| {
+        l.contains("source-demo.config.yaml:")
+            && l.ends_with("warning: plaintext secret at /auth/password")
+    };
+    let findings: Vec<&str> = all
+        .lines()
+        .filter(|l| l.contains(": error: ") || l.contains(": warning: "))
+        .filter(|l| !demo_secret(l))
+        .collect();
+    assert!(findings.is_empty(), "{all}");
+    assert!(all.contains("0 errors, "), "{all}");
     if let Some(v) = catalog_schema::validator() {
         for (file, _) in snapshot(dir) {
             if file.to_string_lossy().ends_with("flow.yaml") {
