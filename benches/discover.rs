@@ -355,9 +355,17 @@ fn write_discovery(n: usize, response: &str) -> (Duration, usize) {
     let start = Instant::now();
     let on_disk = |p: &Path| p.exists();
     flowspec::discover::write::write(&mut cat, &d, &on_disk).expect("written");
+    let edited = start.elapsed();
     let writes = flowspec::save::plan(&cat);
+    let planned = start.elapsed();
     let outcome = flowspec::save::write_planned(&writes, flowspec::save::Protected::Refuse);
     let took = start.elapsed();
+    println!(
+        "  write: edits {:.0} ms, save plan {:.0} ms, atomic save {:.0} ms",
+        edited.as_secs_f64() * 1e3,
+        (planned - edited).as_secs_f64() * 1e3,
+        (took - planned).as_secs_f64() * 1e3
+    );
     assert!(outcome.is_complete(), "{:?}", outcome.failed);
     assert_eq!(outcome.written.len(), writes.len());
     let _ = n;
@@ -432,8 +440,20 @@ fn bench_write(t: &mut target::Targets) {
 
 fn main() -> ExitCode {
     let mut t = target::Targets::new();
-    let (cat, d) = bench_merge(&mut t);
-    bench_screen(&mut t, cat, d);
-    bench_write(&mut t);
+    // `cargo bench` passes `--bench`; other arguments name the parts to run (all when none).
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let run = |name: &str| only.is_empty() || only.iter().any(|o| name.contains(o.as_str()));
+    if run("merge") || run("screen") {
+        let (cat, d) = bench_merge(&mut t);
+        if run("screen") {
+            bench_screen(&mut t, cat, d);
+        }
+    }
+    if run("write") {
+        bench_write(&mut t);
+    }
     t.finish()
 }

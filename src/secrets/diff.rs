@@ -42,6 +42,10 @@ pub fn mask_versions(
     new: &str,
     schemas: &Schemas,
 ) -> (String, String) {
+    if schemas.holds_no_config(catalog, file) {
+        // A schema or documents file: thousands of them come with one discovery.
+        return (old.to_string(), new.to_string());
+    }
     let old_root = yaml::parse(old).ok();
     let new_root = yaml::parse(new).ok();
     let old_secrets = old_root

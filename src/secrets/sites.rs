@@ -36,6 +36,16 @@ pub struct Schemas<'a> {
 }
 
 impl<'a> Schemas<'a> {
+    /// True when file `file` of `catalog` can hold no config: not a catalog, config or
+    /// resource file, and no schema placed in it. Its text needs no parse to be masked.
+    pub fn holds_no_config(&self, catalog: &Catalog, file: usize) -> bool {
+        let role = catalog.files.get(file).map(|f| f.role);
+        !matches!(
+            role,
+            Some(FileRole::Catalog | FileRole::Config | FileRole::Resource)
+        ) && !self.places.iter().any(|(f, _, _)| *f == file)
+    }
+
     /// No schema known: every config goes by the name rule.
     pub fn none() -> Self {
         Schemas::default()
