@@ -250,6 +250,21 @@ fn bench_merge(t: &mut target::Targets) -> (Catalog, Discovery) {
             took
         })
         .collect();
+    let parse = median(
+        (0..runs())
+            .map(|_| {
+                let start = Instant::now();
+                let d: Discovered = serde_json::from_str(&response).expect("the response parses");
+                let took = start.elapsed();
+                drop(d);
+                took
+            })
+            .collect(),
+    );
+    println!(
+        "  of which parsing the response with serde_json: {:.0} ms",
+        parse.as_secs_f64() * 1e3
+    );
     let (c, cols) = (capture.clone(), collections.clone());
     let (d, peak) = peak_during(|| merge_read(c, cols, &response));
     let c = d.counts();
