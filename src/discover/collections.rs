@@ -102,21 +102,32 @@ pub fn canonical(v: &Value) -> String {
     out
 }
 
+/// [`canonical`] of `sub` embedded under `id` (see `schema::embedded`: its `$id` replaced by
+/// `id`), written without building the embedded copy: the merge compares one per discovered
+/// binding. `None` when `sub` is not an object (it cannot be embedded).
+pub fn canonical_embedded(id: &str, sub: &Value) -> Option<String> {
+    let Value::Object(o) = sub else {
+        return None;
+    };
+    let id_value = Value::String(id.to_string());
+    let mut entries: Vec<(&str, &Value)> = o
+        .iter()
+        .filter(|(k, _)| k.as_str() != "$id")
+        .map(|(k, v)| (k.as_str(), v))
+        .collect();
+    entries.push(("$id", &id_value));
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut out = String::new();
+    write_entries(&entries, &mut out);
+    Some(out)
+}
+
 fn write_canonical(v: &Value, out: &mut String) {
     match v {
         Value::Object(o) => {
-            let mut keys: Vec<&String> = o.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&serde_json::to_string(k).unwrap_or_default());
-                out.push(':');
-                write_canonical(&o[k], out);
-            }
-            out.push('}');
+            let mut entries: Vec<(&str, &Value)> = o.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            write_entries(&entries, out);
         }
         Value::Array(a) => {
             out.push('[');
@@ -128,7 +139,34 @@ fn write_canonical(v: &Value, out: &mut String) {
             }
             out.push(']');
         }
+        Value::String(s) => write_string(s, out),
         other => out.push_str(&other.to_string()),
+    }
+}
+
+/// An object's entries, already sorted by key.
+fn write_entries(entries: &[(&str, &Value)], out: &mut String) {
+    out.push('{');
+    for (i, (k, v)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(k, out);
+        out.push(':');
+        write_canonical(v, out);
+    }
+    out.push('}');
+}
+
+/// A JSON string as serde_json writes it (it escapes only `"`, `\\` and control characters),
+/// without an allocation when there is nothing to escape.
+fn write_string(s: &str, out: &mut String) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(s).unwrap_or_default());
     }
 }
 
@@ -218,6 +256,25 @@ fn referenced_index(catalog: &Catalog, from: usize, reference: &str) -> Option<u
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn canonical_embedded_is_the_canonical_text_of_the_embedded_schema() {
+        for sub in [
+            json!({"type": "object", "$id": "old", "properties": {"a\"b": {"type": "string", "default": "x\\y\n"}}}),
+            json!({"z": 1, "a": [true, null, 1.5, "é"]}),
+        ] {
+            let want = canonical(
+                &crate::discover::schema::embedded("flow://connector-schema", &sub).unwrap(),
+            );
+            assert_eq!(
+                canonical_embedded("flow://connector-schema", &sub).unwrap(),
+                want
+            );
+        }
+        assert_eq!(canonical_embedded("x", &json!([1])), None);
+        let tricky = json!({"k\u{1}": "\u{7f}\"q\""});
+        assert_eq!(canonical(&tricky), serde_json::to_string(&tricky).unwrap());
+    }
 
     #[test]
     fn canonical_text_ignores_key_order() {

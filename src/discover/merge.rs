@@ -17,7 +17,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::capture::CaptureTarget;
-use super::collections::{canonical, CollectionState, Collections};
+use super::collections::{canonical_embedded, CollectionState, Collections};
 use super::names::{default_target, normalize_recommended_name};
 use super::path::{self, ResourcePath};
 use super::schema::{self, SchemaPolicy, CONNECTOR_SCHEMA_URL};
@@ -281,13 +281,13 @@ pub fn effect(row: &Row, state: Option<&CollectionState>) -> Effect {
     Effect {
         defined: true,
         key_changed: !row.fallback_key && !row.key.is_empty() && row.key != state.key,
-        schema: schema_effect(state, &row.schema_json(), row.policy),
+        schema: schema_effect(state, row),
     }
 }
 
-/// [`schema::merge_schemas`] on a collection's summary: whether anything would change.
-fn schema_effect(state: &CollectionState, connector: &Value, policy: SchemaPolicy) -> SchemaEffect {
-    let split = !state.read && schema::initial_read_schema(connector).is_some();
+/// [`schema::merge_schemas`] on a collection's summary: whether anything would change. The
+/// discovered schema is parsed only when the answer depends on it.
+fn schema_effect(state: &CollectionState, row: &Row) -> SchemaEffect {
     let effective = if state.read {
         state.write.as_ref()
     } else {
@@ -295,14 +295,14 @@ fn schema_effect(state: &CollectionState, connector: &Value, policy: SchemaPolic
     };
     match effective {
         None => SchemaEffect::Changed,
-        Some(s) if !s.managed => match policy {
+        Some(s) if !s.managed => match row.policy {
             SchemaPolicy::LeaveUnmanaged => SchemaEffect::NotManaged,
             SchemaPolicy::TakeOver => SchemaEffect::Changed,
         },
         Some(s) => {
-            let want = schema::embedded(CONNECTOR_SCHEMA_URL, connector)
-                .map(|e| canonical(&e))
-                .ok();
+            let connector = row.schema_json();
+            let split = !state.read && schema::initial_read_schema(&connector).is_some();
+            let want = canonical_embedded(CONNECTOR_SCHEMA_URL, &connector);
             if split || s.connector.as_deref() != want.as_deref() {
                 SchemaEffect::Changed
             } else {

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use super::*;
 use crate::discover::capture::{AutoDiscover, CaptureLocation, ExistingBinding};
+use crate::discover::collections::canonical;
 use crate::discover::collections::SchemaSummary;
 
 fn capture(bindings: Value, auto: Option<AutoDiscover>) -> CaptureTarget {
