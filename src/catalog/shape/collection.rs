@@ -259,6 +259,27 @@ pub fn projections_of(
     file: usize,
     name: &str,
 ) -> Result<CollectionModel, String> {
+    projections_with_sources(catalog, file, name).0
+}
+
+/// [`projections_of`], with the indices of the catalog files it read (the collection's file
+/// first): the model changes only when one of their texts does, or a file is added.
+pub fn projections_with_sources(
+    catalog: &Catalog,
+    file: usize,
+    name: &str,
+) -> (Result<CollectionModel, String>, Vec<usize>) {
+    let mut sources = vec![file];
+    let model = model_of(catalog, file, name, &mut sources);
+    (model, sources)
+}
+
+fn model_of(
+    catalog: &Catalog,
+    file: usize,
+    name: &str,
+    sources: &mut Vec<usize>,
+) -> Result<CollectionModel, String> {
     let text = catalog
         .files
         .get(file)
@@ -290,14 +311,16 @@ pub fn projections_of(
         if docs.iter().any(|(u, _)| *u == target) {
             continue;
         }
-        let Some(f) = target.to_file_path().ok().and_then(|p| {
+        let Some((i, f)) = target.to_file_path().ok().and_then(|p| {
             catalog
                 .files
                 .iter()
-                .find(|f| f.role == FileRole::Schema && f.path == p)
+                .enumerate()
+                .find(|(_, f)| f.role == FileRole::Schema && f.path == p)
         }) else {
             continue;
         };
+        sources.push(i);
         let Ok(doc) = yaml::parse(f.text()) else {
             continue;
         };

@@ -22,7 +22,7 @@ pub mod projection;
 pub mod schema_check;
 pub mod types;
 
-pub use collection::{projections_of, CollectionModel, NoModel};
+pub use collection::{projections_of, projections_with_sources, CollectionModel, NoModel};
 pub use index::{all_refs, external_refs, Index, Resolved};
 pub use infer::Inferrer;
 pub use locate::Exists;

@@ -7,8 +7,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use ratatui::text::{Line, Span};
 
-use crate::catalog::shape::{CollectionModel, Exists};
-use crate::catalog::{Catalog, Entity, FileRole};
+use crate::catalog::shape::{projections_with_sources, CollectionModel, Exists};
+use crate::catalog::{Catalog, Entity};
 use crate::text::escape_control;
 use crate::tui::theme::Theme;
 use crate::tui::ui::ellipsize;
@@ -90,8 +90,15 @@ pub fn lines(
 #[derive(Default)]
 pub struct ProjectionsMemo(RefCell<Option<Box<Memoized>>>);
 
-/// A fingerprint of what the projections depend on, and the projections.
-type Memoized = (u64, Result<CollectionModel, String>);
+/// What the projections were computed from, and the projections.
+struct Memoized {
+    /// The collection's file and name, and how many files the catalog had.
+    of: (usize, String, usize),
+    /// The files read (see `projections_with_sources`) and a fingerprint of their texts.
+    sources: Vec<usize>,
+    fingerprint: u64,
+    model: Result<CollectionModel, String>,
+}
 
 impl Clone for ProjectionsMemo {
     /// A copy starts empty: the memo is only a shortcut.
@@ -108,35 +115,41 @@ impl std::fmt::Debug for ProjectionsMemo {
 
 impl ProjectionsMemo {
     /// Calls `f` with the projections of collection `e`, computed again only when the
-    /// collection, its file's text or the catalog's schema files changed.
+    /// collection or the text of a file they were read from changed.
     pub fn with(
         &self,
         cat: &Catalog,
         e: &Entity,
         f: impl FnOnce(&Result<CollectionModel, String>),
     ) {
-        let key = fingerprint(cat, e);
         let mut memo = self.0.borrow_mut();
-        if memo.as_deref().is_none_or(|(k, _)| *k != key) {
-            let model = crate::catalog::shape::projections_of(cat, e.file, &e.name);
-            *memo = Some(Box::new((key, model)));
+        let fresh = memo.as_deref().is_some_and(|m| {
+            m.of.0 == e.file
+                && m.of.1 == e.name
+                && m.of.2 == cat.files.len()
+                && m.fingerprint == fingerprint(cat, &m.sources)
+        });
+        if !fresh {
+            let (model, sources) = projections_with_sources(cat, e.file, &e.name);
+            *memo = Some(Box::new(Memoized {
+                of: (e.file, e.name.clone(), cat.files.len()),
+                fingerprint: fingerprint(cat, &sources),
+                sources,
+                model,
+            }));
         }
-        if let Some((_, model)) = memo.as_deref() {
-            f(model);
+        if let Some(m) = memo.as_deref() {
+            f(&m.model);
         }
     }
 }
 
-/// What the projections of `e` depend on: its name, its file's text, and the schema files a
-/// `$ref` may reach (by path and text: they are few and small next to catalog files).
-fn fingerprint(cat: &Catalog, e: &Entity) -> u64 {
+/// A hash of the texts of `files` (only the files a collection's projections were read from:
+/// hashing every schema file of a large discovery on each frame would cost more than it saves).
+fn fingerprint(cat: &Catalog, files: &[usize]) -> u64 {
     let mut h = DefaultHasher::new();
-    (e.file, &e.name).hash(&mut h);
-    if let Some(file) = cat.files.get(e.file) {
-        file.text().hash(&mut h);
-    }
-    for f in cat.files.iter().filter(|f| f.role == FileRole::Schema) {
-        (&f.path, f.text()).hash(&mut h);
+    for &i in files {
+        cat.files.get(i).map(|f| f.text()).hash(&mut h);
     }
     h.finish()
 }
