@@ -6,87 +6,15 @@
 //! filter, ...) to `main`. Times are medians of several runs. Memory is counted by a global
 //! allocator wrapper, so it measures exactly what flowspec allocates.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use flowspec::synth::{self, Synth, SynthSpec};
 
+#[path = "support/heap.rs"]
+mod heap;
 #[path = "support/target.rs"]
 mod target;
-
-/// Counts live and peak heap bytes while `COUNTING` is on (off during timings, so the atomics
-/// do not slow down what is timed). Frees of blocks allocated while it was off are still
-/// subtracted, so `CURRENT` is only meaningful as a difference within one counted span.
-struct Counting;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            grow(layout.size());
-        }
-        p
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            grow(layout.size());
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        shrink(layout.size());
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            shrink(layout.size());
-            grow(new_size);
-        }
-        p
-    }
-}
-
-fn grow(size: usize) {
-    if COUNTING.load(Ordering::Relaxed) {
-        let now = CURRENT
-            .fetch_add(size, Ordering::Relaxed)
-            .wrapping_add(size);
-        PEAK.fetch_max(now, Ordering::Relaxed);
-    }
-}
-
-fn shrink(size: usize) {
-    if COUNTING.load(Ordering::Relaxed) {
-        CURRENT.fetch_sub(size, Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
-
-/// Runs `f` and returns its result with the peak heap growth while it ran. Frees of memory
-/// allocated before are counted too, which can only lower the peak, never raise it.
-fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    // Start high so that frees of older blocks cannot wrap the counter below zero.
-    const BASE: usize = usize::MAX / 2;
-    CURRENT.store(BASE, Ordering::Relaxed);
-    PEAK.store(BASE, Ordering::Relaxed);
-    COUNTING.store(true, Ordering::Relaxed);
-    let out = f();
-    COUNTING.store(false, Ordering::Relaxed);
-    (out, PEAK.load(Ordering::Relaxed) - BASE)
-}
 
 /// Shared state of one bench run: the generated catalog and the result lines.
 struct Bench {
@@ -214,7 +142,7 @@ fn section_load_memory(b: &mut Bench) {
     let mut peaks: Vec<usize> = (0..b.runs.clamp(1, 3))
         .map(|_| {
             let (cat, peak) =
-                peak_during(|| flowspec::catalog::load(&root, &mut |_| {}).expect("load"));
+                heap::peak_during(|| flowspec::catalog::load(&root, &mut |_| {}).expect("load"));
             drop(cat);
             peak
         })

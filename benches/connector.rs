@@ -6,12 +6,12 @@
 //! allocator: the peak of live bytes allocated while decoding, above what was live before.
 //! Exits 1 when a target is missed.
 
+#[path = "support/heap.rs"]
+mod heap;
 #[path = "support/target.rs"]
 mod target;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use flowspec::connector::codec::{self, Codec};
@@ -20,44 +20,6 @@ use flowspec::connector::protocol::ConnectorType;
 use flowspec::connector::protocol::{self as p, Operation, Reply, TaskType};
 use flowspec::connector::run::{build_invocation, Call, Protocol, RunOptions};
 use tokio_util::sync::CancellationToken;
-
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            if new_size > layout.size() {
-                let grow = new_size - layout.size();
-                let now = LIVE.fetch_add(grow, Ordering::Relaxed) + grow;
-                PEAK.fetch_max(now, Ordering::Relaxed);
-            } else {
-                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-            }
-        }
-        p
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
 
 const BINDINGS: usize = 100_000;
 const CONFIG: &str = r#"{"address":"bench.example.internal:5432","database":"shop","user":"bench","auth":{"type":"password","password":"bench"}}"#;
@@ -92,19 +54,18 @@ struct Measured {
 }
 
 fn decode(codec: Codec, stdout: &[u8]) -> Measured {
-    let base = LIVE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let start = Instant::now();
-    let reply = p::decode_response(
-        codec,
-        TaskType::Capture,
-        Operation::Discover,
-        stdout,
-        codec::DEFAULT_MAX_MESSAGE,
-    )
-    .expect("a valid response");
-    let time = start.elapsed();
-    let peak = PEAK.load(Ordering::Relaxed) - base;
+    let ((reply, time), peak) = heap::peak_during(|| {
+        let start = Instant::now();
+        let reply = p::decode_response(
+            codec,
+            TaskType::Capture,
+            Operation::Discover,
+            stdout,
+            codec::DEFAULT_MAX_MESSAGE,
+        )
+        .expect("a valid response");
+        (reply, start.elapsed())
+    });
     let Reply::Discovered(d) = &reply else {
         panic!("not a discover reply")
     };

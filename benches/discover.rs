@@ -16,15 +16,15 @@
 //! Times are medians (`FLOWSPEC_BENCH_RUNS`, default 7). Memory is counted by a global
 //! allocator wrapper.
 
+#[path = "support/heap.rs"]
+mod heap;
 #[path = "support/target.rs"]
 mod target;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use flowspec::catalog::{self, Catalog, EntityKind};
@@ -38,65 +38,6 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use serde_json::{json, Value};
-
-struct Counting;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            grow(layout.size());
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        shrink(layout.size());
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            shrink(layout.size());
-            grow(new_size);
-        }
-        p
-    }
-}
-
-fn grow(size: usize) {
-    if COUNTING.load(Ordering::Relaxed) {
-        let now = CURRENT
-            .fetch_add(size, Ordering::Relaxed)
-            .wrapping_add(size);
-        PEAK.fetch_max(now, Ordering::Relaxed);
-    }
-}
-
-fn shrink(size: usize) {
-    if COUNTING.load(Ordering::Relaxed) {
-        CURRENT.fetch_sub(size, Ordering::Relaxed);
-    }
-}
-
-#[global_allocator]
-static ALLOC: Counting = Counting;
-
-/// `f`'s result and the peak heap growth while it ran.
-fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    const BASE: usize = usize::MAX / 2;
-    CURRENT.store(BASE, Ordering::Relaxed);
-    PEAK.store(BASE, Ordering::Relaxed);
-    COUNTING.store(true, Ordering::Relaxed);
-    let out = f();
-    COUNTING.store(false, Ordering::Relaxed);
-    (out, PEAK.load(Ordering::Relaxed) - BASE)
-}
 
 fn runs() -> usize {
     std::env::var("FLOWSPEC_BENCH_RUNS")
@@ -266,7 +207,7 @@ fn bench_merge(t: &mut target::Targets) -> (Catalog, Discovery) {
         parse.as_secs_f64() * 1e3
     );
     let (c, cols) = (capture.clone(), collections.clone());
-    let (d, peak) = peak_during(|| merge_read(c, cols, &response));
+    let (d, peak) = heap::peak_during(|| merge_read(c, cols, &response));
     let c = d.counts();
     assert_eq!((c.new, c.existing, c.gone), (50_000, 50_000, 0));
     println!(
