@@ -20,15 +20,20 @@ pub fn apply(catalog: &mut Catalog, file: usize, edits: &[patch::Edit]) -> Resul
         return Ok(());
     }
     let display = catalog.display_path(&catalog.files[file].path).into_owned();
-    let root = catalog
-        .parse_file(file)
-        .map_err(|e| format!("{display}: {}", e.message))?;
     let before = catalog.files[file].edited.clone();
-    if let Some(text) = without_attached_comments(catalog.files[file].text(), &root, edits) {
-        let f = &mut catalog.files[file];
-        f.edited = (text != f.disk).then_some(text);
+    // Only removed items can have comment lines attached: no other batch needs this parse.
+    if edits
+        .iter()
+        .any(|e| matches!(e, patch::Edit::RemoveItem { .. }))
+    {
+        let root = catalog
+            .parse_file(file)
+            .map_err(|e| format!("{display}: {}", e.message))?;
+        if let Some(text) = without_attached_comments(catalog.files[file].text(), &root, edits) {
+            let f = &mut catalog.files[file];
+            f.edited = (text != f.disk).then_some(text);
+        }
     }
-    drop(root);
     let outcome = match catalog.edit_batch(file, edits, Removals::WithComments) {
         Err(EditError::Patch(PatchError::Overlap(_))) => {
             catalog.edit_file_with(file, edits, Removals::WithComments)
