@@ -11,6 +11,7 @@ pub mod demo;
 pub mod discover;
 pub mod form;
 pub mod logging;
+pub mod par;
 pub mod save;
 pub mod secrets;
 pub mod settings;

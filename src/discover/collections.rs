@@ -160,7 +160,7 @@ fn write_entries(entries: &[(&str, &Value)], out: &mut String) {
 
 /// A JSON string as serde_json writes it (it escapes only `"`, `\\` and control characters),
 /// without an allocation when there is nothing to escape.
-fn write_string(s: &str, out: &mut String) {
+pub(super) fn write_string(s: &str, out: &mut String) {
     if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
         out.push('"');
         out.push_str(s);

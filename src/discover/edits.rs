@@ -115,8 +115,9 @@ pub fn change(
 }
 
 /// The text of a new file holding `value`: block YAML, or pretty JSON for a `.json` path; read
-/// back to check it holds exactly `value`.
-pub fn document(path: &Path, value: &Value) -> Result<String, String> {
+/// back to check it holds exactly `value`. Returns the parsed text too (a new catalog file is
+/// indexed from it).
+pub fn document(path: &Path, value: &Value) -> Result<(String, yaml::Node), String> {
     let json = super::layout::is_json(path);
     let mut text = if json {
         serde_json::to_string_pretty(value).map_err(|e| e.to_string())?
@@ -124,14 +125,14 @@ pub fn document(path: &Path, value: &Value) -> Result<String, String> {
         yaml::render::block(value, "\n")
     };
     text.push('\n');
-    let back = yaml::parse(&text).map_err(|e| e.message)?.to_json();
-    if back != *value {
+    let back = yaml::parse(&text).map_err(|e| e.message)?;
+    if !back.same_as_json(value) {
         return Err(format!(
             "{}: internal check failed: the new file would not hold the intended value",
             path.display()
         ));
     }
-    Ok(text)
+    Ok((text, back))
 }
 
 #[cfg(test)]

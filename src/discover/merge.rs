@@ -16,8 +16,9 @@ use std::collections::{HashMap, HashSet};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use super::canonical_raw::canonical_embedded_raw;
 use super::capture::CaptureTarget;
-use super::collections::{canonical_embedded, CollectionState, Collections};
+use super::collections::{CollectionState, Collections};
 use super::names::{default_target, normalize_recommended_name};
 use super::path::{self, ResourcePath};
 use super::schema::{self, SchemaPolicy, CONNECTOR_SCHEMA_URL};
@@ -127,7 +128,10 @@ pub fn merge(
             "the connector's spec gives no resource path pointers, so discovered bindings cannot be matched to the capture's (Flow requires them to merge a discovery)",
         );
     }
-    let mut by_path: HashMap<ResourcePath, usize> = HashMap::with_capacity(capture.bindings.len());
+    // foldhash: resource paths are hashed 200,000 times in a large merge, and their keys come
+    // from the capture being merged, not from anyone who could aim collisions at them.
+    let mut by_path: foldhash::HashMap<ResourcePath, usize> =
+        HashMap::with_capacity_and_hasher(capture.bindings.len(), Default::default());
     for (i, b) in capture.bindings.iter().enumerate() {
         let p = path::resource_path(pointers, &b.resource).or_else(|e| {
             fail(format!(
@@ -148,8 +152,12 @@ pub fn merge(
     discovered.sort_by(|l, r| l.recommended_name.cmp(&r.recommended_name));
     let mut rows = Vec::with_capacity(discovered.len() + capture.bindings.len());
     let mut matched = vec![false; capture.bindings.len()];
-    for b in discovered {
-        let row = discovered_row(b, pointers, prefix, capture, &by_path)?;
+    // The costly part of each row (its name normalized, its resource read for its path) is
+    // independent of the others: done on every core first, then the rows are made in order
+    // (only small values are held twice, not rows).
+    let named = crate::par::par_map(&discovered, |_, b| name_and_path(b, pointers));
+    for (b, named) in discovered.into_iter().zip(named) {
+        let row = discovered_row(b, named?, prefix, capture, &by_path);
         if let Some(i) = row.existing {
             matched[i] = true;
         }
@@ -164,13 +172,11 @@ pub fn merge(
     Ok(rows)
 }
 
-fn discovered_row(
-    b: DiscoveredBinding,
-    pointers: &[String],
-    prefix: &str,
-    capture: &CaptureTarget,
-    by_path: &HashMap<ResourcePath, usize>,
-) -> Result<Row, MergeError> {
+/// A discovered binding's normalized name, and its resource path when the connector did not
+/// give one (`None`: the binding's own).
+type Named = (String, Option<ResourcePath>);
+
+fn name_and_path(b: &DiscoveredBinding, pointers: &[String]) -> Result<Named, MergeError> {
     if b.recommended_name.trim().is_empty() {
         return fail("connector protocol error: a binding was missing 'recommended_name'");
     }
@@ -182,14 +188,14 @@ fn discovered_row(
                 b.recommended_name
             ))
         })?;
-        path::resource_path(pointers, &resource).or_else(|e| {
+        Some(path::resource_path(pointers, &resource).or_else(|e| {
             fail(format!(
                 "extracting resource path from discovered binding `{}`: {e}",
                 b.recommended_name
             ))
-        })?
+        })?)
     } else {
-        b.resource_path
+        None
     };
     if !b.document_schema.get().trim_start().starts_with('{') {
         return fail(format!(
@@ -197,9 +203,20 @@ fn discovered_row(
             b.recommended_name
         ));
     }
+    Ok((recommended, path))
+}
+
+fn discovered_row(
+    b: DiscoveredBinding,
+    (recommended, path): Named,
+    prefix: &str,
+    capture: &CaptureTarget,
+    by_path: &foldhash::HashMap<ResourcePath, usize>,
+) -> Row {
+    let path = path.unwrap_or(b.resource_path);
     let existing = by_path.get(&path).copied();
     let new = existing.is_none();
-    Ok(Row {
+    Row {
         status: if new { Status::New } else { Status::Existing },
         target: match existing {
             Some(i) => capture.bindings[i].target.clone(),
@@ -216,7 +233,7 @@ fn discovered_row(
         selected: !new || !(capture.update_only() || b.disable),
         policy: SchemaPolicy::default(),
         effect: Effect::default(),
-    })
+    }
 }
 
 fn gone_row(i: usize, b: &super::capture::ExistingBinding, pointers: &[String]) -> Row {
@@ -239,7 +256,8 @@ fn gone_row(i: usize, b: &super::capture::ExistingBinding, pointers: &[String]) 
 
 /// Two discovered bindings with one resource path abort the merge, as in Flow.
 fn check_unique(rows: &[Row]) -> Result<(), MergeError> {
-    let mut seen: HashSet<&[String]> = HashSet::with_capacity(rows.len());
+    let mut seen: foldhash::HashSet<&[String]> =
+        HashSet::with_capacity_and_hasher(rows.len(), Default::default());
     for r in rows {
         if !seen.insert(&r.path) {
             return fail(format!(
@@ -254,9 +272,9 @@ fn check_unique(rows: &[Row]) -> Result<(), MergeError> {
 /// Works out what writing each row would do to its collection, given the collections the
 /// catalog defines (see [`effect`]).
 pub fn compute_effects(rows: &mut [Row], collections: &Collections) {
-    for row in rows.iter_mut() {
+    crate::par::par_for_each_mut(rows, |row| {
         row.effect = effect(row, collections.get(&row.target));
-    }
+    });
 }
 
 /// What writing `row` would do to its target collection, `state` being the collection as the
@@ -300,9 +318,13 @@ fn schema_effect(state: &CollectionState, row: &Row) -> SchemaEffect {
             SchemaPolicy::TakeOver => SchemaEffect::Changed,
         },
         Some(s) => {
-            let connector = row.schema_json();
-            let split = !state.read && schema::initial_read_schema(&connector).is_some();
-            let want = canonical_embedded(CONNECTOR_SCHEMA_URL, &connector);
+            let raw = row.schema.as_ref().map_or("null", |r| r.get());
+            // Only a schema naming one of these keys can split into a read schema.
+            let split = !state.read
+                && (raw.contains(schema::X_INITIAL_READ_SCHEMA)
+                    || raw.contains(schema::X_INFER_SCHEMA))
+                && schema::initial_read_schema(&row.schema_json()).is_some();
+            let want = canonical_embedded_raw(CONNECTOR_SCHEMA_URL, raw);
             if split || s.connector.as_deref() != want.as_deref() {
                 SchemaEffect::Changed
             } else {

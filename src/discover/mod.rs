@@ -20,6 +20,7 @@
 //! Flow's merge is estuary/flow `crates/control-plane-api/src/discovers/specs.rs`; each module
 //! cites the part it follows.
 
+mod canonical_raw;
 pub mod capture;
 pub mod collections;
 mod edits;

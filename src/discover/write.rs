@@ -91,9 +91,14 @@ pub fn write(
     for (file, ops) in ops {
         apply_ops(&mut work, file, ops)?;
     }
-    let mut created = Vec::new();
-    for (path, file) in new {
-        add_file(&mut work, &path, file)?;
+    let new: Vec<(PathBuf, NewFile)> = new.into_iter().collect();
+    // Rendering and reading back each new file is independent of the others: a discovery of
+    // thousands of collections writes thousands of schema files.
+    let first = work.files.len();
+    let rendered = crate::par::par_map(&new, |i, (path, file)| render_file(first + i, path, file));
+    let mut created = Vec::with_capacity(new.len());
+    for ((path, _), file) in new.into_iter().zip(rendered) {
+        work.files.push(file?);
         created.push(path);
     }
     *catalog = work;
@@ -635,8 +640,9 @@ fn apply_ops(catalog: &mut Catalog, file: usize, ops: Vec<Op>) -> Result<(), Str
     edits::apply(catalog, file, &run)
 }
 
-/// Adds a new file to the catalog, unsaved (its disk text is empty: it does not exist yet).
-fn add_file(catalog: &mut Catalog, path: &Path, file: NewFile) -> Result<(), String> {
+/// The new file that will be file `index` of the catalog, unsaved (its disk text is empty: it
+/// does not exist yet).
+fn render_file(index: usize, path: &Path, file: &NewFile) -> Result<SourceFile, String> {
     let (role, value) = match file {
         NewFile::Catalog {
             import,
@@ -648,25 +654,25 @@ fn add_file(catalog: &mut Catalog, path: &Path, file: NewFile) -> Result<(), Str
                 doc.insert("import".into(), json!(import));
             }
             if !captures.is_empty() {
-                doc.insert("captures".into(), Value::Object(captures));
+                doc.insert("captures".into(), Value::Object(captures.clone()));
             }
             if !collections.is_empty() {
-                doc.insert("collections".into(), Value::Object(collections));
+                doc.insert("collections".into(), Value::Object(collections.clone()));
             }
-            (FileRole::Catalog, Value::Object(doc))
+            (
+                FileRole::Catalog,
+                std::borrow::Cow::Owned(Value::Object(doc)),
+            )
         }
-        NewFile::Value { role, value } => (role, value),
+        NewFile::Value { role, value } => (*role, std::borrow::Cow::Borrowed(value)),
     };
-    let text = edits::document(path, &value)?;
-    let index = catalog.files.len();
+    let (text, root) = edits::document(path, &value)?;
     let mut f = SourceFile::new(path.to_path_buf(), role, String::new());
     if role == FileRole::Catalog {
-        let root = crate::yaml::parse(&text).map_err(|e| e.message)?;
         f.entities = index::extract(index, &root);
     }
     f.edited = Some(text);
-    catalog.files.push(f);
-    Ok(())
+    Ok(f)
 }
 
 #[cfg(test)]

@@ -285,6 +285,43 @@ mod tests {
     }
 
     #[test]
+    fn with_many_files_one_that_cannot_be_staged_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("sub")).unwrap();
+        let n = KEEP_OPEN * 2;
+        let mut writes: Vec<PlannedWrite> = (0..n)
+            .map(|i| planned(d, i, &format!("f{i:03}.yaml"), "a: 1\n", "a: 2\n"))
+            .collect();
+        writes.push(planned(d, n, "sub/b.yaml", "b: 1\n", "b: 2\n"));
+        let b = d.join("sub/b.yaml");
+        let outcome = write_planned_with(&writes, Protected::Refuse, &mut |p| {
+            if p == SavePoint::BeforeStage(&b) {
+                std::fs::remove_dir_all(d.join("sub")).unwrap();
+            }
+        });
+        assert!(outcome.written.is_empty(), "{outcome:?}");
+        let failed = outcome.failed.unwrap();
+        assert_eq!(failed.not_written.len(), n + 1);
+        assert_eq!(failed.error.file(), Some("sub/b.yaml"));
+        let left = entries(d);
+        assert_eq!(left.len(), n, "no temporary file left: {left:?}");
+        assert!(left
+            .iter()
+            .all(|f| { std::fs::read_to_string(d.join(f)).unwrap() == "a: 1\n" }));
+        // The same save succeeds once the folder is back.
+        std::fs::create_dir(d.join("sub")).unwrap();
+        std::fs::write(&b, "b: 1\n").unwrap();
+        let outcome = write_planned(&writes, Protected::Refuse);
+        assert!(outcome.is_complete(), "{outcome:?}");
+        assert_eq!(
+            std::fs::read_to_string(d.join("f000.yaml")).unwrap(),
+            "a: 2\n"
+        );
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "b: 2\n");
+    }
+
+    #[test]
     fn a_file_that_cannot_be_staged_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();

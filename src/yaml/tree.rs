@@ -152,6 +152,30 @@ impl Node {
         }
     }
 
+    /// Whether this node reads as `v`, without building its JSON (checking that thousands of
+    /// new files read back as intended stays cheap). Stricter than `self.to_json() == *v` in
+    /// one way: a mapping must hold `v`'s keys in `v`'s order, as a document rendered from
+    /// `v` does.
+    pub fn same_as_json(&self, v: &serde_json::Value) -> bool {
+        use serde_json::Value as J;
+        match (&self.value, v) {
+            (Value::Str(a), J::String(b)) => a == b,
+            (Value::Seq(items), J::Array(vs)) => {
+                items.len() == vs.len() && items.iter().zip(vs).all(|(n, v)| n.same_as_json(v))
+            }
+            (Value::Map(entries), J::Object(m)) => {
+                entries.len() == m.len()
+                    && entries
+                        .iter()
+                        .zip(m)
+                        .all(|((k, n), (key, v))| *k.key_cow() == **key && n.same_as_json(v))
+            }
+            (Value::Seq(_) | Value::Map(_) | Value::Str(_), _) => false,
+            (_, J::Array(_) | J::Object(_) | J::String(_)) => false,
+            _ => self.to_json() == *v,
+        }
+    }
+
     /// The string form of a node used as a mapping key, borrowed when it is a string (saves an
     /// allocation per comparison while parsing).
     pub fn key_cow(&self) -> std::borrow::Cow<'_, str> {
@@ -302,6 +326,24 @@ mod tests {
 
     fn slice<'a>(text: &'a str, n: &Node) -> &'a str {
         &text[n.pos.start..n.pos.end]
+    }
+
+    #[test]
+    fn same_as_json_agrees_with_to_json_and_wants_the_keys_in_order() {
+        use serde_json::json;
+        let text = "a: 1\nb: [x, 2.5, null, true, -3]\nc: {d: '7', e: {}}\n";
+        let root = parse(text).unwrap();
+        let v = root.to_json();
+        assert!(root.same_as_json(&v));
+        for other in [
+            json!({"a": 1, "b": ["x", 2.5, null, true, -3], "c": {"d": 7, "e": {}}}),
+            json!({"a": 1.0, "b": ["x", 2.5, null, true, -3], "c": {"d": "7", "e": {}}}),
+            json!({"a": 1, "b": ["x", 2.5, null, true], "c": {"d": "7", "e": {}}}),
+            json!({"b": ["x", 2.5, null, true, -3], "a": 1, "c": {"d": "7", "e": {}}}),
+            json!({"a": 1, "b": ["x", 2.5, null, true, -3], "c": {"d": "7", "e": []}}),
+        ] {
+            assert!(!root.same_as_json(&other), "{other}");
+        }
     }
 
     #[test]

@@ -174,7 +174,7 @@ pub fn findings(catalog: &Catalog, opts: CheckOptions) -> Vec<Finding> {
     let mut references = Vec::new();
     // Every catalog and schema file is parsed once, here.
     let parsed = shape::collection::parse_files(catalog);
-    let walked = shape::collection::par_map(&catalog.files, |i, file| {
+    let walked = crate::par::par_map(&catalog.files, |i, file| {
         let root = parsed[i]
             .as_ref()
             .filter(|_| file.role == FileRole::Catalog)?;

@@ -16,39 +16,9 @@ use crate::yaml::{self, Node};
 /// The parsed text of every catalog and schema file (`None` for other files and for files
 /// that do not parse), by file index.
 pub fn parse_files(catalog: &Catalog) -> Vec<Option<Node>> {
-    par_map(&catalog.files, |_, f| match f.role {
+    crate::par::par_map(&catalog.files, |_, f| match f.role {
         FileRole::Catalog | FileRole::Schema => yaml::parse(f.text()).ok(),
         _ => None,
-    })
-}
-
-/// `items.iter().enumerate().map(f)`, spread over the machine's cores in contiguous chunks
-/// (results keep their order). Parsing and checking files are independent, and a catalog of
-/// tens of thousands of collections should not wait on one core.
-pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(usize, &T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || items.len() < 2 {
-        return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .enumerate()
-            .map(|(c, part)| {
-                scope.spawn(move || {
-                    part.iter()
-                        .enumerate()
-                        .map(|(i, t)| f(c * chunk + i, t))
-                        .collect::<Vec<R>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
     })
 }
 
