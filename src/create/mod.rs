@@ -1,0 +1,203 @@
+//! Creating a capture or a materialization from nothing: what the setup wizard and
+//! `flowspec new capture|materialization` share. No terminal code and no I/O here except the
+//! `exists` callbacks the writers are given: the caller runs the connector (spec, discover,
+//! validate through `connector::ops`), encrypts the config (`sops::document::encrypt`), and
+//! saves what these functions put into the catalog (`save::plan_masked`, `save::write_planned`).
+//!
+//! - [`connectors`]: the bundled list of Estuary's public connector images
+//!   (`assets/connectors.tsv`) and image completion;
+//! - [`names`]: the default tenant prefix, the web app's name suggestion, and the checks a new
+//!   task name must pass (Flow's name rules, not taken, not a path prefix of another name);
+//! - [`paths`]: where the new task's spec and its `{name}.config.yaml` go (flowctl's layout,
+//!   decided by `discover::layout`).
+//!
+//! Deviations from the plan's contract (`/work/notes/issue11-plan.md`): none so far; the
+//! protocol of a local command is `connector::run::Protocol` as the plan suggests.
+
+pub mod connectors;
+pub mod names;
+pub mod paths;
+
+use std::path::PathBuf;
+
+use serde_json::{json, Map, Value};
+
+use crate::catalog::EntityKind;
+use crate::connector::protocol::TaskType;
+use crate::connector::run::Protocol;
+
+/// Which kind of task is being created: decides the connector list, the section it is written
+/// in and what the connector is asked (discover for a capture, validate for a materialization).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Capture,
+    Materialization,
+}
+
+impl Kind {
+    /// The catalog's entity kind of this task.
+    pub fn entity_kind(self) -> EntityKind {
+        match self {
+            Kind::Capture => EntityKind::Capture,
+            Kind::Materialization => EntityKind::Materialization,
+        }
+    }
+
+    /// The connector protocol's task type, for spec and validate requests.
+    pub fn task_type(self) -> TaskType {
+        match self {
+            Kind::Capture => TaskType::Capture,
+            Kind::Materialization => TaskType::Materialize,
+        }
+    }
+
+    /// `capture` or `materialization`, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Capture => "capture",
+            Kind::Materialization => "materialization",
+        }
+    }
+}
+
+/// What the new task runs, as the wizard's step 1 or `--image`/`--local` gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connector {
+    /// A Docker image reference with a tag (`ghcr.io/estuary/source-postgres:v1`).
+    Image(String),
+    /// A local command (argv, no shell) and the protocol it speaks.
+    Local {
+        command: Vec<String>,
+        protocol: Protocol,
+    },
+}
+
+impl Connector {
+    /// The endpoint as the catalog writes it: `{connector: {image, config}}` or
+    /// `{local: {command, config}}` (with `protobuf: true` for Flow protobuf), `config` being
+    /// the config file's path relative to the spec file. Airbyte cannot be said in a catalog:
+    /// see [`Files::airbyte_command`].
+    pub fn endpoint(&self, config_ref: &str) -> Value {
+        match self {
+            Connector::Image(image) => json!({"connector": {"image": image, "config": config_ref}}),
+            Connector::Local { command, protocol } => {
+                let mut local = Map::new();
+                local.insert("command".into(), json!(command));
+                local.insert("config".into(), json!(config_ref));
+                if *protocol == Protocol::FlowProto {
+                    local.insert("protobuf".into(), Value::Bool(true));
+                }
+                json!({ "local": local })
+            }
+        }
+    }
+
+    /// The image's base name (`source-postgres`) or the command's program file name: what the
+    /// web app appends to a new task's name.
+    pub fn base_name(&self) -> String {
+        match self {
+            Connector::Image(image) => {
+                let name = crate::syntax::image::ImageRef::parse(image)
+                    .map(|r| r.name)
+                    .unwrap_or_else(|_| image.clone());
+                let last = name.rsplit('/').next().unwrap_or(&name);
+                last.split([':', '@']).next().unwrap_or(last).to_string()
+            }
+            Connector::Local { command, .. } => command
+                .first()
+                .map(|p| {
+                    std::path::Path::new(p)
+                        .file_name()
+                        .map_or_else(|| p.clone(), |n| n.to_string_lossy().into_owned())
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The local command to record in flowspec's settings as Airbyte, if this is one.
+    pub fn airbyte_command(&self) -> Option<String> {
+        match self {
+            Connector::Local {
+                command,
+                protocol: Protocol::Airbyte,
+            } => command.first().cloned(),
+            _ => None,
+        }
+    }
+}
+
+/// What a create wrote into the catalog (unsaved): the files it added, and the local command
+/// the caller must record in flowspec's settings (`airbyte_commands`) when it saves, since a
+/// Flow catalog cannot say that a local command speaks Airbyte.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Files {
+    pub created: Vec<PathBuf>,
+    pub airbyte_command: Option<String>,
+}
+
+/// The plain YAML text of a config that holds nothing to encrypt, as the config file is
+/// written (flowspec's one scalar emitter, so it reads back as the same value).
+pub fn config_text(config: &Value) -> String {
+    let mut text = crate::yaml::render::block(config, "\n");
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_as_the_catalog_writes_them() {
+        let image = Connector::Image("ghcr.io/estuary/source-postgres:v1".into());
+        assert_eq!(
+            image.endpoint("source-postgres.config.yaml"),
+            json!({"connector": {"image": "ghcr.io/estuary/source-postgres:v1", "config": "source-postgres.config.yaml"}})
+        );
+        assert_eq!(image.base_name(), "source-postgres");
+        assert_eq!(image.airbyte_command(), None);
+        let proto = Connector::Local {
+            command: vec!["/opt/bin/source-x".into(), "--flag".into()],
+            protocol: Protocol::FlowProto,
+        };
+        assert_eq!(
+            proto.endpoint("x.config.yaml"),
+            json!({"local": {"command": ["/opt/bin/source-x", "--flag"], "config": "x.config.yaml", "protobuf": true}})
+        );
+        assert_eq!(proto.base_name(), "source-x");
+        let airbyte = Connector::Local {
+            command: vec!["/venv/bin/source-faker".into()],
+            protocol: Protocol::Airbyte,
+        };
+        assert_eq!(
+            airbyte.endpoint("c.yaml"),
+            json!({"local": {"command": ["/venv/bin/source-faker"], "config": "c.yaml"}})
+        );
+        assert_eq!(
+            airbyte.airbyte_command().as_deref(),
+            Some("/venv/bin/source-faker")
+        );
+        let digest = Connector::Image("localhost:5000/a/materialize-x:v2@sha256:abc".into());
+        assert_eq!(digest.base_name(), "materialize-x");
+    }
+
+    #[test]
+    fn config_text_reads_back_as_the_config() {
+        let config =
+            json!({"host": "db.example", "port": 5432, "on": "yes", "nested": {"a": [1, 2]}});
+        let text = config_text(&config);
+        assert!(text.ends_with('\n'));
+        assert_eq!(crate::yaml::parse(&text).unwrap().to_json(), config);
+        let empty = config_text(&json!({}));
+        assert_eq!(crate::yaml::parse(&empty).unwrap().to_json(), json!({}));
+    }
+
+    #[test]
+    fn kinds_map_to_the_catalog_and_the_protocol() {
+        assert_eq!(Kind::Capture.entity_kind(), EntityKind::Capture);
+        assert_eq!(Kind::Materialization.task_type(), TaskType::Materialize);
+        assert_eq!(Kind::Materialization.label(), "materialization");
+    }
+}
