@@ -14,15 +14,16 @@
 //! Deviations from the plan's contract (`/work/notes/issue11-plan.md`): none so far; the
 //! protocol of a local command is `connector::run::Protocol` as the plan suggests.
 
+pub mod capture;
 pub mod connectors;
 pub mod names;
 pub mod paths;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
-use crate::catalog::EntityKind;
+use crate::catalog::{Catalog, EntityKind, FileRole, SourceFile};
 use crate::connector::protocol::TaskType;
 use crate::connector::run::Protocol;
 
@@ -143,6 +144,55 @@ pub fn config_text(config: &Value) -> String {
         text.push('\n');
     }
     text
+}
+
+/// The catalog a new task is added to: the one at `path` (a catalog file, or a folder holding
+/// one), or — `path` not existing, or a folder without a catalog — a new empty root
+/// (`path`, or `path/flow.yaml` for a folder) that saving creates. The new task's files are
+/// then imported from it as flowctl lays them out.
+pub fn open_or_start(path: &Path) -> Result<Catalog, String> {
+    let path = crate::catalog::load::absolute(path);
+    let root = if path.is_dir() {
+        match crate::catalog::load(&path, &mut |_| {}) {
+            Ok(catalog) => return Ok(catalog),
+            Err(_) if !has_catalog_file(&path) => path.join("flow.yaml"),
+            Err(e) => return Err(e.to_string()),
+        }
+    } else if path.exists() {
+        return crate::catalog::load(&path, &mut |_| {}).map_err(|e| e.to_string());
+    } else {
+        path
+    };
+    Ok(new_catalog(&root))
+}
+
+/// Does folder `dir` hold a catalog file (`flow.yaml`, `flow.json`, `*.flow.yaml`…)?
+fn has_catalog_file(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| crate::catalog::load::is_catalog_file_name(&e.file_name().to_string_lossy()))
+    })
+}
+
+/// An empty catalog whose root file `root` does not exist yet: its text is empty until a
+/// create adds imports or specs to it, and saving it creates the file.
+pub fn new_catalog(root: &Path) -> Catalog {
+    let root = crate::catalog::load::absolute(root);
+    let root_dir = root
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("/"));
+    Catalog {
+        files: vec![SourceFile::new(
+            root.clone(),
+            FileRole::Catalog,
+            String::new(),
+        )],
+        root,
+        root_dir,
+        load_problems: Vec::new(),
+    }
 }
 
 #[cfg(test)]
