@@ -115,4 +115,4 @@ pub(super) fn add_config(catalog: &mut Catalog, path: &Path, text: &Secret<Strin
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

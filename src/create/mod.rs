@@ -16,8 +16,10 @@
 
 pub mod capture;
 pub mod connectors;
+pub mod materialization;
 pub mod names;
 pub mod paths;
+pub mod place;
 
 use std::path::{Path, PathBuf};
 

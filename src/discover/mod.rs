@@ -22,7 +22,7 @@
 
 pub mod capture;
 pub mod collections;
-mod edits;
+pub mod edits;
 pub mod layout;
 pub mod merge;
 pub mod names;
