@@ -90,6 +90,9 @@ fn resolve_program(program: &str) -> Option<PathBuf> {
         .and_then(|p| std::fs::canonicalize(p).ok())
 }
 
+/// The most cache entries [`SpecCache::image_refs`] reads.
+pub const MAX_LISTED: usize = 2_000;
+
 /// The on-disk cache.
 #[derive(Debug, Clone)]
 pub struct SpecCache {
@@ -123,6 +126,29 @@ impl SpecCache {
             return None;
         }
         Some(entry.get_mut("spec")?.take())
+    }
+
+    /// The image references whose spec is cached (by the reference a catalog names them
+    /// with), sorted, for the setup wizard's completion. Reads at most [`MAX_LISTED`] entries;
+    /// unreadable ones are skipped.
+    pub fn image_refs(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = entries
+            .flatten()
+            .take(MAX_LISTED)
+            .filter_map(|e| {
+                let bytes = crate::catalog::read::bytes(&e.path()).ok()?;
+                let entry: Value = serde_json::from_slice(&bytes).ok()?;
+                let key = entry.get("key")?.as_str()?.strip_prefix("image-ref ")?;
+                let (image, _task) = key.rsplit_once(' ')?;
+                Some(image.to_string())
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// Stores a spec response. Failures are logged, not fatal: the cache is an optimisation.

@@ -75,6 +75,8 @@ pub enum Msg {
     RuleWritten(Result<PathBuf, String>),
     /// The files a discovery writes are ready to be shown (or why they cannot be written).
     DiscoveryPrepared(Result<Box<Prepared>, String>),
+    /// The files of the wizard's new task are ready to be shown (or why they cannot be).
+    CreatePrepared(Result<Box<super::screens::wizard::CreatePrepared>, String>),
 }
 
 /// Side effects `update` asks the runtime to perform.
@@ -98,6 +100,11 @@ pub enum Effect {
     /// Write a discovery into a copy of the catalog and plan its save (see
     /// `discovery_write`).
     WriteDiscovery(Box<DiscoveryWrite>),
+    /// Write the wizard's new task into a copy of the catalog and plan its save (see
+    /// `screens::wizard::prepare`).
+    PrepareCreate(std::sync::Arc<super::screens::wizard::CreateWrite>),
+    /// Mark a local command as Airbyte in flowspec's settings (a catalog cannot say it).
+    RecordAirbyte(String),
     /// Suspend the TUI and edit `text` in `$VISUAL`/`$EDITOR`.
     OpenEditor(String),
     /// Persist the connector commands the user allowed (flowspec's own state, never the
@@ -132,6 +139,38 @@ impl App {
             shared: Shared::new(path, read_only, theme),
             screens: vec![Screen::Browse(BrowseScreen::new())],
         }
+    }
+
+    /// The app on a catalog that does not exist yet: an empty root file at `root`, written
+    /// when the user saves (the wizard's files import from it). `ask`: first ask whether to
+    /// start a catalog there; `wizard`: open the wizard on it at once.
+    pub fn new_catalog(
+        root: PathBuf,
+        ask: bool,
+        wizard: Option<crate::create::Kind>,
+        read_only: bool,
+        theme: Theme,
+    ) -> Self {
+        let mut shared = Shared::new(root.clone(), read_only, theme);
+        let catalog = crate::create::new_catalog(&root);
+        let mut browse = BrowseScreen::new();
+        browse.loaded(&catalog);
+        shared.catalog = Some(catalog);
+        shared.phase = Phase::Ready;
+        shared.problems = Some(Vec::new());
+        if ask {
+            shared
+                .overlays
+                .push(Overlay::Confirm(Confirm::StartCatalog));
+        }
+        let mut app = App {
+            shared,
+            screens: vec![Screen::Browse(browse)],
+        };
+        if let Some(kind) = wizard {
+            app.open_wizard(kind, false);
+        }
+        app
     }
 
     /// Gives the app the remembered answers (read by the caller: `update` does no I/O), or
@@ -257,8 +296,8 @@ impl App {
 
     /// The heart of the app: applies one message, returns the effects to run.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
-        let effects = self.apply(msg);
-        self.navigate();
+        let mut effects = self.apply(msg);
+        effects.extend(self.navigate());
         effects
     }
 
@@ -340,6 +379,16 @@ impl App {
                     }
                 }
             }
+            Msg::CreatePrepared(result) => {
+                let (sh, screens) = (&mut self.shared, &mut self.screens);
+                match screens.iter_mut().rev().find_map(|s| match s {
+                    Screen::Wizard(w) => Some(w),
+                    _ => None,
+                }) {
+                    Some(w) => w.prepared(sh, result),
+                    None => sh.saving = false,
+                }
+            }
             Msg::Terminate(signal) => {
                 tracing::warn!(signal, dirty = self.has_unsaved(), "terminated by signal");
                 return vec![Effect::Quit];
@@ -354,8 +403,10 @@ impl App {
         (&mut self.shared, screen)
     }
 
-    /// Applies the screen changes screens and overlays asked for.
-    fn navigate(&mut self) {
+    /// Applies the screen changes screens and overlays asked for; a screen handed a result
+    /// may answer with effects.
+    fn navigate(&mut self) -> Vec<Effect> {
+        let mut effects = Vec::new();
         for nav in std::mem::take(&mut self.shared.nav) {
             match nav {
                 Nav::Push(screen) => self.screens.push(*screen),
@@ -368,10 +419,15 @@ impl App {
                         self.screens.pop();
                     }
                     let (sh, screen) = self.parts();
-                    screen.returned(sh, value);
+                    effects.extend(screen.returned(sh, value));
                 }
             }
         }
+        if !self.shared.nav.is_empty() {
+            // A screen handed a result opened another (the wizard's next step).
+            effects.extend(self.navigate());
+        }
+        effects
     }
 
     /// Routes a key: Ctrl-Z first (it changes nothing), then a background error that must be
@@ -451,10 +507,17 @@ impl App {
         sh.problems = None;
         // Screens over the browser edit the catalog that was replaced: they close.
         self.screens.truncate(1);
+        let select = self.shared.select_after_load.take();
         if let Some(browse) = self.browse_mut() {
             browse.loaded(&catalog);
+            if let (Some(name), Some(list)) = (select, browse.list.as_mut()) {
+                list.select_named(&catalog, &name);
+            }
         }
         self.shared.catalog = Some(*catalog);
+        if let Some(kind) = self.shared.wizard_after_load.take() {
+            self.open_wizard(kind, false);
+        }
         vec![Effect::Check(snapshot)]
     }
 
@@ -501,6 +564,10 @@ impl App {
                 job.result = Some(Ok(summary.clone()));
                 let task = job.task.clone();
                 sh.info(summary);
+                if let Some((w, sh)) = self.wizard_waiting(id) {
+                    return w.job_done(sh, Ok(output));
+                }
+                let sh = &mut self.shared;
                 if let Some(pending) = sh.pending_form.take().filter(|p| p.task == task) {
                     return self.open_pending_form(pending.id, pending.binding);
                 }
@@ -520,9 +587,37 @@ impl App {
                 info.last = Some(format!("{op} failed"));
                 sh.pending_form = None;
                 sh.error(message);
+                if let Some((w, sh)) = self.wizard_waiting(id) {
+                    return w.job_done(sh, Err(e));
+                }
             }
         }
         vec![]
+    }
+
+    /// The wizard, when it waits for connector job `id`, with the shared state.
+    fn wizard_waiting(
+        &mut self,
+        id: u64,
+    ) -> Option<(&mut super::screens::wizard::WizardScreen, &mut Shared)> {
+        let w = self.screens.iter_mut().rev().find_map(|s| match s {
+            Screen::Wizard(w) if w.waits_for(id) => Some(&mut **w),
+            _ => None,
+        })?;
+        Some((w, &mut self.shared))
+    }
+
+    /// Opens the setup wizard over the browser, for `kind` (`kind_open`: the first step may
+    /// change it).
+    pub fn open_wizard(&mut self, kind: crate::create::Kind, kind_open: bool) {
+        let sh = &self.shared;
+        let w = super::screens::wizard::WizardScreen::new(
+            sh,
+            kind,
+            kind_open,
+            sh.cached_images.clone(),
+        );
+        self.screens.push(Screen::Wizard(Box::new(w)));
     }
 
     /// A discover answered: its bindings merged with the capture's open the Discovered

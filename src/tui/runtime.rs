@@ -384,6 +384,20 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
                 let _ = tx.send(Msg::DiscoveryPrepared(result));
             });
         }
+        Effect::PrepareCreate(job) => {
+            tokio::task::spawn_blocking(move || {
+                let result = crate::tui::screens::wizard::prepare(&job);
+                let _ = tx.send(Msg::CreatePrepared(result));
+            });
+        }
+        Effect::RecordAirbyte(command) => {
+            tokio::task::spawn_blocking(move || {
+                let path = crate::settings::Settings::path();
+                if let Err(e) = crate::settings::record_airbyte(&path, &command) {
+                    tracing::warn!("cannot mark {command} as Airbyte in the settings: {e}");
+                }
+            });
+        }
         Effect::RememberTrust(store) => {
             tokio::task::spawn_blocking(move || {
                 let path = crate::trust::TrustStore::path();

@@ -35,6 +35,9 @@ pub fn render(sh: &Shared, frame: &mut Frame, body: Rect) {
                 *scroll,
             );
         }
+        Overlay::ApplyCreate(a) => {
+            save_diff(sh, frame, body, "Create: write", &a.writes, a.scroll);
+        }
         Overlay::Confirm(question) => confirm(sh, frame, body, *question),
         Overlay::WriteProtected { files, .. } => write_protected(sh, frame, body, files),
         Overlay::Conflict {
@@ -218,11 +221,40 @@ fn confirm(sh: &Shared, frame: &mut Frame, body: Rect, question: Confirm) {
             " Discovered bindings ",
             " Leave, dropping the choices made on this screen?",
         ),
+        Confirm::LeaveWizard => (" Setup wizard ", " Leave the wizard, dropping them?"),
+        Confirm::RemoveBinding { .. } => (
+            " Remove a binding ",
+            " Remove it? The save diff shows the change before anything is written.",
+        ),
+        Confirm::StartCatalog => (
+            " No catalog here ",
+            " Start a new catalog here? Nothing is written until you save.",
+        ),
     };
     let what = match question {
         Confirm::LeaveDiscovery => {
             " Nothing has been written; rows were chosen, renamed or edited.".to_string()
         }
+        Confirm::LeaveWizard => {
+            " Nothing has been written; the wizard holds what you gave it.".to_string()
+        }
+        Confirm::RemoveBinding { id, index } => {
+            let binding = sh
+                .catalog
+                .as_ref()
+                .and_then(|c| c.entity(id))
+                .and_then(|e| Some((e.name.clone(), e.bindings.get(index)?.collection.clone())));
+            match binding {
+                Some((task, Some(source))) => format!(
+                    " Binding {} of {} reads {}.",
+                    index + 1,
+                    escape_control(&task),
+                    escape_control(&source)
+                ),
+                _ => format!(" Binding {}.", index + 1),
+            }
+        }
+        Confirm::StartCatalog => format!(" {} holds no flow.yaml.", escape_control(&sh.shown_path)),
         _ => what,
     };
     let lines = vec![

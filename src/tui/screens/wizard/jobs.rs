@@ -1,0 +1,270 @@
+//! The wizard's connector runs — the spec on the connector step, then the connection test
+//! (discover for a capture, validate for a materialization) — through the editor's job
+//! machinery, and what their answers do. The wizard runs only what the user typed in it, as
+//! the headless commands do, so it does not ask the trust question.
+
+use serde_json::Value;
+
+use super::{SpecFacts, Step, WizardScreen};
+use crate::catalog::EntityId;
+use crate::connector::protocol::DiscoveredBinding;
+use crate::connector::run::Protocol;
+use crate::connector::task::{ConfigSource, Task, TaskEndpoint};
+use crate::create::{Connector, Kind};
+use crate::secrets::Secret;
+use crate::tui::app::Effect;
+use crate::tui::connector_job::JobSpec;
+use crate::tui::jobs::{ConnOp, JobOutput};
+use crate::tui::screens::discovered::DiscoveredScreen;
+use crate::tui::screens::Screen;
+use crate::tui::shared::{Nav, Shared};
+
+/// What the wizard waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WizardJob {
+    /// The connector's spec (job id).
+    Spec(u64),
+    /// The connection test: discover or validate (job id).
+    Test(u64),
+    /// sops encrypting the config.
+    Encrypt,
+    /// The files being put together for the review's diff.
+    Prepare,
+}
+
+/// The task a wizard run stands for: not in the catalog (its id points nowhere), its config
+/// given by the form.
+pub fn task_for(kind: Kind, name: &str, connector: &Connector, config: Value) -> Task {
+    let endpoint = match connector {
+        Connector::Image(image) => TaskEndpoint::Image {
+            image: image.clone(),
+        },
+        Connector::Local { command, protocol } => TaskEndpoint::Local {
+            command: command.clone(),
+            env: Vec::new(),
+            protobuf: *protocol == Protocol::FlowProto,
+        },
+    };
+    Task {
+        name: name.to_string(),
+        id: EntityId {
+            file: usize::MAX,
+            index: usize::MAX,
+        },
+        task: kind.task_type(),
+        endpoint,
+        config,
+        config_source: ConfigSource::None,
+    }
+}
+
+/// The protocol the user chose for a local command (it wins over flowspec's settings).
+fn chosen_protocol(connector: &Connector) -> Option<Protocol> {
+    match connector {
+        Connector::Local { protocol, .. } => Some(*protocol),
+        Connector::Image(_) => None,
+    }
+}
+
+/// What to do about a connector failure, added to its message.
+pub fn advice(error: &str, connector: &Connector) -> String {
+    let e = error.to_lowercase();
+    let what = if e.contains("docker engine") {
+        "Start the Docker engine (or set DOCKER_HOST), or choose a local command."
+    } else if e.contains("pull") || e.contains("not found") || e.contains("manifest") {
+        "Check the image name and tag (Tab completes known images)."
+    } else if e.contains("cannot start") {
+        "Check the program's path and that it is executable."
+    } else if e.contains("protocol error") || e.contains("answered with") {
+        match connector {
+            Connector::Local { .. } => "This may not be a connector, or it speaks another protocol: check the protocol choice.",
+            Connector::Image(_) => "This image does not answer as a Flow connector: check that it is one.",
+        }
+    } else if e.contains("cancelled") {
+        "Enter tries again."
+    } else {
+        "Check the connector and its config, then try again (Enter)."
+    };
+    format!("{error}. {what}")
+}
+
+impl WizardScreen {
+    /// Starts a connector run for the wizard (no trust question: the user typed it here).
+    fn launch(
+        &mut self,
+        sh: &mut Shared,
+        spec: JobSpec,
+        job: fn(u64) -> super::WizardJob,
+    ) -> Vec<Effect> {
+        if sh.job_running() {
+            sh.info("A connector is already running; Esc cancels it");
+            return vec![];
+        }
+        let effects = sh.launch(spec);
+        if let Some(j) = sh.job.as_ref() {
+            self.waiting = Some(job(j.id));
+        }
+        self.problem = None;
+        effects
+    }
+
+    /// Enter on the connector step: the spec, fetched now (with pull progress), unless it is
+    /// known for this connector already.
+    pub(super) fn fetch_spec(&mut self, sh: &mut Shared) -> Vec<Effect> {
+        let connector = match self.connector.value() {
+            Ok(c) => c,
+            Err(why) => {
+                self.problem = Some(why);
+                return vec![];
+            }
+        };
+        if self.spec.as_ref().is_some_and(|s| s.connector == connector) {
+            self.go(Step::Name);
+            return vec![];
+        }
+        let label = match &connector {
+            Connector::Image(i) => i.clone(),
+            Connector::Local { command, .. } => format!("local: {}", command.join(" ")),
+        };
+        let task = task_for(
+            self.kind,
+            &label,
+            &connector,
+            Value::Object(Default::default()),
+        );
+        let spec = JobSpec::for_wizard(ConnOp::Spec, task, chosen_protocol(&connector));
+        self.launch(sh, spec, WizardJob::Spec)
+    }
+
+    /// The form handed back a valid config: the connection test runs (discover for a
+    /// capture, validate for a materialization), unless this config passed it already.
+    pub(super) fn test_connection(&mut self, sh: &mut Shared) -> Vec<Effect> {
+        let (Some(spec), Some(config)) = (self.spec.as_ref(), self.config.as_ref()) else {
+            return vec![];
+        };
+        if self.tested.as_ref() == Some(&config.value) {
+            return self.after_test(sh);
+        }
+        let op = match self.kind {
+            Kind::Capture => ConnOp::Discover,
+            Kind::Materialization => ConnOp::Validate,
+        };
+        let task = task_for(
+            self.kind,
+            &self.full_name(),
+            &spec.connector,
+            config.value.expose().clone(),
+        );
+        let job = JobSpec::for_wizard(op, task, chosen_protocol(&spec.connector));
+        self.launch(sh, job, WizardJob::Test)
+    }
+
+    /// True when the wizard waits for job `id`.
+    pub fn waits_for(&self, id: u64) -> bool {
+        matches!(self.waiting, Some(WizardJob::Spec(j) | WizardJob::Test(j)) if j == id)
+    }
+
+    /// A run the wizard started finished.
+    pub fn job_done(&mut self, sh: &mut Shared, result: Result<JobOutput, String>) -> Vec<Effect> {
+        let waiting = self.waiting.take();
+        let connector = self.spec.as_ref().map(|s| s.connector.clone());
+        match (waiting, result) {
+            (_, Err(e)) => {
+                let c = connector.or_else(|| self.connector.value().ok());
+                let message = match c {
+                    Some(c) => advice(&e, &c),
+                    None => e,
+                };
+                self.problem = Some(message);
+                sh.status = None;
+                vec![]
+            }
+            (
+                Some(WizardJob::Spec(_)),
+                Ok(JobOutput::Spec {
+                    config_schema,
+                    resource_schema,
+                    documentation_url,
+                    protocol,
+                    ..
+                }),
+            ) => {
+                let Ok(connector) = self.connector.value() else {
+                    return vec![];
+                };
+                self.spec = Some(SpecFacts {
+                    connector,
+                    config_schema,
+                    resource_schema,
+                    documentation_url,
+                    protocol,
+                });
+                self.go(Step::Name);
+                vec![]
+            }
+            (
+                Some(WizardJob::Test(_)),
+                Ok(JobOutput::Discovered {
+                    pointers, bindings, ..
+                }),
+            ) => {
+                let bindings =
+                    std::sync::Arc::try_unwrap(bindings).unwrap_or_else(|a| (*a).clone());
+                self.discovered(sh, bindings, pointers);
+                vec![]
+            }
+            (Some(WizardJob::Test(_)), Ok(JobOutput::Validated { .. })) => {
+                self.tested = self.config.as_ref().map(|c| c.value.clone());
+                self.after_test(sh)
+            }
+            _ => vec![],
+        }
+    }
+
+    /// The discover answered: its bindings, all new, merged as Flow would for this capture.
+    fn discovered(
+        &mut self,
+        sh: &mut Shared,
+        bindings: Vec<DiscoveredBinding>,
+        pointers: Vec<String>,
+    ) {
+        let Some(cat) = sh.catalog.as_ref() else {
+            return;
+        };
+        let Some(new) = self.new_capture(Secret::new(String::new())) else {
+            return;
+        };
+        let paths = crate::create::paths::paths(cat, self.kind, &new.name, &|_| false);
+        let config_ref = paths.config_ref();
+        match crate::create::capture::discovery(&new, &config_ref, bindings, pointers, cat) {
+            Ok(d) => {
+                self.discovery = Some(Box::new(d));
+                self.tested = self.config.as_ref().map(|c| c.value.clone());
+                self.show_bindings(sh);
+            }
+            Err(e) => self.problem = Some(format!("The discovery cannot be used: {e}")),
+        }
+    }
+
+    /// After a passed test: a capture's bindings, a materialization's sources.
+    fn after_test(&mut self, sh: &mut Shared) -> Vec<Effect> {
+        match self.kind {
+            Kind::Capture if self.discovery.is_some() => self.show_bindings(sh),
+            Kind::Capture => {}
+            Kind::Materialization => self.show_sources(sh),
+        }
+        vec![]
+    }
+
+    /// The Bindings step: the Discovered bindings screen over the wizard, on the discovery.
+    pub(super) fn show_bindings(&mut self, sh: &mut Shared) {
+        let Some(d) = self.discovery.clone() else {
+            return;
+        };
+        self.go(Step::Bindings);
+        let schema = self.spec.as_ref().map(|s| s.resource_schema.clone());
+        let screen = DiscoveredScreen::new(*d, schema).in_wizard();
+        sh.nav
+            .push(Nav::Push(Box::new(Screen::Discovered(Box::new(screen)))));
+    }
+}
