@@ -206,6 +206,8 @@ impl App {
     /// The effects to run at start-up.
     pub fn init(&self) -> Vec<Effect> {
         match self.shared.source {
+            // A new catalog (not on disk yet) is ready as it is.
+            Source::Catalog if self.shared.phase == Phase::Ready => vec![],
             Source::Catalog => vec![Effect::Load(self.shared.path.clone())],
             Source::ConfigFile { .. } => self.decrypt_config_file(),
         }

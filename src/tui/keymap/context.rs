@@ -85,6 +85,8 @@ pub enum Context {
     SourcesFilter,
     /// The detail pane of a materialization that can be changed.
     MaterializationEdit,
+    /// The config form as the wizard's Endpoint config step.
+    FormWizard,
 }
 
 impl Context {
@@ -135,11 +137,12 @@ impl Context {
             Context::Sources => "Source collections",
             Context::SourcesFilter => "Source collections filter",
             Context::MaterializationEdit => "Materialization (not read-only)",
+            Context::FormWizard => "Config form (setup wizard)",
         }
     }
 
     /// Every context, in the order the README lists them.
-    pub const ALL: [Context; 44] = [
+    pub const ALL: [Context; 45] = [
         Context::List,
         Context::FilterInput,
         Context::Detail,
@@ -159,6 +162,7 @@ impl Context {
         Context::FormChoice,
         Context::FormItem,
         Context::FormAlone,
+        Context::FormWizard,
         Context::FormText,
         Context::FormSecret,
         Context::FormTyping,

@@ -78,6 +78,21 @@ pub(super) static WIZARD: &[Binding] = &[
         "Back one step, keeping every value (on the first step: leave, asking first)",
         keep "back"
     ),
+    // The config form as the wizard's Endpoint config step.
+    b!(
+        C::FormWizard,
+        &[ctrl('s')],
+        A::Save,
+        "Check the config, then test the connection (nothing is written yet)",
+        "next"
+    ),
+    b!(
+        C::FormWizard,
+        &[k(KC::Esc)],
+        A::CloseForm,
+        "Back to the name, keeping what was typed",
+        keep "back"
+    ),
     // The Discovered bindings screen as the wizard's Bindings step.
     b!(
         C::DiscoveredWizard,

@@ -87,6 +87,9 @@ impl FormScreen {
                 if self.closing == Closing::Quit {
                     v.push(Context::FormAlone);
                 }
+                if self.closing == Closing::Wizard {
+                    v.insert(0, Context::FormWizard);
+                }
                 v.push(Context::FormNav);
                 if secret {
                     v.push(Context::FormSecret);

@@ -142,7 +142,12 @@ impl WizardScreen {
             file: 0,
             at: Vec::new(),
             original,
-            title: format!("Endpoint config of {}", self.full_name()),
+            title: format!(
+                "Step {} of {} · Endpoint config of {}",
+                self.step_index() + 1,
+                self.steps().len(),
+                self.full_name()
+            ),
         };
         let editor = FormEditor::open(&spec.config_schema, target);
         let form = FormScreen::new(editor, Closing::Wizard);
