@@ -135,7 +135,7 @@ pub fn write(
 }
 
 /// Every source must be a collection of the catalog (a typo would otherwise be written).
-pub(super) fn check_sources(catalog: &Catalog, sources: &[String]) -> Result<(), String> {
+pub fn check_sources(catalog: &Catalog, sources: &[String]) -> Result<(), String> {
     for s in sources {
         if catalog.find(s, Some(EntityKind::Collection)).is_none() {
             return Err(format!("no collection `{s}` in this catalog"));
