@@ -105,48 +105,6 @@ impl Settings {
     }
 }
 
-/// Marks local `command` as an Airbyte connector in the settings file (the setup wizard
-/// created a task running it: a catalog cannot say so), keeping the file's other contents and
-/// comments. Nothing changes when it is marked already.
-pub fn record_airbyte(path: &Path, command: &str) -> Result<(), String> {
-    use crate::catalog::read::{self, ReadError};
-    let settings = Settings::load_from(path)?;
-    if settings.is_airbyte(&[command.to_string()]) {
-        return Ok(());
-    }
-    let text = match read::text(path) {
-        Err(ReadError::NotFound) => String::new(),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
-        Ok(t) => t,
-    };
-    let new_text = if text.trim().is_empty() {
-        crate::yaml::render::block(&serde_json::json!({ "airbyte_commands": [command] }), "\n")
-    } else {
-        let old = crate::yaml::parse(&text)
-            .map_err(|e| format!("{}: {}", path.display(), e.message))?
-            .to_json();
-        let mut new = old.clone();
-        let list = new
-            .as_object_mut()
-            .ok_or_else(|| format!("{}: not a mapping", path.display()))?
-            .entry("airbyte_commands")
-            .or_insert_with(|| serde_json::json!([]));
-        list.as_array_mut()
-            .ok_or_else(|| format!("{}: airbyte_commands is not a list", path.display()))?
-            .push(serde_json::json!(command));
-        crate::yaml::patch::apply_change(&text, &[], &old, &new)
-            .map_err(|e| format!("{}: {e}", path.display()))?
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let tmp =
-        tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    std::fs::write(tmp.path(), new_text).map_err(|e| format!("{}: {e}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| format!("{}: {}", path.display(), e.error))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -393,7 +393,7 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
         Effect::RecordAirbyte(command) => {
             tokio::task::spawn_blocking(move || {
                 let path = crate::settings::Settings::path();
-                if let Err(e) = crate::settings::record_airbyte(&path, &command) {
+                if let Err(e) = crate::settings::Settings::record_airbyte_command(&path, &command) {
                     tracing::warn!("cannot mark {command} as Airbyte in the settings: {e}");
                 }
             });

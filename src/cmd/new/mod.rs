@@ -126,15 +126,9 @@ pub fn run(command: Command) -> i32 {
     }
 }
 
-/// The setup wizard, for `new` without `--name`. Helper B's `cmd::editor::run_wizard` takes
-/// its place when the wizard lands.
-fn wizard(_path: &Path, kind: Kind, _trust: bool) -> i32 {
-    errln!(
-        "error: the wizard needs a terminal; to create a {} headless, give --name (see `flowspec new {} --help`)",
-        kind.label(),
-        kind.label()
-    );
-    super::runner::EXIT_USAGE
+/// The setup wizard, for `new` without `--name` (it needs a terminal; it says so otherwise).
+fn wizard(path: &Path, kind: Kind, trust: bool) -> i32 {
+    crate::cmd::editor::run_wizard(path, kind, trust)
 }
 
 /// Exactly one of `--image IMAGE` and `--local -- CMD`.
