@@ -1,0 +1,401 @@
+//! The setup wizard (issue 11) without a terminal: keys in, state and effects out. Connector
+//! runs are answered with the messages the runtime would send; the files are prepared with
+//! the same function the runtime runs.
+
+mod common;
+
+use common::*;
+use flowspec::connector::protocol::DiscoveredBinding;
+use flowspec::create::Kind;
+use flowspec::tui::app::{App, Effect, Msg};
+use flowspec::tui::jobs::{ConnOp, JobEvent, JobOutput};
+use flowspec::tui::keymap::Context;
+use flowspec::tui::overlay::{Confirm, Overlay};
+use flowspec::tui::screens::wizard::{Step, WizardScreen};
+use flowspec::tui::screens::Screen;
+use flowspec::tui::theme::Theme;
+use serde_json::json;
+
+const IMAGE: &str = "ghcr.io/estuary/source-postgres:v1";
+
+fn config_schema() -> serde_json::Value {
+    json!({
+        "type": "object",
+        "required": ["host"],
+        "properties": {
+            "host": {"type": "string", "title": "Host", "order": 0},
+            "database": {"type": "string", "title": "Database", "order": 1}
+        }
+    })
+}
+
+/// The fixture catalog (tenant `acmeCo/`) with the wizard open for `kind`.
+fn wizard(kind: Kind) -> App {
+    let mut a = loaded_app(&fixture("ui/flow.yaml"), Theme::color());
+    a.open_wizard(kind, false);
+    a
+}
+
+fn w(a: &App) -> &WizardScreen {
+    a.screens
+        .iter()
+        .rev()
+        .find_map(|s| match s {
+            Screen::Wizard(w) => Some(&**w),
+            _ => None,
+        })
+        .expect("the wizard is open")
+}
+
+/// The id of the connector job among `effects`, checking its operation.
+fn job(effects: &[Effect], op: ConnOp) -> u64 {
+    match effects {
+        [Effect::Connector(id, spec)] if spec.op == op => *id,
+        other => panic!("expected a {op:?} job, got {other:?}"),
+    }
+}
+
+/// Types `IMAGE`, Enter, and answers the spec.
+fn connector_step(a: &mut App) {
+    type_text(a, IMAGE);
+    let id = job(&press(a, &["enter"]), ConnOp::Spec);
+    a.update(Msg::Job(
+        id,
+        JobEvent::Done(Ok(JobOutput::Spec {
+            protocol: "flow-proto".into(),
+            documentation_url: String::new(),
+            config_title: "x".into(),
+            resource_title: "y".into(),
+            cached: false,
+            config_schema: config_schema(),
+            resource_schema: common::discovery::resource_schema(),
+        })),
+    ));
+    assert_eq!(w(a).step, Step::Name);
+}
+
+/// Types `name` after the default prefix (suffix on), Enter: the form opens.
+fn name_step(a: &mut App, name: &str) {
+    press(a, &["down"]);
+    type_text(a, name);
+    press(a, &["enter"]);
+    assert!(matches!(a.screen(), Screen::Form(_)), "{:?}", a.screen());
+}
+
+/// In the form: the host typed into the first field.
+fn type_host(a: &mut App, host: &str) {
+    press(a, &["enter"]);
+    type_text(a, host);
+    press(a, &["enter"]);
+}
+
+fn discovered(a: &mut App, id: u64, bindings: Vec<DiscoveredBinding>) {
+    a.update(Msg::Job(
+        id,
+        JobEvent::Done(Ok(JobOutput::Discovered {
+            protocol: "flow-proto".into(),
+            config_schema: config_schema(),
+            resource_schema: common::discovery::resource_schema(),
+            pointers: vec!["/namespace".into(), "/stream".into()],
+            bindings: std::sync::Arc::new(bindings),
+        })),
+    ));
+}
+
+fn bindings() -> Vec<DiscoveredBinding> {
+    vec![
+        common::discovery::binding("orders", &["/id"], false),
+        common::discovery::binding("items", &["/id"], false),
+    ]
+}
+
+/// Connector, name, host, Ctrl-S, the discovery answered: on the Bindings step.
+fn to_bindings(a: &mut App) {
+    connector_step(a);
+    name_step(a, "shop");
+    type_host(a, "db:5432");
+    let id = job(&press(a, &["ctrl-s"]), ConnOp::Discover);
+    assert_eq!(w(a).step, Step::Endpoint);
+    discovered(a, id, bindings());
+    assert_eq!(w(a).step, Step::Bindings);
+    assert!(matches!(a.screen(), Screen::Discovered(d) if d.wizard));
+}
+
+fn config_host(a: &App) -> serde_json::Value {
+    w(a).config.as_ref().unwrap().value.expose()["host"].clone()
+}
+
+#[test]
+fn back_and_forward_keep_every_value() {
+    let mut a = wizard(Kind::Capture);
+    to_bindings(&mut a);
+    // Leave one binding out, then go back to the form: the choice and the config are kept.
+    press(&mut a, &["space"]);
+    press(&mut a, &["esc"]);
+    assert_eq!(w(&a).step, Step::Endpoint);
+    assert!(matches!(a.screen(), Screen::Form(_)));
+    press(&mut a, &["esc"]);
+    assert_eq!(w(&a).step, Step::Name);
+    assert_eq!(config_host(&a), "db:5432");
+    press(&mut a, &["esc"]);
+    assert_eq!(w(&a).step, Step::Connector);
+    assert_eq!(w(&a).connector.image.text(), IMAGE);
+    // Forward again: the spec is known (no run), the name kept, the form on the config.
+    assert!(press(&mut a, &["enter"]).is_empty());
+    assert_eq!(w(&a).step, Step::Name);
+    assert_eq!(w(&a).full_name(), "acmeCo/shop/source-postgres");
+    press(&mut a, &["enter"]);
+    let Screen::Form(f) = a.screen() else {
+        panic!("the form reopens");
+    };
+    assert_eq!(f.editor.state.to_json()["host"], "db:5432");
+    // The config passed its test already: no new discover, the choices as they were left.
+    assert!(press(&mut a, &["ctrl-s"]).is_empty());
+    let Screen::Discovered(d) = a.screen() else {
+        panic!("the bindings step, got {:?}", a.screen());
+    };
+    assert_eq!(d.counts.adding, 1, "one of two left out, as before");
+    press(&mut a, &["ctrl-s"]);
+    assert_eq!(w(&a).step, Step::Review);
+    press(&mut a, &["esc"]);
+    assert_eq!(w(&a).step, Step::Bindings);
+    assert!(matches!(a.screen(), Screen::Discovered(d) if d.counts.adding == 1));
+}
+
+#[test]
+fn esc_on_the_first_step_leaves_asking_first_when_something_was_typed() {
+    let mut a = wizard(Kind::Capture);
+    press(&mut a, &["esc"]);
+    assert!(
+        matches!(a.screen(), Screen::Browse(_)),
+        "nothing typed: it just closes"
+    );
+    let mut a = wizard(Kind::Capture);
+    type_text(&mut a, "ghcr.io/x");
+    press(&mut a, &["esc"]);
+    assert_eq!(a.overlay(), Some(&Overlay::Confirm(Confirm::LeaveWizard)));
+    press(&mut a, &["n"]);
+    assert_eq!(w(&a).connector.image.text(), "ghcr.io/x", "kept");
+    press(&mut a, &["esc", "y"]);
+    assert!(matches!(a.screen(), Screen::Browse(_)));
+}
+
+#[test]
+fn esc_at_each_later_step_goes_back_one() {
+    let mut a = wizard(Kind::Capture);
+    connector_step(&mut a);
+    press(&mut a, &["esc"]);
+    assert_eq!(w(&a).step, Step::Connector);
+    press(&mut a, &["enter"]);
+    name_step(&mut a, "shop");
+    type_host(&mut a, "db:5432");
+    press(&mut a, &["esc"]);
+    assert_eq!(w(&a).step, Step::Name, "Esc in the form: back to the name");
+    assert!(matches!(a.screen(), Screen::Wizard(_)));
+}
+
+#[test]
+fn a_name_already_used_in_the_catalog_is_refused() {
+    let mut a = wizard(Kind::Capture);
+    connector_step(&mut a);
+    assert_eq!(w(&a).name.prefix.text(), "acmeCo/", "the catalog's tenant");
+    press(&mut a, &["down"]);
+    type_text(&mut a, "sales");
+    assert_eq!(w(&a).full_name(), "acmeCo/sales/source-postgres");
+    let text = screen(&mut a, 80, 24);
+    assert!(text.contains("✗"), "refused while typing:\n{text}");
+    press(&mut a, &["enter"]);
+    assert_eq!(w(&a).step, Step::Name);
+    assert!(w(&a)
+        .problem
+        .as_deref()
+        .is_some_and(|p| p.contains("acmeCo/sales/source-postgres")));
+    type_text(&mut a, "2");
+    press(&mut a, &["enter"]);
+    assert!(matches!(a.screen(), Screen::Form(_)), "a free name goes on");
+}
+
+#[test]
+fn a_connector_that_fails_spec_says_why_and_what_to_do() {
+    let mut a = wizard(Kind::Capture);
+    type_text(&mut a, IMAGE);
+    let id = job(&press(&mut a, &["enter"]), ConnOp::Spec);
+    a.update(Msg::Job(
+        id,
+        JobEvent::Done(Err(
+            "cannot reach a Docker engine at unix:///var/run/docker.sock: no such file".into(),
+        )),
+    ));
+    let wz = w(&a);
+    assert_eq!(wz.step, Step::Connector);
+    let problem = wz.problem.as_deref().unwrap();
+    assert!(problem.contains("Start the Docker engine"), "{problem}");
+    assert!(
+        a.shared.status.is_none(),
+        "shown on the step, not as a key-eating error"
+    );
+    // Without a tag, nothing runs at all.
+    let mut a = wizard(Kind::Capture);
+    type_text(&mut a, "ghcr.io/estuary/source-postgres");
+    assert!(press(&mut a, &["enter"]).is_empty());
+    assert!(w(&a).problem.as_deref().unwrap().contains("has no tag"));
+}
+
+#[test]
+fn a_discover_that_fails_keeps_the_config_and_enter_edits_it_again() {
+    let mut a = wizard(Kind::Capture);
+    connector_step(&mut a);
+    name_step(&mut a, "shop");
+    type_host(&mut a, "db:5432");
+    let id = job(&press(&mut a, &["ctrl-s"]), ConnOp::Discover);
+    a.update(Msg::Job(
+        id,
+        JobEvent::Done(Err(
+            "the connector reported an error: connection refused".into()
+        )),
+    ));
+    assert_eq!(w(&a).step, Step::Endpoint);
+    assert!(w(&a)
+        .problem
+        .as_deref()
+        .unwrap()
+        .contains("connection refused"));
+    press(&mut a, &["enter"]);
+    let Screen::Form(f) = a.screen() else {
+        panic!("Enter reopens the form");
+    };
+    assert_eq!(f.editor.state.to_json()["host"], "db:5432");
+    // The same config is tested again (it never passed).
+    assert_eq!(job(&press(&mut a, &["ctrl-s"]), ConnOp::Discover), id + 1);
+}
+
+#[test]
+fn an_invalid_form_is_not_handed_to_the_wizard() {
+    let mut a = wizard(Kind::Capture);
+    connector_step(&mut a);
+    name_step(&mut a, "shop");
+    assert!(press(&mut a, &["ctrl-s"]).is_empty(), "host is required");
+    assert!(matches!(a.screen(), Screen::Form(_)));
+}
+
+#[test]
+fn a_validate_that_rejects_the_config_shows_on_the_endpoint_step() {
+    let mut a = wizard(Kind::Materialization);
+    connector_step(&mut a);
+    name_step(&mut a, "warehouse");
+    type_host(&mut a, "wh:5432");
+    let id = job(&press(&mut a, &["ctrl-s"]), ConnOp::Validate);
+    a.update(Msg::Job(
+        id,
+        JobEvent::Done(Err(
+            "the connector reported an error: database \"x\" does not exist".into(),
+        )),
+    ));
+    assert_eq!(w(&a).step, Step::Endpoint);
+    assert!(w(&a).problem.as_deref().unwrap().contains("does not exist"));
+    press(&mut a, &["enter"]);
+    assert!(matches!(a.screen(), Screen::Form(_)));
+    // Accepted this time: the source picker follows.
+    let id = job(&press(&mut a, &["ctrl-s"]), ConnOp::Validate);
+    a.update(Msg::Job(
+        id,
+        JobEvent::Done(Ok(JobOutput::Validated {
+            protocol: "flow-json".into(),
+            bindings: 0,
+        })),
+    ));
+    assert_eq!(w(&a).step, Step::Sources);
+    assert!(matches!(a.screen(), Screen::Sources(_)));
+}
+
+#[test]
+fn the_review_prepares_every_file_and_y_writes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = App::new_catalog(
+        dir.path().join("flow.yaml"),
+        false,
+        Some(Kind::Capture),
+        false,
+        Theme::color(),
+    );
+    connector_step(&mut a);
+    press(&mut a, &["up"]);
+    type_text(&mut a, "acmeCo/");
+    name_step(&mut a, "shop");
+    type_host(&mut a, "db:5432");
+    let id = job(&press(&mut a, &["ctrl-s"]), ConnOp::Discover);
+    discovered(&mut a, id, bindings());
+    press(&mut a, &["ctrl-s"]);
+    assert_eq!(w(&a).step, Step::Review);
+    let effects = press(&mut a, &["enter"]);
+    let [Effect::PrepareCreate(job)] = effects.as_slice() else {
+        panic!("the files are prepared off the UI: {effects:?}");
+    };
+    let prepared = flowspec::tui::screens::wizard::prepare(job);
+    a.update(Msg::CreatePrepared(prepared));
+    let Some(Overlay::ApplyCreate(c)) = a.overlay() else {
+        panic!("the save diff: {:?}", a.overlay());
+    };
+    assert_eq!(c.name, "acmeCo/shop/source-postgres");
+    let files: Vec<String> = c.writes.iter().map(|w| w.display.clone()).collect();
+    assert!(files.iter().any(|f| f == "flow.yaml"), "{files:?}");
+    assert!(
+        files
+            .iter()
+            .any(|f| f == "acmeCo/shop/source-postgres.config.yaml"),
+        "{files:?}"
+    );
+    assert!(
+        !dir.path().join("flow.yaml").exists(),
+        "nothing written before y"
+    );
+    let effects = press(&mut a, &["y"]);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Save { writes, .. }] if writes.len() == files.len())
+    );
+    assert_eq!(
+        a.shared.select_after_load.as_deref(),
+        Some("acmeCo/shop/source-postgres")
+    );
+    assert!(a.shared.reload_after_save);
+}
+
+#[test]
+fn the_keys_shown_are_the_keys_of_the_focused_field() {
+    let mut a = wizard(Kind::Capture);
+    let c = a.contexts();
+    assert!(
+        c.contains(&Context::WizardImage) && c.contains(&Context::WizardText),
+        "{c:?}"
+    );
+    press(&mut a, &["up"]);
+    let c = a.contexts();
+    assert!(
+        c.contains(&Context::WizardChoice) && !c.contains(&Context::WizardText),
+        "{c:?}"
+    );
+    let text = screen(&mut a, 80, 24);
+    assert!(text.contains("Enter next"), "{text}");
+    assert!(text.contains("Esc back"), "{text}");
+    // `q` is text in a field, not quit.
+    press(&mut a, &["down"]);
+    assert!(press(&mut a, &["q"]).is_empty());
+    assert_eq!(w(&a).connector.image.text(), "q");
+}
+
+#[test]
+fn tab_completes_images_of_the_wizard_s_kind() {
+    let mut a = wizard(Kind::Capture);
+    type_text(&mut a, "source-postg");
+    press(&mut a, &["tab"]);
+    let image = w(&a).connector.image.text();
+    assert!(
+        image.starts_with("ghcr.io/estuary/source-postgres"),
+        "{image}"
+    );
+    let mut a = wizard(Kind::Materialization);
+    type_text(&mut a, "postgres");
+    press(&mut a, &["tab"]);
+    let image = w(&a).connector.image.text();
+    assert!(image.contains("materialize-postgres"), "{image}");
+}
