@@ -141,6 +141,13 @@ pub(super) static WIZARD: &[Binding] = &[
     ),
     b!(
         C::Sources,
+        &[k(KC::Enter), ctrl('s')],
+        A::Next,
+        "Done: use the picked collections",
+        "done"
+    ),
+    b!(
+        C::Sources,
         &[ch('/')],
         A::Filter,
         "Filter the collections by name (fuzzy)",
@@ -159,13 +166,6 @@ pub(super) static WIZARD: &[Binding] = &[
         A::ToggleGrouping,
         "Target naming: how tables and schemas are named (when the connector has schemas)",
         "naming"
-    ),
-    b!(
-        C::Sources,
-        &[k(KC::Enter), ctrl('s')],
-        A::Next,
-        "Done: use the picked collections",
-        "done"
     ),
     b!(
         C::Sources,

@@ -66,6 +66,8 @@ pub struct DiscoveredScreen {
     /// The wizard's Bindings step: Ctrl-S and Esc hand the choices back to the wizard
     /// instead of writing or leaving.
     pub wizard: bool,
+    /// `Step 4 of 5 · ` in the wizard: the title says where the user is.
+    pub step_label: Option<String>,
 }
 
 impl DiscoveredScreen {
@@ -87,12 +89,14 @@ impl DiscoveredScreen {
             changed: false,
             counts,
             wizard: false,
+            step_label: None,
         }
     }
 
     /// The screen as the wizard's Bindings step (see [`DiscoveredScreen::wizard`]).
-    pub fn in_wizard(mut self) -> Self {
+    pub fn in_wizard(mut self, step_label: String) -> Self {
         self.wizard = true;
+        self.step_label = Some(step_label);
         self
     }
 

@@ -104,6 +104,8 @@ pub struct SourcesScreen {
     /// The new materialization's connector (the wizard's), for the preview; `None` when
     /// adding bindings to an existing one.
     pub connector: Option<crate::create::Connector>,
+    /// `Step 4 of 6 · ` when the wizard opened the picker: its title says where the user is.
+    pub step_label: Option<String>,
 }
 
 impl SourcesScreen {
@@ -141,6 +143,7 @@ impl SourcesScreen {
             task,
             delta_updates: false,
             connector: None,
+            step_label: None,
         };
         s.refilter();
         s

@@ -21,15 +21,25 @@ impl SourcesScreen {
     /// Draws the picker into `body`.
     pub fn render(&self, sh: &Shared, frame: &mut Frame, body: Rect) {
         let t = &sh.theme;
-        let preview = self.preview_lines(sh, body.width.saturating_sub(2) as usize);
-        let height = (preview.len() as u16 + 2).min(PREVIEW + 2);
+        let inner_width = body.width.saturating_sub(2).max(1) as usize;
+        let preview = self.preview_lines(sh, inner_width);
+        // Long lines wrap: count the rows they take.
+        let rows: usize = preview
+            .iter()
+            .map(|l| l.width().div_ceil(inner_width).max(1))
+            .sum();
+        let height = (rows as u16 + 2).min(PREVIEW + 2);
         let [top, bottom] =
             Layout::vertical([Constraint::Min(5), Constraint::Length(height)]).areas(body);
         let what = match self.mode {
             Mode::Captures => "a capture to link",
             Mode::Collections | Mode::Filter => "source collections",
         };
-        let title = format!(" Pick {what} · {} ", escape_control(&self.task));
+        let title = format!(
+            " {}Pick {what} · {} ",
+            self.step_label.as_deref().unwrap_or_default(),
+            escape_control(&self.task)
+        );
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(t.focus_border)

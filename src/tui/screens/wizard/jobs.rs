@@ -263,7 +263,7 @@ impl WizardScreen {
         };
         self.go(Step::Bindings);
         let schema = self.spec.as_ref().map(|s| s.resource_schema.clone());
-        let screen = DiscoveredScreen::new(*d, schema).in_wizard();
+        let screen = DiscoveredScreen::new(*d, schema).in_wizard(self.step_label());
         sh.nav
             .push(Nav::Push(Box::new(Screen::Discovered(Box::new(screen)))));
     }

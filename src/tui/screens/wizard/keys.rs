@@ -143,9 +143,8 @@ impl WizardScreen {
             at: Vec::new(),
             original,
             title: format!(
-                "Step {} of {} · Endpoint config of {}",
-                self.step_index() + 1,
-                self.steps().len(),
+                "{}Endpoint config of {}",
+                self.step_label(),
                 self.full_name()
             ),
         };
@@ -204,13 +203,14 @@ impl WizardScreen {
             return;
         }
         self.go(Step::Sources);
-        let picker = crate::tui::screens::sources::SourcesScreen::for_wizard(
+        let mut picker = crate::tui::screens::sources::SourcesScreen::for_wizard(
             sh,
             &self.materialization,
             self.spec.as_ref().map(|s| &s.resource_schema),
             self.full_name(),
             self.spec.as_ref().map(|s| s.connector.clone()),
         );
+        picker.step_label = Some(self.step_label());
         sh.nav
             .push(Nav::Push(Box::new(Screen::Sources(Box::new(picker)))));
     }

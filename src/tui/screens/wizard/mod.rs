@@ -261,6 +261,15 @@ impl WizardScreen {
             .unwrap_or(0)
     }
 
+    /// `Step 3 of 5 · `: the title prefix of the screens the wizard opens over itself.
+    pub fn step_label(&self) -> String {
+        format!(
+            "Step {} of {} · ",
+            self.step_index() + 1,
+            self.steps().len()
+        )
+    }
+
     /// The fields of the shown step's page.
     pub fn fields(&self) -> Vec<Field> {
         match self.step {
