@@ -14,6 +14,7 @@ use flowspec::tui::overlay::{Confirm, Overlay};
 use flowspec::tui::screens::wizard::Step;
 use flowspec::tui::screens::Screen;
 use flowspec::tui::theme::Theme;
+use serde_json::json;
 
 #[test]
 fn back_and_forward_keep_every_value() {
@@ -288,4 +289,89 @@ fn tab_completes_images_of_the_wizard_s_kind() {
     press(&mut a, &["tab"]);
     let image = w(&a).connector.image.text();
     assert!(image.contains("materialize-postgres"), "{image}");
+}
+
+/// The fixture's Snowflake materialization, selected in the detail pane (connectors trusted).
+fn materialization_selected() -> App {
+    let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
+    press(&mut a, &["/"]);
+    type_text(&mut a, "to-snowflake");
+    press(&mut a, &["enter", "enter"]);
+    a
+}
+
+#[test]
+fn plus_on_a_materialization_adds_bindings_through_the_save_diff() {
+    let mut a = materialization_selected();
+    press(&mut a, &["+"]);
+    assert!(matches!(a.screen(), Screen::Browse(_)));
+    let said = a.shared.status.as_ref().unwrap().text.clone();
+    assert!(said.contains("Fetch the connector's spec first"), "{said}");
+    let id = job(&press(&mut a, &["s"]), ConnOp::Spec);
+    a.update(Msg::Job(
+        id,
+        JobEvent::Done(Ok(JobOutput::Spec {
+            protocol: "flow-proto".into(),
+            documentation_url: String::new(),
+            config_title: "x".into(),
+            resource_title: "y".into(),
+            cached: false,
+            config_schema: json!({"type": "object"}),
+            resource_schema: json!({
+                "type": "object",
+                "required": ["table"],
+                "properties": {"table": {"type": "string", "x-collection-name": true}}
+            }),
+        })),
+    ));
+    press(&mut a, &["+"]);
+    let Screen::Sources(s) = a.screen() else {
+        panic!("the picker, got {:?}", a.screen());
+    };
+    assert!(
+        !s.collections.iter().any(|c| c == "acmeCo/sales/orders"),
+        "collections it reads already are left out: {:?}",
+        s.collections
+    );
+    press(&mut a, &["/"]);
+    type_text(&mut a, "refunds");
+    press(&mut a, &["enter", "space", "enter"]);
+    let Some(Overlay::Diff { writes, .. }) = a.overlay() else {
+        panic!("the save diff, got {:?}", a.overlay());
+    };
+    assert!(
+        writes[0].diff.contains("acmeCo/sales/refunds"),
+        "{}",
+        writes[0].diff
+    );
+    assert!(
+        writes[0].diff.contains("table: refunds"),
+        "{}",
+        writes[0].diff
+    );
+}
+
+#[test]
+fn x_removes_a_materialization_binding_after_a_question() {
+    let mut a = materialization_selected();
+    press(&mut a, &["x"]);
+    assert!(matches!(
+        a.overlay(),
+        Some(Overlay::Confirm(Confirm::RemoveBinding { index: 0, .. }))
+    ));
+    let text = screen(&mut a, 80, 24);
+    assert!(text.contains("binding 1: acmeCo/sales/orders"), "{text}");
+    press(&mut a, &["n"]);
+    assert!(!a.is_dirty());
+    press(&mut a, &["x", "y"]);
+    let Some(Overlay::Diff { writes, .. }) = a.overlay() else {
+        panic!("the save diff, got {:?}", a.overlay());
+    };
+    assert!(
+        writes[0]
+            .diff
+            .contains("-      - source: acmeCo/sales/orders"),
+        "{}",
+        writes[0].diff
+    );
 }

@@ -224,7 +224,7 @@ fn confirm(sh: &Shared, frame: &mut Frame, body: Rect, question: Confirm) {
         Confirm::LeaveWizard => (" Setup wizard ", " Leave the wizard, dropping them?"),
         Confirm::RemoveBinding { .. } => (
             " Remove a binding ",
-            " Remove it? The save diff shows the change before anything is written.",
+            " Remove it? The save diff comes before anything is written.",
         ),
         Confirm::StartCatalog => (
             " No catalog here ",
@@ -244,15 +244,16 @@ fn confirm(sh: &Shared, frame: &mut Frame, body: Rect, question: Confirm) {
                 .as_ref()
                 .and_then(|c| c.entity(id))
                 .and_then(|e| Some((e.name.clone(), e.bindings.get(index)?.collection.clone())));
-            match binding {
+            let line = match binding {
                 Some((task, Some(source))) => format!(
-                    " Binding {} of {} reads {}.",
-                    index + 1,
+                    " {}, binding {}: {}",
                     escape_control(&task),
+                    index + 1,
                     escape_control(&source)
                 ),
-                _ => format!(" Binding {}.", index + 1),
-            }
+                _ => format!(" Binding {}", index + 1),
+            };
+            crate::tui::ui::ellipsize(&line, 62)
         }
         Confirm::StartCatalog => format!(" {} holds no flow.yaml.", escape_control(&sh.shown_path)),
         _ => what,
