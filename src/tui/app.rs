@@ -381,22 +381,29 @@ impl App {
                     }
                 }
             }
-            Msg::CreatePrepared(result) => {
-                let (sh, screens) = (&mut self.shared, &mut self.screens);
-                match screens.iter_mut().rev().find_map(|s| match s {
-                    Screen::Wizard(w) => Some(w),
-                    _ => None,
-                }) {
-                    Some(w) => w.prepared(sh, result),
-                    None => sh.saving = false,
-                }
-            }
+            Msg::CreatePrepared(result) => self.create_prepared(result),
             Msg::Terminate(signal) => {
                 tracing::warn!(signal, dirty = self.has_unsaved(), "terminated by signal");
                 return vec![Effect::Quit];
             }
         }
         vec![]
+    }
+
+    /// The wizard's files are ready (or cannot be written): it shows the diff or why.
+    fn create_prepared(
+        &mut self,
+        result: Result<Box<super::screens::wizard::CreatePrepared>, String>,
+    ) {
+        let (sh, screens) = (&mut self.shared, &mut self.screens);
+        let wizard = screens.iter_mut().rev().find_map(|s| match s {
+            Screen::Wizard(w) => Some(w),
+            _ => None,
+        });
+        match wizard {
+            Some(w) => w.prepared(sh, result),
+            None => sh.saving = false,
+        }
     }
 
     /// The shared state and the shown screen, borrowed apart.

@@ -211,6 +211,10 @@ pub fn on_action(sh: &mut Shared, action: Action) -> Vec<Effect> {
         }
     }
     let top = sh.overlays.pop().expect("checked above");
+    let top = match create_answer(sh, top, action) {
+        Ok(effects) => return effects,
+        Err(top) => top,
+    };
     match (top, action) {
         (Overlay::Diff { writes, .. }, Action::Yes) => save(sh, writes, Protected::Refuse),
         (
@@ -227,40 +231,6 @@ pub fn on_action(sh: &mut Shared, action: Action) -> Vec<Effect> {
             sh.info("Nothing was written; your choices are kept");
             vec![]
         }
-        (Overlay::ApplyCreate(a), Action::Yes) => {
-            let ApplyCreate {
-                catalog,
-                writes,
-                name,
-                airbyte_command,
-                ..
-            } = *a;
-            sh.catalog = Some(*catalog.0);
-            sh.reload_after_save = true;
-            sh.select_after_load = Some(name);
-            let mut effects = save(sh, writes, Protected::Refuse);
-            if let Some(command) = airbyte_command {
-                effects.push(Effect::RecordAirbyte(command));
-            }
-            effects
-        }
-        (Overlay::ApplyCreate(_), Action::No | Action::Back) => {
-            sh.info("Nothing was written; the wizard keeps every value");
-            vec![]
-        }
-        (Overlay::Confirm(Confirm::LeaveWizard), Action::Yes) => {
-            sh.nav.push(super::shared::Nav::Pop);
-            vec![]
-        }
-        (Overlay::Confirm(Confirm::RemoveBinding { id, index }), Action::Yes) => {
-            remove_binding(sh, id, index);
-            vec![]
-        }
-        (Overlay::Confirm(Confirm::StartCatalog), Action::Yes) => {
-            sh.info("A new catalog: press n to create a capture or materialization (nothing is written until you save)");
-            vec![]
-        }
-        (Overlay::Confirm(Confirm::StartCatalog), Action::No | Action::Back) => vec![Effect::Quit],
         (Overlay::WriteProtected { writes, .. }, Action::Yes) => {
             save(sh, writes, Protected::Overwrite)
         }
@@ -322,6 +292,48 @@ pub fn on_action(sh: &mut Shared, action: Action) -> Vec<Effect> {
             vec![]
         }
     }
+}
+
+/// The answers about creating and removing (the wizard's diff, leaving it, removing a
+/// binding, starting a catalog); any other overlay comes back as `Err`.
+fn create_answer(sh: &mut Shared, top: Overlay, action: Action) -> Result<Vec<Effect>, Overlay> {
+    Ok(match (top, action) {
+        (Overlay::ApplyCreate(a), Action::Yes) => {
+            let ApplyCreate {
+                catalog,
+                writes,
+                name,
+                airbyte_command,
+                ..
+            } = *a;
+            sh.catalog = Some(*catalog.0);
+            sh.reload_after_save = true;
+            sh.select_after_load = Some(name);
+            let mut effects = save(sh, writes, Protected::Refuse);
+            if let Some(command) = airbyte_command {
+                effects.push(Effect::RecordAirbyte(command));
+            }
+            effects
+        }
+        (Overlay::ApplyCreate(_), Action::No | Action::Back) => {
+            sh.info("Nothing was written; the wizard keeps every value");
+            vec![]
+        }
+        (Overlay::Confirm(Confirm::LeaveWizard), Action::Yes) => {
+            sh.nav.push(super::shared::Nav::Pop);
+            vec![]
+        }
+        (Overlay::Confirm(Confirm::RemoveBinding { id, index }), Action::Yes) => {
+            remove_binding(sh, id, index);
+            vec![]
+        }
+        (Overlay::Confirm(Confirm::StartCatalog), Action::Yes) => {
+            sh.info("A new catalog: press n to create a capture or materialization (nothing is written until you save)");
+            vec![]
+        }
+        (Overlay::Confirm(Confirm::StartCatalog), Action::No | Action::Back) => vec![Effect::Quit],
+        (top, _) => return Err(top),
+    })
 }
 
 /// Removes binding `index` of materialization `id` (the user said yes), then shows the diff.
