@@ -170,7 +170,7 @@ fn an_invalid_form_is_not_handed_to_the_wizard() {
 }
 
 #[test]
-fn a_validate_that_rejects_the_config_shows_on_the_endpoint_step() {
+fn a_validate_that_rejects_a_field_shows_the_error_at_that_field() {
     let mut a = wizard(Kind::Materialization);
     connector_step(&mut a);
     name_step(&mut a, "warehouse");
@@ -184,8 +184,16 @@ fn a_validate_that_rejects_the_config_shows_on_the_endpoint_step() {
     ));
     assert_eq!(w(&a).step, Step::Endpoint);
     assert!(w(&a).problem.as_deref().unwrap().contains("does not exist"));
-    press(&mut a, &["enter"]);
-    assert!(matches!(a.screen(), Screen::Form(_)));
+    // The error names `database`: the form is open again, on that field, the error beside it.
+    let Screen::Form(f) = a.screen() else {
+        panic!("the form reopens, got {:?}", a.screen());
+    };
+    assert_eq!(
+        f.editor.focused().and_then(|r| r.pointer()),
+        Some("/database")
+    );
+    let text = screen(&mut a, 80, 24);
+    assert!(text.contains("↳ the connector said:"), "{text}");
     // Accepted this time: the source picker follows.
     let id = job(&press(&mut a, &["ctrl-s"]), ConnOp::Validate);
     a.update(Msg::Job(
@@ -196,6 +204,7 @@ fn a_validate_that_rejects_the_config_shows_on_the_endpoint_step() {
         })),
     ));
     assert_eq!(w(&a).step, Step::Sources);
+    assert!(w(&a).failed_field.is_none());
     assert!(matches!(a.screen(), Screen::Sources(_)));
 }
 

@@ -156,6 +156,7 @@ impl WizardScreen {
             config.value.expose().clone(),
         );
         let job = JobSpec::for_wizard(op, task, chosen_protocol(&spec.connector));
+        self.failed_field = None;
         self.launch(sh, job, WizardJob::Test)
     }
 
@@ -169,6 +170,23 @@ impl WizardScreen {
         let waiting = self.waiting.take();
         let connector = self.spec.as_ref().map(|s| s.connector.clone());
         match (waiting, result) {
+            (Some(WizardJob::Test(_)), Err(e)) => {
+                let field = self
+                    .spec
+                    .as_ref()
+                    .and_then(|s| field_named(&s.config_schema, &e));
+                self.problem = Some(format!(
+                    "{e}. Check the config (Enter opens it), then try again."
+                ));
+                sh.status = None;
+                if let Some(pointer) = field {
+                    // The error names a field: the form opens on it, the error beside it.
+                    self.failed_field = Some((pointer, e.clone()));
+                    self.open_form(sh);
+                    sh.warn(format!("The connection test failed: {e}"));
+                }
+                vec![]
+            }
             (_, Err(e)) => {
                 let c = connector.or_else(|| self.connector.value().ok());
                 let message = match c {
@@ -266,5 +284,76 @@ impl WizardScreen {
         let screen = DiscoveredScreen::new(*d, schema).in_wizard(self.step_label());
         sh.nav
             .push(Nav::Push(Box::new(Screen::Discovered(Box::new(screen)))));
+    }
+}
+
+/// The config field a connector's error names, as a JSON pointer: a pointer written in the
+/// message (`/auth/password`), else a property name standing as a word (`address`), the
+/// longest match winning. `None` when it names none.
+pub fn field_named(schema: &Value, error: &str) -> Option<String> {
+    let mut fields = Vec::new();
+    collect_fields(crate::form::config_schema_of(schema), "", 0, &mut fields);
+    let words: Vec<&str> = error
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .collect();
+    fields
+        .into_iter()
+        .filter(|(pointer, key)| {
+            error.contains(pointer.as_str()) && pointer.matches('/').count() > 1
+                || words.contains(&key.as_str())
+        })
+        .max_by_key(|(pointer, _)| pointer.len())
+        .map(|(pointer, _)| pointer)
+}
+
+/// Every property of `schema` (and of its nested objects and `oneOf` variants, three levels
+/// deep): its pointer and its key.
+fn collect_fields(schema: &Value, base: &str, depth: usize, out: &mut Vec<(String, String)>) {
+    if depth > 3 {
+        return;
+    }
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        for (key, sub) in props {
+            let pointer = format!("{base}/{key}");
+            out.push((pointer.clone(), key.clone()));
+            collect_fields(sub, &pointer, depth + 1, out);
+        }
+    }
+    for union in ["oneOf", "anyOf"] {
+        for variant in schema
+            .get(union)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            collect_fields(variant, base, depth + 1, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn errors_point_at_the_fields_they_name() {
+        let schema = json!({"type": "object", "properties": {
+            "address": {"type": "string"},
+            "auth": {"oneOf": [{"properties": {"password": {"type": "string"}}}]}
+        }});
+        assert_eq!(
+            field_named(&schema, "connecting to address db:5432: refused").as_deref(),
+            Some("/address")
+        );
+        assert_eq!(
+            field_named(&schema, "the password was rejected").as_deref(),
+            Some("/auth/password")
+        );
+        assert_eq!(
+            field_named(&schema, "invalid value at /auth/password").as_deref(),
+            Some("/auth/password")
+        );
+        assert_eq!(field_named(&schema, "addresses are fine, timeout"), None);
     }
 }

@@ -148,7 +148,15 @@ impl WizardScreen {
                 self.full_name()
             ),
         };
-        let editor = FormEditor::open(&spec.config_schema, target);
+        let mut editor = FormEditor::open(&spec.config_schema, target);
+        if let Some((pointer, message)) = &self.failed_field {
+            editor.focus_pointer(pointer);
+            editor.connector_error = Some(crate::form::FieldError {
+                pointer: pointer.clone(),
+                message: format!("the connector said: {message}"),
+                keyword: "connector".into(),
+            });
+        }
         let form = FormScreen::new(editor, Closing::Wizard);
         sh.nav
             .push(Nav::Push(Box::new(Screen::Form(Box::new(form)))));

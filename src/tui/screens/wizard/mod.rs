@@ -181,6 +181,9 @@ pub struct WizardScreen {
     pub waiting: Option<WizardJob>,
     /// The last failure on this step and what to do about it.
     pub problem: Option<String>,
+    /// The config field a failed connection test named (pointer) and what it said: the form
+    /// shows it at that field.
+    pub failed_field: Option<(String, String)>,
     /// Image references the spec cache knows, for completion (read before the app started).
     pub cached_images: Vec<String>,
     /// The completions of the image typed, and which one Tab put in.
@@ -231,6 +234,7 @@ impl WizardScreen {
             materialization: MaterializationChoices::default(),
             waiting: None,
             problem: None,
+            failed_field: None,
             cached_images,
             completions: Vec::new(),
             completion: None,
