@@ -3,7 +3,9 @@
 //! (its password encrypted with the real sops for a fresh age key), discover, every binding
 //! kept, the review, `y`; then `flowspec check` is clean, Flow's catalog JSON Schema accepts
 //! every file, and `flowspec new materialization` with the demo materialize connector picks
-//! those collections and writes a materialization whose bindings read them.
+//! those collections and writes a materialization whose bindings read them. The same capture
+//! flow with a Docker image speaking Flow's protobuf, and with a real Airbyte source from PyPI
+//! run as a local command.
 
 #[path = "support/tmux.rs"]
 mod tmux;
@@ -13,6 +15,12 @@ mod catalog_schema;
 
 #[path = "support/sops.rs"]
 mod sops;
+
+#[path = "support/images.rs"]
+mod images;
+
+#[path = "support/airbyte_venv.rs"]
+mod airbyte_venv;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -236,6 +244,111 @@ fn a_new_user_creates_a_capture_then_a_materialization_of_its_collections() {
     assert!(m.contains("strategy: matchSourceStructure"), "{m}");
     let acme = std::fs::read_to_string(dir.join("acmeCo/flow.yaml")).unwrap();
     assert!(acme.contains("warehouse/flow.yaml"), "{acme}");
+    assert_check_clean(&dir);
+    assert_schema_accepts(&dir);
+}
+
+/// Name step with the catalog empty: the prefix typed, then the name; Enter opens the form.
+fn name(t: &Tmux, prefix: &str, name: &str, full: &str, steps: usize) {
+    t.literal(prefix);
+    t.keys(&["Down"]);
+    t.literal(name);
+    t.wait_for(full);
+    t.keys(&["Enter"]);
+    t.wait_for(&format!("Step 3 of {steps} · Endpoint config of {full}"));
+}
+
+/// From the Discovered screen: keep the choices, review, write; the new capture is shown.
+fn keep_review_write(t: &Tmux, full: &str, report: &Path) {
+    t.keys(&["C-s"]);
+    t.wait_for("step 5 of 5: Review");
+    t.keys(&["Enter"]);
+    t.wait_for("Create: write");
+    t.keys(&["y"]);
+    t.wait_for("Saved flow.yaml");
+    t.wait_for("Capture ─");
+    let screen = t.wait_for(full);
+    assert!(screen.contains("Defined in"), "{screen}");
+    t.keys(&["q"]);
+    let r = t.wait_file(report);
+    assert_eq!(exit_status(&r), 0, "{r}");
+}
+
+/// The capture flow with a Docker image speaking Flow's protobuf (`proto_ops.c`): the image
+/// typed, its spec fetched through the engine, the form's one field, discover in a container
+/// (no network), `réfunds ✓` left out by the connector's hint, the rest written.
+#[test]
+fn a_capture_from_a_docker_image() {
+    images::ensure_engine();
+    let image = images::image(&images::PROTO_OPS);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("pipeline");
+    std::fs::create_dir(&dir).unwrap();
+    let (key, _) = sops::age_key(work.path(), "age.key");
+    let (t, report) = start(work.path(), &dir, "new capture", &key, "wizard-docker");
+    t.wait_for("step 1 of 5: Connector");
+    t.literal(&image);
+    t.keys(&["Enter"]);
+    t.wait_for("step 2 of 5: Name");
+    name(&t, "acme/", "wire", "acme/wire/proto-ops", 5);
+    fill(&t, "db.internal");
+    t.keys(&["C-s"]);
+    t.wait_for("Discovered bindings · acme/wire/proto-ops");
+    t.wait_for("2 new (1 to add)");
+    keep_review_write(&t, "acme/wire/proto-ops", &report);
+    let spec = std::fs::read_to_string(dir.join("acme/wire/flow.yaml")).unwrap();
+    assert!(spec.contains(&format!("image: {image}")), "{spec}");
+    assert!(spec.contains("target: acme/wire/orders"), "{spec}");
+    let config = std::fs::read_to_string(dir.join("acme/wire/proto-ops.config.yaml")).unwrap();
+    assert_eq!(config, "host: db.internal\n");
+    assert_check_clean(&dir);
+    assert_schema_accepts(&dir);
+}
+
+/// The capture flow with a real Airbyte source from PyPI (airbyte-source-faker) as a local
+/// command, the protocol chosen as Airbyte: its streams discovered, all kept, and the command
+/// recorded as Airbyte in flowspec's settings (a catalog cannot say it).
+#[test]
+fn a_capture_from_an_airbyte_source_run_as_a_local_command() {
+    let faker = airbyte_venv::faker();
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("pipeline");
+    std::fs::create_dir(&dir).unwrap();
+    let (key, _) = sops::age_key(work.path(), "age.key");
+    let (t, report) = start(work.path(), &dir, "new capture", &key, "wizard-airbyte");
+    t.wait_for("step 1 of 5: Connector");
+    t.keys(&["Up"]);
+    t.wait_for("▸ Connector");
+    t.keys(&["Right"]);
+    t.wait_for("local command");
+    t.keys(&["Down"]);
+    t.literal(&faker.display().to_string());
+    t.keys(&["Down"]);
+    t.wait_for("▸ Protocol");
+    t.keys(&["Right"]);
+    t.wait_for("Flow protobuf");
+    t.keys(&["Right"]);
+    t.wait_for("Airbyte");
+    t.keys(&["Enter"]);
+    t.wait_for("step 2 of 5: Name");
+    name(&t, "acmeCo/", "fake", "acmeCo/fake/source-faker", 5);
+    t.keys(&["C-s"]);
+    let screen = t.wait_for("Discovered bindings · acmeCo/fake/source-faker");
+    assert!(screen.contains("acmeCo/fake/users"), "{screen}");
+    keep_review_write(&t, "acmeCo/fake/source-faker", &report);
+    let spec = std::fs::read_to_string(dir.join("acmeCo/fake/flow.yaml")).unwrap();
+    for stream in ["users", "products", "purchases"] {
+        assert!(
+            spec.contains(&format!("target: acmeCo/fake/{stream}")),
+            "{spec}"
+        );
+    }
+    let settings =
+        std::fs::read_to_string(work.path().join("config/flowspec/settings.yaml")).unwrap();
+    assert!(
+        settings.contains(&faker.display().to_string()),
+        "{settings}"
+    );
     assert_check_clean(&dir);
     assert_schema_accepts(&dir);
 }
