@@ -99,8 +99,9 @@ pub fn open(path: &Path, read_only: bool, trust: bool) -> i32 {
 
 /// `flowspec new capture|materialization [PATH]` without `--name`: the setup wizard, over the
 /// catalog at `path` — or, when there is none (a folder without a catalog file, or a path that
-/// does not exist), over a new empty catalog whose root (`path/flow.yaml` for a folder, else
-/// `path`) is created when the wizard's files are saved. Returns the exit status.
+/// does not exist), over a new empty catalog whose root (`path` when it is named as a catalog
+/// file, such as `flow.yaml`; else `path/flow.yaml`) is created with the wizard's files on
+/// save. Returns the exit status.
 pub fn run_wizard(path: &Path, kind: crate::create::Kind, trust: bool) -> i32 {
     let (root, start) = if path.is_dir() && !has_catalog_file(path) {
         (
@@ -111,8 +112,17 @@ pub fn run_wizard(path: &Path, kind: crate::create::Kind, trust: bool) -> i32 {
             },
         )
     } else if !path.exists() {
+        // A catalog file's name is the root; any other name is a folder to hold `flow.yaml`.
+        let names_a_root = path
+            .file_name()
+            .is_some_and(|n| crate::catalog::load::is_catalog_file_name(&n.to_string_lossy()));
+        let root = if names_a_root {
+            path.to_path_buf()
+        } else {
+            path.join("flow.yaml")
+        };
         (
-            path.to_path_buf(),
+            root,
             tui::Start::NewCatalog {
                 ask: false,
                 wizard: Some(kind),

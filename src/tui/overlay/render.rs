@@ -255,7 +255,14 @@ fn confirm(sh: &Shared, frame: &mut Frame, body: Rect, question: Confirm) {
             };
             crate::tui::ui::ellipsize(&line, 62)
         }
-        Confirm::StartCatalog => format!(" {} holds no flow.yaml.", escape_control(&sh.shown_path)),
+        Confirm::StartCatalog => {
+            let folder = std::path::Path::new(&sh.shown_path)
+                .parent()
+                .map(|p| p.display().to_string())
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| "This folder".into());
+            format!(" {} holds no catalog yet.", escape_control(&folder))
+        }
         _ => what,
     };
     let lines = vec![
