@@ -384,3 +384,26 @@ fn x_removes_a_materialization_binding_after_a_question() {
         writes[0].diff
     );
 }
+
+#[test]
+fn a_field_marked_for_encryption_stays_marked_back_and_forth() {
+    let mut a = wizard(Kind::Capture);
+    connector_step(&mut a);
+    name_step(&mut a, "shop");
+    type_host(&mut a, "db:5432");
+    press(&mut a, &["ctrl-l"]);
+    press(&mut a, &["esc"]);
+    assert_eq!(w(&a).config.as_ref().unwrap().encrypt, vec!["/host"]);
+    press(&mut a, &["enter"]);
+    let Screen::Form(f) = a.screen() else {
+        panic!("the form reopens");
+    };
+    assert!(
+        f.editor.locks.extra.contains("/host"),
+        "{:?}",
+        f.editor.locks
+    );
+    // Valid: the config goes on with the field to encrypt.
+    job(&press(&mut a, &["ctrl-s"]), ConnOp::Discover);
+    assert_eq!(w(&a).config.as_ref().unwrap().encrypt, vec!["/host"]);
+}

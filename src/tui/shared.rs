@@ -82,6 +82,8 @@ pub enum Returned {
     Config {
         value: crate::secrets::Secret<serde_json::Value>,
         encrypt: Vec<String>,
+        /// The form's lock choices, for the form opened again.
+        locks: super::screens::form::locks::Locks,
         proceed: bool,
     },
     /// The wizard's Bindings step (the Discovered screen) closed with its choices.

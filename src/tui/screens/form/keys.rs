@@ -157,6 +157,7 @@ impl FormScreen {
             sh.nav.push(Nav::Return(Returned::Config {
                 value: crate::secrets::Secret::new(ed.state.to_json()),
                 encrypt,
+                locks: ed.locks.clone(),
                 proceed: false,
             }));
             return vec![];
@@ -293,6 +294,7 @@ impl FormScreen {
         sh.nav.push(Nav::Return(Returned::Config {
             value: crate::secrets::Secret::new(ed.state.to_json()),
             encrypt,
+            locks: ed.locks.clone(),
             proceed: true,
         }));
         Ok(vec![])

@@ -149,6 +149,9 @@ impl WizardScreen {
             ),
         };
         let mut editor = FormEditor::open(&spec.config_schema, target);
+        if let Some(c) = &self.config {
+            editor.locks = c.locks.clone();
+        }
         if let Some((pointer, message)) = &self.failed_field {
             editor.focus_pointer(pointer);
             editor.connector_error = Some(crate::form::FieldError {
@@ -169,9 +172,14 @@ impl WizardScreen {
             Returned::Config {
                 value,
                 encrypt,
+                locks,
                 proceed,
             } => {
-                self.config = Some(EndpointConfig { value, encrypt });
+                self.config = Some(EndpointConfig {
+                    value,
+                    encrypt,
+                    locks,
+                });
                 if proceed {
                     self.go(Step::Endpoint);
                     self.test_connection(sh)

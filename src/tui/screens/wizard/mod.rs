@@ -136,6 +136,8 @@ pub struct NameFields {
 pub struct EndpointConfig {
     pub value: Secret<Value>,
     pub encrypt: Vec<String>,
+    /// The form's lock choices (fields marked, or kept in plaintext), kept for its reopening.
+    pub locks: crate::tui::screens::form::locks::Locks,
 }
 
 /// A capture's options on the review step, defaulting as Flow's control plane does for a new
