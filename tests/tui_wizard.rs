@@ -407,3 +407,37 @@ fn a_field_marked_for_encryption_stays_marked_back_and_forth() {
     job(&press(&mut a, &["ctrl-s"]), ConnOp::Discover);
     assert_eq!(w(&a).config.as_ref().unwrap().encrypt, vec!["/host"]);
 }
+
+#[test]
+fn a_changed_config_is_discovered_again_keeping_the_choices() {
+    let mut a = wizard(Kind::Capture);
+    to_bindings(&mut a);
+    // `items` (first row) left out, `orders` renamed.
+    press(&mut a, &["space", "down", "n"]);
+    for _ in 0..30 {
+        press(&mut a, &["backspace"]);
+    }
+    type_text(&mut a, "acmeCo/shop/orders_v2");
+    press(&mut a, &["enter", "esc"]);
+    // Back in the form: another host, so the test runs again.
+    type_host(&mut a, "2");
+    let id = job(&press(&mut a, &["ctrl-s"]), ConnOp::Discover);
+    assert_eq!(config_host(&a), "db:54322");
+    discovered(&mut a, id, bindings());
+    let Screen::Discovered(d) = a.screen() else {
+        panic!("the bindings step, got {:?}", a.screen());
+    };
+    let rows: Vec<(String, bool)> = d
+        .discovery
+        .rows
+        .iter()
+        .map(|r| (r.target.clone(), r.selected))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("acmeCo/shop/items".to_string(), false),
+            ("acmeCo/shop/orders_v2".to_string(), true)
+        ]
+    );
+}

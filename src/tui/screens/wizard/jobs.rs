@@ -11,6 +11,7 @@ use crate::connector::protocol::DiscoveredBinding;
 use crate::connector::run::Protocol;
 use crate::connector::task::{ConfigSource, Task, TaskEndpoint};
 use crate::create::{Connector, Kind};
+use crate::discover::Discovery;
 use crate::secrets::Secret;
 use crate::tui::app::Effect;
 use crate::tui::connector_job::JobSpec;
@@ -255,7 +256,10 @@ impl WizardScreen {
         let paths = crate::create::paths::paths(cat, self.kind, &new.name, &|_| false);
         let config_ref = paths.config_ref();
         match crate::create::capture::discovery(&new, &config_ref, bindings, pointers, cat) {
-            Ok(d) => {
+            Ok(mut d) => {
+                if let Some(old) = self.discovery.as_deref() {
+                    carry_choices(old, &mut d, cat);
+                }
                 self.discovery = Some(Box::new(d));
                 self.tested = self.config.as_ref().map(|c| c.value.clone());
                 self.show_bindings(sh);
@@ -284,6 +288,25 @@ impl WizardScreen {
         let screen = DiscoveredScreen::new(*d, schema).in_wizard(self.step_label());
         sh.nav
             .push(Nav::Push(Box::new(Screen::Discovered(Box::new(screen)))));
+    }
+}
+
+/// A discovery run again (the config changed) keeps the choices made on the last one: rows of
+/// the same resource keep being left out, and keep their renamed targets.
+fn carry_choices(old: &Discovery, new: &mut Discovery, catalog: &crate::catalog::Catalog) {
+    for i in 0..new.rows.len() {
+        let Some(before) = old.rows.iter().find(|r| r.path == new.rows[i].path) else {
+            continue;
+        };
+        if before.selected != new.rows[i].selected {
+            let _ = new.toggle(i);
+        }
+        if before.target != new.rows[i].target {
+            let name = before.target.clone();
+            let state = crate::discover::collections::summaries(catalog, &[name.as_str()].into())
+                .remove(&name);
+            let _ = new.rename(i, name, state);
+        }
     }
 }
 
