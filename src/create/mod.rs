@@ -247,6 +247,23 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_without_a_catalog_or_a_missing_path_starts_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = open_or_start(dir.path()).unwrap();
+        assert_eq!(fresh.root, dir.path().join("flow.yaml"));
+        assert_eq!(fresh.files.len(), 1);
+        assert_eq!(fresh.files[0].text(), "");
+        let named = open_or_start(&dir.path().join("sub/catalog.flow.yaml")).unwrap();
+        assert_eq!(named.root, dir.path().join("sub/catalog.flow.yaml"));
+        std::fs::write(dir.path().join("x.flow.yaml"), "collections: {}\n").unwrap();
+        let loaded = open_or_start(dir.path()).unwrap();
+        assert_eq!(loaded.root, dir.path().join("x.flow.yaml"));
+        std::fs::write(dir.path().join("y.flow.yaml"), "{}\n").unwrap();
+        let e = open_or_start(dir.path()).unwrap_err();
+        assert!(e.contains("2 catalogs to choose from"), "{e}");
+    }
+
+    #[test]
     fn kinds_map_to_the_catalog_and_the_protocol() {
         assert_eq!(Kind::Capture.entity_kind(), EntityKind::Capture);
         assert_eq!(Kind::Materialization.task_type(), TaskType::Materialize);
