@@ -380,6 +380,26 @@ fn a_capture_from_a_protobuf_image() {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path();
     std::fs::write(dir.join("host.yaml"), "host: db.internal\n").unwrap();
+    // Without --all-bindings, as Flow adds them: the hinted binding disabled (diff only).
+    let out = flowspec(
+        dir,
+        &[
+            "new",
+            "capture",
+            "--name",
+            "acme/wire/source-proto",
+            "--config",
+            "host.yaml",
+            "--image",
+            &image,
+            "--network",
+            "none",
+        ],
+    );
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(all.contains("+        disable: true\n"), "{all}");
+    assert!(!dir.join("acme").exists(), "nothing written without --yes");
     let out = flowspec(
         dir,
         &[
