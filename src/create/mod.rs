@@ -5,14 +5,36 @@
 //! saves what these functions put into the catalog (`save::plan_masked`, `save::write_planned`).
 //!
 //! - [`connectors`]: the bundled list of Estuary's public connector images
-//!   (`assets/connectors.tsv`) and image completion;
+//!   (`assets/connectors.tsv`) and image completion (with `SpecCache::image_refs`);
 //! - [`names`]: the default tenant prefix, the web app's name suggestion, and the checks a new
 //!   task name must pass (Flow's name rules, not taken, not a path prefix of another name);
 //! - [`paths`]: where the new task's spec and its `{name}.config.yaml` go (flowctl's layout,
-//!   decided by `discover::layout`).
+//!   decided by `discover::layout`); [`place`]: one new spec put there with its imports;
+//! - [`capture`]: a new capture through the discovery writer; [`materialization`]: a new
+//!   materialization (picked collections or a linked capture, resources prefilled per target
+//!   naming), and bindings added to or removed from an existing one;
+//! - [`open_or_start`]/[`new_catalog`]: the catalog a new task joins, or an empty new one.
 //!
-//! Deviations from the plan's contract (`/work/notes/issue11-plan.md`): none so far; the
-//! protocol of a local command is `connector::run::Protocol` as the plan suggests.
+//! Deviations from the plan's contract (`/work/notes/issue11-plan.md`), all additive except
+//! where marked:
+//! - `Connector::Local::protocol` is `connector::run::Protocol` (as the plan suggests);
+//!   `Connector::airbyte_command()` says what `Files::airbyte_command` will hold.
+//! - `materialization::add_bindings(catalog, id, sources, naming: Option<&TargetNaming>,
+//!   delta_updates: bool, fields_recommended: Option<&Value>, ann)` (the plan left the
+//!   naming arguments open); without `naming` the spec's own `targetNaming` is used.
+//! - `fields_recommended`: Flow's model requires `source.capture` for a `source` object, so
+//!   for picked collections it is written as each binding's `fields.recommended`; for a linked
+//!   capture also as `source.fieldsRecommended`.
+//! - Naming is a [`materialization::Naming`] (`Strategy`, `LastComponent`, or `LinkedDefault`
+//!   — Flow's controller default `prefixNonDefaultSchema` for a linked capture when no
+//!   `targetNaming` applies); `materialization::naming_of(new, ann)` picks it for a new one.
+//! - Refusals (`Err`, catalog unchanged): `capture::write` with no binding selected;
+//!   `materialization::write` with a source that is not a collection of the catalog, with two
+//!   bindings mapping to one table, or delta updates on a connector without `x-delta-updates`.
+//! - Extra helpers: `Kind::{entity_kind, task_type, label}`, `NewCapture::spec`,
+//!   `Paths::config_ref`, `connectors::{find, kind_of_image}`,
+//!   `materialization::{source_names, check_sources, naming_of}`, `place::put_spec`,
+//!   `open_or_start`, `new_catalog`.
 
 pub mod capture;
 pub mod connectors;
