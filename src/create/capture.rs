@@ -72,8 +72,9 @@ pub fn discovery(
 /// Writes the capture, its config file, its bindings and their collections into `catalog`:
 /// files edited and new files added, unsaved (nothing touches the disk; `exists` says what is
 /// on disk so nothing there is overwritten). `discovery` must come from [`discovery`] for the
-/// same capture. Refused (catalog unchanged) when the name is taken or invalid, or when no
-/// binding is kept: the capture would capture nothing.
+/// same capture. Refused (catalog unchanged) when the name is taken or invalid, when no
+/// binding is kept (the capture would capture nothing), or when a kept binding's collection
+/// name collides with the capture's or another task's name ([`names::target_problem`]).
 pub fn write(
     catalog: &mut Catalog,
     new: &NewCapture,
@@ -93,6 +94,11 @@ pub fn write(
         return Err(
             "no binding is selected: the capture would capture nothing; keep at least one".into(),
         );
+    }
+    for row in discovery.rows.iter().filter(|r| r.selected) {
+        if let Some(problem) = names::target_problem(catalog, &new.name, &row.target) {
+            return Err(problem);
+        }
     }
     let p = paths::paths(catalog, Kind::Capture, &new.name, exists);
     let mut work = catalog.clone();

@@ -140,6 +140,11 @@ fn the_user_s_choices_interval_and_a_taken_name() {
     none.toggle(1).unwrap();
     let e = write(&mut again, &new_capture("acmeCo/other"), &none, &on_disk).unwrap_err();
     assert!(e.contains("no binding is selected"), "{e}");
+    // A discovered binding named like the capture itself.
+    let own = new_capture("acmeCo/x/orders");
+    let d = discovery(&own, "c", discovered(), pointers(), &cat).unwrap();
+    let e = write(&mut again, &own, &d, &on_disk).unwrap_err();
+    assert!(e.contains("collides with the capture's name"), "{e}");
     assert!(!again.is_dirty(), "a refused write changes nothing");
 }
 
