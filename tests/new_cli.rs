@@ -400,11 +400,13 @@ fn a_capture_from_a_protobuf_image() {
     assert!(out.status.success(), "{all}");
     assert!(all.contains("+        disable: true\n"), "{all}");
     assert!(!dir.join("acme").exists(), "nothing written without --yes");
+    // Into a folder that does not exist yet: it gets a new root flow.yaml.
     let out = flowspec(
         dir,
         &[
             "new",
             "capture",
+            "project",
             "--name",
             "acme/wire/source-proto",
             "--config",
@@ -418,7 +420,8 @@ fn a_capture_from_a_protobuf_image() {
         ],
     );
     assert!(out.status.success(), "{}", text(&out));
-    let spec = std::fs::read_to_string(dir.join("acme/wire/flow.yaml")).unwrap();
+    let project = dir.join("project");
+    let spec = std::fs::read_to_string(project.join("acme/wire/flow.yaml")).unwrap();
     assert!(
         spec.contains(&format!(
             "      connector:\n        image: {image}\n        config: source-proto.config.yaml\n"
@@ -429,10 +432,14 @@ fn a_capture_from_a_protobuf_image() {
     assert!(spec.contains("stream: refunds"), "{spec}");
     assert!(!spec.contains("disable: true"), "{spec}");
     assert_eq!(
-        std::fs::read_to_string(dir.join("acme/wire/source-proto.config.yaml")).unwrap(),
+        std::fs::read_to_string(project.join("acme/wire/source-proto.config.yaml")).unwrap(),
         "host: db.internal\n"
     );
-    assert_valid(dir);
+    assert_eq!(
+        std::fs::read_to_string(project.join("flow.yaml")).unwrap(),
+        "import:\n  - acme/flow.yaml\n"
+    );
+    assert_valid(&project);
 }
 
 /// The same capture from a real Airbyte source (airbyte-source-faker from PyPI) as a local

@@ -171,8 +171,8 @@ pub fn config_text(config: &Value) -> String {
 }
 
 /// The catalog a new task is added to: the one at `path` (a catalog file, or a folder holding
-/// one), or — `path` not existing, or a folder without a catalog — a new empty root
-/// (`path`, or `path/flow.yaml` for a folder) that saving creates. The new task's files are
+/// one), or — `path` not existing, or a folder without a catalog — a new empty root that
+/// saving creates: `path` when it names a `.yaml`/`.yml`/`.json` file, else `path/flow.yaml`. The new task's files are
 /// then imported from it as flowctl lays them out.
 pub fn open_or_start(path: &Path) -> Result<Catalog, String> {
     let path = crate::catalog::load::absolute(path);
@@ -184,8 +184,14 @@ pub fn open_or_start(path: &Path) -> Result<Catalog, String> {
         }
     } else if path.exists() {
         return crate::catalog::load(&path, &mut |_| {}).map_err(|e| e.to_string());
-    } else {
+    } else if path.extension().is_some_and(|e| {
+        ["yaml", "yml", "json"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    }) {
         path
+    } else {
+        path.join("flow.yaml")
     };
     Ok(new_catalog(&root))
 }
@@ -277,6 +283,8 @@ mod tests {
         assert_eq!(fresh.files[0].text(), "");
         let named = open_or_start(&dir.path().join("sub/catalog.flow.yaml")).unwrap();
         assert_eq!(named.root, dir.path().join("sub/catalog.flow.yaml"));
+        let folder = open_or_start(&dir.path().join("new-project")).unwrap();
+        assert_eq!(folder.root, dir.path().join("new-project/flow.yaml"));
         std::fs::write(dir.path().join("x.flow.yaml"), "collections: {}\n").unwrap();
         let loaded = open_or_start(dir.path()).unwrap();
         assert_eq!(loaded.root, dir.path().join("x.flow.yaml"));
