@@ -28,11 +28,15 @@
 //! - Naming is a [`materialization::Naming`] (`Strategy`, `LastComponent`, or `LinkedDefault`
 //!   — Flow's controller default `prefixNonDefaultSchema` for a linked capture when no
 //!   `targetNaming` applies); `materialization::naming_of(new, ann)` picks it for a new one.
-//! - Refusals (`Err`, catalog unchanged): `capture::write` with no binding selected;
+//! - Refusals (`Err`, catalog unchanged): `capture::write` with no binding selected, an
+//!   interval that is not a Flow duration, or a binding's collection named like the capture
+//!   or another task;
 //!   `materialization::write` with a source that is not a collection of the catalog, with two
 //!   bindings mapping to one table, or delta updates on a connector without `x-delta-updates`.
 //! - Extra helpers: `Kind::{entity_kind, task_type, label}`, `NewCapture::spec`,
-//!   `Paths::config_ref`, `connectors::{find, kind_of_image}`,
+//!   `Paths::config_ref`, `connectors::{find, kind_of_image}`, `names::target_problem`,
+//!   `materialization::naming::{resources, resource}` (the preview for any naming, with the
+//!   bindings a materialization has already),
 //!   `materialization::{source_names, check_sources, naming_of}`, `place::put_spec`,
 //!   `open_or_start`, `new_catalog`.
 
