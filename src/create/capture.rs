@@ -72,8 +72,10 @@ pub fn discovery(
 /// Writes the capture, its config file, its bindings and their collections into `catalog`:
 /// files edited and new files added, unsaved (nothing touches the disk; `exists` says what is
 /// on disk so nothing there is overwritten). `discovery` must come from [`discovery`] for the
-/// same capture. Refused (catalog unchanged) when the name is taken or invalid, or when no
-/// binding is kept: the capture would capture nothing.
+/// same capture. Refused (catalog unchanged) when the name is taken or invalid, the interval
+/// is not a Flow duration, when no
+/// binding is kept (the capture would capture nothing), or when a kept binding's collection
+/// name collides with the capture's or another task's name ([`names::target_problem`]).
 pub fn write(
     catalog: &mut Catalog,
     new: &NewCapture,
@@ -89,10 +91,27 @@ pub fn write(
             new.name
         ));
     }
+    if let Some(i) = &new.interval {
+        use crate::syntax::duration::{parse_flow, FlowDurationError};
+        match parse_flow(i) {
+            Ok(_) => {}
+            Err(FlowDurationError::TooLong) => {
+                return Err(format!("interval `{i}` is longer than Flow accepts"))
+            }
+            Err(FlowDurationError::NotFlowForm(advice)) => {
+                return Err(format!("interval `{i}` is not a Flow duration: {advice}"))
+            }
+        }
+    }
     if discovery.counts().adding == 0 {
         return Err(
             "no binding is selected: the capture would capture nothing; keep at least one".into(),
         );
+    }
+    for row in discovery.rows.iter().filter(|r| r.selected) {
+        if let Some(problem) = names::target_problem(catalog, &new.name, &row.target) {
+            return Err(problem);
+        }
     }
     let p = paths::paths(catalog, Kind::Capture, &new.name, exists);
     let mut work = catalog.clone();

@@ -5,14 +5,40 @@
 //! saves what these functions put into the catalog (`save::plan_masked`, `save::write_planned`).
 //!
 //! - [`connectors`]: the bundled list of Estuary's public connector images
-//!   (`assets/connectors.tsv`) and image completion;
+//!   (`assets/connectors.tsv`) and image completion (with `SpecCache::image_refs`);
 //! - [`names`]: the default tenant prefix, the web app's name suggestion, and the checks a new
 //!   task name must pass (Flow's name rules, not taken, not a path prefix of another name);
 //! - [`paths`]: where the new task's spec and its `{name}.config.yaml` go (flowctl's layout,
-//!   decided by `discover::layout`).
+//!   decided by `discover::layout`); [`place`]: one new spec put there with its imports;
+//! - [`capture`]: a new capture through the discovery writer; [`materialization`]: a new
+//!   materialization (picked collections or a linked capture, resources prefilled per target
+//!   naming), and bindings added to or removed from an existing one;
+//! - [`open_or_start`]/[`new_catalog`]: the catalog a new task joins, or an empty new one.
 //!
-//! Deviations from the plan's contract (`/work/notes/issue11-plan.md`): none so far; the
-//! protocol of a local command is `connector::run::Protocol` as the plan suggests.
+//! Deviations from the plan's contract (`/work/notes/issue11-plan.md`), all additive except
+//! where marked:
+//! - `Connector::Local::protocol` is `connector::run::Protocol` (as the plan suggests);
+//!   `Connector::airbyte_command()` says what `Files::airbyte_command` will hold.
+//! - `materialization::add_bindings(catalog, id, sources, naming: Option<&TargetNaming>,
+//!   delta_updates: bool, fields_recommended: Option<&Value>, ann)` (the plan left the
+//!   naming arguments open); without `naming` the spec's own `targetNaming` is used.
+//! - `fields_recommended`: Flow's model requires `source.capture` for a `source` object, so
+//!   for picked collections it is written as each binding's `fields.recommended`; for a linked
+//!   capture also as `source.fieldsRecommended`.
+//! - Naming is a [`materialization::Naming`] (`Strategy`, `LastComponent`, or `LinkedDefault`
+//!   — Flow's controller default `prefixNonDefaultSchema` for a linked capture when no
+//!   `targetNaming` applies); `materialization::naming_of(new, ann)` picks it for a new one.
+//! - Refusals (`Err`, catalog unchanged): `capture::write` with no binding selected, an
+//!   interval that is not a Flow duration, or a binding's collection named like the capture
+//!   or another task;
+//!   `materialization::write` with a source that is not a collection of the catalog, with two
+//!   bindings mapping to one table, or delta updates on a connector without `x-delta-updates`.
+//! - Extra helpers: `Kind::{entity_kind, task_type, label}`, `NewCapture::spec`,
+//!   `Paths::config_ref`, `connectors::{find, kind_of_image}`, `names::target_problem`,
+//!   `materialization::naming::{resources, resource}` (the preview for any naming, with the
+//!   bindings a materialization has already),
+//!   `materialization::{source_names, check_sources, naming_of}`, `place::put_spec`,
+//!   `open_or_start`, `new_catalog`.
 
 pub mod capture;
 pub mod connectors;
@@ -149,8 +175,8 @@ pub fn config_text(config: &Value) -> String {
 }
 
 /// The catalog a new task is added to: the one at `path` (a catalog file, or a folder holding
-/// one), or — `path` not existing, or a folder without a catalog — a new empty root
-/// (`path`, or `path/flow.yaml` for a folder) that saving creates. The new task's files are
+/// one), or — `path` not existing, or a folder without a catalog — a new empty root that
+/// saving creates: `path` when it names a `.yaml`/`.yml`/`.json` file, else `path/flow.yaml`. The new task's files are
 /// then imported from it as flowctl lays them out.
 pub fn open_or_start(path: &Path) -> Result<Catalog, String> {
     let path = crate::catalog::load::absolute(path);
@@ -162,8 +188,14 @@ pub fn open_or_start(path: &Path) -> Result<Catalog, String> {
         }
     } else if path.exists() {
         return crate::catalog::load(&path, &mut |_| {}).map_err(|e| e.to_string());
-    } else {
+    } else if path.extension().is_some_and(|e| {
+        ["yaml", "yml", "json"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    }) {
         path
+    } else {
+        path.join("flow.yaml")
     };
     Ok(new_catalog(&root))
 }
@@ -244,6 +276,25 @@ mod tests {
         assert_eq!(crate::yaml::parse(&text).unwrap().to_json(), config);
         let empty = config_text(&json!({}));
         assert_eq!(crate::yaml::parse(&empty).unwrap().to_json(), json!({}));
+    }
+
+    #[test]
+    fn a_folder_without_a_catalog_or_a_missing_path_starts_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = open_or_start(dir.path()).unwrap();
+        assert_eq!(fresh.root, dir.path().join("flow.yaml"));
+        assert_eq!(fresh.files.len(), 1);
+        assert_eq!(fresh.files[0].text(), "");
+        let named = open_or_start(&dir.path().join("sub/catalog.flow.yaml")).unwrap();
+        assert_eq!(named.root, dir.path().join("sub/catalog.flow.yaml"));
+        let folder = open_or_start(&dir.path().join("new-project")).unwrap();
+        assert_eq!(folder.root, dir.path().join("new-project/flow.yaml"));
+        std::fs::write(dir.path().join("x.flow.yaml"), "collections: {}\n").unwrap();
+        let loaded = open_or_start(dir.path()).unwrap();
+        assert_eq!(loaded.root, dir.path().join("x.flow.yaml"));
+        std::fs::write(dir.path().join("y.flow.yaml"), "{}\n").unwrap();
+        let e = open_or_start(dir.path()).unwrap_err();
+        assert!(e.contains("2 catalogs to choose from"), "{e}");
     }
 
     #[test]

@@ -87,6 +87,36 @@ pub fn validate(catalog: &Catalog, name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Why a new capture's binding cannot target collection `target`: it is the capture's own
+/// name, a task's name, or a path prefix of (or under) another name. `None` when it can (a
+/// collection of that name already defined is fine: the discovery updates it).
+pub fn target_problem(catalog: &Catalog, capture: &str, target: &str) -> Option<String> {
+    let under = |long: &str, short: &str| {
+        long.len() > short.len() && long.starts_with(short) && long.as_bytes()[short.len()] == b'/'
+    };
+    if target == capture || under(target, capture) || under(capture, target) {
+        return Some(format!(
+            "the binding's collection `{target}` collides with the capture's name `{capture}`; rename it"
+        ));
+    }
+    catalog.entities().find_map(|(_, e)| {
+        if e.name == target && e.kind != crate::catalog::EntityKind::Collection {
+            Some(format!(
+                "the binding's collection `{target}` is the name of a {} of this catalog; rename it",
+                e.kind.label()
+            ))
+        } else if under(&e.name, target) || under(target, &e.name) {
+            Some(format!(
+                "the binding's collection `{target}` and the {} `{}` would collide: a Flow name must not be a path prefix of another",
+                e.kind.label(),
+                e.name
+            ))
+        } else {
+            None
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +186,16 @@ mod tests {
         assert!(validate(&cat, "acme//x").unwrap_err().contains("//"));
         assert!(validate(&cat, "acme/x/").is_err());
         assert!(validate(&cat, "").is_err());
+        // Targets of a new capture's bindings.
+        assert_eq!(
+            target_problem(&cat, "acmeCo/new/src", "acmeCo/shop/orders"),
+            None
+        );
+        let own = target_problem(&cat, "acmeCo/new/src", "acmeCo/new/src").unwrap();
+        assert!(own.contains("capture's name"), "{own}");
+        let task = target_problem(&cat, "acmeCo/new/src", "acmeCo/src").unwrap();
+        assert!(task.contains("name of a capture"), "{task}");
+        let prefix = target_problem(&cat, "acmeCo/new/src", "acmeCo/shop/orders/x").unwrap();
+        assert!(prefix.contains("path prefix"), "{prefix}");
     }
 }

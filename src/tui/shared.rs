@@ -152,7 +152,7 @@ pub struct Shared {
     pub select_after_load: Option<String>,
     /// Image references the spec cache knows, for the wizard's completion (read before the
     /// app started: `update` reads no files).
-    pub cached_images: Vec<String>,
+    pub cached_images: Vec<(String, String)>,
     /// Open the wizard for this kind once the catalog has loaded (`flowspec new`).
     pub wizard_after_load: Option<crate::create::Kind>,
 }

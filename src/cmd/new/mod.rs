@@ -24,7 +24,6 @@ use super::runner::{Failure, RunArgs};
 use crate::connector::ConnectorError;
 use crate::create::Kind;
 use crate::errln;
-use crate::text::escape_control;
 
 /// `new capture` or `new materialization`.
 #[derive(Debug, Clone, Subcommand)]
@@ -174,12 +173,14 @@ impl From<ConnectorError> for Fail {
 /// Prints the failure; returns the exit status.
 fn exit(f: Fail) -> i32 {
     match f {
+        // `errln!` escapes control characters but keeps line breaks (a config's problems are
+        // one per line, each escaped where it was made).
         Fail::Usage(m) => {
-            errln!("error: {}", escape_control(&m));
+            errln!("error: {m}");
             super::runner::EXIT_USAGE
         }
         Fail::Refused(m) => {
-            errln!("error: {}; nothing was written", escape_control(&m));
+            errln!("error: {m}; nothing was written");
             1
         }
         Fail::Connector(e) => super::runner::finish(Err(Failure::Connector(e))),

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::{CaptureArgs, Common, Fail, MaterializationArgs};
 use crate::catalog::{Catalog, EntityId};
+use crate::cmd::output::plural;
 use crate::cmd::runner::{self, Console};
 use crate::connector::cache::SpecCache;
 use crate::connector::ops::{self, Prepared};
@@ -69,15 +70,8 @@ pub(super) async fn capture(args: &CaptureArgs) -> Result<Ready, Fail> {
     .await;
     console.finish().await;
     let discovered = result?;
-    errln!(
-        "{} binding{} discovered",
-        discovered.bindings.len(),
-        if discovered.bindings.len() == 1 {
-            ""
-        } else {
-            "s"
-        }
-    );
+    let n = discovered.bindings.len();
+    errln!("{n} binding{} discovered", plural(n));
     let new = capture::NewCapture {
         name: base.name.clone(),
         connector: base.connector.clone(),
@@ -156,37 +150,7 @@ pub(super) async fn materialization(args: &MaterializationArgs) -> Result<Ready,
             preview.collisions.join("; ")
         )));
     }
-    let mut bindings = Vec::new();
-    for (source, resource) in &preview.bindings {
-        bindings.push(ValidateBinding {
-            resource_config: p::raw_value(resource),
-            collection: collection_spec(&base.catalog, source).map_err(|e| Fail::Usage(e.0))?,
-            backfill: 0,
-            field_config: Default::default(),
-            group_by: Vec::new(),
-        });
-    }
-    let console = Console::start(args.common.run.quiet);
-    let result = ops::validate(
-        &base.prepared,
-        &task(&base, Kind::Materialization),
-        &bindings,
-        &args.common.run.options(Operation::Validate),
-        console.tx.clone(),
-        console.cancel.clone(),
-    )
-    .await;
-    console.finish().await;
-    let validated = result?;
-    errln!(
-        "the connector validated {} binding{}",
-        validated.bindings.len(),
-        if validated.bindings.len() == 1 {
-            ""
-        } else {
-            "s"
-        }
-    );
+    validate(&base, &preview.bindings, &args.common).await?;
     let mut catalog = base.catalog;
     let files =
         materialization::write(&mut catalog, &new, &ann, &on_disk).map_err(Fail::Refused)?;
@@ -200,6 +164,34 @@ pub(super) async fn materialization(args: &MaterializationArgs) -> Result<Ready,
     })
 }
 
+/// The materialization's connection test: the connector's validate on the new bindings.
+async fn validate(base: &Base, bindings: &[(String, Value)], common: &Common) -> Result<(), Fail> {
+    let mut request = Vec::new();
+    for (source, resource) in bindings {
+        request.push(ValidateBinding {
+            resource_config: p::raw_value(resource),
+            collection: collection_spec(&base.catalog, source).map_err(|e| Fail::Usage(e.0))?,
+            backfill: 0,
+            field_config: Default::default(),
+            group_by: Vec::new(),
+        });
+    }
+    let console = Console::start(common.run.quiet);
+    let result = ops::validate(
+        &base.prepared,
+        &task(base, Kind::Materialization),
+        &request,
+        &common.run.options(Operation::Validate),
+        console.tx.clone(),
+        console.cancel.clone(),
+    )
+    .await;
+    console.finish().await;
+    let n = result?.bindings.len();
+    errln!("the connector validated {n} binding{}", plural(n));
+    Ok(())
+}
+
 /// Opens the catalog, checks the name, prepares the connector, gets its spec, reads and checks
 /// the config and encrypts it.
 async fn base(kind: Kind, path: &Path, common: &Common, command: &[String]) -> Result<Base, Fail> {
@@ -208,7 +200,8 @@ async fn base(kind: Kind, path: &Path, common: &Common, command: &[String]) -> R
     names::validate(&catalog, &name).map_err(Fail::Usage)?;
     let config = read_config(common.config.as_deref())?;
     let target = match &common.image {
-        Some(image) => Target::image(image, Some(kind.task_type()), common.run.docker())?,
+        Some(image) => Target::image(image, Some(kind.task_type()), common.run.docker())
+            .map_err(|e| Fail::Usage(e.to_string()))?,
         None => {
             Target::local(command.to_vec(), Some(kind.task_type())).map_err(|e| Fail::Usage(e.0))?
         }
@@ -301,7 +294,7 @@ fn checked_config(schema: &Value, config: Value, file: Option<&Path>) -> Result<
             } else {
                 &e.pointer
             };
-            format!("  {at}: {}", e.message)
+            format!("  {}: {}", escape_control(at), escape_control(&e.message))
         })
         .collect();
     Err(Fail::Usage(format!(

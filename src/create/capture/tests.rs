@@ -140,6 +140,16 @@ fn the_user_s_choices_interval_and_a_taken_name() {
     none.toggle(1).unwrap();
     let e = write(&mut again, &new_capture("acmeCo/other"), &none, &on_disk).unwrap_err();
     assert!(e.contains("no binding is selected"), "{e}");
+    let mut slow = new_capture("acmeCo/slow");
+    slow.interval = Some("1h 30m".into());
+    let d = discovery(&slow, "c", discovered(), pointers(), &cat).unwrap();
+    let e = write(&mut again, &slow, &d, &on_disk).unwrap_err();
+    assert!(e.contains("write it as `90m`"), "{e}");
+    // A discovered binding named like the capture itself.
+    let own = new_capture("acmeCo/x/orders");
+    let d = discovery(&own, "c", discovered(), pointers(), &cat).unwrap();
+    let e = write(&mut again, &own, &d, &on_disk).unwrap_err();
+    assert!(e.contains("collides with the capture's name"), "{e}");
     assert!(!again.is_dirty(), "a refused write changes nothing");
 }
 

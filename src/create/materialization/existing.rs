@@ -37,7 +37,9 @@ fn source_of(b: &Node) -> Option<String> {
 }
 
 /// Adds one binding per source to materialization `id`, resources prefilled as for a new one
-/// (`naming`, else the spec's own `targetNaming`; `fields_recommended` as `fields.recommended`).
+/// (`naming`, else the spec's own `targetNaming`, applied where the connector has
+/// `x-schema-name`, else the collections' last name components; `fields_recommended` as
+/// `fields.recommended`).
 /// Refused, catalog unchanged, when a source is not a collection of the catalog or is bound
 /// already, or when a new binding would write a table another binding writes.
 pub fn add_bindings(
@@ -74,6 +76,7 @@ pub fn add_bindings(
             existing.push((source, r));
         }
     }
+    let naming = naming::Naming::of(naming, ann, false);
     let preview = naming::resources(sources, naming, delta_updates, ann, &existing);
     if !preview.collisions.is_empty() {
         return Err(format!(

@@ -11,7 +11,7 @@ use std::path::Path;
 use serde_json::{json, Map, Value};
 
 pub use existing::{add_bindings, remove_binding};
-pub use naming::{annotations, Preview, ResourceAnnotations, TargetNaming};
+pub use naming::{annotations, Naming, Preview, ResourceAnnotations, TargetNaming};
 
 use super::{capture::add_config, names, paths, place, Connector, Files, Kind};
 use crate::catalog::{Catalog, EntityKind};
@@ -80,7 +80,7 @@ pub fn source_names(catalog: &Catalog, new: &NewMaterialization) -> Result<Vec<S
 /// of them would share. A linked capture that cannot be read previews nothing.
 pub fn preview(catalog: &Catalog, new: &NewMaterialization, ann: &ResourceAnnotations) -> Preview {
     let sources = source_names(catalog, new).unwrap_or_default();
-    naming::resources(&sources, new.naming.as_ref(), new.delta_updates, ann, &[])
+    naming::resources(&sources, naming_of(new, ann), new.delta_updates, ann, &[])
 }
 
 /// Writes the materialization and its config file into `catalog` (unsaved; `exists` says
@@ -107,7 +107,7 @@ pub fn write(
     if new.delta_updates && ann.delta_updates.is_none() {
         return Err("this connector has no delta updates setting (`x-delta-updates`)".into());
     }
-    let preview = naming::resources(&sources, new.naming.as_ref(), new.delta_updates, ann, &[]);
+    let preview = naming::resources(&sources, naming_of(new, ann), new.delta_updates, ann, &[]);
     if !preview.collisions.is_empty() {
         return Err(format!(
             "two bindings would write one table: {}; choose another target naming",
@@ -132,6 +132,13 @@ pub fn write(
         created: files,
         airbyte_command: None,
     })
+}
+
+/// The naming of `new`'s bindings: its strategy where the connector names schemas, else Flow's
+/// controller default for a linked capture, else the collections' last name components.
+pub fn naming_of<'a>(new: &'a NewMaterialization, ann: &ResourceAnnotations) -> Naming<'a> {
+    let linked = matches!(new.sources, Sources::Capture(_));
+    Naming::of(new.naming.as_ref(), ann, linked)
 }
 
 /// Every source must be a collection of the catalog (a typo would otherwise be written).

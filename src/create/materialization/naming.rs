@@ -129,6 +129,46 @@ impl TargetNaming {
     }
 }
 
+/// How the table (and schema) of a new binding are named, as decided for its materialization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Naming<'a> {
+    /// The materialization's `targetNaming` strategy (only where the connector has
+    /// `x-schema-name`: Flow requires it).
+    Strategy(&'a TargetNaming),
+    /// The collection's last name component as the table; no schema.
+    LastComponent,
+    /// What Flow's controller gives a linked capture's bindings when the materialization has no
+    /// `targetNaming`: the legacy default `prefixNonDefaultSchema` (`S_T`, or `T` when S is
+    /// `public`/`dbo`; no schema).
+    LinkedDefault,
+}
+
+impl<'a> Naming<'a> {
+    /// The naming in force: `strategy` where the connector can take it (`x-schema-name`), else
+    /// Flow's controller default for a linked capture, else the last name component.
+    pub fn of(strategy: Option<&'a TargetNaming>, ann: &ResourceAnnotations, linked: bool) -> Self {
+        match strategy {
+            Some(s) if ann.has_schema_name() => Naming::Strategy(s),
+            _ if linked => Naming::LinkedDefault,
+            _ => Naming::LastComponent,
+        }
+    }
+
+    /// `(table, schema)` for collection `name` (`None`: the schema is left out).
+    pub fn names(self, name: &str) -> (String, Option<String>) {
+        let (s, t) = schema_and_table(name);
+        match self {
+            Naming::Strategy(n) => {
+                let (t, s) = n.names(name);
+                (t, Some(s))
+            }
+            Naming::LastComponent => (t.to_string(), None),
+            Naming::LinkedDefault if matches!(s, "public" | "dbo") => (t.to_string(), None),
+            Naming::LinkedDefault => (format!("{s}_{t}"), None),
+        }
+    }
+}
+
 /// The second-to-last and last components of a collection name.
 fn schema_and_table(name: &str) -> (&str, &str) {
     let mut parts = name.rsplit('/');
@@ -150,7 +190,7 @@ pub struct Preview {
 /// of their tables is a collision too.
 pub fn resources(
     sources: &[String],
-    naming: Option<&TargetNaming>,
+    naming: Naming,
     delta_updates: bool,
     ann: &ResourceAnnotations,
     existing: &[(String, Value)],
@@ -199,18 +239,12 @@ fn at<'v>(v: &'v Value, pointer: Option<&str>) -> Option<&'v Value> {
 /// One source's resource: only the annotated naming fields.
 pub fn resource(
     source: &str,
-    naming: Option<&TargetNaming>,
+    naming: Naming,
     delta_updates: bool,
     ann: &ResourceAnnotations,
 ) -> Value {
     let mut r = Value::Object(Map::new());
-    let (table, schema) = match naming {
-        Some(n) if ann.has_schema_name() => {
-            let (t, s) = n.names(source);
-            (t, Some(s))
-        }
-        _ => (schema_and_table(source).1.to_string(), None),
-    };
+    let (table, schema) = naming.names(source);
     if let Some(p) = &ann.collection_name {
         set(&mut r, p, Value::String(table));
     }

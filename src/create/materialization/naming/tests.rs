@@ -79,7 +79,7 @@ fn resources_hold_only_the_naming_fields_and_collisions_are_found() {
     ];
     let p = resources(
         &sources,
-        Some(&TargetNaming::MatchSourceStructure),
+        Naming::Strategy(&TargetNaming::MatchSourceStructure),
         true,
         &ann,
         &[],
@@ -92,7 +92,13 @@ fn resources_hold_only_the_naming_fields_and_collisions_are_found() {
     let single = TargetNaming::SingleSchema {
         schema: "flow".into(),
     };
-    let p = resources(&sources, Some(&single), false, &ann, &[]);
+    let p = resources(
+        &sources,
+        Naming::of(Some(&single), &ann, false),
+        false,
+        &ann,
+        &[],
+    );
     assert_eq!(
         p.bindings[2].1,
         json!({"table": "customers", "schema": "flow"})
@@ -108,11 +114,33 @@ fn resources_hold_only_the_naming_fields_and_collisions_are_found() {
         "acmeCo/x/customers".to_string(),
         json!({"table": "customers", "schema": "flow"}),
     )];
-    let p = resources(&sources[2..], Some(&single), false, &ann, &existing);
+    let p = resources(
+        &sources[2..],
+        Naming::Strategy(&single),
+        false,
+        &ann,
+        &existing,
+    );
     assert_eq!(p.collisions.len(), 1, "{:?}", p.collisions);
     // No x-schema-name: the naming choice does not apply; the table is the last component.
     let plain = annotations(&json!({"properties": {"index": {"x-collection-name": true}}}));
-    let p = resources(&sources, Some(&single), true, &plain, &[]);
+    let p = resources(
+        &sources,
+        Naming::of(Some(&single), &plain, false),
+        true,
+        &plain,
+        &[],
+    );
     assert_eq!(p.bindings[1].1, json!({"index": "orders"}));
     assert_eq!(p.collisions.len(), 1);
+    // Linked, without a strategy the connector can take: Flow's controller default.
+    let linked = Naming::of(Some(&single), &plain, true);
+    assert_eq!(linked, Naming::LinkedDefault);
+    let p = resources(&sources, linked, false, &plain, &[]);
+    assert_eq!(p.bindings[1].1, json!({"index": "archive_orders"}));
+    assert!(p.collisions.is_empty());
+    assert_eq!(
+        Naming::LinkedDefault.names("acmeCo/public/orders"),
+        ("orders".to_string(), None)
+    );
 }

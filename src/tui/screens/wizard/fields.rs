@@ -114,8 +114,15 @@ impl WizardScreen {
     pub(super) fn complete(&mut self) -> Option<String> {
         if self.completions.is_empty() {
             let typed = self.connector.image.text();
+            let task = self.kind.task_type().label();
+            let cached: Vec<String> = self
+                .cached_images
+                .iter()
+                .filter(|(_, t)| t == task)
+                .map(|(image, _)| image.clone())
+                .collect();
             self.completions =
-                crate::create::connectors::complete(typed.trim(), self.kind, &self.cached_images);
+                crate::create::connectors::complete(typed.trim(), self.kind, &cached);
             self.completion = None;
         }
         if self.completions.is_empty() {

@@ -186,8 +186,9 @@ pub struct WizardScreen {
     /// The config field a failed connection test named (pointer) and what it said: the form
     /// shows it at that field.
     pub failed_field: Option<(String, String)>,
-    /// Image references the spec cache knows, for completion (read before the app started).
-    pub cached_images: Vec<String>,
+    /// Image references the spec cache knows, with the task type each was asked as
+    /// (`capture`, `materialize`), for completion (read before the app started).
+    pub cached_images: Vec<(String, String)>,
     /// The completions of the image typed, and which one Tab put in.
     pub completions: Vec<String>,
     pub completion: Option<usize>,
@@ -207,7 +208,12 @@ impl std::fmt::Debug for WizardScreen {
 impl WizardScreen {
     /// A wizard creating `kind`; `kind_open` lets the first step change it (opened with `n`).
     /// The prefix starts as the catalog's most common tenant prefix.
-    pub fn new(sh: &Shared, kind: Kind, kind_open: bool, cached_images: Vec<String>) -> Self {
+    pub fn new(
+        sh: &Shared,
+        kind: Kind,
+        kind_open: bool,
+        cached_images: Vec<(String, String)>,
+    ) -> Self {
         let prefix = sh
             .catalog
             .as_ref()
