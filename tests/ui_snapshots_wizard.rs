@@ -132,7 +132,6 @@ fn sources_link_a_capture() {
 fn fields_and_review_of_a_materialization() {
     let mut a = materialization();
     press(&mut a, &["a", "enter"]);
-    press(&mut a, &["enter"]);
     both_sizes("wizard_fields", &mut a);
     press(&mut a, &["enter"]);
     both_sizes("wizard_review_materialization", &mut a);

@@ -303,9 +303,22 @@ impl WizardScreen {
                 Field::AddNewBindings,
                 Field::EvolveIncompatible,
             ],
-            Step::Fields => vec![Field::FieldsRecommended, Field::DeltaUpdates],
+            Step::Fields if self.offers_delta_updates() => {
+                vec![Field::FieldsRecommended, Field::DeltaUpdates]
+            }
+            Step::Fields => vec![Field::FieldsRecommended],
             Step::Endpoint | Step::Bindings | Step::Sources | Step::Review => Vec::new(),
         }
+    }
+
+    /// True when the connector's resource schema has `x-delta-updates` (Flow refuses delta
+    /// updates elsewhere).
+    pub fn offers_delta_updates(&self) -> bool {
+        self.spec.as_ref().is_some_and(|s| {
+            crate::create::materialization::annotations(&s.resource_schema)
+                .delta_updates
+                .is_some()
+        })
     }
 
     /// The focused field, if the page has fields.

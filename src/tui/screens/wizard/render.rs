@@ -223,9 +223,15 @@ impl WizardScreen {
             }],
             Step::Bindings => vec![muted("Enter: choose the discovered bindings.")],
             Step::Sources => vec![muted("Enter: pick the source collections.")],
-            Step::Fields => vec![muted(
-                "Recommended: which fields new bindings materialize without being listed (source.fieldsRecommended). Delta: write delta updates where the connector supports them.",
-            )],
+            Step::Fields => {
+                let mut v = vec![muted(
+                    "Recommended: which fields the bindings materialize without being listed (each binding's fields.recommended; source.fieldsRecommended for a linked capture).",
+                )];
+                if self.offers_delta_updates() {
+                    v.push(muted("Delta: the connector writes delta updates instead of merging documents."));
+                }
+                v
+            }
             Step::Review => self.review_lines(sh),
         }
     }
