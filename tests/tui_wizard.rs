@@ -441,3 +441,65 @@ fn a_changed_config_is_discovered_again_keeping_the_choices() {
         ]
     );
 }
+
+#[test]
+fn a_new_name_after_the_test_merges_the_same_discovery_again() {
+    let mut a = wizard(Kind::Capture);
+    to_bindings(&mut a);
+    press(&mut a, &["space"]);
+    press(&mut a, &["esc", "esc"]);
+    assert_eq!(w(&a).step, Step::Name);
+    press(&mut a, &["down"]);
+    type_text(&mut a, "2");
+    press(&mut a, &["enter"]);
+    // Same config: no connector run, the discovery merged into `acmeCo/shop2/...`.
+    assert!(press(&mut a, &["ctrl-s"]).is_empty());
+    let Screen::Discovered(d) = a.screen() else {
+        panic!("the bindings step, got {:?}", a.screen());
+    };
+    assert_eq!(d.discovery.capture.name, "acmeCo/shop2/source-postgres");
+    let rows: Vec<(&str, bool)> = d
+        .discovery
+        .rows
+        .iter()
+        .map(|r| (r.target.as_str(), r.selected))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![("acmeCo/shop2/items", false), ("acmeCo/shop2/orders", true)]
+    );
+}
+
+#[test]
+fn another_connector_starts_its_config_afresh() {
+    let mut a = wizard(Kind::Capture);
+    connector_step(&mut a);
+    name_step(&mut a, "shop");
+    type_host(&mut a, "db:5432");
+    press(&mut a, &["esc", "esc"]);
+    assert_eq!(w(&a).step, Step::Connector);
+    press(&mut a, &["backspace", "backspace"]);
+    type_text(&mut a, "v2");
+    let id = job(&press(&mut a, &["enter"]), ConnOp::Spec);
+    // Typing while the spec is fetched does not change which connector it belongs to.
+    type_text(&mut a, "zzz");
+    a.update(Msg::Job(
+        id,
+        JobEvent::Done(Ok(JobOutput::Spec {
+            protocol: "flow-proto".into(),
+            documentation_url: String::new(),
+            config_title: "x".into(),
+            resource_title: "y".into(),
+            cached: false,
+            config_schema: config_schema(),
+            resource_schema: json!({"type": "object"}),
+        })),
+    ));
+    let wz = w(&a);
+    assert_eq!(wz.step, Step::Name);
+    assert!(wz.config.is_none(), "the old connector's config is dropped");
+    assert_eq!(
+        wz.spec.as_ref().unwrap().connector,
+        flowspec::create::Connector::Image("ghcr.io/estuary/source-postgres:v2".into())
+    );
+}

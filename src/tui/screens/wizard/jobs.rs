@@ -134,6 +134,7 @@ impl WizardScreen {
             Value::Object(Default::default()),
         );
         let spec = JobSpec::for_wizard(ConnOp::Spec, task, chosen_protocol(&connector));
+        self.fetching = Some(connector);
         self.launch(sh, spec, WizardJob::Spec)
     }
 
@@ -144,6 +145,15 @@ impl WizardScreen {
             return vec![];
         };
         if self.tested.as_ref() == Some(&config.value) {
+            let renamed = self
+                .discovery
+                .as_ref()
+                .is_some_and(|d| d.capture.name != self.full_name());
+            if let (true, Some((bindings, pointers))) = (renamed, self.last_discovered.clone()) {
+                // A new name: the same answer merged into the capture as now named.
+                self.discovered(sh, bindings, pointers);
+                return vec![];
+            }
             return self.after_test(sh);
         }
         let op = match self.kind {
@@ -208,9 +218,17 @@ impl WizardScreen {
                     ..
                 }),
             ) => {
-                let Ok(connector) = self.connector.value() else {
+                let Some(connector) = self.fetching.take() else {
                     return vec![];
                 };
+                if self.spec.as_ref().is_some_and(|s| s.connector != connector) {
+                    // Another connector: what was given for the last one does not apply.
+                    self.config = None;
+                    self.tested = None;
+                    self.discovery = None;
+                    self.last_discovered = None;
+                    self.failed_field = None;
+                }
                 self.spec = Some(SpecFacts {
                     connector,
                     config_schema,
@@ -253,6 +271,7 @@ impl WizardScreen {
         let Some(new) = self.new_capture(Secret::new(String::new())) else {
             return;
         };
+        self.last_discovered = Some((bindings.clone(), pointers.clone()));
         let paths = crate::create::paths::paths(cat, self.kind, &new.name, &|_| false);
         let config_ref = paths.config_ref();
         match crate::create::capture::discovery(&new, &config_ref, bindings, pointers, cat) {
@@ -295,13 +314,16 @@ impl WizardScreen {
 /// the same resource keep being left out, and keep their renamed targets.
 fn carry_choices(old: &Discovery, new: &mut Discovery, catalog: &crate::catalog::Catalog) {
     for i in 0..new.rows.len() {
-        let Some(before) = old.rows.iter().find(|r| r.path == new.rows[i].path) else {
+        let Some(j) = old.rows.iter().position(|r| r.path == new.rows[i].path) else {
             continue;
         };
+        let before = &old.rows[j];
         if before.selected != new.rows[i].selected {
             let _ = new.toggle(i);
         }
-        if before.target != new.rows[i].target {
+        // Only a target the user renamed is carried (a default follows the capture's name).
+        let renamed = old.default_target(j).as_deref() != Some(before.target.as_str());
+        if renamed && before.target != new.rows[i].target {
             let name = before.target.clone();
             let state = crate::discover::collections::summaries(catalog, &[name.as_str()].into())
                 .remove(&name);

@@ -22,6 +22,7 @@ pub use review::{prepare, CreatePrepared, CreateWrite};
 
 use serde_json::Value;
 
+use crate::connector::protocol::DiscoveredBinding;
 use crate::create::Kind;
 use crate::discover::Discovery;
 use crate::secrets::Secret;
@@ -177,6 +178,11 @@ pub struct WizardScreen {
     /// The config the last connection test passed with (a test is not run again for it).
     pub tested: Option<Secret<Value>>,
     pub discovery: Option<Box<Discovery>>,
+    /// The connector's last discover answer (bindings, resource path pointers): a new name
+    /// merges it again without running the connector.
+    pub last_discovered: Option<(Vec<DiscoveredBinding>, Vec<String>)>,
+    /// The connector whose spec is being fetched (the fields may change meanwhile).
+    pub fetching: Option<crate::create::Connector>,
     pub capture: CaptureOptions,
     pub materialization: MaterializationChoices,
     /// What the wizard waits for (a connector run, sops, the files).
@@ -234,6 +240,8 @@ impl WizardScreen {
             config: None,
             tested: None,
             discovery: None,
+            last_discovered: None,
+            fetching: None,
             capture: CaptureOptions {
                 interval: LineEdit::new(String::new()),
                 add_new_bindings: true,
