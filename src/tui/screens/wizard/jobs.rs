@@ -181,23 +181,7 @@ impl WizardScreen {
         let waiting = self.waiting.take();
         let connector = self.spec.as_ref().map(|s| s.connector.clone());
         match (waiting, result) {
-            (Some(WizardJob::Test(_)), Err(e)) => {
-                let field = self
-                    .spec
-                    .as_ref()
-                    .and_then(|s| field_named(&s.config_schema, &e));
-                self.problem = Some(format!(
-                    "{e}. Check the config (Enter opens it), then try again."
-                ));
-                sh.status = None;
-                if let Some(pointer) = field {
-                    // The error names a field: the form opens on it, the error beside it.
-                    self.failed_field = Some((pointer, e.clone()));
-                    self.open_form(sh);
-                    sh.warn(format!("The connection test failed: {e}"));
-                }
-                vec![]
-            }
+            (Some(WizardJob::Test(_)), Err(e)) => self.test_failed(sh, e),
             (_, Err(e)) => {
                 let c = connector.or_else(|| self.connector.value().ok());
                 let message = match c {
@@ -256,6 +240,25 @@ impl WizardScreen {
             }
             _ => vec![],
         }
+    }
+
+    /// The connection test failed: the problem on the step; when the error names a config
+    /// field, the form opens on it with the error beside it.
+    fn test_failed(&mut self, sh: &mut Shared, e: String) -> Vec<Effect> {
+        let field = self
+            .spec
+            .as_ref()
+            .and_then(|s| field_named(&s.config_schema, &e));
+        self.problem = Some(format!(
+            "{e}. Check the config (Enter opens it), then try again."
+        ));
+        sh.status = None;
+        if let Some(pointer) = field {
+            self.failed_field = Some((pointer, e.clone()));
+            self.open_form(sh);
+            sh.warn(format!("The connection test failed: {e}"));
+        }
+        vec![]
     }
 
     /// The discover answered: its bindings, all new, merged as Flow would for this capture.
