@@ -258,6 +258,16 @@ impl WizardScreen {
     fn review_lines(&self, sh: &Shared) -> Vec<Line<'static>> {
         let t = &sh.theme;
         let mut v = Vec::new();
+        let about = match self.focused() {
+            Some(Field::Interval) => Some("How often the capture polls: a duration (30s, 5m, 1h); empty leaves it to the connector."),
+            Some(Field::AddNewBindings) => Some("autoDiscover.addNewBindings: streams the connector finds later become bindings."),
+            Some(Field::EvolveIncompatible) => Some("autoDiscover.evolveIncompatibleCollections: a collection whose schema changes incompatibly is re-created."),
+            _ => None,
+        };
+        if let Some(about) = about {
+            v.push(Line::styled(about, t.muted));
+            v.push(Line::raw(""));
+        }
         let fact = |label: &str, value: String| {
             Line::from(vec![
                 Span::styled(format!("  {label:<LABEL$} "), t.muted),
