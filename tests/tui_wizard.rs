@@ -6,6 +6,7 @@ mod common;
 
 use common::wizard::*;
 use common::*;
+use flowspec::create::materialization::TargetNaming;
 use flowspec::create::Kind;
 use flowspec::tui::app::{App, Effect, Msg};
 use flowspec::tui::jobs::{ConnOp, JobEvent, JobOutput};
@@ -501,5 +502,55 @@ fn another_connector_starts_its_config_afresh() {
     assert_eq!(
         wz.spec.as_ref().unwrap().connector,
         flowspec::create::Connector::Image("ghcr.io/estuary/source-postgres:v2".into())
+    );
+}
+
+#[test]
+fn target_naming_is_asked_once_and_a_schema_name_can_be_typed() {
+    let mut a = wizard(Kind::Materialization);
+    type_text(&mut a, "ghcr.io/estuary/materialize-postgres:v1");
+    let id = job(&press(&mut a, &["enter"]), ConnOp::Spec);
+    a.update(Msg::Job(
+        id,
+        JobEvent::Done(Ok(JobOutput::Spec {
+            protocol: "flow-proto".into(),
+            documentation_url: String::new(),
+            config_title: "x".into(),
+            resource_title: "y".into(),
+            cached: false,
+            config_schema: config_schema(),
+            resource_schema: json!({"type": "object", "properties": {
+                "table": {"type": "string", "x-collection-name": true},
+                "schema": {"type": "string", "x-schema-name": true}
+            }}),
+        })),
+    ));
+    name_step(&mut a, "warehouse");
+    type_host(&mut a, "wh:5432");
+    let id = job(&press(&mut a, &["ctrl-s"]), ConnOp::Validate);
+    a.update(Msg::Job(
+        id,
+        JobEvent::Done(Ok(JobOutput::Validated {
+            protocol: "flow-json".into(),
+            bindings: 0,
+        })),
+    ));
+    press(&mut a, &["space", "enter"]);
+    // Asked once: the default shown, Enter again to go on.
+    let Screen::Sources(s) = a.screen() else {
+        panic!("still the picker, got {:?}", a.screen());
+    };
+    assert_eq!(s.naming, Some(TargetNaming::MatchSourceStructure));
+    press(&mut a, &["t"]);
+    assert_eq!(a.contexts()[0], Context::SourcesSchema);
+    press(&mut a, &["backspace"; 6]);
+    type_text(&mut a, "analytics");
+    press(&mut a, &["enter", "enter"]);
+    assert_eq!(w(&a).step, Step::Fields);
+    assert_eq!(
+        w(&a).materialization.naming,
+        Some(TargetNaming::SingleSchema {
+            schema: "analytics".into()
+        })
     );
 }

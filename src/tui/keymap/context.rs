@@ -83,6 +83,8 @@ pub enum Context {
     Sources,
     /// Typing the source collection picker's filter.
     SourcesFilter,
+    /// Typing the schema name of the target naming.
+    SourcesSchema,
     /// The detail pane of a materialization that can be changed.
     MaterializationEdit,
     /// The config form as the wizard's Endpoint config step.
@@ -136,13 +138,14 @@ impl Context {
             Context::WizardImage => "Setup wizard: the image reference",
             Context::Sources => "Source collections",
             Context::SourcesFilter => "Source collections filter",
+            Context::SourcesSchema => "Target naming: the schema name",
             Context::MaterializationEdit => "Materialization (not read-only)",
             Context::FormWizard => "Config form (setup wizard)",
         }
     }
 
     /// Every context, in the order the README lists them.
-    pub const ALL: [Context; 45] = [
+    pub const ALL: [Context; 46] = [
         Context::List,
         Context::FilterInput,
         Context::Detail,
@@ -179,6 +182,7 @@ impl Context {
         Context::WizardImage,
         Context::Sources,
         Context::SourcesFilter,
+        Context::SourcesSchema,
         Context::Diff,
         Context::Confirm,
         Context::WriteProtected,

@@ -200,6 +200,22 @@ pub(super) static WIZARD: &[Binding] = &[
         "Clear the filter and leave it",
         "clear"
     ),
+    b!(
+        C::SourcesSchema,
+        &[k(KC::Enter)],
+        A::Commit,
+        "Use this schema name",
+        "use"
+    ),
+    b!(
+        C::SourcesSchema,
+        &[k(KC::Esc)],
+        A::CancelEdit,
+        "Keep the schema name it had",
+        "cancel"
+    ),
+    b!(C::SourcesSchema, TEXT, A::TypeText, "Type the schema name"),
+    b!(C::SourcesSchema, EDIT_KEYS, A::EditText, "Edit the text"),
     b!(C::SourcesFilter, ARROW_UP, A::Up, "Previous collection"),
     b!(C::SourcesFilter, ARROW_DOWN, A::Down, "Next collection"),
 ];

@@ -3,13 +3,19 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::{namings, Mode, Purpose, SourcesScreen};
+use crate::create::materialization::TargetNaming;
 use crate::tui::app::Effect;
 use crate::tui::keymap::Action;
+use crate::tui::screens::form::LineEdit;
 use crate::tui::shared::{Nav, Returned, Shared};
 
 impl SourcesScreen {
     /// Applies one action resolved in [`SourcesScreen::contexts`].
     pub fn on_action(&mut self, sh: &mut Shared, action: Action, key: &KeyEvent) -> Vec<Effect> {
+        if self.schema_edit.is_some() {
+            self.typing_schema(sh, action, key);
+            return vec![];
+        }
         let page = sh.page() as isize;
         match action {
             Action::TypeText => {
@@ -122,19 +128,57 @@ impl SourcesScreen {
         self.refilter();
     }
 
-    /// `t`: the next target naming, when the connector has schema names.
+    /// `t`: the next target naming, when the connector has schema names; the two that name a
+    /// schema ask for it.
     fn next_naming(&mut self, sh: &mut Shared) {
         if !self.annotations.has_schema_name() {
             sh.info("This connector has no schema names (x-schema-name): tables are named after the collections");
             return;
         }
-        let all = namings();
         let i = self
             .naming
             .as_ref()
-            .and_then(|n| all.iter().position(|m| m == n))
-            .map_or(0, |i| (i + 1) % all.len());
-        self.naming = Some(all[i].clone());
+            .map_or(0, |n| (super::naming_index(n) + 1) % 3);
+        let next = namings(&self.default_schema)[i].clone();
+        if let TargetNaming::SingleSchema { schema }
+        | TargetNaming::PrefixTableNames { schema, .. } = &next
+        {
+            self.schema_edit = Some(LineEdit::new(schema.clone()));
+        }
+        self.naming = Some(next);
+    }
+
+    /// Typing the schema name of the naming just chosen.
+    fn typing_schema(&mut self, sh: &mut Shared, action: Action, key: &KeyEvent) {
+        match action {
+            Action::TypeText | Action::EditText => {
+                if let Some(edit) = self.schema_edit.as_mut() {
+                    edit.apply(key);
+                }
+            }
+            Action::Commit => {
+                let typed = self
+                    .schema_edit
+                    .as_ref()
+                    .map(|e| e.text().trim().to_string())
+                    .unwrap_or_default();
+                if typed.is_empty() {
+                    sh.warn("Type the schema name the tables go into");
+                    return;
+                }
+                if let Some(
+                    TargetNaming::SingleSchema { schema }
+                    | TargetNaming::PrefixTableNames { schema, .. },
+                ) = self.naming.as_mut()
+                {
+                    *schema = typed.clone();
+                }
+                self.default_schema = typed;
+                self.schema_edit = None;
+            }
+            Action::CancelEdit => self.schema_edit = None,
+            _ => {}
+        }
     }
 
     /// Enter or Ctrl-S: the choices go to the wizard, or become new bindings of the
@@ -145,7 +189,7 @@ impl SourcesScreen {
             return vec![];
         }
         if self.annotations.has_schema_name() && self.naming.is_none() {
-            self.naming = Some(namings()[0].clone());
+            self.naming = Some(namings(&self.default_schema)[0].clone());
             sh.info("Choose how tables are named (t changes it; the preview shows each binding), then Enter again");
             return vec![];
         }

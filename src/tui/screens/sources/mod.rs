@@ -50,18 +50,28 @@ pub struct SourceChoices {
     pub naming: Option<TargetNaming>,
 }
 
-/// The target naming choices, in the order `t` cycles through them (`None`: not asked yet).
-pub fn namings() -> [TargetNaming; 3] {
+/// The target naming choices, in the order `t` cycles through them, the two that name a
+/// schema starting with `schema`.
+pub fn namings(schema: &str) -> [TargetNaming; 3] {
     [
         TargetNaming::MatchSourceStructure,
         TargetNaming::SingleSchema {
-            schema: "public".into(),
+            schema: schema.into(),
         },
         TargetNaming::PrefixTableNames {
-            schema: "public".into(),
+            schema: schema.into(),
             skip_common_defaults: true,
         },
     ]
+}
+
+/// Which of [`namings`] `n` is (whatever its schema).
+fn naming_index(n: &TargetNaming) -> usize {
+    match n {
+        TargetNaming::MatchSourceStructure => 0,
+        TargetNaming::SingleSchema { .. } => 1,
+        TargetNaming::PrefixTableNames { .. } => 2,
+    }
 }
 
 /// How a target naming is described on the screen.
@@ -106,6 +116,10 @@ pub struct SourcesScreen {
     pub connector: Option<crate::create::Connector>,
     /// `Step 4 of 6 · ` when the wizard opened the picker: its title says where the user is.
     pub step_label: Option<String>,
+    /// The schema name being typed for `singleSchema` or `prefixTableNames`.
+    pub schema_edit: Option<crate::tui::screens::form::LineEdit>,
+    /// The schema those namings start with: the endpoint config's `schema`, else `public`.
+    pub default_schema: String,
 }
 
 impl SourcesScreen {
@@ -144,6 +158,8 @@ impl SourcesScreen {
             delta_updates: false,
             connector: None,
             step_label: None,
+            schema_edit: None,
+            default_schema: "public".into(),
         };
         s.refilter();
         s
@@ -190,6 +206,9 @@ impl SourcesScreen {
 
     /// The key contexts in force, innermost first.
     pub fn contexts(&self) -> Vec<Context> {
+        if self.schema_edit.is_some() {
+            return vec![Context::SourcesSchema, Context::Screens, Context::Always];
+        }
         let inner = match self.mode {
             Mode::Filter => Context::SourcesFilter,
             Mode::Collections | Mode::Captures => Context::Sources,

@@ -137,6 +137,15 @@ impl SourcesScreen {
             }
             None => Sources::Collections(self.picked.iter().cloned().collect()),
         };
+        if let Some(edit) = &self.schema_edit {
+            v.push(Line::styled(
+                format!(
+                    "Schema name: {}▏ (Enter uses it)",
+                    escape_control(&edit.text())
+                ),
+                t.title,
+            ));
+        }
         if self.annotations.has_schema_name() {
             v.push(Line::styled(
                 match &self.naming {

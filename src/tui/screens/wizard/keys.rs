@@ -227,6 +227,14 @@ impl WizardScreen {
             self.spec.as_ref().map(|s| s.connector.clone()),
         );
         picker.step_label = Some(self.step_label());
+        if let Some(schema) = self
+            .config
+            .as_ref()
+            .and_then(|c| c.value.expose().get("schema")?.as_str().map(str::to_string))
+            .filter(|s| !s.is_empty())
+        {
+            picker.default_schema = schema;
+        }
         sh.nav
             .push(Nav::Push(Box::new(Screen::Sources(Box::new(picker)))));
     }
