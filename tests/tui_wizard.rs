@@ -554,3 +554,68 @@ fn target_naming_is_asked_once_and_a_schema_name_can_be_typed() {
         })
     );
 }
+
+#[test]
+fn a_secret_kept_in_plaintext_is_masked_in_the_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = App::new_catalog(
+        dir.path().join("flow.yaml"),
+        false,
+        Some(Kind::Capture),
+        false,
+        Theme::color(),
+    );
+    type_text(&mut a, IMAGE);
+    let id = job(&press(&mut a, &["enter"]), ConnOp::Spec);
+    let schema = json!({"type": "object", "required": ["host"], "properties": {
+        "host": {"type": "string", "order": 0},
+        "password": {"type": "string", "secret": true, "order": 1}
+    }});
+    a.update(Msg::Job(
+        id,
+        JobEvent::Done(Ok(JobOutput::Spec {
+            protocol: "flow-proto".into(),
+            documentation_url: String::new(),
+            config_title: "x".into(),
+            resource_title: "y".into(),
+            cached: false,
+            config_schema: schema,
+            resource_schema: common::discovery::resource_schema(),
+        })),
+    ));
+    type_text(&mut a, "acmeCo/");
+    name_step(&mut a, "shop");
+    type_host(&mut a, "db:5432");
+    press(&mut a, &["down", "enter"]);
+    type_text(&mut a, "s3cr3t-canary");
+    press(&mut a, &["enter", "ctrl-l", "ctrl-l"]);
+    let id = job(&press(&mut a, &["ctrl-s"]), ConnOp::Discover);
+    assert!(
+        w(&a).config.as_ref().unwrap().encrypt.is_empty(),
+        "kept in plaintext"
+    );
+    discovered(&mut a, id, bindings());
+    press(&mut a, &["ctrl-s"]);
+    let effects = press(&mut a, &["enter"]);
+    let [Effect::PrepareCreate(job)] = effects.as_slice() else {
+        panic!("the files are prepared: {effects:?}");
+    };
+    a.update(Msg::CreatePrepared(
+        flowspec::tui::screens::wizard::prepare(job),
+    ));
+    let Some(Overlay::ApplyCreate(c)) = a.overlay() else {
+        panic!("the save diff: {:?}", a.overlay());
+    };
+    let config = c
+        .writes
+        .iter()
+        .find(|w| w.display.ends_with(".config.yaml"))
+        .expect("the config file");
+    assert!(
+        config.new_text.contains("s3cr3t-canary"),
+        "written as chosen"
+    );
+    assert!(!config.diff.contains("s3cr3t-canary"), "{}", config.diff);
+    let text = screen(&mut a, 120, 40);
+    assert!(!text.contains("s3cr3t-canary"), "{text}");
+}
