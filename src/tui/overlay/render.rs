@@ -210,7 +210,7 @@ fn confirm(sh: &Shared, frame: &mut Frame, body: Rect, question: Confirm) {
         .as_ref()
         .map_or(0, |c| c.files.iter().filter(|f| f.is_dirty()).count());
     let what = match n {
-        0 => " The form has unsaved changes.".to_string(),
+        0 => " What you entered on this screen is not saved.".to_string(),
         1 => " 1 file has unsaved changes.".to_string(),
         n => format!(" {n} files have unsaved changes."),
     };
