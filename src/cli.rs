@@ -51,6 +51,14 @@ pub enum Command {
     /// Exit status: 0 encrypted (or nothing to encrypt), 1 sops failed or the file was
     /// refused (already encrypted, no key), 2 the command line or the file is wrong.
     Encrypt(cmd::encrypt::Args),
+    /// Create a capture or a materialization from nothing: the setup wizard, or with --name
+    /// headless (connector spec, config checked and encrypted, discover or validate, files
+    /// written in flowctl's layout; without --yes only the diff is printed).
+    ///
+    /// Exit status: 0 written (or shown), 1 the connector failed or the write was refused,
+    /// 2 the command line, catalog, name or config is wrong, 130 cancelled.
+    #[command(subcommand)]
+    New(cmd::new::Command),
     /// Connector configs: print a template to fill in, or edit a config file in a form.
     #[command(subcommand)]
     Config(ConfigCommand),

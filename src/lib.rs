@@ -7,6 +7,7 @@ pub mod cli;
 pub mod cmd;
 pub mod connector;
 pub mod console;
+pub mod create;
 pub mod demo;
 pub mod discover;
 pub mod form;

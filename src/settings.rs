@@ -53,6 +53,43 @@ impl Settings {
         }
     }
 
+    /// Marks `command` (a local connector program) as speaking Airbyte in the settings file
+    /// at `path`, which a Flow catalog cannot say: appended to `airbyte_commands`, the rest of
+    /// the file kept byte for byte, written atomically (the file and its folder created when
+    /// missing). Returns false when it was marked already.
+    pub fn record_airbyte_command(path: &Path, command: &str) -> Result<bool, String> {
+        use crate::yaml::{patch::Edit, PathSeg};
+        let current = Settings::load_from(path)?;
+        if current.is_airbyte(&[command.to_string()]) {
+            return Ok(false);
+        }
+        let mut file = crate::catalog::Catalog::single_file(path).map_err(|e| e.to_string())?;
+        let root = file.parse_file(0).map_err(|e| e.message)?;
+        let value = serde_json::Value::String(command.to_string());
+        let has_items = root
+            .get("airbyte_commands")
+            .is_some_and(|n| !n.items().is_empty());
+        let edit = if has_items {
+            Edit::Push {
+                seq: vec![PathSeg::key("airbyte_commands")],
+                value,
+            }
+        } else {
+            Edit::Set {
+                map: vec![],
+                key: "airbyte_commands".into(),
+                value: serde_json::json!([value]),
+            }
+        };
+        file.edit_file(0, &[edit]).map_err(|e| e.to_string())?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        let writes = crate::save::plan(&file);
+        crate::save::execute(&mut file, &writes).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(true)
+    }
+
     /// Is this local command (its argv) one the user marked as an Airbyte connector?
     pub fn is_airbyte(&self, command: &[String]) -> bool {
         let Some(program) = command.first() else {
@@ -81,6 +118,26 @@ mod tests {
         assert!(s.is_airbyte(&["/opt/x/bin/source-y".into()]));
         assert!(!s.is_airbyte(&["/other/source-y".into()]));
         assert!(!s.is_airbyte(&[]));
+    }
+
+    #[test]
+    fn an_airbyte_command_is_recorded_keeping_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("flowspec/settings.yaml");
+        assert!(Settings::record_airbyte_command(&p, "/venv/bin/source-faker").unwrap());
+        assert!(!Settings::record_airbyte_command(&p, "/venv/bin/source-faker").unwrap());
+        let s = Settings::load_from(&p).unwrap();
+        assert!(s.is_airbyte(&["/venv/bin/source-faker".into()]));
+        std::fs::write(
+            &p,
+            "# mine\nsops:\n  age: [age1abc]\nairbyte_commands:\n  - a\n",
+        )
+        .unwrap();
+        Settings::record_airbyte_command(&p, "b").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "# mine\nsops:\n  age: [age1abc]\nairbyte_commands:\n  - a\n  - b\n"
+        );
     }
 
     #[test]

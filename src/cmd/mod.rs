@@ -1,6 +1,6 @@
 //! The command line's subcommands, one module each, named as typed: `check`, `list`, `demo`,
 //! `spec`, `discover`, `validate`, `encrypt`, `config template` (`config_template`), `config edit`
-//! (`config_edit`), `completions`, the hidden `connector` (the demo connectors) and the
+//! (`config_edit`), `new` (create a capture or materialization), `completions`, the hidden `connector` (the demo connectors) and the
 //! editor itself (`editor`, for `flowspec [PATH]`). Each module holds its flags (a clap
 //! `Args`), its documentation and a `run` that returns the exit status. Shared pieces:
 //! [`output`] (tables, JSON, paths) and [`runner`] (running a connector from a terminal).
@@ -19,6 +19,7 @@ pub mod discover;
 pub mod editor;
 pub mod encrypt;
 pub mod list;
+pub mod new;
 pub mod output;
 pub mod runner;
 pub mod spec;
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Config(ConfigCommand::Template(args)) => config_template::run(args),
         Command::Config(ConfigCommand::Edit(args)) => config_edit::run(args),
         Command::Encrypt(args) => encrypt::run(args),
+        Command::New(cmd) => new::run(cmd),
         Command::Completions(args) => completions::run(args),
         Command::Connector(cmd) => connector::run(cmd),
     }

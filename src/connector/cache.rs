@@ -125,6 +125,28 @@ impl SpecCache {
         Some(entry.get_mut("spec")?.take())
     }
 
+    /// The image references whose specs are cached (by the reference a catalog or a command
+    /// named, with `capture` or `materialize`), sorted: what the setup wizard's connector
+    /// step completes from besides the bundled list. Unreadable entries are skipped.
+    pub fn image_refs(&self) -> Vec<(String, String)> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, String)> = entries
+            .flatten()
+            .filter_map(|e| {
+                let bytes = crate::catalog::read::bytes(&e.path()).ok()?;
+                let entry: Value = serde_json::from_slice(&bytes).ok()?;
+                let key = entry.get("key")?.as_str()?.strip_prefix("image-ref ")?;
+                let (image, task) = key.rsplit_once(' ')?;
+                Some((image.to_string(), task.to_string()))
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Stores a spec response. Failures are logged, not fatal: the cache is an optimisation.
     pub fn put(&self, key: &CacheKey, spec: &Value) {
         let entry = serde_json::json!({"key": key.describe(), "spec": spec});
@@ -161,6 +183,34 @@ mod tests {
             task: "materialize".into(),
         };
         assert_eq!(cache.get(&other), None);
+    }
+
+    #[test]
+    fn cached_image_references_are_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = SpecCache::at(dir.path());
+        assert!(cache.image_refs().is_empty());
+        let spec = serde_json::json!({"configSchema": {}});
+        for (image, task) in [("b/src:v1", "capture"), ("a/mat:v2", "materialize")] {
+            let key = CacheKey::ImageRef {
+                image: image.into(),
+                task: task.into(),
+            };
+            cache.put(&key, &spec);
+        }
+        let by_digest = CacheKey::Image {
+            digest: "sha256:x".into(),
+            task: "capture".into(),
+        };
+        cache.put(&by_digest, &spec);
+        std::fs::write(dir.path().join("junk.json"), "not json").unwrap();
+        assert_eq!(
+            cache.image_refs(),
+            vec![
+                ("a/mat:v2".to_string(), "materialize".to_string()),
+                ("b/src:v1".to_string(), "capture".to_string())
+            ]
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@
 mod canonical_raw;
 pub mod capture;
 pub mod collections;
-mod edits;
+pub mod edits;
 pub mod layout;
 pub mod merge;
 pub mod names;

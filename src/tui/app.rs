@@ -75,6 +75,8 @@ pub enum Msg {
     RuleWritten(Result<PathBuf, String>),
     /// The files a discovery writes are ready to be shown (or why they cannot be written).
     DiscoveryPrepared(Result<Box<Prepared>, String>),
+    /// The files of the wizard's new task are ready to be shown (or why they cannot be).
+    CreatePrepared(Result<Box<super::screens::wizard::CreatePrepared>, String>),
 }
 
 /// Side effects `update` asks the runtime to perform.
@@ -98,6 +100,11 @@ pub enum Effect {
     /// Write a discovery into a copy of the catalog and plan its save (see
     /// `discovery_write`).
     WriteDiscovery(Box<DiscoveryWrite>),
+    /// Write the wizard's new task into a copy of the catalog and plan its save (see
+    /// `screens::wizard::prepare`).
+    PrepareCreate(std::sync::Arc<super::screens::wizard::CreateWrite>),
+    /// Mark a local command as Airbyte in flowspec's settings (a catalog cannot say it).
+    RecordAirbyte(String),
     /// Suspend the TUI and edit `text` in `$VISUAL`/`$EDITOR`.
     OpenEditor(String),
     /// Persist the connector commands the user allowed (flowspec's own state, never the
@@ -134,6 +141,38 @@ impl App {
         }
     }
 
+    /// The app on a catalog that does not exist yet: an empty root file at `root`, written
+    /// when the user saves (the wizard's files import from it). `ask`: first ask whether to
+    /// start a catalog there; `wizard`: open the wizard on it at once.
+    pub fn new_catalog(
+        root: PathBuf,
+        ask: bool,
+        wizard: Option<crate::create::Kind>,
+        read_only: bool,
+        theme: Theme,
+    ) -> Self {
+        let mut shared = Shared::new(root.clone(), read_only, theme);
+        let catalog = crate::create::new_catalog(&root);
+        let mut browse = BrowseScreen::new();
+        browse.loaded(&catalog);
+        shared.catalog = Some(catalog);
+        shared.phase = Phase::Ready;
+        shared.problems = Some(Vec::new());
+        if ask {
+            shared
+                .overlays
+                .push(Overlay::Confirm(Confirm::StartCatalog));
+        }
+        let mut app = App {
+            shared,
+            screens: vec![Screen::Browse(browse)],
+        };
+        if let Some(kind) = wizard {
+            app.open_wizard(kind, false);
+        }
+        app
+    }
+
     /// Gives the app the remembered answers (read by the caller: `update` does no I/O), or
     /// with `trust_all` lets every connector run without asking.
     pub fn with_trust(mut self, trust: TrustStore, trust_all: bool) -> Self {
@@ -167,6 +206,8 @@ impl App {
     /// The effects to run at start-up.
     pub fn init(&self) -> Vec<Effect> {
         match self.shared.source {
+            // A new catalog (not on disk yet) is ready as it is.
+            Source::Catalog if self.shared.phase == Phase::Ready => vec![],
             Source::Catalog => vec![Effect::Load(self.shared.path.clone())],
             Source::ConfigFile { .. } => self.decrypt_config_file(),
         }
@@ -257,8 +298,8 @@ impl App {
 
     /// The heart of the app: applies one message, returns the effects to run.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
-        let effects = self.apply(msg);
-        self.navigate();
+        let mut effects = self.apply(msg);
+        effects.extend(self.navigate());
         effects
     }
 
@@ -340,6 +381,7 @@ impl App {
                     }
                 }
             }
+            Msg::CreatePrepared(result) => self.create_prepared(result),
             Msg::Terminate(signal) => {
                 tracing::warn!(signal, dirty = self.has_unsaved(), "terminated by signal");
                 return vec![Effect::Quit];
@@ -348,14 +390,32 @@ impl App {
         vec![]
     }
 
+    /// The wizard's files are ready (or cannot be written): it shows the diff or why.
+    fn create_prepared(
+        &mut self,
+        result: Result<Box<super::screens::wizard::CreatePrepared>, String>,
+    ) {
+        let (sh, screens) = (&mut self.shared, &mut self.screens);
+        let wizard = screens.iter_mut().rev().find_map(|s| match s {
+            Screen::Wizard(w) => Some(w),
+            _ => None,
+        });
+        match wizard {
+            Some(w) => w.prepared(sh, result),
+            None => sh.saving = false,
+        }
+    }
+
     /// The shared state and the shown screen, borrowed apart.
     pub(super) fn parts(&mut self) -> (&mut Shared, &mut Screen) {
         let screen = self.screens.last_mut().expect("there is always a screen");
         (&mut self.shared, screen)
     }
 
-    /// Applies the screen changes screens and overlays asked for.
-    fn navigate(&mut self) {
+    /// Applies the screen changes screens and overlays asked for; a screen handed a result
+    /// may answer with effects.
+    fn navigate(&mut self) -> Vec<Effect> {
+        let mut effects = Vec::new();
         for nav in std::mem::take(&mut self.shared.nav) {
             match nav {
                 Nav::Push(screen) => self.screens.push(*screen),
@@ -368,10 +428,15 @@ impl App {
                         self.screens.pop();
                     }
                     let (sh, screen) = self.parts();
-                    screen.returned(sh, value);
+                    effects.extend(screen.returned(sh, value));
                 }
             }
         }
+        if !self.shared.nav.is_empty() {
+            // A screen handed a result opened another (the wizard's next step).
+            effects.extend(self.navigate());
+        }
+        effects
     }
 
     /// Routes a key: Ctrl-Z first (it changes nothing), then a background error that must be
@@ -451,10 +516,17 @@ impl App {
         sh.problems = None;
         // Screens over the browser edit the catalog that was replaced: they close.
         self.screens.truncate(1);
+        let select = self.shared.select_after_load.take();
         if let Some(browse) = self.browse_mut() {
             browse.loaded(&catalog);
+            if let (Some(name), Some(list)) = (select, browse.list.as_mut()) {
+                list.select_named(&catalog, &name);
+            }
         }
         self.shared.catalog = Some(*catalog);
+        if let Some(kind) = self.shared.wizard_after_load.take() {
+            self.open_wizard(kind, false);
+        }
         vec![Effect::Check(snapshot)]
     }
 
@@ -501,6 +573,10 @@ impl App {
                 job.result = Some(Ok(summary.clone()));
                 let task = job.task.clone();
                 sh.info(summary);
+                if let Some((w, sh)) = self.wizard_waiting(id) {
+                    return w.job_done(sh, Ok(output));
+                }
+                let sh = &mut self.shared;
                 if let Some(pending) = sh.pending_form.take().filter(|p| p.task == task) {
                     return self.open_pending_form(pending.id, pending.binding);
                 }
@@ -520,9 +596,37 @@ impl App {
                 info.last = Some(format!("{op} failed"));
                 sh.pending_form = None;
                 sh.error(message);
+                if let Some((w, sh)) = self.wizard_waiting(id) {
+                    return w.job_done(sh, Err(e));
+                }
             }
         }
         vec![]
+    }
+
+    /// The wizard, when it waits for connector job `id`, with the shared state.
+    fn wizard_waiting(
+        &mut self,
+        id: u64,
+    ) -> Option<(&mut super::screens::wizard::WizardScreen, &mut Shared)> {
+        let w = self.screens.iter_mut().rev().find_map(|s| match s {
+            Screen::Wizard(w) if w.waits_for(id) => Some(&mut **w),
+            _ => None,
+        })?;
+        Some((w, &mut self.shared))
+    }
+
+    /// Opens the setup wizard over the browser, for `kind` (`kind_open`: the first step may
+    /// change it).
+    pub fn open_wizard(&mut self, kind: crate::create::Kind, kind_open: bool) {
+        let sh = &self.shared;
+        let w = super::screens::wizard::WizardScreen::new(
+            sh,
+            kind,
+            kind_open,
+            sh.cached_images.clone(),
+        );
+        self.screens.push(Screen::Wizard(Box::new(w)));
     }
 
     /// A discover answered: its bindings merged with the capture's open the Discovered

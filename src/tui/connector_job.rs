@@ -23,6 +23,8 @@ pub struct JobSpec {
     pub task: Task,
     /// For validate: the bindings as Flow would send them.
     pub bindings: Vec<ValidateBinding>,
+    /// The protocol the user chose (the wizard's local command); it wins over the settings.
+    pub protocol: Option<crate::connector::run::Protocol>,
 }
 
 impl std::fmt::Debug for JobSpec {
@@ -49,7 +51,23 @@ impl JobSpec {
             op,
             task: job.task,
             bindings: job.bindings,
+            protocol: None,
         })
+    }
+
+    /// A job for the setup wizard: a task not in the catalog yet (see
+    /// `screens::wizard::task_for`), no bindings, and the protocol the user chose.
+    pub fn for_wizard(
+        op: ConnOp,
+        task: Task,
+        protocol: Option<crate::connector::run::Protocol>,
+    ) -> JobSpec {
+        JobSpec {
+            op,
+            task,
+            bindings: Vec::new(),
+            protocol,
+        }
     }
 }
 
@@ -69,6 +87,7 @@ pub async fn run_job(
     };
     let task = &spec.task;
     let prepared = Target::task(task, options)
+        .with_protocol(spec.protocol)
         .prepare(&events, &cancel)
         .await?;
     let protocol = prepared.protocol.label().to_string();

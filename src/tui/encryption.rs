@@ -33,6 +33,8 @@ pub struct EncryptRequest {
     pub schema: Value,
     /// For a re-encryption: the document before, in clear, so the diff shows what changed.
     pub before: Option<Secret<Value>>,
+    /// The setup wizard's new config: the result goes back to the wizard, not the catalog.
+    pub for_wizard: bool,
 }
 
 /// A config to decrypt for the form (`e` on an encrypted config, `config edit` on one).
@@ -83,7 +85,34 @@ impl EncryptRequest {
             moved_to,
             schema: schema.clone(),
             before: None,
+            for_wizard: false,
         })
+    }
+
+    /// The wizard's request: a new task's `config` to encrypt into the new file `target`
+    /// (which decides the `.sops.yaml` rule); the encrypted text goes back to the wizard.
+    pub fn for_new_file(
+        config: Secret<Value>,
+        chosen: Vec<String>,
+        target: PathBuf,
+        schema: &Value,
+    ) -> EncryptRequest {
+        EncryptRequest {
+            job: Job {
+                config,
+                chosen,
+                target,
+                text: None,
+                keys: None,
+            },
+            file: 0,
+            at: Vec::new(),
+            original: Value::Null,
+            moved_to: None,
+            schema: schema.clone(),
+            before: None,
+            for_wizard: true,
+        }
     }
 }
 

@@ -36,6 +36,24 @@ pub struct Options {
     pub read_only: bool,
     /// `--trust`: run the catalog's connectors without asking first.
     pub trust: bool,
+    /// What to show first.
+    pub start: Start,
+}
+
+/// What the editor shows first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// The catalog browser on the catalog at `path`.
+    Browse,
+    /// The setup wizard for this kind, over the catalog at `path` (`flowspec new`).
+    Wizard(crate::create::Kind),
+    /// `path` is where a new catalog's root would go (nothing there yet): an empty catalog,
+    /// created on save. `ask`: ask first whether to start one (`flowspec DIR`); `wizard`:
+    /// open the wizard on it (`flowspec new`).
+    NewCatalog {
+        ask: bool,
+        wizard: Option<crate::create::Kind>,
+    },
 }
 
 /// How the editor ended, for the process's exit status.
@@ -60,9 +78,24 @@ impl Exit {
 /// Runs the TUI until the user quits. The terminal is restored however this returns.
 pub fn run(opts: Options) -> anyhow::Result<Exit> {
     let theme = theme::Theme::from_env();
-    let path = catalog_path(&opts.path);
     let trust = crate::trust::TrustStore::load_from(&crate::trust::TrustStore::path());
-    run_app(app::App::new(path, opts.read_only, theme).with_trust(trust, opts.trust))
+    let images = crate::connector::cache::SpecCache::user().image_refs();
+    let app = match opts.start {
+        Start::NewCatalog { ask, wizard } => {
+            let path = crate::catalog::load::absolute(&opts.path);
+            app::App::new_catalog(path, ask, wizard, opts.read_only, theme)
+        }
+        Start::Browse | Start::Wizard(_) => {
+            let mut app = app::App::new(catalog_path(&opts.path), opts.read_only, theme);
+            if let Start::Wizard(kind) = opts.start {
+                app.shared.wizard_after_load = Some(kind);
+            }
+            app
+        }
+    };
+    let mut app = app.with_trust(trust, opts.trust);
+    app.shared.cached_images = images;
+    run_app(app)
 }
 
 /// `flowspec config edit FILE`: the form alone, on one config file (created on save).

@@ -384,6 +384,8 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
                 let _ = tx.send(Msg::DiscoveryPrepared(result));
             });
         }
+        Effect::PrepareCreate(job) => prepare_create(job, tx),
+        Effect::RecordAirbyte(command) => record_airbyte(command),
         Effect::RememberTrust(store) => {
             tokio::task::spawn_blocking(move || {
                 let path = crate::trust::TrustStore::path();
@@ -421,6 +423,27 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
         // Handled by the loop itself, which owns the terminal.
         Effect::OpenEditor(_) | Effect::Suspend | Effect::Quit => {}
     }
+}
+
+/// Puts the wizard's files together off the UI (it asks the disk which paths exist).
+fn prepare_create(
+    job: std::sync::Arc<crate::tui::screens::wizard::CreateWrite>,
+    tx: UnboundedSender<Msg>,
+) {
+    tokio::task::spawn_blocking(move || {
+        let result = crate::tui::screens::wizard::prepare(&job);
+        let _ = tx.send(Msg::CreatePrepared(result));
+    });
+}
+
+/// Marks a local command as Airbyte in flowspec's settings (the wizard wrote a task running it).
+fn record_airbyte(command: String) {
+    tokio::task::spawn_blocking(move || {
+        let path = crate::settings::Settings::path();
+        if let Err(e) = crate::settings::Settings::record_airbyte_command(&path, &command) {
+            tracing::warn!("cannot mark {command} as Airbyte in the settings: {e}");
+        }
+    });
 }
 
 /// Encrypts a config (blocking): the keys from the request, `.sops.yaml` or `sources`

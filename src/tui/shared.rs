@@ -70,12 +70,31 @@ pub enum Nav {
 }
 
 /// What a screen hands back to the one it was opened from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Returned {
     /// The resource config edited in the form, for row `row` of the Discovered screen.
     Resource {
         row: usize,
         value: serde_json::Value,
+    },
+    /// The wizard's endpoint config form closed: the config (secrets in clear), the fields to
+    /// encrypt, and whether it was checked and the wizard goes on (Ctrl-S) or back (Esc).
+    Config {
+        value: crate::secrets::Secret<serde_json::Value>,
+        encrypt: Vec<String>,
+        /// The form's lock choices, for the form opened again.
+        locks: super::screens::form::locks::Locks,
+        proceed: bool,
+    },
+    /// The wizard's Bindings step (the Discovered screen) closed with its choices.
+    Bindings {
+        discovery: Box<crate::discover::Discovery>,
+        proceed: bool,
+    },
+    /// The wizard's Sources step (the source picker) closed with its choices.
+    Sources {
+        choices: super::screens::sources::SourceChoices,
+        proceed: bool,
     },
 }
 
@@ -129,6 +148,13 @@ pub struct Shared {
     /// The save under way writes a discovery: the catalog is read again once it is written
     /// (new files join it), which also closes the Discovered bindings screen.
     pub reload_after_save: bool,
+    /// The entity to select once the catalog is read again (a task the wizard created).
+    pub select_after_load: Option<String>,
+    /// Image references the spec cache knows, for the wizard's completion (read before the
+    /// app started: `update` reads no files).
+    pub cached_images: Vec<(String, String)>,
+    /// Open the wizard for this kind once the catalog has loaded (`flowspec new`).
+    pub wizard_after_load: Option<crate::create::Kind>,
 }
 
 impl Shared {
@@ -165,6 +191,9 @@ impl Shared {
             encrypt_queue: Vec::new(),
             sops_busy: false,
             reload_after_save: false,
+            select_after_load: None,
+            cached_images: Vec::new(),
+            wizard_after_load: None,
         }
     }
 

@@ -26,6 +26,20 @@ impl App {
         sh.sops_busy = false;
         sh.status = None;
         let shown = req.job.target.display().to_string();
+        if req.for_wizard && !matches!(result, Ok(Outcome::NeedKeys(_))) {
+            let result = result.map(|o| match o {
+                Outcome::Encrypted { text, .. } => text,
+                Outcome::NeedKeys(_) => unreachable!("matched above"),
+            });
+            let wizard = self.screens.iter_mut().rev().find_map(|s| match s {
+                Screen::Wizard(w) => Some(w),
+                _ => None,
+            });
+            return match wizard {
+                Some(w) => w.encrypted(&mut self.shared, result),
+                None => vec![],
+            };
+        }
         let (text, keys) = match result {
             Err(e) => {
                 sh.encrypt_queue.clear();
@@ -90,7 +104,7 @@ impl App {
             return;
         }
         match f.closing {
-            Closing::Back | Closing::Discovered { .. } => sh.nav.push(Nav::Pop),
+            Closing::Back | Closing::Discovered { .. } | Closing::Wizard => sh.nav.push(Nav::Pop),
             Closing::Quit => {
                 let doc: Value = serde_yaml::from_str(text).unwrap_or(Value::Null);
                 let plain = crate::sops::mark::mark(

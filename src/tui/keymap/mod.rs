@@ -5,8 +5,15 @@
 //! field is text, and the footer stops offering `q quit` and `? help` there.
 
 mod bindings;
+mod context;
+mod wizard;
 
-pub use bindings::{Action, Context, BINDINGS};
+pub use context::{Action, Context};
+
+/// Every binding, in the order of the footer hints and of the help: the core table, then the
+/// wizard's and the source picker's (kept in their own file, `wizard`).
+pub static BINDINGS: std::sync::LazyLock<Vec<Binding>> =
+    std::sync::LazyLock::new(|| [bindings::CORE, wizard::WIZARD].concat());
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 

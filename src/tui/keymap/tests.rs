@@ -100,7 +100,7 @@ fn hints_come_in_table_order_with_help_and_quit_last() {
         labels(&capture),
         [
             "toggle", "spec", "discover", "validate", "pull", "config", "resource", "save",
-            "reload", "help", "quit"
+            "reload", "new", "help", "quit"
         ]
     );
     let materialization = [

@@ -31,6 +31,15 @@ pub enum Confirm {
     ReloadUnsaved,
     /// Leaving the Discovered bindings screen would drop the choices made on it.
     LeaveDiscovery,
+    /// Leaving the setup wizard would drop what was given in it.
+    LeaveWizard,
+    /// A binding of a materialization is to be removed.
+    RemoveBinding {
+        id: crate::catalog::EntityId,
+        index: usize,
+    },
+    /// There is no catalog in the folder: start one there?
+    StartCatalog,
 }
 
 /// One modal layer.
@@ -79,6 +88,20 @@ pub enum Overlay {
     },
     /// No sops key is configured for a config to encrypt: which age recipient to use.
     Keys(Box<KeyPrompt>),
+    /// The save diff of the wizard's new task: `y` writes it.
+    ApplyCreate(Box<ApplyCreate>),
+}
+
+/// The files of a task the wizard made, waiting for the user's yes: `catalog` holds them and
+/// becomes the catalog on yes; the new task is selected once they are written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplyCreate {
+    pub catalog: crate::tui::discovery_write::Pending,
+    pub writes: Vec<PlannedWrite>,
+    pub scroll: usize,
+    pub name: String,
+    /// A local command to record as Airbyte in flowspec's settings.
+    pub airbyte_command: Option<String>,
 }
 
 impl Overlay {
@@ -86,7 +109,9 @@ impl Overlay {
     pub fn context(&self) -> Context {
         match self {
             Overlay::Help { .. } => Context::Help,
-            Overlay::Diff { .. } | Overlay::ApplyDiscovery { .. } => Context::Diff,
+            Overlay::Diff { .. } | Overlay::ApplyDiscovery { .. } | Overlay::ApplyCreate(_) => {
+                Context::Diff
+            }
             Overlay::Confirm(_) | Overlay::RunConnector(_) => Context::Confirm,
             Overlay::WriteProtected { .. } => Context::WriteProtected,
             Overlay::Conflict { .. } => Context::Conflict,
@@ -104,6 +129,7 @@ impl Overlay {
             | Overlay::ApplyDiscovery { scroll, .. }
             | Overlay::Conflict { scroll, .. }
             | Overlay::Problems { scroll } => Some(scroll),
+            Overlay::ApplyCreate(a) => Some(&mut a.scroll),
             Overlay::Confirm(_)
             | Overlay::RunConnector(_)
             | Overlay::WriteProtected { .. }
@@ -185,6 +211,10 @@ pub fn on_action(sh: &mut Shared, action: Action) -> Vec<Effect> {
         }
     }
     let top = sh.overlays.pop().expect("checked above");
+    let top = match create_answer(sh, top, action) {
+        Ok(effects) => return effects,
+        Err(top) => top,
+    };
     match (top, action) {
         (Overlay::Diff { writes, .. }, Action::Yes) => save(sh, writes, Protected::Refuse),
         (
@@ -261,6 +291,59 @@ pub fn on_action(sh: &mut Shared, action: Action) -> Vec<Effect> {
             sh.overlays.push(top);
             vec![]
         }
+    }
+}
+
+/// The answers about creating and removing (the wizard's diff, leaving it, removing a
+/// binding, starting a catalog); any other overlay comes back as `Err`.
+fn create_answer(sh: &mut Shared, top: Overlay, action: Action) -> Result<Vec<Effect>, Overlay> {
+    Ok(match (top, action) {
+        (Overlay::ApplyCreate(a), Action::Yes) => {
+            let ApplyCreate {
+                catalog,
+                writes,
+                name,
+                airbyte_command,
+                ..
+            } = *a;
+            sh.catalog = Some(*catalog.0);
+            sh.reload_after_save = true;
+            sh.select_after_load = Some(name);
+            let mut effects = save(sh, writes, Protected::Refuse);
+            if let Some(command) = airbyte_command {
+                effects.push(Effect::RecordAirbyte(command));
+            }
+            effects
+        }
+        (Overlay::ApplyCreate(_), Action::No | Action::Back) => {
+            sh.info("Nothing was written; the wizard keeps every value");
+            vec![]
+        }
+        (Overlay::Confirm(Confirm::LeaveWizard), Action::Yes) => {
+            sh.nav.push(super::shared::Nav::Pop);
+            vec![]
+        }
+        (Overlay::Confirm(Confirm::RemoveBinding { id, index }), Action::Yes) => {
+            remove_binding(sh, id, index);
+            vec![]
+        }
+        (Overlay::Confirm(Confirm::StartCatalog), Action::Yes) => {
+            sh.info("A new catalog: press n to create a capture or materialization (nothing is written until you save)");
+            vec![]
+        }
+        (Overlay::Confirm(Confirm::StartCatalog), Action::No | Action::Back) => vec![Effect::Quit],
+        (top, _) => return Err(top),
+    })
+}
+
+/// Removes binding `index` of materialization `id` (the user said yes), then shows the diff.
+fn remove_binding(sh: &mut Shared, id: crate::catalog::EntityId, index: usize) {
+    let Some(cat) = sh.catalog.as_mut() else {
+        return;
+    };
+    match crate::create::materialization::remove_binding(cat, id, index) {
+        Ok(()) => sh.review_save(None),
+        Err(e) => sh.warn(format!("Cannot remove the binding: {e}")),
     }
 }
 

@@ -35,6 +35,9 @@ pub fn render(sh: &Shared, frame: &mut Frame, body: Rect) {
                 *scroll,
             );
         }
+        Overlay::ApplyCreate(a) => {
+            save_diff(sh, frame, body, "Create: write", &a.writes, a.scroll);
+        }
         Overlay::Confirm(question) => confirm(sh, frame, body, *question),
         Overlay::WriteProtected { files, .. } => write_protected(sh, frame, body, files),
         Overlay::Conflict {
@@ -207,7 +210,7 @@ fn confirm(sh: &Shared, frame: &mut Frame, body: Rect, question: Confirm) {
         .as_ref()
         .map_or(0, |c| c.files.iter().filter(|f| f.is_dirty()).count());
     let what = match n {
-        0 => " The form has unsaved changes.".to_string(),
+        0 => " What you entered on this screen is not saved.".to_string(),
         1 => " 1 file has unsaved changes.".to_string(),
         n => format!(" {n} files have unsaved changes."),
     };
@@ -218,10 +221,47 @@ fn confirm(sh: &Shared, frame: &mut Frame, body: Rect, question: Confirm) {
             " Discovered bindings ",
             " Leave, dropping the choices made on this screen?",
         ),
+        Confirm::LeaveWizard => (" Setup wizard ", " Leave the wizard, dropping them?"),
+        Confirm::RemoveBinding { .. } => (
+            " Remove a binding ",
+            " Remove it? The save diff comes before anything is written.",
+        ),
+        Confirm::StartCatalog => (
+            " No catalog here ",
+            " Start a new catalog here? Nothing is written until you save.",
+        ),
     };
     let what = match question {
         Confirm::LeaveDiscovery => {
             " Nothing has been written; rows were chosen, renamed or edited.".to_string()
+        }
+        Confirm::LeaveWizard => {
+            " Nothing has been written; the wizard holds what you gave it.".to_string()
+        }
+        Confirm::RemoveBinding { id, index } => {
+            let binding = sh
+                .catalog
+                .as_ref()
+                .and_then(|c| c.entity(id))
+                .and_then(|e| Some((e.name.clone(), e.bindings.get(index)?.collection.clone())));
+            let line = match binding {
+                Some((task, Some(source))) => format!(
+                    " {}, binding {}: {}",
+                    escape_control(&task),
+                    index + 1,
+                    escape_control(&source)
+                ),
+                _ => format!(" Binding {}", index + 1),
+            };
+            crate::tui::ui::ellipsize(&line, 62)
+        }
+        Confirm::StartCatalog => {
+            let folder = std::path::Path::new(&sh.shown_path)
+                .parent()
+                .map(|p| p.display().to_string())
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| "This folder".into());
+            format!(" {} holds no catalog yet.", escape_control(&folder))
         }
         _ => what,
     };

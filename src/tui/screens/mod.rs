@@ -6,6 +6,8 @@
 pub mod browse;
 pub mod discovered;
 pub mod form;
+pub mod sources;
+pub mod wizard;
 
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -14,6 +16,8 @@ use ratatui::Frame;
 use browse::BrowseScreen;
 use discovered::DiscoveredScreen;
 use form::FormScreen;
+use sources::SourcesScreen;
+use wizard::WizardScreen;
 
 use super::app::Effect;
 use super::keymap::{Action, Context};
@@ -28,8 +32,10 @@ pub enum Screen {
     Form(Box<FormScreen>),
     /// A capture's discovered bindings merged with its current ones, to choose and write.
     Discovered(Box<DiscoveredScreen>),
-    // The next screens come in here, each a module beside these: `Encryption` (sops choices
-    // for a config's secrets) and `Wizard` (setting up a new capture or materialization).
+    /// Setting up a new capture or materialization, step by step.
+    Wizard(Box<WizardScreen>),
+    /// Picking source collections for a materialization.
+    Sources(Box<SourcesScreen>),
 }
 
 impl Screen {
@@ -39,6 +45,8 @@ impl Screen {
             Screen::Browse(s) => s.contexts(sh),
             Screen::Form(s) => s.contexts(),
             Screen::Discovered(s) => s.contexts(sh),
+            Screen::Wizard(s) => s.contexts(sh),
+            Screen::Sources(s) => s.contexts(),
         }
     }
 
@@ -48,6 +56,8 @@ impl Screen {
             Screen::Browse(s) => s.on_action(sh, action, key),
             Screen::Form(s) => s.on_action(sh, action, key),
             Screen::Discovered(s) => s.on_action(sh, action, key),
+            Screen::Wizard(s) => s.on_action(sh, action, key),
+            Screen::Sources(s) => s.on_action(sh, action, key),
         }
     }
 
@@ -57,6 +67,8 @@ impl Screen {
             Screen::Browse(s) => s.paste(sh, text),
             Screen::Form(s) => s.paste(sh, text),
             Screen::Discovered(s) => s.paste(text),
+            Screen::Wizard(s) => s.paste(text),
+            Screen::Sources(_) => {}
         }
     }
 
@@ -66,6 +78,8 @@ impl Screen {
             Screen::Browse(_) => false,
             Screen::Form(s) => s.editor.changed(),
             Screen::Discovered(s) => s.changed,
+            Screen::Wizard(s) => s.has_work(),
+            Screen::Sources(s) => s.unsaved(),
         }
     }
 
@@ -75,16 +89,21 @@ impl Screen {
             Screen::Browse(s) => s.render(sh, frame, body),
             Screen::Form(s) => s.render(sh, frame, body),
             Screen::Discovered(s) => s.render(sh, frame, body),
+            Screen::Wizard(s) => s.render(sh, frame, body),
+            Screen::Sources(s) => s.render(sh, frame, body),
         }
     }
 
-    /// A screen opened over this one closed with a result (see [`Returned`]).
-    pub fn returned(&mut self, sh: &mut Shared, value: Returned) {
+    /// A screen opened over this one closed with a result (see [`Returned`]); the wizard
+    /// may answer with effects (the connection test it runs next).
+    pub fn returned(&mut self, sh: &mut Shared, value: Returned) -> Vec<Effect> {
         match (self, value) {
             (Screen::Discovered(s), Returned::Resource { row, value }) => {
-                s.resource_edited(sh, row, value)
+                s.resource_edited(sh, row, value);
+                vec![]
             }
-            (_, Returned::Resource { .. }) => {}
+            (Screen::Wizard(w), value) => w.returned(sh, value),
+            _ => vec![],
         }
     }
 }

@@ -65,6 +65,9 @@ impl BrowseScreen {
             Action::CancelJob => return sh.cancel_job(),
             Action::EditConfig => return self.request_form(sh, None),
             Action::EditResource => return self.request_form(sh, Some(self.binding)),
+            Action::NewTask => self.new_task(sh),
+            Action::AddBindings => self.add_bindings(sh),
+            Action::RemoveBinding => self.ask_remove_binding(sh),
             _ => {}
         }
         vec![]
@@ -234,5 +237,59 @@ impl BrowseScreen {
             }
         }
         effects
+    }
+
+    /// `n`: the setup wizard over the browser (capture or materialization, chosen on its
+    /// first step).
+    fn new_task(&mut self, sh: &mut Shared) {
+        let w = crate::tui::screens::wizard::WizardScreen::new(
+            sh,
+            crate::create::Kind::Capture,
+            true,
+            sh.cached_images.clone(),
+        );
+        sh.nav
+            .push(Nav::Push(Box::new(Screen::Wizard(Box::new(w)))));
+    }
+
+    /// `+` on a materialization: the source picker, to add bindings (the resource schema
+    /// from its spec names the new bindings' tables).
+    fn add_bindings(&mut self, sh: &mut Shared) {
+        let Some(id) = self.selected() else { return };
+        let Some(name) = sh
+            .catalog
+            .as_ref()
+            .and_then(|c| c.entity(id))
+            .map(|e| e.name.clone())
+        else {
+            return;
+        };
+        let Some(schema) = sh
+            .connectors
+            .get(&name)
+            .and_then(|i| i.resource_schema.clone())
+        else {
+            sh.warn("Fetch the connector's spec first (s): the new bindings' resources follow its schema");
+            return;
+        };
+        let picker =
+            crate::tui::screens::sources::SourcesScreen::for_materialization(sh, id, Some(&schema));
+        sh.nav
+            .push(Nav::Push(Box::new(Screen::Sources(Box::new(picker)))));
+    }
+
+    /// `x` on a materialization's binding: asks, then removes it (the save diff follows).
+    fn ask_remove_binding(&mut self, sh: &mut Shared) {
+        let Some(id) = self.selected() else { return };
+        if self.binding_count(sh) == 0 {
+            sh.info("This materialization has no bindings");
+            return;
+        }
+        sh.overlays.push(Overlay::Confirm(
+            crate::tui::overlay::Confirm::RemoveBinding {
+                id,
+                index: self.binding,
+            },
+        ));
     }
 }

@@ -226,6 +226,22 @@ impl EntityList {
         }
     }
 
+    /// Selects the entity named `name` (clearing a filter that hides it): a task the wizard
+    /// just created.
+    pub fn select_named(&mut self, catalog: &Catalog, name: &str) {
+        let Some((id, _)) = catalog.entities().find(|(_, e)| e.name == name) else {
+            return;
+        };
+        if !self
+            .rows
+            .iter()
+            .any(|r| matches!(r, Row::Entity { id: i, .. } if *i == id))
+        {
+            self.set_filter(catalog, "");
+        }
+        self.select_entity(id);
+    }
+
     pub fn selected_entity(&self) -> Option<EntityId> {
         match self.rows.get(self.selected) {
             Some(Row::Entity { id, .. }) => Some(*id),

@@ -4,7 +4,7 @@
 mod keys;
 pub mod list;
 pub mod projections;
-mod render_detail;
+pub(crate) mod render_detail;
 mod render_list;
 
 use std::cell::Cell;
@@ -13,6 +13,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::Frame;
 
 pub use list::{EntityList, Grouping, Row};
+pub use render_detail::job_lines;
 
 use crate::catalog::{EntityId, EntityKind};
 use crate::tui::keymap::Context;
@@ -97,6 +98,9 @@ impl BrowseScreen {
                 }
                 if kind == Some(EntityKind::Capture) {
                     v.push(Context::Capture);
+                }
+                if kind == Some(EntityKind::Materialization) && !sh.read_only {
+                    v.push(Context::MaterializationEdit);
                 }
                 v.push(Context::Detail);
             }

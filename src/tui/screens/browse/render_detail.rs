@@ -121,9 +121,21 @@ fn task_body(
 
 /// The live view of a connector run: phase with a spinner, pull progress, the newest log lines.
 fn job_pane(sh: &Shared, frame: &mut Frame, area: Rect, job: &crate::tui::jobs::Job) {
+    let lines = job_lines(sh, job, area.width as usize, area.height as usize);
+    // Errors can be long (they say what to do): wrap rather than cut them.
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// A connector run's lines: phase with a spinner (or its result), pull progress, and the
+/// newest log lines, `height` lines at most. Shared with the setup wizard.
+pub fn job_lines(
+    sh: &Shared,
+    job: &crate::tui::jobs::Job,
+    width: usize,
+    height: usize,
+) -> Vec<Line<'static>> {
     use crate::connector::LogLevel;
     let t = &sh.theme;
-    let width = area.width as usize;
     let status = match &job.result {
         None => Span::styled(
             format!(
@@ -167,7 +179,7 @@ fn job_pane(sh: &Shared, frame: &mut Frame, area: Rect, job: &crate::tui::jobs::
             t.accent,
         ));
     }
-    let room = (area.height as usize).saturating_sub(lines.len());
+    let room = height.saturating_sub(lines.len());
     let skip = job.logs.len().saturating_sub(room);
     for l in job.logs.iter().skip(skip) {
         let style = match l.level {
@@ -181,8 +193,7 @@ fn job_pane(sh: &Shared, frame: &mut Frame, area: Rect, job: &crate::tui::jobs::
             style,
         ));
     }
-    // Errors can be long (they say what to do): wrap rather than cut them.
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    lines
 }
 
 /// The facts about an entity; `room` is the width left for a value after its label.

@@ -58,7 +58,7 @@ pub fn render(screen: &BrowseScreen, sh: &Shared, frame: &mut Frame, area: Rect)
     }
     if lines.is_empty() {
         let msg = if list.filter.is_empty() {
-            "This catalog defines no entities yet."
+            "This catalog defines no entities yet. Press n to create a capture or materialization."
         } else {
             "No entity matches the filter."
         };

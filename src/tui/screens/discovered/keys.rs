@@ -17,6 +17,10 @@ use crate::tui::shared::{Nav, Shared};
 impl DiscoveredScreen {
     /// Applies one action; refusals go to the status line as warnings.
     pub fn on_action(&mut self, sh: &mut Shared, action: Action, key: &KeyEvent) -> Vec<Effect> {
+        if action == Action::Next {
+            self.hand_back(sh, true);
+            return vec![];
+        }
         if let Some(effects) = self.choose(sh, action) {
             return effects;
         }
@@ -234,8 +238,32 @@ impl DiscoveredScreen {
             .push(Nav::Push(Box::new(Screen::Form(Box::new(form)))));
     }
 
+    /// The wizard's Bindings step closes: its choices go back to the wizard, forward (Ctrl-S,
+    /// once they can be written) or back (Esc).
+    fn hand_back(&mut self, sh: &mut Shared, proceed: bool) {
+        if proceed {
+            if let Err(why) = plan::plan(&self.discovery) {
+                sh.warn(format!("Cannot use these choices: {why}"));
+                return;
+            }
+            if self.counts.adding == 0 {
+                sh.warn("Keep at least one binding (Space, or a for all)");
+                return;
+            }
+        }
+        sh.nav
+            .push(Nav::Return(crate::tui::shared::Returned::Bindings {
+                discovery: Box::new(self.discovery.clone()),
+                proceed,
+            }));
+    }
+
     /// Esc: leaves, asking first when something was changed.
     fn leave(&mut self, sh: &mut Shared) {
+        if self.wizard {
+            self.hand_back(sh, false);
+            return;
+        }
         if self.changed {
             sh.overlays.push(Overlay::Confirm(Confirm::LeaveDiscovery));
         } else {

@@ -63,6 +63,11 @@ pub struct DiscoveredScreen {
     /// The user changed something (leaving asks first).
     pub changed: bool,
     pub counts: Counts,
+    /// The wizard's Bindings step: Ctrl-S and Esc hand the choices back to the wizard
+    /// instead of writing or leaving.
+    pub wizard: bool,
+    /// `Step 4 of 5 · ` in the wizard: the title says where the user is.
+    pub step_label: Option<String>,
 }
 
 impl DiscoveredScreen {
@@ -83,7 +88,16 @@ impl DiscoveredScreen {
             detail_scroll: 0,
             changed: false,
             counts,
+            wizard: false,
+            step_label: None,
         }
+    }
+
+    /// The screen as the wizard's Bindings step (see [`DiscoveredScreen::wizard`]).
+    pub fn in_wizard(mut self, step_label: String) -> Self {
+        self.wizard = true;
+        self.step_label = Some(step_label);
+        self
     }
 
     /// The key contexts in force, innermost first.
@@ -94,6 +108,15 @@ impl DiscoveredScreen {
             Mode::Rename(_) => vec![Context::DiscoveredRename],
             Mode::Detail => vec![Context::DiscoveredDetail],
         };
+        if self.wizard && !matches!(self.mode, Mode::Rename(_)) {
+            // Before the rows' own Esc and Ctrl-S; after a filter's or the detail's Esc.
+            let at = if matches!(self.mode, Mode::Rows) {
+                0
+            } else {
+                1
+            };
+            v.insert(at, Context::DiscoveredWizard);
+        }
         if !sh.read_only && !matches!(self.mode, Mode::Rename(_)) {
             v.push(Context::DiscoveredEdit);
         }

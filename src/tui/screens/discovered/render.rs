@@ -46,7 +46,8 @@ impl DiscoveredScreen {
         let t = &sh.theme;
         let focused = !matches!(self.mode, Mode::Detail);
         let title = format!(
-            " Discovered bindings · {} ",
+            " {}Discovered bindings · {} ",
+            self.step_label.as_deref().unwrap_or_default(),
             escape_control(&self.discovery.capture.name)
         );
         let block = Block::default()

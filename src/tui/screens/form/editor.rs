@@ -123,6 +123,9 @@ pub struct FormEditor {
     pub(super) schema_secret_rows: HashSet<String>,
     /// The sops document the form was opened on, decrypted: a save re-encrypts it.
     pub origin: Option<super::locks::Origin>,
+    /// What the connector said about a field (the wizard's failed connection test): shown at
+    /// the field, not a validation error (the config may be right and the server wrong).
+    pub connector_error: Option<FieldError>,
 }
 
 impl FormEditor {
@@ -163,6 +166,7 @@ impl FormEditor {
             locks_baseline: Default::default(),
             schema_secret_rows: HashSet::new(),
             origin: None,
+            connector_error: None,
         };
         ed.rebuild();
         ed.focus = ed
@@ -478,15 +482,22 @@ impl FormEditor {
         let Some(first) = errors.first() else {
             return 0;
         };
-        // The error's field, or the closest row above it (a folded section).
+        self.focus_pointer(first);
+        self.mode = Mode::Browse;
+        let _ = self.begin_edit(None);
+        errors.len()
+    }
+
+    /// Focuses the field at `pointer`, or the closest row above it (a folded section).
+    pub fn focus_pointer(&mut self, pointer: &str) {
         let mut best = None;
         for (i, r) in self.rows.iter().enumerate() {
             let Some(p) = r.pointer() else { continue };
-            if p == first {
+            if p == pointer {
                 best = Some(i);
                 break;
             }
-            if best.is_none() && first.starts_with(&format!("{p}/")) {
+            if best.is_none() && pointer.starts_with(&format!("{p}/")) {
                 best = Some(i);
             }
         }
@@ -494,9 +505,6 @@ impl FormEditor {
             self.focus = i;
             self.revealed = false;
         }
-        self.mode = Mode::Browse;
-        let _ = self.begin_edit(None);
-        errors.len()
     }
 
     /// True when the field at `pointer` is secret: annotated so, below a secret location

@@ -151,6 +151,17 @@ impl FormScreen {
     /// Esc asks and the second one discards them.
     fn close(&mut self, sh: &mut Shared) -> Vec<Effect> {
         let ed = &mut self.editor;
+        if self.closing == Closing::Wizard {
+            // Back one step, every value kept (the wizard asks before anything is lost).
+            let encrypt = ed.chosen().unwrap_or_default();
+            sh.nav.push(Nav::Return(Returned::Config {
+                value: crate::secrets::Secret::new(ed.state.to_json()),
+                encrypt,
+                locks: ed.locks.clone(),
+                proceed: false,
+            }));
+            return vec![];
+        }
         if ed.changed() && !matches!(ed.mode, Mode::ConfirmClose) {
             // A question, not an error: the second Esc must reach the form.
             ed.mode = Mode::ConfirmClose;
@@ -158,7 +169,7 @@ impl FormScreen {
             return vec![];
         }
         match self.closing {
-            Closing::Back | Closing::Discovered { .. } => {
+            Closing::Back | Closing::Discovered { .. } | Closing::Wizard => {
                 sh.nav.push(Nav::Pop);
                 vec![]
             }
@@ -180,6 +191,10 @@ impl FormScreen {
         if sh.sops_busy {
             return Err("sops is still working on the last save".into());
         }
+        if self.closing == Closing::Wizard {
+            return self.hand_to_wizard(sh);
+        }
+        let ed = &mut self.editor;
         if !ed.changed() && !ed.encryption_pending() {
             // `config edit` keeps the form open on the saved value: an earlier save that was
             // cancelled (or not written) left the file's edit unsaved, and Ctrl-S saves it.
@@ -247,7 +262,7 @@ impl FormScreen {
         cat.edit_value(target.file, &target.at, &target.original, &new)
             .map_err(|e| format!("Cannot write this config: {e}"))?;
         match self.closing {
-            Closing::Back | Closing::Discovered { .. } => sh.nav.push(Nav::Pop),
+            Closing::Back | Closing::Discovered { .. } | Closing::Wizard => sh.nav.push(Nav::Pop),
             // `config edit` stays on the form, now on the new value, under the diff.
             Closing::Quit => {
                 ed.target.original = new;
@@ -259,6 +274,29 @@ impl FormScreen {
         // The form's schema locates its secrets even where no task's spec is known (`config
         // edit`); every other config goes by its task's schema or the name rule.
         sh.review_save(Some((target.file, target.at.clone(), &form_schema)));
+        Ok(vec![])
+    }
+
+    /// Ctrl-S in the wizard's form: a form with problems keeps the focus on the first one; a
+    /// valid config goes back to the wizard with the fields to encrypt.
+    fn hand_to_wizard(&mut self, sh: &mut Shared) -> Result<Vec<Effect>, Refusal> {
+        let ed = &mut self.editor;
+        let errors: Vec<String> = ed.errors().iter().map(|e| e.message.clone()).collect();
+        if let Some(first) = errors.first() {
+            ed.focus_first_error();
+            return Err(format!(
+                "{} problem{} in the form; first: {first}",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" },
+            ));
+        }
+        let encrypt = ed.chosen()?;
+        sh.nav.push(Nav::Return(Returned::Config {
+            value: crate::secrets::Secret::new(ed.state.to_json()),
+            encrypt,
+            locks: ed.locks.clone(),
+            proceed: true,
+        }));
         Ok(vec![])
     }
 

@@ -33,6 +33,10 @@ pub enum Closing {
     /// Back to the Discovered bindings screen, a save handing the resource config of row
     /// `row` back to it (the catalog is not edited).
     Discovered { row: usize },
+    /// The setup wizard's endpoint config: Ctrl-S checks the form and hands the config back
+    /// to the wizard (which tests it); Esc hands it back unchecked, one step back. The
+    /// catalog is not edited either way.
+    Wizard,
 }
 
 /// The form screen: the form and what closing it means.
@@ -82,6 +86,9 @@ impl FormScreen {
                 }
                 if self.closing == Closing::Quit {
                     v.push(Context::FormAlone);
+                }
+                if self.closing == Closing::Wizard {
+                    v.insert(0, Context::FormWizard);
                 }
                 v.push(Context::FormNav);
                 if secret {

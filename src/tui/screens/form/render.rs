@@ -125,7 +125,8 @@ fn lay_out<'a>(form: &'a FormEditor, t: &Theme, body: Rect) -> Laid<'a> {
             ),
         ) {
             let indent = "  ".repeat(row.depth as usize);
-            for e in form.errors_at(p) {
+            let from_connector = form.connector_error.iter().filter(|e| e.pointer == p);
+            for e in form.errors_at(p).chain(from_connector) {
                 laid.lines.push(Line::styled(
                     ellipsize(
                         &format!("{indent}  ↳ {}", escape_control(&e.message)),
