@@ -119,8 +119,7 @@ fn add_import(catalog: &mut Catalog, i: usize, reference: String) -> Result<(), 
 
 /// A new catalog file holding `doc`, added unsaved with its entities indexed.
 fn add_catalog_file(catalog: &mut Catalog, path: &Path, doc: Value) -> Result<(), String> {
-    let text = edits::document(path, &doc)?;
-    let root = crate::yaml::parse(&text).map_err(|e| e.message)?;
+    let (text, root) = edits::document(path, &doc)?;
     let mut f = SourceFile::new(path.to_path_buf(), FileRole::Catalog, String::new());
     f.entities = index::extract(catalog.files.len(), &root);
     f.edited = Some(text);
