@@ -88,7 +88,8 @@ pub fn complete(typed: &str, kind: Kind, cached: &[String]) -> Vec<String> {
         }
     }
     for group in [&mut prefixed, &mut containing] {
-        group.sort();
+        // By repository, then tag: `source-postgres:v1` before `source-postgres-batch:v1`.
+        group.sort_by(|a, b| split_tag(a).cmp(&split_tag(b)));
         group.dedup();
     }
     containing.retain(|c| !prefixed.contains(c));
@@ -96,9 +97,33 @@ pub fn complete(typed: &str, kind: Kind, cached: &[String]) -> Vec<String> {
     prefixed
 }
 
+/// An image reference as (repository, tag): the tag is after the last `:` that follows the
+/// last `/` (a registry's port is not a tag).
+fn split_tag(image: &str) -> (&str, &str) {
+    let slash = image.rfind('/').map_or(0, |i| i + 1);
+    match image[slash..].rfind(':') {
+        Some(i) => (&image[..slash + i], &image[slash + i + 1..]),
+        None => (image, ""),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_comes_before_the_longer_names_it_begins() {
+        let got = complete("ghcr.io/estuary/source-postgres", Kind::Capture, &[]);
+        assert_eq!(
+            got.first().map(String::as_str),
+            Some("ghcr.io/estuary/source-postgres:v1")
+        );
+        assert_eq!(split_tag("localhost:5000/img"), ("localhost:5000/img", ""));
+        assert_eq!(
+            split_tag("localhost:5000/img:v2"),
+            ("localhost:5000/img", "v2")
+        );
+    }
 
     #[test]
     fn the_asset_parses_completely_with_tagged_estuary_images() {
@@ -133,9 +158,9 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                "ghcr.io/estuary/source-postgres-batch:v1",
                 "ghcr.io/estuary/source-postgres:dev",
                 "ghcr.io/estuary/source-postgres:v1",
+                "ghcr.io/estuary/source-postgres-batch:v1",
             ]
         );
         let got = complete(
