@@ -127,10 +127,10 @@ fn new_capture(work: &Path, dir: &Path, key: &Path) {
     t.literal("acmeCo/");
     t.keys(&["Down"]);
     t.literal("shop");
-    t.wait_for("acmeCo/shop/flowspec");
+    t.wait_for("acmeCo/shop/demo-capture");
     t.wait_for("✓ a valid name, not used in this catalog");
     t.keys(&["Enter"]);
-    t.wait_for("Step 3 of 5 · Endpoint config of acmeCo/shop/flowspec");
+    t.wait_for("Step 3 of 5 · Endpoint config of acmeCo/shop/demo-capture");
     fill(&t, "db.internal:5432");
     for _ in 0..4 {
         t.keys(&["Down"]);
@@ -138,7 +138,7 @@ fn new_capture(work: &Path, dir: &Path, key: &Path) {
     t.wait_for("reveal");
     fill(&t, CANARY);
     t.keys(&["C-s"]);
-    let screen = t.wait_for("Discovered bindings · acmeCo/shop/flowspec");
+    let screen = t.wait_for("Discovered bindings · acmeCo/shop/demo-capture");
     assert!(!screen.contains(CANARY), "{screen}");
     t.wait_for("3 new (3 to add)");
     t.keys(&["C-s"]);
@@ -172,14 +172,14 @@ fn new_materialization(work: &Path, dir: &Path, key: &Path) {
     t.wait_for("Prefix       acmeCo/");
     t.keys(&["Down"]);
     t.literal("warehouse");
-    t.wait_for("acmeCo/warehouse/flowspec");
+    t.wait_for("acmeCo/warehouse/demo-materialize");
     t.keys(&["Enter"]);
-    t.wait_for("Endpoint config of acmeCo/warehouse/flowspec");
+    t.wait_for("Endpoint config of acmeCo/warehouse/demo-materialize");
     fill(&t, "wh.internal:5432");
     t.keys(&["Down"]);
     fill(&t, "analytics");
     t.keys(&["C-s"]);
-    t.wait_for("Pick source collections · acmeCo/warehouse/flowspec");
+    t.wait_for("Pick source collections · acmeCo/warehouse/demo-materialize");
     t.keys(&["a"]);
     t.wait_for("3 picked of 3");
     t.keys(&["Enter"]);
@@ -213,17 +213,17 @@ fn a_new_user_creates_a_capture_then_a_materialization_of_its_collections() {
     assert_eq!(root, "import:\n  - acmeCo/flow.yaml\n");
     let spec = std::fs::read_to_string(dir.join("acmeCo/shop/flow.yaml")).unwrap();
     for want in [
-        "acmeCo/shop/flowspec:",
+        "acmeCo/shop/demo-capture:",
         "addNewBindings: true",
         "evolveIncompatibleCollections: true",
-        "config: flowspec.config.yaml",
+        "config: demo-capture.config.yaml",
         "target: acmeCo/shop/orders",
         "target: acmeCo/shop/customers",
         "target: acmeCo/shop/refunds",
     ] {
         assert!(spec.contains(want), "{want} in\n{spec}");
     }
-    let config = sops::decrypted(&dir.join("acmeCo/shop/flowspec.config.yaml"), &key);
+    let config = sops::decrypted(&dir.join("acmeCo/shop/demo-capture.config.yaml"), &key);
     assert_eq!(config["auth"]["password_sops"], CANARY);
     assert_eq!(config["address"], "db.internal:5432");
     assert!(

@@ -121,8 +121,10 @@ impl Connector {
         }
     }
 
-    /// The image's base name (`source-postgres`) or the command's program file name: what the
-    /// web app appends to a new task's name.
+    /// The image's base name (`source-postgres`), or for a local command the file name of its
+    /// last argument that is not an option (`flowspec connector demo-capture` →
+    /// `demo-capture`, `python -m source_x` → `source_x`), else of its program: what the web
+    /// app appends to a new task's name.
     pub fn base_name(&self) -> String {
         match self {
             Connector::Image(image) => {
@@ -133,7 +135,11 @@ impl Connector {
                 last.split([':', '@']).next().unwrap_or(last).to_string()
             }
             Connector::Local { command, .. } => command
-                .first()
+                .iter()
+                .skip(1)
+                .rev()
+                .find(|a| !a.starts_with('-') && !a.is_empty())
+                .or(command.first())
                 .map(|p| {
                     std::path::Path::new(p)
                         .file_name()
@@ -251,6 +257,18 @@ mod tests {
             json!({"local": {"command": ["/opt/bin/source-x", "--flag"], "config": "x.config.yaml", "protobuf": true}})
         );
         assert_eq!(proto.base_name(), "source-x");
+        let with_args = |args: &[&str]| Connector::Local {
+            command: args.iter().map(|a| a.to_string()).collect(),
+            protocol: Protocol::FlowJson,
+        };
+        assert_eq!(
+            with_args(&["/bin/flowspec", "connector", "demo-capture", "--protobuf"]).base_name(),
+            "demo-capture"
+        );
+        assert_eq!(
+            with_args(&["python3", "-m", "source_x"]).base_name(),
+            "source_x"
+        );
         let airbyte = Connector::Local {
             command: vec!["/venv/bin/source-faker".into()],
             protocol: Protocol::Airbyte,
