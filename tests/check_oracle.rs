@@ -5,7 +5,7 @@
 //! image tags, and rules the schema cannot express (empty keys) are not compared.
 //!
 //! The schema is read in place from `../shared/flow-catalog.schema.json`
-//! (`tests/support/shared.rs`). When it is absent the comparison is skipped with a note, and
+//! (`tests/support/catalog_schema.rs`, through `tests/support/shared.rs`). When it is absent the comparison is skipped with a note, and
 //! the rest still runs; under CI a missing schema fails the test.
 //!
 //! Two documented adjustments are made to the in-memory copy of the schema:
@@ -24,8 +24,10 @@ use flowspec::catalog::{self};
 use flowspec::yaml;
 use serde_json::Value;
 
-#[path = "support/shared.rs"]
-mod shared;
+#[path = "support/catalog_schema.rs"]
+mod catalog_schema;
+
+use catalog_schema::validator;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check")
@@ -45,59 +47,6 @@ fn catalog_files(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(p);
         }
     }
-}
-
-/// Turns `oneOf`s whose branches are all strings into `anyOf` (see the module comment);
-/// returns how many were changed.
-fn relax_string_one_ofs(v: &mut Value) -> usize {
-    let mut changed = 0;
-    match v {
-        Value::Object(map) => {
-            let all_strings = map
-                .get("oneOf")
-                .and_then(Value::as_array)
-                .is_some_and(|alts| {
-                    alts.len() > 1
-                        && alts.iter().all(|a| {
-                            a.get("type") == Some(&Value::String("string".into()))
-                                && a.get("const").is_none()
-                        })
-                });
-            if all_strings {
-                let alts = map.remove("oneOf").unwrap();
-                map.insert("anyOf".into(), alts);
-                changed += 1;
-            }
-            for child in map.values_mut() {
-                changed += relax_string_one_ofs(child);
-            }
-        }
-        Value::Array(items) => {
-            for child in items {
-                changed += relax_string_one_ofs(child);
-            }
-        }
-        _ => {}
-    }
-    changed
-}
-
-/// Flow's published catalog schema, compiled; `None` (with a note) when `../shared` lacks it
-/// outside CI.
-fn validator() -> Option<jsonschema::Validator> {
-    let text = shared::read("flow-catalog.schema.json", "the schema comparison")?;
-    let mut schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
-    let relaxed = relax_string_one_ofs(&mut schema);
-    assert_eq!(
-        relaxed, 3,
-        "expected exactly the sqlite/typescript/python string oneOfs; the schema changed"
-    );
-    Some(
-        jsonschema::draft202012::options()
-            .should_validate_formats(true)
-            .build(&schema)
-            .expect("the schema compiles"),
-    )
 }
 
 /// flowspec's structural findings in `file`, checking it as the root of a catalog.

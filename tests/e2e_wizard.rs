@@ -86,25 +86,6 @@ fn assert_check_clean(dir: &Path) {
     assert!(all.contains("0 errors, 0 warnings"), "{all}");
 }
 
-/// Flow's catalog JSON Schema accepts every `flow.yaml` below `dir`.
-fn assert_schema_accepts(dir: &Path) {
-    let Some(v) = catalog_schema::validator() else {
-        return;
-    };
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.file_name().is_some_and(|n| n == "flow.yaml") {
-                let errors = catalog_schema::errors(&v, &p);
-                assert!(errors.is_empty(), "{}: {errors:#?}", p.display());
-            }
-        }
-    }
-}
-
 /// Step 1 with a local command: the origin choice to "local command", the command typed,
 /// Enter fetches the spec and the name step follows.
 fn local_connector(t: &Tmux, connector: &str, steps: usize) {
@@ -231,7 +212,7 @@ fn a_new_user_creates_a_capture_then_a_materialization_of_its_collections() {
         "the password reached a file in clear"
     );
     assert_check_clean(&dir);
-    assert_schema_accepts(&dir);
+    catalog_schema::assert_accepts_every_flow_yaml(&dir);
 
     new_materialization(work.path(), &dir, &key);
     let m = std::fs::read_to_string(dir.join("acmeCo/warehouse/flow.yaml")).unwrap();
@@ -245,7 +226,7 @@ fn a_new_user_creates_a_capture_then_a_materialization_of_its_collections() {
     let acme = std::fs::read_to_string(dir.join("acmeCo/flow.yaml")).unwrap();
     assert!(acme.contains("warehouse/flow.yaml"), "{acme}");
     assert_check_clean(&dir);
-    assert_schema_accepts(&dir);
+    catalog_schema::assert_accepts_every_flow_yaml(&dir);
 }
 
 /// Name step with the catalog empty: the prefix typed, then the name; Enter opens the form.
@@ -302,7 +283,7 @@ fn a_capture_from_a_docker_image() {
     let config = std::fs::read_to_string(dir.join("acme/wire/proto-ops.config.yaml")).unwrap();
     assert_eq!(config, "host: db.internal\n");
     assert_check_clean(&dir);
-    assert_schema_accepts(&dir);
+    catalog_schema::assert_accepts_every_flow_yaml(&dir);
 }
 
 /// The capture flow with a real Airbyte source from PyPI (airbyte-source-faker) as a local
@@ -350,5 +331,5 @@ fn a_capture_from_an_airbyte_source_run_as_a_local_command() {
         "{settings}"
     );
     assert_check_clean(&dir);
-    assert_schema_accepts(&dir);
+    catalog_schema::assert_accepts_every_flow_yaml(&dir);
 }

@@ -80,15 +80,7 @@ fn assert_valid(dir: &Path) {
     let all = text(&out);
     assert!(out.status.success(), "{all}");
     assert!(all.contains("0 errors, 0 warnings"), "{all}");
-    if let Some(v) = catalog_schema::validator() {
-        let mut checked = 0;
-        for (file, _) in snapshot(dir) {
-            if file.to_string_lossy().ends_with("flow.yaml") {
-                let errors = catalog_schema::errors(&v, &dir.join(&file));
-                assert!(errors.is_empty(), "{errors:#?}");
-                checked += 1;
-            }
-        }
+    if let Some(checked) = catalog_schema::assert_accepts_every_flow_yaml(dir) {
         assert!(checked > 0);
     }
 }

@@ -11,7 +11,10 @@ use serde_json::Value;
 #[path = "shared.rs"]
 mod shared;
 
-fn relax_string_one_ofs(v: &mut Value) {
+/// Turns `oneOf`s whose branches are all strings into `anyOf` (see the module comment);
+/// returns how many were changed.
+fn relax_string_one_ofs(v: &mut Value) -> usize {
+    let mut changed = 0;
     match v {
         Value::Object(map) => {
             let all_strings = map
@@ -27,19 +30,31 @@ fn relax_string_one_ofs(v: &mut Value) {
             if all_strings {
                 let alts = map.remove("oneOf").unwrap();
                 map.insert("anyOf".into(), alts);
+                changed += 1;
             }
-            map.values_mut().for_each(relax_string_one_ofs);
+            for child in map.values_mut() {
+                changed += relax_string_one_ofs(child);
+            }
         }
-        Value::Array(items) => items.iter_mut().for_each(relax_string_one_ofs),
+        Value::Array(items) => {
+            for child in items {
+                changed += relax_string_one_ofs(child);
+            }
+        }
         _ => {}
     }
+    changed
 }
 
 /// The compiled schema; `None` (with a note) when `../shared` lacks it outside CI.
 pub fn validator() -> Option<jsonschema::Validator> {
     let text = shared::read("flow-catalog.schema.json", "the catalog JSON Schema check")?;
     let mut schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
-    relax_string_one_ofs(&mut schema);
+    let relaxed = relax_string_one_ofs(&mut schema);
+    assert_eq!(
+        relaxed, 3,
+        "expected exactly the sqlite/typescript/python string oneOfs; the schema changed"
+    );
     Some(
         jsonschema::draft202012::options()
             .should_validate_formats(true)
@@ -58,4 +73,25 @@ pub fn errors(validator: &jsonschema::Validator, file: &Path) -> Vec<String> {
         .iter_errors(&doc)
         .map(|e| format!("{}: {} at `{}`", file.display(), e, e.instance_path()))
         .collect()
+}
+
+/// Asserts that Flow's catalog JSON Schema accepts every `flow.yaml` below `dir`; returns how
+/// many it checked, `None` when the schema is missing (outside CI).
+pub fn assert_accepts_every_flow_yaml(dir: &Path) -> Option<usize> {
+    let v = validator()?;
+    let mut checked = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().is_some_and(|n| n == "flow.yaml") {
+                let errors = errors(&v, &p);
+                assert!(errors.is_empty(), "{}: {errors:#?}", p.display());
+                checked += 1;
+            }
+        }
+    }
+    Some(checked)
 }
