@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
-use crate::catalog::{index, Catalog, EntityKind, FileRole, SourceFile};
+use crate::catalog::{Catalog, EntityKind, FileRole};
 use crate::discover::edits;
 use crate::discover::layout::{relative, FileRef, Layout};
 use crate::discover::names::name_prefix;
@@ -119,10 +119,7 @@ fn add_import(catalog: &mut Catalog, i: usize, reference: String) -> Result<(), 
 
 /// A new catalog file holding `doc`, added unsaved with its entities indexed.
 fn add_catalog_file(catalog: &mut Catalog, path: &Path, doc: Value) -> Result<(), String> {
-    let (text, root) = edits::document(path, &doc)?;
-    let mut f = SourceFile::new(path.to_path_buf(), FileRole::Catalog, String::new());
-    f.entities = index::extract(catalog.files.len(), &root);
-    f.edited = Some(text);
+    let f = edits::new_file(catalog.files.len(), path, FileRole::Catalog, &doc)?;
     catalog.files.push(f);
     Ok(())
 }

@@ -1,6 +1,7 @@
-//! [`super::collections::canonical_embedded`] read straight from a connector's JSON text,
-//! without building a `serde_json::Value`: the merge compares the discovered schema of every
-//! existing binding with its collection's, and a large capture has tens of thousands.
+//! The canonical text of a discovered schema as its collection embeds it, read straight from
+//! the connector's JSON text without building a `serde_json::Value`: the merge compares the
+//! discovered schema of every existing binding with its collection's, and a large capture
+//! has tens of thousands.
 
 use std::fmt;
 
@@ -135,8 +136,30 @@ impl<'de> de::DeserializeSeed<'de> for CanonSeed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discover::collections::canonical_embedded;
-    use serde_json::Value;
+    use crate::discover::collections::canonical;
+    use crate::discover::schema::embedded;
+    use serde_json::{json, Value};
+
+    /// The canonical text of `sub` embedded under `id`, through a `Value`.
+    fn canonical_embedded(id: &str, sub: &Value) -> Option<String> {
+        sub.is_object()
+            .then(|| canonical(&embedded(id, sub).unwrap()))
+    }
+
+    #[test]
+    fn is_the_canonical_text_of_the_embedded_schema() {
+        for sub in [
+            json!({"type": "object", "$id": "old", "properties": {"a\"b": {"type": "string", "default": "x\\y\n"}}}),
+            json!({"z": 1, "a": [true, null, 1.5, "é"]}),
+        ] {
+            let want = canonical(&embedded("flow://connector-schema", &sub).unwrap());
+            assert_eq!(
+                canonical_embedded_raw("flow://connector-schema", &sub.to_string()).unwrap(),
+                want
+            );
+        }
+        assert_eq!(canonical_embedded_raw("x", "[1]"), None);
+    }
 
     #[test]
     fn agrees_with_the_value_based_canonical_form() {

@@ -102,26 +102,6 @@ pub fn canonical(v: &Value) -> String {
     out
 }
 
-/// [`canonical`] of `sub` embedded under `id` (see `schema::embedded`: its `$id` replaced by
-/// `id`), written without building the embedded copy: the merge compares one per discovered
-/// binding. `None` when `sub` is not an object (it cannot be embedded).
-pub fn canonical_embedded(id: &str, sub: &Value) -> Option<String> {
-    let Value::Object(o) = sub else {
-        return None;
-    };
-    let id_value = Value::String(id.to_string());
-    let mut entries: Vec<(&str, &Value)> = o
-        .iter()
-        .filter(|(k, _)| k.as_str() != "$id")
-        .map(|(k, v)| (k.as_str(), v))
-        .collect();
-    entries.push(("$id", &id_value));
-    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut out = String::new();
-    write_entries(&entries, &mut out);
-    Some(out)
-}
-
 fn write_canonical(v: &Value, out: &mut String) {
     match v {
         Value::Object(o) => {
@@ -258,20 +238,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn canonical_embedded_is_the_canonical_text_of_the_embedded_schema() {
-        for sub in [
-            json!({"type": "object", "$id": "old", "properties": {"a\"b": {"type": "string", "default": "x\\y\n"}}}),
-            json!({"z": 1, "a": [true, null, 1.5, "é"]}),
-        ] {
-            let want = canonical(
-                &crate::discover::schema::embedded("flow://connector-schema", &sub).unwrap(),
-            );
-            assert_eq!(
-                canonical_embedded("flow://connector-schema", &sub).unwrap(),
-                want
-            );
-        }
-        assert_eq!(canonical_embedded("x", &json!([1])), None);
+    fn canonical_text_escapes_as_serde_json_does() {
         let tricky = json!({"k\u{1}": "\u{7f}\"q\""});
         assert_eq!(canonical(&tricky), serde_json::to_string(&tricky).unwrap());
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::catalog::{Catalog, EditError};
+use crate::catalog::{Catalog, EditError, FileRole, SourceFile};
 use crate::yaml::patch::{PatchError, Removals};
 use crate::yaml::{self, patch, PathSeg};
 
@@ -133,6 +133,24 @@ pub fn document(path: &Path, value: &Value) -> Result<(String, yaml::Node), Stri
         ));
     }
     Ok((text, back))
+}
+
+/// The new file that will be file `index` of the catalog, holding `value` (see [`document`]),
+/// unsaved: its disk text is empty, as it does not exist yet. A catalog file's entities are
+/// indexed from the text read back.
+pub fn new_file(
+    index: usize,
+    path: &Path,
+    role: FileRole,
+    value: &Value,
+) -> Result<SourceFile, String> {
+    let (text, root) = document(path, value)?;
+    let mut f = SourceFile::new(path.to_path_buf(), role, String::new());
+    if role == FileRole::Catalog {
+        f.entities = crate::catalog::index::extract(index, &root);
+    }
+    f.edited = Some(text);
+    Ok(f)
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use super::names::{base_name, name_prefix};
 use super::plan::{self, Plan};
 use super::schema::{merge_schemas, SchemaChange, Schemas};
 use super::{edits, CaptureLocation, Discovery};
-use crate::catalog::{index, Catalog, EntityKind, FileRole, SourceFile};
+use crate::catalog::{Catalog, EntityKind, FileRole, SourceFile};
 use crate::yaml::{patch::Edit, Node, PathSeg};
 
 /// What a write did: the plan it carried out and the files it created.
@@ -666,13 +666,7 @@ fn render_file(index: usize, path: &Path, file: &NewFile) -> Result<SourceFile, 
         }
         NewFile::Value { role, value } => (*role, std::borrow::Cow::Borrowed(value)),
     };
-    let (text, root) = edits::document(path, &value)?;
-    let mut f = SourceFile::new(path.to_path_buf(), role, String::new());
-    if role == FileRole::Catalog {
-        f.entities = index::extract(index, &root);
-    }
-    f.edited = Some(text);
-    Ok(f)
+    edits::new_file(index, path, role, &value)
 }
 
 #[cfg(test)]
