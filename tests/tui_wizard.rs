@@ -318,22 +318,16 @@ fn plus_on_a_materialization_adds_bindings_through_the_save_diff() {
     let said = a.shared.status.as_ref().unwrap().text.clone();
     assert!(said.contains("Fetch the connector's spec first"), "{said}");
     let id = job(&press(&mut a, &["s"]), ConnOp::Spec);
-    a.update(Msg::Job(
+    answer_spec(
+        &mut a,
         id,
-        JobEvent::Done(Ok(JobOutput::Spec {
-            protocol: "flow-proto".into(),
-            documentation_url: String::new(),
-            config_title: "x".into(),
-            resource_title: "y".into(),
-            cached: false,
-            config_schema: json!({"type": "object"}),
-            resource_schema: json!({
-                "type": "object",
-                "required": ["table"],
-                "properties": {"table": {"type": "string", "x-collection-name": true}}
-            }),
-        })),
-    ));
+        json!({"type": "object"}),
+        json!({
+            "type": "object",
+            "required": ["table"],
+            "properties": {"table": {"type": "string", "x-collection-name": true}}
+        }),
+    );
     press(&mut a, &["+"]);
     let Screen::Sources(s) = a.screen() else {
         panic!("the picker, got {:?}", a.screen());
@@ -484,18 +478,7 @@ fn another_connector_starts_its_config_afresh() {
     let id = job(&press(&mut a, &["enter"]), ConnOp::Spec);
     // Typing while the spec is fetched does not change which connector it belongs to.
     type_text(&mut a, "zzz");
-    a.update(Msg::Job(
-        id,
-        JobEvent::Done(Ok(JobOutput::Spec {
-            protocol: "flow-proto".into(),
-            documentation_url: String::new(),
-            config_title: "x".into(),
-            resource_title: "y".into(),
-            cached: false,
-            config_schema: config_schema(),
-            resource_schema: json!({"type": "object"}),
-        })),
-    ));
+    answer_spec(&mut a, id, config_schema(), json!({"type": "object"}));
     let wz = w(&a);
     assert_eq!(wz.step, Step::Name);
     assert!(wz.config.is_none(), "the old connector's config is dropped");
@@ -510,21 +493,15 @@ fn target_naming_is_asked_once_and_a_schema_name_can_be_typed() {
     let mut a = wizard(Kind::Materialization);
     type_text(&mut a, "ghcr.io/estuary/materialize-postgres:v1");
     let id = job(&press(&mut a, &["enter"]), ConnOp::Spec);
-    a.update(Msg::Job(
+    answer_spec(
+        &mut a,
         id,
-        JobEvent::Done(Ok(JobOutput::Spec {
-            protocol: "flow-proto".into(),
-            documentation_url: String::new(),
-            config_title: "x".into(),
-            resource_title: "y".into(),
-            cached: false,
-            config_schema: config_schema(),
-            resource_schema: json!({"type": "object", "properties": {
-                "table": {"type": "string", "x-collection-name": true},
-                "schema": {"type": "string", "x-schema-name": true}
-            }}),
-        })),
-    ));
+        config_schema(),
+        json!({"type": "object", "properties": {
+            "table": {"type": "string", "x-collection-name": true},
+            "schema": {"type": "string", "x-schema-name": true}
+        }}),
+    );
     name_step(&mut a, "warehouse");
     type_host(&mut a, "wh:5432");
     let id = job(&press(&mut a, &["ctrl-s"]), ConnOp::Validate);
@@ -571,18 +548,7 @@ fn a_secret_kept_in_plaintext_is_masked_in_the_diff() {
         "host": {"type": "string", "order": 0},
         "password": {"type": "string", "secret": true, "order": 1}
     }});
-    a.update(Msg::Job(
-        id,
-        JobEvent::Done(Ok(JobOutput::Spec {
-            protocol: "flow-proto".into(),
-            documentation_url: String::new(),
-            config_title: "x".into(),
-            resource_title: "y".into(),
-            cached: false,
-            config_schema: schema,
-            resource_schema: common::discovery::resource_schema(),
-        })),
-    ));
+    answer_spec(&mut a, id, schema, common::discovery::resource_schema());
     type_text(&mut a, "acmeCo/");
     name_step(&mut a, "shop");
     type_host(&mut a, "db:5432");

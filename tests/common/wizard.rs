@@ -52,10 +52,13 @@ pub fn job(effects: &[Effect], op: ConnOp) -> u64 {
     }
 }
 
-/// Types `IMAGE`, Enter, and answers the spec.
-pub fn connector_step(a: &mut App) {
-    type_text(a, IMAGE);
-    let id = job(&press(a, &["enter"]), ConnOp::Spec);
+/// Answers spec job `id` as a Flow protobuf connector with these schemas would.
+pub fn answer_spec(
+    a: &mut App,
+    id: u64,
+    config_schema: serde_json::Value,
+    resource_schema: serde_json::Value,
+) {
     a.update(Msg::Job(
         id,
         JobEvent::Done(Ok(JobOutput::Spec {
@@ -64,10 +67,17 @@ pub fn connector_step(a: &mut App) {
             config_title: "x".into(),
             resource_title: "y".into(),
             cached: false,
-            config_schema: config_schema(),
-            resource_schema: super::discovery::resource_schema(),
+            config_schema,
+            resource_schema,
         })),
     ));
+}
+
+/// Types `IMAGE`, Enter, and answers the spec.
+pub fn connector_step(a: &mut App) {
+    type_text(a, IMAGE);
+    let id = job(&press(a, &["enter"]), ConnOp::Spec);
+    answer_spec(a, id, config_schema(), super::discovery::resource_schema());
     assert_eq!(w(a).step, Step::Name);
 }
 
