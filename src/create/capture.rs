@@ -114,6 +114,15 @@ pub fn write(
         }
     }
     let p = paths::paths(catalog, Kind::Capture, &new.name, exists);
+    // The discovery's spec names the config file chosen before the disk was asked (the wizard
+    // picks it while the user types, and encrypts for it); a stray file there takes it.
+    let referenced = referenced_config(discovery);
+    if referenced.as_deref() != Some(p.config_ref().as_str()) {
+        return Err(format!(
+            "`{}` is on disk already but not part of the catalog, so the new config cannot go there: move it away or choose another name",
+            referenced.unwrap_or_default()
+        ));
+    }
     let mut work = catalog.clone();
     add_config(&mut work, &p.config, &new.config_text);
     let written = discover::write::write(&mut work, discovery, exists)?;
@@ -124,6 +133,16 @@ pub fn write(
         created,
         airbyte_command: new.connector.airbyte_command(),
     })
+}
+
+/// The config file the new capture's endpoint names (relative to its spec file).
+fn referenced_config(discovery: &Discovery) -> Option<String> {
+    let CaptureLocation::New { spec } = &discovery.capture.location else {
+        return None;
+    };
+    let endpoint = spec.get("endpoint")?.as_object()?;
+    let config = endpoint.values().next()?.get("config")?;
+    config.as_str().map(str::to_string)
 }
 
 /// Adds the new config file to the catalog, unsaved (it does not exist on disk yet).

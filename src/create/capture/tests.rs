@@ -176,3 +176,30 @@ fn an_airbyte_command_is_reported_for_the_settings() {
         Some("/venv/bin/source-faker")
     );
 }
+
+#[test]
+fn a_stray_config_file_chosen_before_the_disk_was_asked_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cat = new_catalog(&dir.path().join("flow.yaml"));
+    let new = new_capture("acmeCo/shop/source-demo");
+    // As the wizard does: the config's path picked without asking the disk.
+    let p = crate::create::paths::paths(&cat, Kind::Capture, &new.name, &|_| false);
+    let d = discovery(&new, &p.config_ref(), discovered(), pointers(), &cat).unwrap();
+    std::fs::create_dir_all(dir.path().join("acmeCo/shop")).unwrap();
+    std::fs::write(
+        dir.path().join("acmeCo/shop/source-demo.config.yaml"),
+        "mine: 1\n",
+    )
+    .unwrap();
+    let before = cat.files.len();
+    let e = write(&mut cat, &new, &d, &|p: &Path| p.exists()).unwrap_err();
+    assert!(
+        e.contains("`source-demo.config.yaml` is on disk already"),
+        "{e}"
+    );
+    assert_eq!(cat.files.len(), before, "the catalog is unchanged");
+    assert_eq!(
+        text(dir.path(), "acmeCo/shop/source-demo.config.yaml"),
+        "mine: 1\n"
+    );
+}
