@@ -540,6 +540,21 @@ impl App {
             return vec![];
         };
         save::record_written(cat, &outcome.written);
+        // `q` pressed while the save ran asked whether to lose the edits being written; once
+        // they are on disk there is nothing left to lose, so the quit the user asked for goes on.
+        if outcome.is_complete()
+            && matches!(
+                sh.overlays.top(),
+                Some(Overlay::Confirm(Confirm::QuitUnsaved))
+            )
+            && !self.has_unsaved()
+        {
+            return vec![Effect::Quit];
+        }
+        let sh = &mut self.shared;
+        let Some(cat) = sh.catalog.as_mut() else {
+            return vec![];
+        };
         let snapshot = (!outcome.written.is_empty()).then(|| Box::new(cat.clone()));
         if outcome.is_complete() {
             sh.info(outcome.summary());

@@ -214,3 +214,34 @@ fn after_a_partial_save_the_retry_does_not_take_its_own_write_for_a_conflict() {
         .unwrap()
         .contains("description: edited"));
 }
+
+#[test]
+fn q_pressed_while_a_save_runs_quits_once_the_save_lands_and_asks_on_if_it_fails() {
+    // The save lands: nothing is left to lose, so the quit asked for goes on.
+    let (dir, mut a) = app_on_copy();
+    press(&mut a, &["enter", "space"]);
+    let save = press(&mut a, &["ctrl-s", "y"]);
+    assert!(a.shared.saving);
+    assert!(press(&mut a, &["q"]).is_empty());
+    assert_eq!(a.overlay(), Some(&Overlay::Confirm(Confirm::QuitUnsaved)));
+    let effects = a.update(run_save(&save));
+    assert!(matches!(effects.as_slice(), [Effect::Quit]), "{effects:?}");
+    assert!(std::fs::read_to_string(dir.path().join("flow.yaml"))
+        .unwrap()
+        .contains("disable: true"));
+
+    // The save fails: the edit is still unsaved, so the question stays.
+    let (dir, mut a) = app_on_copy();
+    press(&mut a, &["enter", "space"]);
+    let save = press(&mut a, &["ctrl-s", "y"]);
+    assert!(press(&mut a, &["q"]).is_empty());
+    std::fs::rename(dir.path(), dir.path().with_extension("moved")).unwrap();
+    let effects = a.update(run_save(&save));
+    std::fs::rename(dir.path().with_extension("moved"), dir.path()).unwrap();
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Quit)),
+        "{effects:?}"
+    );
+    assert!(a.is_dirty());
+    assert_eq!(a.overlay(), Some(&Overlay::Confirm(Confirm::QuitUnsaved)));
+}
