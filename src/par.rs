@@ -48,9 +48,49 @@ pub fn par_for_each_mut<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync) {
     });
 }
 
+/// The items `keep` accepts, in order, tested in contiguous chunks, one per core. Below a few
+/// thousand items the threads would cost more than the test, so it runs on the caller.
+pub fn par_filter<T: Copy + Send + Sync>(items: &[T], keep: impl Fn(T) -> bool + Sync) -> Vec<T> {
+    const SERIAL_BELOW: usize = 4096;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || items.len() < SERIAL_BELOW {
+        return items.iter().copied().filter(|&t| keep(t)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let keep = &keep;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .copied()
+                        .filter(|&t| keep(t))
+                        .collect::<Vec<T>>()
+                })
+            })
+            .collect();
+        let parts: Vec<Vec<T>> = handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect();
+        parts.concat()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filtering_keeps_the_order_of_what_it_keeps() {
+        for n in [0, 10, 4095, 4096, 100_001] {
+            let items: Vec<u32> = (0..n).collect();
+            let kept = par_filter(&items, |v| v % 7 == 3);
+            let want: Vec<u32> = (0..n).filter(|v| v % 7 == 3).collect();
+            assert_eq!(kept, want);
+        }
+    }
 
     #[test]
     fn results_keep_the_order_and_indices_of_the_items() {

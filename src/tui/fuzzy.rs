@@ -21,24 +21,24 @@ pub fn matches(query: &str, text: &str) -> bool {
 }
 
 /// Byte-level matching for an ASCII query: UTF-8 bytes of other characters are all >= 0x80,
-/// so they can never match a query byte and the subsequence test stays exact.
+/// so they can never match a query byte and the subsequence test stays exact. Each query byte
+/// is found with `memchr` (both cases of a letter with `memchr2`), which skips the bytes in
+/// between many at a time: a filter keystroke runs this over 100,000 rows.
 fn matches_ascii(query: &[u8], text: &[u8], sensitive: bool) -> bool {
-    let mut qi = 0;
-    for &b in text {
-        let b = if sensitive { b } else { b.to_ascii_lowercase() };
-        let want = if sensitive {
-            query[qi]
+    let mut at = 0;
+    for &want in query {
+        let rest = &text[at..];
+        let found = if sensitive || !want.is_ascii_alphabetic() {
+            memchr::memchr(want, rest)
         } else {
-            query[qi].to_ascii_lowercase()
+            memchr::memchr2(want.to_ascii_lowercase(), want.to_ascii_uppercase(), rest)
         };
-        if b == want {
-            qi += 1;
-            if qi == query.len() {
-                return true;
-            }
+        match found {
+            Some(i) => at += i + 1,
+            None => return false,
         }
     }
-    false
+    true
 }
 
 /// The character indices of `text` that a match uses, for highlighting. Prefers a contiguous
@@ -92,6 +92,37 @@ mod tests {
         assert!(!matches("SHOP", "acme/shop/x"));
         assert!(matches("", "x"));
         assert!(!matches("zz", "acme"));
+        assert!(matches("s042", "shop.S00042 acmeCo/s00042"));
+        assert!(!matches("s0420", "shop.s00042"));
+        assert!(matches("a/b", "A/B"), "punctuation has no case");
+        assert!(!matches("é", "e"));
+        assert!(matches("ée", "xéye"));
+    }
+
+    #[test]
+    fn ascii_matching_agrees_with_the_character_walk() {
+        let texts = [
+            "",
+            "a",
+            "Aa/b-c.D",
+            "shop.orders acmeCo/shop/orders",
+            "x\u{e9}Y/z",
+        ];
+        let queries = [
+            "", "a", "A", "ab", "aD", "s.o", "/", "ord", "Sho", "yz", "zz", "-c",
+        ];
+        for t in texts {
+            for q in queries {
+                let sensitive = q.chars().any(char::is_uppercase);
+                let mut it = q.chars().peekable();
+                for c in t.chars() {
+                    if it.peek().is_some_and(|&w| eq(w, c, sensitive)) {
+                        it.next();
+                    }
+                }
+                assert_eq!(matches(q, t), it.peek().is_none(), "{q:?} in {t:?}");
+            }
+        }
     }
 
     #[test]

@@ -142,6 +142,73 @@ fn the_filter_is_fuzzy_keeps_on_enter_and_takes_printable_keys_as_text() {
     assert_eq!(shown(&a).filter, "acmeCo/sales/refunds", "Enter keeps it");
 }
 
+/// The rows a filter should show, matched afresh.
+fn fresh_view(a: &flowspec::tui::app::App) -> Vec<u32> {
+    let s = shown(a);
+    (0..s.discovery.rows.len() as u32)
+        .filter(|&i| {
+            let r = &s.discovery.rows[i as usize];
+            let text = format!("{} {}", flowspec::discover::path::label(&r.path), r.target);
+            flowspec::tui::fuzzy::matches(&s.filter, &text)
+        })
+        .collect()
+}
+
+#[test]
+fn typing_backspace_and_renaming_always_show_what_a_fresh_filter_would() {
+    let mut a = app();
+    press(&mut a, &["/"]);
+    for step in [
+        "p",
+        "u",
+        "b",
+        "backspace",
+        "backspace",
+        "s",
+        "h",
+        "backspace",
+        "backspace",
+        "backspace",
+        "backspace",
+        "x",
+        "backspace",
+        "o",
+        "r",
+        "d",
+    ] {
+        if step == "backspace" {
+            press(&mut a, &["backspace"]);
+        } else {
+            type_text(&mut a, step);
+        }
+        assert_eq!(
+            shown(&a).view,
+            fresh_view(&a),
+            "after {step:?}: {}",
+            shown(&a).filter
+        );
+    }
+    // A rename changes what a row matches: the views kept for Backspace see the new name.
+    press(&mut a, &["esc", "/"]);
+    type_text(&mut a, "sales/ship");
+    assert_eq!(shown(&a).view, fresh_view(&a));
+    assert_eq!(shown(&a).view.len(), 1, "acmeCo/sales/shipments");
+    press(&mut a, &["enter", "n"]);
+    for _ in 0.."shipments".len() {
+        press(&mut a, &["backspace"]);
+    }
+    type_text(&mut a, "parcels");
+    press(&mut a, &["enter", "/"]);
+    for _ in 0..3 {
+        press(&mut a, &["backspace"]);
+        assert_eq!(shown(&a).view, fresh_view(&a), "{}", shown(&a).filter);
+    }
+    assert!(
+        fresh_view(&a).len() < shown(&a).discovery.rows.len(),
+        "the filter still narrows"
+    );
+}
+
 #[test]
 fn rename_validates_as_a_flow_name_while_typing_and_enter_renames() {
     let mut a = app();

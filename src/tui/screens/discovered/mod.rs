@@ -52,6 +52,9 @@ pub struct DiscoveredScreen {
     /// Per row, the text the filter matches: its resource path and its target.
     haystack: Vec<Box<str>>,
     pub filter: String,
+    /// The views of the shorter filters the current one was typed from, shortest first (each
+    /// a prefix of the next), for Backspace.
+    earlier: Vec<(String, Vec<u32>)>,
     /// The rows the filter shows (indices into the discovery's rows), in order.
     pub view: Vec<u32>,
     /// Position of the selected row in `view`.
@@ -81,6 +84,7 @@ impl DiscoveredScreen {
             resource_schema,
             haystack,
             filter: String::new(),
+            earlier: Vec::new(),
             view,
             selected: 0,
             offset: Cell::new(0),
@@ -130,24 +134,46 @@ impl DiscoveredScreen {
     }
 
     /// Shows the rows matching `filter` (fuzzy, on resource path and target). A filter that
-    /// extends the previous one only narrows what is shown already.
+    /// extends the previous one only narrows what is shown already, and the views of the
+    /// shorter filters it grew from are kept, so Backspace goes back to one without a scan.
     pub fn set_filter(&mut self, filter: &str) {
         let keep = self.current();
-        let narrowing = !self.filter.is_empty() && filter.starts_with(self.filter.as_str());
-        self.filter = filter.to_string();
-        let hay = &self.haystack;
-        if narrowing {
-            self.view
-                .retain(|&i| fuzzy::matches(filter, &hay[i as usize]));
+        if filter.is_empty() {
+            self.earlier.clear();
+            self.view = (0..self.haystack.len() as u32).collect();
+        } else if !self.filter.is_empty() && filter.starts_with(self.filter.as_str()) {
+            let narrower = self.matching(filter, &self.view);
+            let wider = std::mem::replace(&mut self.view, narrower);
+            self.earlier.push((std::mem::take(&mut self.filter), wider));
         } else {
-            self.view = (0..hay.len() as u32)
-                .filter(|&i| fuzzy::matches(filter, &hay[i as usize]))
-                .collect();
+            // Back to the longest earlier filter this one extends (or is).
+            while self
+                .earlier
+                .last()
+                .is_some_and(|(f, _)| !filter.starts_with(f.as_str()))
+            {
+                self.earlier.pop();
+            }
+            self.view = match self.earlier.last() {
+                Some((f, _)) if f == filter => self.earlier.pop().expect("just seen").1,
+                Some((_, wider)) => self.matching(filter, wider),
+                None => {
+                    let all: Vec<u32> = (0..self.haystack.len() as u32).collect();
+                    self.matching(filter, &all)
+                }
+            };
         }
+        self.filter = filter.to_string();
         self.selected = keep
             .and_then(|k| self.view.iter().position(|&i| i as usize == k))
             .unwrap_or(0);
         self.detail_scroll = 0;
+    }
+
+    /// The rows among `among` whose filter text matches `filter`.
+    fn matching(&self, filter: &str, among: &[u32]) -> Vec<u32> {
+        let hay = &self.haystack;
+        crate::par::par_filter(among, |i| fuzzy::matches(filter, &hay[i as usize]))
     }
 
     /// Moves the selection by `delta` rows (clamped).
@@ -165,6 +191,8 @@ impl DiscoveredScreen {
     /// Keeps the row's filter text in step with a renamed target.
     fn rehay(&mut self, i: usize) {
         self.haystack[i] = hay(&self.discovery.rows[i]);
+        // The earlier views were matched against the old text.
+        self.earlier.clear();
     }
 
     /// Recounts after a change of many rows.
