@@ -2,134 +2,153 @@
 //! the connector's JSON text without building a `serde_json::Value`: the merge compares the
 //! discovered schema of every existing binding with its collection's, and a large capture
 //! has tens of thousands.
+//!
+//! Everything is written into one output string as it is read; an object's members are
+//! written in the order they come and then put in key order (keys are borrowed from the
+//! text), so a schema costs a few allocations instead of one per value.
 
-use std::fmt;
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::collections::write_string;
+use super::path::BorrowedKey;
 
 /// The canonical text (see [`super::collections::canonical`]) of the JSON object `raw` with
 /// its `$id` replaced by `id`; `None` when `raw` is not a JSON object.
 pub fn canonical_embedded_raw(id: &str, raw: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len() + id.len() + 16);
     let mut de = serde_json::Deserializer::from_str(raw);
-    let Canon::Object(mut entries) = de.deserialize_any(CanonVisitor).ok()? else {
-        return None;
-    };
+    de.deserialize_map(Canon {
+        out: &mut out,
+        id: Some(id),
+    })
+    .ok()?;
     de.end().ok()?;
-    entries.retain(|(k, _)| k != "$id");
-    let mut id_text = String::new();
-    super::collections::write_string(id, &mut id_text);
-    entries.push(("$id".to_string(), id_text));
-    Some(join_object(entries))
+    Some(out)
 }
 
-/// A JSON value written canonically; objects are kept as entries until their parent writes
-/// them, so the top level can change its `$id`.
-enum Canon {
-    Object(Vec<(String, String)>),
-    Text(String),
+/// Writes the value it reads canonically at the end of `out`. `id`: this is the top-level
+/// object, whose `$id` becomes `id`.
+struct Canon<'a> {
+    out: &'a mut String,
+    id: Option<&'a str>,
 }
 
-impl Canon {
-    fn into_text(self) -> String {
-        match self {
-            Canon::Object(entries) => join_object(entries),
-            Canon::Text(t) => t,
-        }
+impl<'de> de::DeserializeSeed<'de> for Canon<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-/// `{"k":v,...}` with the keys sorted; a repeated key keeps its last value (as a
-/// `serde_json::Value` would).
-fn join_object(mut entries: Vec<(String, String)>) -> String {
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut out = String::with_capacity(entries.iter().map(|(k, v)| k.len() + v.len() + 4).sum());
-    out.push('{');
-    let mut first = true;
-    for (i, (k, v)) in entries.iter().enumerate() {
-        if entries.get(i + 1).is_some_and(|next| next.0 == *k) {
-            continue;
-        }
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        super::collections::write_string(k, &mut out);
-        out.push(':');
-        out.push_str(v);
-    }
-    out.push('}');
-    out
-}
-
-struct CanonVisitor;
-
-impl<'de> Visitor<'de> for CanonVisitor {
-    type Value = Canon;
+impl<'de> Visitor<'de> for Canon<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Canon, E> {
-        Ok(Canon::Text(v.to_string()))
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.out.push_str(if v { "true" } else { "false" });
+        Ok(())
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Canon, E> {
-        Ok(Canon::Text(v.to_string()))
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        write!(self.out, "{v}").map_err(E::custom)
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Canon, E> {
-        Ok(Canon::Text(v.to_string()))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        write!(self.out, "{v}").map_err(E::custom)
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Canon, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
         // As a `Value` holds it: a non-finite number becomes null.
-        Ok(Canon::Text(
-            serde_json::Number::from_f64(v).map_or_else(|| "null".to_string(), |n| n.to_string()),
-        ))
+        match serde_json::Number::from_f64(v) {
+            Some(n) => write!(self.out, "{n}").map_err(E::custom),
+            None => {
+                self.out.push_str("null");
+                Ok(())
+            }
+        }
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Canon, E> {
-        let mut out = String::with_capacity(v.len() + 2);
-        super::collections::write_string(v, &mut out);
-        Ok(Canon::Text(out))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        write_string(v, self.out);
+        Ok(())
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Canon, E> {
-        Ok(Canon::Text("null".to_string()))
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.out.push_str("null");
+        Ok(())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Canon, A::Error> {
-        let mut out = String::from("[");
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.out.push('[');
         let mut first = true;
-        while let Some(item) = seq.next_element_seed(CanonSeed)? {
+        loop {
+            let at = self.out.len();
             if !first {
-                out.push(',');
+                self.out.push(',');
+            }
+            let seed = Canon {
+                out: &mut *self.out,
+                id: None,
+            };
+            if seq.next_element_seed(seed)?.is_none() {
+                self.out.truncate(at);
+                break;
             }
             first = false;
-            out.push_str(&item.into_text());
         }
-        out.push(']');
-        Ok(Canon::Text(out))
+        self.out.push(']');
+        Ok(())
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Canon, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value_seed(CanonSeed)?;
-            entries.push((key, value.into_text()));
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // The values are written one after the other from `start`; each member remembers its
+        // key and where its value is, then the object is rewritten in key order.
+        let start = self.out.len();
+        let mut members: Vec<(Cow<'de, str>, usize, usize)> = Vec::new();
+        while let Some(key) = map.next_key_seed(BorrowedKey)? {
+            let from = self.out.len();
+            map.next_value_seed(Canon {
+                out: &mut *self.out,
+                id: None,
+            })?;
+            if self.id.is_some() && key == "$id" {
+                self.out.truncate(from);
+                continue;
+            }
+            members.push((key, from, self.out.len()));
         }
-        Ok(Canon::Object(entries))
-    }
-}
-
-struct CanonSeed;
-
-impl<'de> de::DeserializeSeed<'de> for CanonSeed {
-    type Value = Canon;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Canon, D::Error> {
-        d.deserialize_any(CanonVisitor)
+        if let Some(id) = self.id {
+            let from = self.out.len();
+            write_string(id, self.out);
+            members.push((Cow::Borrowed("$id"), from, self.out.len()));
+        }
+        // Stable: of equal keys the last one read stays last, and is the one kept (as a
+        // `Value` would keep it).
+        members.sort_by(|a, b| a.0.cmp(&b.0));
+        let values = self.out.split_off(start);
+        self.out.push('{');
+        let mut first = true;
+        for (i, (key, from, to)) in members.iter().enumerate() {
+            if members.get(i + 1).is_some_and(|next| next.0 == *key) {
+                continue;
+            }
+            if !first {
+                self.out.push(',');
+            }
+            first = false;
+            write_string(key, self.out);
+            self.out.push(':');
+            self.out.push_str(&values[from - start..to - start]);
+        }
+        self.out.push('}');
+        Ok(())
     }
 }
 

@@ -182,18 +182,20 @@ fn name_and_path(b: &DiscoveredBinding, pointers: &[String]) -> Result<Named, Me
     }
     let recommended = normalize_recommended_name(&b.recommended_name);
     let path = if b.resource_path.is_empty() {
-        let resource: Value = serde_json::from_str(b.resource_config.get()).or_else(|e| {
-            fail(format!(
-                "binding `{}`: parsing resource config JSON: {e}",
-                b.recommended_name
-            ))
-        })?;
-        Some(path::resource_path(pointers, &resource).or_else(|e| {
-            fail(format!(
-                "extracting resource path from discovered binding `{}`: {e}",
-                b.recommended_name
-            ))
-        })?)
+        Some(
+            path::resource_path_raw(pointers, b.resource_config.get()).or_else(|e| {
+                fail(match e {
+                    path::RawPathError::Json(e) => format!(
+                        "binding `{}`: parsing resource config JSON: {e}",
+                        b.recommended_name
+                    ),
+                    path::RawPathError::Path(e) => format!(
+                        "extracting resource path from discovered binding `{}`: {e}",
+                        b.recommended_name
+                    ),
+                })
+            })?,
+        )
     } else {
         None
     };

@@ -51,6 +51,110 @@ pub fn resource_path(pointers: &[String], resource: &Value) -> Result<ResourcePa
     Ok(path)
 }
 
+/// [`resource_path`] of a resource given as JSON text, reading only what it needs: a merge
+/// finds the path of every discovered binding (100,000 in a large one), and building each
+/// whole resource as a `Value` just to read two fields was most of its cost. Pointers of more
+/// than one segment, and resources that are not JSON objects, go the `Value` way.
+pub fn resource_path_raw(pointers: &[String], raw: &str) -> Result<ResourcePath, RawPathError> {
+    let simple: Option<Vec<String>> = pointers.iter().map(|p| top_level_key(p)).collect();
+    let fields = simple.and_then(|keys| {
+        let mut de = serde_json::Deserializer::from_str(raw);
+        let fields = serde::Deserializer::deserialize_map(&mut de, TopLevel).ok()?;
+        de.end().ok()?;
+        Some((keys, fields))
+    });
+    let Some((keys, fields)) = fields else {
+        let resource: Value = serde_json::from_str(raw).map_err(RawPathError::Json)?;
+        return resource_path(pointers, &resource).map_err(RawPathError::Path);
+    };
+    // As a `Value` would hold it: a repeated key keeps its last value.
+    let field = |name: &str| fields.iter().rev().find(|(k, _)| k == name).map(|(_, v)| *v);
+    if let Some(meta) = field("_meta") {
+        let meta: Value = serde_json::from_str(meta.get()).map_err(RawPathError::Json)?;
+        let path = meta_path(&serde_json::json!({ "_meta": meta }));
+        if !path.is_empty() {
+            return Ok(path);
+        }
+    }
+    let mut path = Vec::with_capacity(pointers.len());
+    for (pointer, key) in pointers.iter().zip(&keys) {
+        let Some(v) = field(key) else { continue };
+        match v.get().as_bytes().first() {
+            Some(b'n') => {}
+            Some(b'"') => path.push(serde_json::from_str(v.get()).map_err(RawPathError::Json)?),
+            _ => {
+                return Err(RawPathError::Path(format!(
+                    "resource config includes non-string value at resource path pointer location '{pointer}'"
+                )))
+            }
+        }
+    }
+    Ok(path)
+}
+
+/// Why [`resource_path_raw`] found no path.
+#[derive(Debug)]
+pub enum RawPathError {
+    /// The text is not JSON.
+    Json(serde_json::Error),
+    /// The value at a pointer is not a string (the message names the pointer).
+    Path(String),
+}
+
+/// The one object key a pointer like `/stream` names (`~1` and `~0` unescaped); `None` for
+/// the whole document or a deeper pointer.
+fn top_level_key(pointer: &str) -> Option<String> {
+    let key = pointer.strip_prefix('/')?;
+    (!key.contains('/')).then(|| key.replace("~1", "/").replace("~0", "~"))
+}
+
+/// A JSON object's members, keys borrowed from the text where they have no escapes and values
+/// left as text.
+struct TopLevel;
+
+impl<'de> serde::de::Visitor<'de> for TopLevel {
+    type Value = Vec<(std::borrow::Cow<'de, str>, &'de serde_json::value::RawValue)>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(key) = map.next_key_seed(BorrowedKey)? {
+            out.push((key, map.next_value()?));
+        }
+        Ok(out)
+    }
+}
+
+/// An object key, borrowed from the text when it has no escapes.
+pub(super) struct BorrowedKey;
+
+impl<'de> serde::de::DeserializeSeed<'de> for BorrowedKey {
+    type Value = std::borrow::Cow<'de, str>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for BorrowedKey {
+    type Value = std::borrow::Cow<'de, str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Borrowed(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(v.to_string()))
+    }
+}
+
 /// The value at a JSON pointer (`""` is the whole document; `/a/0` indexes arrays).
 fn query<'v>(doc: &'v Value, pointer: &str) -> Option<&'v Value> {
     if pointer.is_empty() {
@@ -110,6 +214,51 @@ mod tests {
             assert_eq!(got, want, "{resource}");
         }
         assert_eq!(label(&["shop".into(), "orders".into()]), "shop.orders");
+    }
+
+    #[test]
+    fn the_path_read_from_text_is_the_path_read_from_a_value() {
+        let resources = [
+            r#"{"stream": "a", "namespace": "x"}"#,
+            r#"{"stream": "a"}"#,
+            r#"{"namespace": null, "stream": "a"}"#,
+            r#"{"stream": "new", "_meta": {"path": ["old", "path"]}}"#,
+            r#"{"stream": "a", "_meta": {"path": ["x", 1]}}"#,
+            r#"{"stream": "a", "_meta": null}"#,
+            r#"{"stream": 7}"#,
+            r#"{"stream": {"x": 1}}"#,
+            r#"{"stream": [1]}"#,
+            r#"{"stream": true, "namespace": "n"}"#,
+            r#"{"stream": "first", "stream": "last"}"#,
+            r#"{"str\u0065am": "escaped key", "a/b": "slash", "t~": "tilde"}"#,
+            r#"{"stream": "quote \" and \u00e9"}"#,
+            r#"{"table": {"name": "deep"}, "stream": "s"}"#,
+            r#"["not", "an", "object"]"#,
+            r#""text""#,
+            r#"null"#,
+        ];
+        let pointer_sets: [&[&str]; 5] = [
+            &["/namespace", "/stream"],
+            &["/stream"],
+            &["/a~1b", "/t~0"],
+            &["/table/name", "/stream"],
+            &[""],
+        ];
+        for raw in resources {
+            let v: Value = serde_json::from_str(raw).unwrap();
+            for set in pointer_sets {
+                let p = ptrs(set);
+                let got = resource_path_raw(&p, raw).map_err(|e| match e {
+                    RawPathError::Path(m) => m,
+                    RawPathError::Json(e) => panic!("{raw}: {e}"),
+                });
+                assert_eq!(got, resource_path(&p, &v), "{raw} at {set:?}");
+            }
+        }
+        assert!(matches!(
+            resource_path_raw(&ptrs(&["/stream"]), "{\"stream\": "),
+            Err(RawPathError::Json(_))
+        ));
         assert_eq!(label(&[]), "(no path)");
     }
 }
