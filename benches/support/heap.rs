@@ -1,8 +1,11 @@
 //! A counting global allocator for the benchmarks that print peak memory: live and peak heap
 //! bytes are counted while a [`peak_during`] span runs (off otherwise, so the atomics do not
-//! slow down what is timed). Include with `#[path = "support/heap.rs"] mod heap;`.
+//! slow down what is timed). It counts on top of the binary's own allocator. Include with `#[path = "support/heap.rs"] mod heap;`.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
+
+/// The allocator the `flowspec` binary uses (see `src/main.rs`), so timings are the binary's.
+use mimalloc::MiMalloc as System;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 struct Counting;

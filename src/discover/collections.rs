@@ -31,12 +31,16 @@ pub struct CollectionState {
 }
 
 /// The summaries of the collections a discovery touches, by name. A name that is absent is a
-/// collection the catalog does not define.
-pub type Collections = HashMap<String, CollectionState>;
+/// collection the catalog does not define. foldhash: every row of a merge (100,000 in a large
+/// one) looks its target up here, and the names come from the catalog being edited.
+pub type Collections = foldhash::HashMap<String, CollectionState>;
 
 /// Summaries of every collection of `catalog` named in `names`. A collection whose schema file
 /// cannot be read is summarised without that schema (`check` reports the file).
-pub fn summaries(catalog: &Catalog, names: &HashSet<&str>) -> Collections {
+pub fn summaries<S: std::hash::BuildHasher>(
+    catalog: &Catalog,
+    names: &HashSet<&str, S>,
+) -> Collections {
     let wanted: Vec<_> = catalog
         .entities()
         .filter(|(_, e)| e.kind == EntityKind::Collection && names.contains(e.name.as_str()))
@@ -62,7 +66,7 @@ pub fn summaries(catalog: &Catalog, names: &HashSet<&str>) -> Collections {
             Some((file, index))
         })
         .collect();
-    let mut out = Collections::new();
+    let mut out = Collections::default();
     for (id, e) in wanted {
         let Some(def) = by_name.get(&id.file).and_then(|m| m.get(e.name.as_str())) else {
             continue;

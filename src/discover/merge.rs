@@ -132,8 +132,11 @@ pub fn merge(
     // from the capture being merged, not from anyone who could aim collisions at them.
     let mut by_path: foldhash::HashMap<ResourcePath, usize> =
         HashMap::with_capacity_and_hasher(capture.bindings.len(), Default::default());
-    for (i, b) in capture.bindings.iter().enumerate() {
-        let p = path::resource_path(pointers, &b.resource).or_else(|e| {
+    let paths = crate::par::par_map(&capture.bindings, |_, b| {
+        path::resource_path(pointers, &b.resource)
+    });
+    for (i, (b, p)) in capture.bindings.iter().zip(paths).enumerate() {
+        let p = p.or_else(|e| {
             fail(format!(
                 "extracting resource path from existing binding at index {i}: {e}"
             ))
@@ -150,18 +153,18 @@ pub fn merge(
     }
     // Stable, like Flow's sort: equal names keep the connector's order.
     discovered.sort_by(|l, r| l.recommended_name.cmp(&r.recommended_name));
-    let mut rows = Vec::with_capacity(discovered.len() + capture.bindings.len());
+    // Each row (its name normalized, its resource read for its path, its match) is
+    // independent of the others: made on every core, in order.
+    let reader = path::PathReader::new(pointers);
+    let mut rows = crate::par::par_map_owned(discovered, |b| {
+        let named = name_and_path(&b, &reader)?;
+        Ok(discovered_row(b, named, prefix, capture, &by_path))
+    })
+    .into_iter()
+    .collect::<Result<Vec<Row>, MergeError>>()?;
     let mut matched = vec![false; capture.bindings.len()];
-    // The costly part of each row (its name normalized, its resource read for its path) is
-    // independent of the others: done on every core first, then the rows are made in order
-    // (only small values are held twice, not rows).
-    let named = crate::par::par_map(&discovered, |_, b| name_and_path(b, pointers));
-    for (b, named) in discovered.into_iter().zip(named) {
-        let row = discovered_row(b, named?, prefix, capture, &by_path);
-        if let Some(i) = row.existing {
-            matched[i] = true;
-        }
-        rows.push(row);
+    for i in rows.iter().filter_map(|r| r.existing) {
+        matched[i] = true;
     }
     check_unique(&rows)?;
     for (i, b) in capture.bindings.iter().enumerate() {
@@ -176,26 +179,24 @@ pub fn merge(
 /// give one (`None`: the binding's own).
 type Named = (String, Option<ResourcePath>);
 
-fn name_and_path(b: &DiscoveredBinding, pointers: &[String]) -> Result<Named, MergeError> {
+fn name_and_path(b: &DiscoveredBinding, reader: &path::PathReader) -> Result<Named, MergeError> {
     if b.recommended_name.trim().is_empty() {
         return fail("connector protocol error: a binding was missing 'recommended_name'");
     }
     let recommended = normalize_recommended_name(&b.recommended_name);
     let path = if b.resource_path.is_empty() {
-        Some(
-            path::resource_path_raw(pointers, b.resource_config.get()).or_else(|e| {
-                fail(match e {
-                    path::RawPathError::Json(e) => format!(
-                        "binding `{}`: parsing resource config JSON: {e}",
-                        b.recommended_name
-                    ),
-                    path::RawPathError::Path(e) => format!(
-                        "extracting resource path from discovered binding `{}`: {e}",
-                        b.recommended_name
-                    ),
-                })
-            })?,
-        )
+        Some(reader.read(b.resource_config.get()).or_else(|e| {
+            fail(match e {
+                path::RawPathError::Json(e) => format!(
+                    "binding `{}`: parsing resource config JSON: {e}",
+                    b.recommended_name
+                ),
+                path::RawPathError::Path(e) => format!(
+                    "extracting resource path from discovered binding `{}`: {e}",
+                    b.recommended_name
+                ),
+            })
+        })?)
     } else {
         None
     };

@@ -33,8 +33,6 @@ pub mod schema;
 pub mod select;
 pub mod write;
 
-use std::collections::HashSet;
-
 use serde_json::Value;
 
 pub use capture::{AutoDiscover, CaptureLocation, CaptureTarget};
@@ -78,14 +76,14 @@ impl Discovery {
         capture: CaptureTarget,
         discovered: Vec<DiscoveredBinding>,
         pointers: Vec<String>,
-        collections: impl FnOnce(&HashSet<&str>) -> Collections,
+        collections: impl FnOnce(&foldhash::HashSet<&str>) -> Collections,
     ) -> Result<Self, MergeError> {
         let prefix = names::capture_prefix(&capture.name)
             .map_err(MergeError)?
             .to_string();
         let mut rows = merge::merge(&capture, &prefix, discovered, &pointers)?;
         let collections = {
-            let targets: HashSet<&str> = rows.iter().map(|r| r.target.as_str()).collect();
+            let targets: foldhash::HashSet<&str> = rows.iter().map(|r| r.target.as_str()).collect();
             collections(&targets)
         };
         merge::compute_effects(&mut rows, &collections);

@@ -51,13 +51,37 @@ pub fn resource_path(pointers: &[String], resource: &Value) -> Result<ResourcePa
     Ok(path)
 }
 
-/// [`resource_path`] of a resource given as JSON text, reading only what it needs: a merge
+/// [`resource_path`] of resources given as JSON text, reading only what it needs: a merge
 /// finds the path of every discovered binding (100,000 in a large one), and building each
 /// whole resource as a `Value` just to read two fields was most of its cost. Pointers of more
 /// than one segment, and resources that are not JSON objects, go the `Value` way.
-pub fn resource_path_raw(pointers: &[String], raw: &str) -> Result<ResourcePath, RawPathError> {
-    let simple: Option<Vec<String>> = pointers.iter().map(|p| top_level_key(p)).collect();
-    let fields = simple.and_then(|keys| {
+pub struct PathReader<'p> {
+    pointers: &'p [String],
+    /// The object key of each pointer, when every pointer names a top-level key.
+    keys: Option<Vec<String>>,
+}
+
+impl<'p> PathReader<'p> {
+    /// A reader for the connector's resource path pointers.
+    pub fn new(pointers: &'p [String]) -> Self {
+        PathReader {
+            pointers,
+            keys: pointers.iter().map(|p| top_level_key(p)).collect(),
+        }
+    }
+
+    /// The resource path of the resource `raw` (JSON text).
+    pub fn read(&self, raw: &str) -> Result<ResourcePath, RawPathError> {
+        resource_path_raw(self.pointers, self.keys.as_deref(), raw)
+    }
+}
+
+fn resource_path_raw(
+    pointers: &[String],
+    keys: Option<&[String]>,
+    raw: &str,
+) -> Result<ResourcePath, RawPathError> {
+    let fields = keys.and_then(|keys| {
         let mut de = serde_json::Deserializer::from_str(raw);
         let fields = serde::Deserializer::deserialize_map(&mut de, TopLevel).ok()?;
         de.end().ok()?;
@@ -68,7 +92,13 @@ pub fn resource_path_raw(pointers: &[String], raw: &str) -> Result<ResourcePath,
         return resource_path(pointers, &resource).map_err(RawPathError::Path);
     };
     // As a `Value` would hold it: a repeated key keeps its last value.
-    let field = |name: &str| fields.iter().rev().find(|(k, _)| k == name).map(|(_, v)| *v);
+    let field = |name: &str| {
+        fields
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| *v)
+    };
     if let Some(meta) = field("_meta") {
         let meta: Value = serde_json::from_str(meta.get()).map_err(RawPathError::Json)?;
         let path = meta_path(&serde_json::json!({ "_meta": meta }));
@@ -77,7 +107,7 @@ pub fn resource_path_raw(pointers: &[String], raw: &str) -> Result<ResourcePath,
         }
     }
     let mut path = Vec::with_capacity(pointers.len());
-    for (pointer, key) in pointers.iter().zip(&keys) {
+    for (pointer, key) in pointers.iter().zip(keys) {
         let Some(v) = field(key) else { continue };
         match v.get().as_bytes().first() {
             Some(b'n') => {}
@@ -248,7 +278,7 @@ mod tests {
             let v: Value = serde_json::from_str(raw).unwrap();
             for set in pointer_sets {
                 let p = ptrs(set);
-                let got = resource_path_raw(&p, raw).map_err(|e| match e {
+                let got = PathReader::new(&p).read(raw).map_err(|e| match e {
                     RawPathError::Path(m) => m,
                     RawPathError::Json(e) => panic!("{raw}: {e}"),
                 });
@@ -256,7 +286,7 @@ mod tests {
             }
         }
         assert!(matches!(
-            resource_path_raw(&ptrs(&["/stream"]), "{\"stream\": "),
+            PathReader::new(&ptrs(&["/stream"])).read("{\"stream\": "),
             Err(RawPathError::Json(_))
         ));
         assert_eq!(label(&[]), "(no path)");

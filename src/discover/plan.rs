@@ -164,7 +164,7 @@ mod tests {
         ]))
         .unwrap();
         Discovery::new(capture, discovered, vec!["/stream".into()], |_| {
-            let mut c = Collections::new();
+            let mut c = Collections::default();
             c.insert(
                 "acme/kept".into(),
                 CollectionState {

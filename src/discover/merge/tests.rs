@@ -328,7 +328,7 @@ fn collection_effects() {
         &ptrs(&["/stream"]),
     );
     let mut rows = rows.unwrap();
-    let mut cols = Collections::new();
+    let mut cols = Collections::default();
     cols.insert(
         "acmeCo/same".into(),
         state(&["/id"], Some(m42.clone()), None, false),
