@@ -237,7 +237,7 @@ fn all_catalog_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn check_text(text: &str) -> Vec<Diagnostic> {
     let path = PathBuf::from("/mutant/flow.yaml");
     let mut file = catalog::SourceFile::new(path.clone(), catalog::FileRole::Catalog, text.into());
-    file.entities = catalog::load::reindex(0, text).unwrap_or_default();
+    file.set_entities(catalog::load::reindex(0, text).unwrap_or_default());
     let cat = catalog::Catalog {
         root: path,
         root_dir: PathBuf::from("/mutant"),

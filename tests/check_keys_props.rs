@@ -238,7 +238,7 @@ impl Writer {
 fn catalog(collection: &str, schema_file: &str) -> Catalog {
     let root = PathBuf::from("/props/flow.yaml");
     let mut file = SourceFile::new(root.clone(), FileRole::Catalog, collection.to_string());
-    file.entities = catalog::load::reindex(0, collection).unwrap();
+    file.set_entities(catalog::load::reindex(0, collection).unwrap());
     let defs = SourceFile::new(
         PathBuf::from("/props/defs.schema.yaml"),
         FileRole::Schema,

@@ -542,12 +542,12 @@ mod batches {
     /// An edit of a binding or collection of a synthetic catalog file, picked by numbers.
     fn edit(cat: &Catalog, file: usize, (kind, a, b): (u8, usize, usize)) -> Edit {
         let tasks: Vec<&catalog::Entity> = cat.files[file]
-            .entities
+            .entities()
             .iter()
             .filter(|e| !e.bindings.is_empty())
             .collect();
         let colls: Vec<&catalog::Entity> = cat.files[file]
-            .entities
+            .entities()
             .iter()
             .filter(|e| e.kind == EntityKind::Collection)
             .collect();
@@ -605,12 +605,12 @@ mod batches {
                 Ok(()) => {
                     prop_assert!(a.is_ok(), "{:?}", a);
                     prop_assert_eq!(batch.files[file].text(), one_by_one.files[file].text());
-                    prop_assert_eq!(&batch.files[file].entities, &one_by_one.files[file].entities);
+                    prop_assert_eq!(&batch.files[file].entities(), &one_by_one.files[file].entities());
                     let fresh = flowspec::catalog::index::extract(
                         file,
                         &yaml::parse(batch.files[file].text()).unwrap(),
                     );
-                    prop_assert_eq!(&batch.files[file].entities, &fresh);
+                    prop_assert_eq!(&batch.files[file].entities(), &fresh);
                 }
                 Err(e) => {
                     prop_assert!(
@@ -618,7 +618,7 @@ mod batches {
                         "{}", e
                     );
                     prop_assert_eq!(batch.files[file].text(), base.files[file].text());
-                    prop_assert_eq!(&batch.files[file].entities, &base.files[file].entities);
+                    prop_assert_eq!(&batch.files[file].entities(), &base.files[file].entities());
                 }
             }
         }

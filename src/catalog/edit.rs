@@ -171,9 +171,10 @@ fn record(f: &mut SourceFile, file: usize, doc: &Document, touched: &[&[PathSeg]
             .any(|p| !matches!(p, [PathSeg::Key(_), PathSeg::Key(_), ..]));
         let is_touched =
             |kind: index::EntityKind, name: &str| names.contains(&(kind.section(), name));
-        let refreshed = !above_entities && index::refresh(&mut f.entities, doc.root(), &is_touched);
+        let refreshed =
+            !above_entities && f.update_entities(|e| index::refresh(e, doc.root(), &is_touched));
         if !refreshed {
-            f.entities = index::extract(file, doc.root());
+            f.set_entities(index::extract(file, doc.root()));
         }
     }
     if doc.text() == f.disk {
@@ -204,7 +205,7 @@ mod tests {
             FileRole::Catalog,
             text.into(),
         );
-        file.entities = index::extract(0, &crate::yaml::parse(text).unwrap());
+        file.set_entities(index::extract(0, &crate::yaml::parse(text).unwrap()));
         Catalog {
             root: PathBuf::from("/c/flow.yaml"),
             root_dir: PathBuf::from("/c"),
@@ -244,6 +245,26 @@ mod tests {
         );
         // A clone does not carry the tree.
         assert!(kept(&cat.clone().files[0]).is_none());
+    }
+
+    #[test]
+    fn entity_counts_follow_edits_that_add_entities() {
+        let mut cat = catalog(TEXT);
+        assert_eq!(cat.counts(), [1, 0, 0, 0]);
+        let (id, _) = cat.find("a/src", None).unwrap();
+        cat.toggle_binding(id, 0).unwrap();
+        assert_eq!(cat.counts(), [1, 0, 0, 0], "an edit inside an entity");
+        cat.edit_file(
+            0,
+            &[Edit::Set {
+                map: vec![],
+                key: "collections".into(),
+                value: serde_json::json!({"a/s": {"key": ["/id"], "schema": "s.schema.yaml"}}),
+            }],
+        )
+        .unwrap();
+        assert_eq!(cat.counts(), [1, 1, 0, 0]);
+        assert_eq!(cat.files[0].entities().len(), 2);
     }
 
     #[test]

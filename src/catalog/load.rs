@@ -249,7 +249,7 @@ impl Loader<'_> {
                 format!("a catalog must be a mapping, found {}", root.type_name()),
             ));
         }
-        self.files[id].entities = index::extract(id, &root);
+        self.files[id].set_entities(index::extract(id, &root));
         self.load_references(&path, &root);
         let imports = root.get("import").map(Node::items).unwrap_or_default();
         for item in imports.iter().rev() {

@@ -147,7 +147,7 @@ pub fn new_file(
     let (text, root) = document(path, value)?;
     let mut f = SourceFile::new(path.to_path_buf(), role, String::new());
     if role == FileRole::Catalog {
-        f.entities = crate::catalog::index::extract(index, &root);
+        f.set_entities(crate::catalog::index::extract(index, &root));
     }
     f.edited = Some(text);
     Ok(f)

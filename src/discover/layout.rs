@@ -52,7 +52,7 @@ impl<'c> Layout<'c> {
             if f.role != FileRole::Catalog || f.outside {
                 continue;
             }
-            for e in &f.entities {
+            for e in f.entities() {
                 let per_file = counts
                     .entry((e.kind, name_prefix(&e.name).to_string()))
                     .or_default();

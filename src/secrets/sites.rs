@@ -312,7 +312,7 @@ fn file_rule<'a>(catalog: &Catalog, file: usize, schemas: &Schemas<'a>) -> Rule<
             continue;
         }
         let mut parsed: Option<Option<Node>> = None;
-        for e in &f.entities {
+        for e in f.entities() {
             if !matches!(e.kind, EntityKind::Capture | EntityKind::Materialization) {
                 continue;
             }

@@ -279,7 +279,7 @@ mod tests {
                 FileRole::Catalog,
                 text.to_string(),
             );
-            f.entities = crate::catalog::load::reindex(i, text).unwrap_or_default();
+            f.set_entities(crate::catalog::load::reindex(i, text).unwrap_or_default());
             cat.files.push(f);
         }
         cat

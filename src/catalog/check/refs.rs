@@ -104,7 +104,7 @@ mod tests {
                 FileRole::Catalog,
                 text.to_string(),
             );
-            f.entities = crate::catalog::load::reindex(i, text).unwrap();
+            f.set_entities(crate::catalog::load::reindex(i, text).unwrap());
             cat.files.push(f);
         }
         cat

@@ -92,7 +92,18 @@ impl DiscoveredScreen {
             height: rows_h as u16,
             ..inner
         };
-        frame.render_widget(Paragraph::new(lines), rows);
+        // Line by line rather than as a paragraph: the rows never wrap, and a paragraph's
+        // reflow was a third of a frame.
+        for (y, line) in (rows.y..rows.bottom()).zip(&lines) {
+            frame.render_widget(
+                line,
+                Rect {
+                    y,
+                    height: 1,
+                    ..rows
+                },
+            );
+        }
         if prompt > 0 && inner.height > head_h {
             self.render_prompt(sh, frame, inner);
         }
