@@ -73,6 +73,8 @@ pub enum Msg {
     ),
     /// A `.sops.yaml` rule was written (its path), or could not be.
     RuleWritten(Result<PathBuf, String>),
+    /// A discovery was merged with the capture (off the UI thread).
+    DiscoveryMerged(Box<super::discovery_merge::Merged>),
     /// The files a discovery writes are ready to be shown (or why they cannot be written).
     DiscoveryPrepared(Result<Box<Prepared>, String>),
     /// The files of the wizard's new task are ready to be shown (or why they cannot be).
@@ -97,6 +99,8 @@ pub enum Effect {
     Connector(u64, Box<JobSpec>),
     /// Cancel a running connector (kills the process group or removes the container).
     CancelJob(u64),
+    /// Merge a discovery with its capture (see `discovery_merge`).
+    MergeDiscovery(Box<super::discovery_merge::MergeJob>),
     /// Write a discovery into a copy of the catalog and plan its save (see
     /// `discovery_write`).
     WriteDiscovery(Box<DiscoveryWrite>),
@@ -382,6 +386,7 @@ impl App {
                 }
             }
             Msg::CreatePrepared(result) => self.create_prepared(result),
+            Msg::DiscoveryMerged(merged) => return self.discovery_merged(*merged),
             Msg::Terminate(signal) => {
                 tracing::warn!(signal, dirty = self.has_unsaved(), "terminated by signal");
                 return vec![Effect::Quit];
@@ -599,7 +604,7 @@ impl App {
                     pointers, bindings, ..
                 } = output
                 {
-                    self.open_discovered(&task, pointers, bindings);
+                    return self.merge_discovered(task, pointers, bindings);
                 }
             }
             JobEvent::Done(Err(e)) => {
@@ -644,35 +649,63 @@ impl App {
         self.screens.push(Screen::Wizard(Box::new(w)));
     }
 
-    /// A discover answered: its bindings merged with the capture's open the Discovered
-    /// bindings screen over the browser (a merge Flow would refuse is explained instead).
-    fn open_discovered(
+    /// A discover answered: its bindings are merged with the capture's in the background (see
+    /// [`super::discovery_merge`]).
+    fn merge_discovered(
         &mut self,
-        task: &str,
+        task: String,
         pointers: Vec<String>,
         bindings: std::sync::Arc<Vec<crate::connector::protocol::DiscoveredBinding>>,
-    ) {
+    ) -> Vec<Effect> {
         let sh = &mut self.shared;
+        let Some(catalog) = sh.catalog.clone() else {
+            return vec![];
+        };
+        sh.info(format!(
+            "Merging {} discovered bindings with {task}…",
+            bindings.len()
+        ));
+        sh.merging = true;
+        vec![Effect::MergeDiscovery(Box::new(
+            super::discovery_merge::MergeJob {
+                task,
+                catalog: Box::new(catalog),
+                pointers,
+                bindings,
+            },
+        ))]
+    }
+
+    /// The merge is done: the Discovered bindings screen opens over the browser (a merge Flow
+    /// would refuse is explained instead), unless the catalog changed meanwhile.
+    fn discovery_merged(&mut self, merged: super::discovery_merge::Merged) -> Vec<Effect> {
+        let sh = &mut self.shared;
+        sh.merging = false;
+        let task = merged.task.clone();
         let Some(cat) = sh.catalog.as_ref() else {
-            return;
+            return vec![];
         };
-        let Some((id, _)) = cat.find(task, Some(crate::catalog::EntityKind::Capture)) else {
-            return;
-        };
-        let bindings = std::sync::Arc::try_unwrap(bindings).unwrap_or_else(|a| (*a).clone());
-        match crate::discover::Discovery::from_catalog(cat, id, bindings, pointers) {
+        if !super::discovery_merge::unchanged(&merged.snapshot, cat) {
+            sh.warn(format!(
+                "{task}: the catalog changed while the discovery was merged; press d to discover again"
+            ));
+            return vec![];
+        }
+        match merged.result {
             Ok(d) => {
+                sh.status = None;
                 let schema = sh
                     .connectors
-                    .get(task)
+                    .get(&merged.task)
                     .and_then(|i| i.resource_schema.clone());
-                let screen = DiscoveredScreen::new(d, schema);
+                let screen = DiscoveredScreen::new(*d, schema);
                 if matches!(self.screen(), Screen::Browse(_)) {
                     self.screens.push(Screen::Discovered(Box::new(screen)));
                 }
             }
             Err(e) => sh.error(format!("{task}: the discovery cannot be merged: {e}")),
         }
+        vec![]
     }
 
     /// The spec a form waited for arrived: the form opens over the browser (an encrypted

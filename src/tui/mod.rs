@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod connector_job;
+pub mod discovery_merge;
 pub mod discovery_write;
 pub mod encryption;
 pub mod fuzzy;

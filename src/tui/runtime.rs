@@ -378,6 +378,12 @@ fn spawn(effect: Effect, tx: UnboundedSender<Msg>, jobs: &mut Jobs) {
                 let _ = tx.send(save_message(&writes, protected));
             });
         }
+        Effect::MergeDiscovery(job) => {
+            tokio::task::spawn_blocking(move || {
+                let merged = crate::tui::discovery_merge::run(*job);
+                let _ = tx.send(Msg::DiscoveryMerged(Box::new(merged)));
+            });
+        }
         Effect::WriteDiscovery(job) => {
             tokio::task::spawn_blocking(move || {
                 let result = crate::tui::discovery_write::prepare(*job);

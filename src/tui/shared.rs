@@ -121,6 +121,8 @@ pub struct Shared {
     /// Validation results; `None` while a check runs.
     pub problems: Option<Vec<Diagnostic>>,
     pub saving: bool,
+    /// A discovery is being merged with its capture in the background.
+    pub merging: bool,
     pub spinner: usize,
     pub size: (u16, u16),
     /// The running (or last finished) connector job.
@@ -176,6 +178,7 @@ impl Shared {
             catalog: None,
             problems: None,
             saving: false,
+            merging: false,
             spinner: 0,
             size: (80, 24),
             job: None,
@@ -233,6 +236,7 @@ impl Shared {
     pub fn busy(&self) -> bool {
         matches!(self.phase, Phase::Loading(_))
             || self.saving
+            || self.merging
             || self.sops_busy
             || self.problems.is_none()
             || self.job_running()

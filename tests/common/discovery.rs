@@ -1,5 +1,5 @@
-//! A discovery of the UI fixture's `acmeCo/sales/source-postgres` answered to the app, as the
-//! runtime would deliver it: the Discovered bindings screen opens on it.
+//! A discovery of the UI fixture's `acmeCo/sales/source-postgres` answered to the app, and
+//! merged, as the runtime would deliver them: the Discovered bindings screen opens on it.
 
 use flowspec::connector::protocol::DiscoveredBinding;
 use flowspec::tui::app::{App, Effect, Msg};
@@ -47,8 +47,20 @@ pub fn fixture_bindings() -> Vec<DiscoveredBinding> {
     ]
 }
 
-/// Selects the fixture's Postgres capture, presses `d` and answers the run with `bindings`.
+/// Selects the fixture's Postgres capture, presses `d` and answers the run with `bindings`;
+/// the merge then runs as the runtime runs it.
 pub fn discover(app: &mut App, bindings: Vec<DiscoveredBinding>) {
+    let job = discover_unmerged(app, bindings);
+    let merged = flowspec::tui::discovery_merge::run(job);
+    app.update(Msg::DiscoveryMerged(Box::new(merged)));
+    assert!(!app.shared.merging);
+}
+
+/// [`discover`] up to the merge, which is returned to be run (or not) by the caller.
+pub fn discover_unmerged(
+    app: &mut App,
+    bindings: Vec<DiscoveredBinding>,
+) -> flowspec::tui::discovery_merge::MergeJob {
     press(app, &["/"]);
     type_text(app, "source-postgres");
     press(app, &["enter", "enter"]);
@@ -56,7 +68,7 @@ pub fn discover(app: &mut App, bindings: Vec<DiscoveredBinding>) {
     let [Effect::Connector(id, _)] = effects.as_slice() else {
         panic!("d should run discover: {effects:?}");
     };
-    app.update(Msg::Job(
+    let effects = app.update(Msg::Job(
         *id,
         JobEvent::Done(Ok(JobOutput::Discovered {
             protocol: "flow-json".into(),
@@ -66,6 +78,12 @@ pub fn discover(app: &mut App, bindings: Vec<DiscoveredBinding>) {
             bindings: std::sync::Arc::new(bindings),
         })),
     ));
+    // The merge runs in the background.
+    let [Effect::MergeDiscovery(job)] = effects.as_slice() else {
+        panic!("the answer should be merged: {effects:?}");
+    };
+    assert!(app.shared.busy(), "the spinner turns while merging");
+    *job.clone()
 }
 
 /// The Discovered bindings screen, when it is shown.

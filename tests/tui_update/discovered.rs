@@ -2,7 +2,7 @@
 //! choosing, filtering, renaming, the resource form, the detail pane, applying and leaving.
 
 use super::*;
-use common::discovery::{self, binding, discover, fixture_bindings, shown};
+use common::discovery::{self, binding, discover, discover_unmerged, fixture_bindings, shown};
 use flowspec::discover::Status;
 use flowspec::tui::keymap::Context;
 use flowspec::tui::screens::discovered::Mode;
@@ -495,4 +495,28 @@ fn footer_and_help_list_the_screen_keys() {
     );
     assert!(help.contains("Toggle every row the filter shows"), "{help}");
     let _ = discovery::resource_schema();
+}
+
+#[test]
+fn the_merge_runs_in_the_background_and_a_catalog_changed_meanwhile_opens_nothing() {
+    let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
+    let job = discover_unmerged(&mut a, fixture_bindings());
+    assert!(
+        matches!(a.screen(), Screen::Browse(_)),
+        "nothing opens before the merge"
+    );
+    assert!(screen(&mut a, 120, 40).contains("Merging 4 discovered bindings"));
+    // The user disables a binding while the merge runs: the merge describes the old catalog.
+    press(&mut a, &["space"]);
+    assert!(a.is_dirty());
+    let merged = flowspec::tui::discovery_merge::run(job);
+    assert!(merged.result.is_ok());
+    a.update(Msg::DiscoveryMerged(Box::new(merged)));
+    assert!(matches!(a.screen(), Screen::Browse(_)));
+    assert!(!a.shared.merging);
+    let text = screen(&mut a, 120, 40);
+    assert!(
+        text.contains("the catalog changed while the discovery was merged"),
+        "{text}"
+    );
 }
