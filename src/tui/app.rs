@@ -592,7 +592,7 @@ impl App {
                 job.phase = "done".into();
                 job.result = Some(Ok(summary.clone()));
                 let task = job.task.clone();
-                sh.info(summary);
+                sh.info(summary.clone());
                 if let Some((w, sh)) = self.wizard_waiting(id) {
                     return w.job_done(sh, Ok(output));
                 }
@@ -604,7 +604,7 @@ impl App {
                     pointers, bindings, ..
                 } = output
                 {
-                    return self.merge_discovered(task, pointers, bindings);
+                    return self.merge_discovered(task, summary, pointers, bindings);
                 }
             }
             JobEvent::Done(Err(e)) => {
@@ -654,6 +654,7 @@ impl App {
     fn merge_discovered(
         &mut self,
         task: String,
+        summary: String,
         pointers: Vec<String>,
         bindings: std::sync::Arc<Vec<crate::connector::protocol::DiscoveredBinding>>,
     ) -> Vec<Effect> {
@@ -661,14 +662,12 @@ impl App {
         let Some(catalog) = sh.catalog.clone() else {
             return vec![];
         };
-        sh.info(format!(
-            "Merging {} discovered bindings with {task}…",
-            bindings.len()
-        ));
+        sh.info(format!("{summary} · merging them with {task}…"));
         sh.merging = true;
         vec![Effect::MergeDiscovery(Box::new(
             super::discovery_merge::MergeJob {
                 task,
+                summary,
                 catalog: Box::new(catalog),
                 pointers,
                 bindings,
@@ -693,7 +692,7 @@ impl App {
         }
         match merged.result {
             Ok(d) => {
-                sh.status = None;
+                sh.info(merged.summary);
                 let schema = sh
                     .connectors
                     .get(&merged.task)

@@ -13,6 +13,8 @@ use crate::discover::Discovery;
 #[derive(Clone)]
 pub struct MergeJob {
     pub task: String,
+    /// What the connector's answer was ("Discovered 3 bindings: …"), shown again once merged.
+    pub summary: String,
     pub catalog: Box<Catalog>,
     pub pointers: Vec<String>,
     pub bindings: Arc<Vec<DiscoveredBinding>>,
@@ -30,6 +32,7 @@ impl std::fmt::Debug for MergeJob {
 /// The merge's result, with the snapshot it was made on.
 pub struct Merged {
     pub task: String,
+    pub summary: String,
     pub snapshot: Box<Catalog>,
     /// The merged discovery, or why Flow would refuse it.
     pub result: Result<Box<Discovery>, String>,
@@ -48,6 +51,7 @@ impl std::fmt::Debug for Merged {
 pub fn run(job: MergeJob) -> Merged {
     let MergeJob {
         task,
+        summary,
         catalog,
         pointers,
         bindings,
@@ -63,6 +67,7 @@ pub fn run(job: MergeJob) -> Merged {
     };
     Merged {
         task,
+        summary,
         snapshot: catalog,
         result,
     }

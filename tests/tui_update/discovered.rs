@@ -505,7 +505,12 @@ fn the_merge_runs_in_the_background_and_a_catalog_changed_meanwhile_opens_nothin
         matches!(a.screen(), Screen::Browse(_)),
         "nothing opens before the merge"
     );
-    assert!(screen(&mut a, 120, 40).contains("Merging 4 discovered bindings"));
+    let text = screen(&mut a, 120, 40);
+    assert!(text.contains("Discovered 4 bindings"), "{text}");
+    assert!(
+        text.contains("merging them with acmeCo/sales/source-postgres"),
+        "{text}"
+    );
     // The user disables a binding while the merge runs: the merge describes the old catalog.
     press(&mut a, &["space"]);
     assert!(a.is_dirty());
