@@ -78,11 +78,16 @@ pub fn write(
             imports: HashSet::new(),
         };
         w.bindings(&plan)?;
-        for c in &plan.collections {
-            if c.create {
-                w.create_collection(c.row, &c.name)?;
-            } else {
-                w.update_collection(c.row, &c.name)?;
+        // A new collection's schema depends on its row alone: worked out on every core first
+        // (a discovery can create thousands), then placed in order.
+        let schemas = crate::par::par_map(&plan.collections, |_, c| {
+            c.create
+                .then(|| new_collection_schema(&d.rows[c.row], &c.name))
+        });
+        for (c, schema) in plan.collections.iter().zip(schemas) {
+            match schema {
+                Some(schema) => w.create_collection(c.row, &c.name, schema?)?,
+                None => w.update_collection(c.row, &c.name)?,
             }
         }
         (w.ops, w.new)
@@ -103,6 +108,12 @@ pub fn write(
     }
     *catalog = work;
     Ok(Written { plan, created })
+}
+
+/// The schema of a new collection for discovered row `r`: the connector schema in Flow's form.
+fn new_collection_schema(r: &super::Row, name: &str) -> Result<SchemaChange, String> {
+    merge_schemas(&Schemas::default(), &r.schema_json(), r.policy)
+        .map_err(|e| format!("{name}: {e}"))
 }
 
 struct Writer<'c> {
@@ -434,13 +445,15 @@ impl Writer<'_> {
         }
     }
 
-    /// A collection the catalog does not define: key and schemas from the discovery, in
-    /// Flow's form, where the layout puts it.
-    fn create_collection(&mut self, row: usize, name: &str) -> Result<(), String> {
+    /// A collection the catalog does not define: key and schemas (see
+    /// [`new_collection_schema`]) from the discovery, in Flow's form, where the layout puts it.
+    fn create_collection(
+        &mut self,
+        row: usize,
+        name: &str,
+        change: SchemaChange,
+    ) -> Result<(), String> {
         let r = &self.d.rows[row];
-        let connector = r.schema_json();
-        let change = merge_schemas(&Schemas::default(), &connector, r.policy)
-            .map_err(|e| format!("{name}: {e}"))?;
         let file = self.layout.spec_file(EntityKind::Collection, name);
         let flow_path = self.path_of(&file);
         let base = base_name(name).to_string();
