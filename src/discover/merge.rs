@@ -11,7 +11,7 @@
 //! removed) and `merge_collections` (the key is replaced when the discovered one is non-empty,
 //! not a fallback and different).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -257,19 +257,36 @@ fn gone_row(i: usize, b: &super::capture::ExistingBinding, pointers: &[String]) 
     }
 }
 
-/// Two discovered bindings with one resource path abort the merge, as in Flow.
+/// Two discovered bindings with one resource path abort the merge, as in Flow. The first
+/// row whose path an earlier row has is named. The paths are hashed on every core and sorted
+/// by hash; only rows with equal hashes are compared.
 fn check_unique(rows: &[Row]) -> Result<(), MergeError> {
-    let mut seen: foldhash::HashSet<&[String]> =
-        HashSet::with_capacity_and_hasher(rows.len(), Default::default());
-    for r in rows {
-        if !seen.insert(&r.path) {
-            return fail(format!(
-                "connector discover response includes multiple bindings with the same resource path ({})",
-                r.path.join("/")
-            ));
+    use std::hash::BuildHasher;
+    let state = foldhash::fast::FixedState::default();
+    let mut hashed = crate::par::par_map(rows, |i, r| (state.hash_one(&r.path), i));
+    hashed.sort_unstable();
+    // The smallest index of a row repeating an earlier row's path.
+    let mut repeat: Option<usize> = None;
+    for run in hashed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+    {
+        for (k, &(_, later)) in run.iter().enumerate() {
+            if run[..k]
+                .iter()
+                .any(|&(_, earlier)| rows[earlier].path == rows[later].path)
+            {
+                repeat = Some(repeat.map_or(later, |r| r.min(later)));
+            }
         }
     }
-    Ok(())
+    match repeat {
+        Some(i) => fail(format!(
+            "connector discover response includes multiple bindings with the same resource path ({})",
+            rows[i].path.join("/")
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Works out what writing each row would do to its collection, given the collections the

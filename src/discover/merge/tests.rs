@@ -420,3 +420,27 @@ fn collection_effects() {
     r.schema = Some(crate::connector::protocol::raw(r#"{"const": 43}"#));
     assert_eq!(effect(&r, cols.get("acmeCo/same")).schema, S::Changed);
 }
+
+#[test]
+fn the_first_repeated_path_is_named_among_many() {
+    let d = |name: &str, stream: &str| {
+        json!({"recommendedName": name, "resourceConfig": {"stream": stream},
+               "documentSchema": {"type": "object"}, "key": ["/id"]})
+    };
+    // In Flow's order (by name): a1 (x), b1 (y), b2 (y), c1 (x): b2 is the first repeat.
+    let mut bindings: Vec<Value> = (0..2000)
+        .map(|i| d(&format!("m{i:04}"), &format!("s{i}")))
+        .collect();
+    bindings.extend([d("a1", "x"), d("c1", "x"), d("b1", "y"), d("b2", "y")]);
+    let err = merge(
+        &capture(json!([]), None),
+        "acmeCo",
+        discovered(Value::Array(bindings)),
+        &ptrs(&["/stream"]),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.0,
+        "connector discover response includes multiple bindings with the same resource path (y)"
+    );
+}
