@@ -122,7 +122,8 @@ pub fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
                 stack.push(p);
             } else if meta.is_file() {
                 if let Ok(bytes) = std::fs::read(&p) {
-                    if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                    // memmem, not a window per byte: /tmp can hold gigabytes.
+                    if memchr::memmem::find(&bytes, needle.as_bytes()).is_some() {
                         out.push(p);
                     }
                 }
