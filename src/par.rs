@@ -181,11 +181,12 @@ mod tests {
 
     #[test]
     fn uneven_work_is_shared_out() {
-        // The first half of the items is slow: both threads must get some of it.
+        // The first half of the items is slow (320 ms in all, so a thread started late still
+        // gets there): both threads must get some of it.
         let items: Vec<usize> = (0..64).collect();
         let by = par_map(&items, |i, _| {
             if i < 32 {
-                std::thread::sleep(std::time::Duration::from_millis(2));
+                std::thread::sleep(std::time::Duration::from_millis(10));
             }
             std::thread::current().id()
         });
