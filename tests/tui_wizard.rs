@@ -9,7 +9,7 @@ use common::*;
 use flowspec::create::materialization::TargetNaming;
 use flowspec::create::Kind;
 use flowspec::tui::app::{App, Effect, Msg};
-use flowspec::tui::jobs::{ConnOp, JobEvent, JobOutput};
+use flowspec::tui::jobs::{ConnOp, JobEvent};
 use flowspec::tui::keymap::Context;
 use flowspec::tui::overlay::{Confirm, Overlay};
 use flowspec::tui::screens::wizard::Step;
@@ -196,14 +196,7 @@ fn a_validate_that_rejects_a_field_shows_the_error_at_that_field() {
     let text = screen(&mut a, 80, 24);
     assert!(text.contains("↳ the connector said:"), "{text}");
     // Accepted this time: the source picker follows.
-    let id = job(&press(&mut a, &["ctrl-s"]), ConnOp::Validate);
-    a.update(Msg::Job(
-        id,
-        JobEvent::Done(Ok(JobOutput::Validated {
-            protocol: "flow-json".into(),
-            bindings: 0,
-        })),
-    ));
+    validated(&mut a);
     assert_eq!(w(&a).step, Step::Sources);
     assert!(w(&a).failed_field.is_none());
     assert!(matches!(a.screen(), Screen::Sources(_)));
@@ -212,13 +205,7 @@ fn a_validate_that_rejects_a_field_shows_the_error_at_that_field() {
 #[test]
 fn the_review_prepares_every_file_and_y_writes_them() {
     let dir = tempfile::tempdir().unwrap();
-    let mut a = App::new_catalog(
-        dir.path().join("flow.yaml"),
-        false,
-        Some(Kind::Capture),
-        false,
-        Theme::color(),
-    );
+    let mut a = wizard_in(dir.path(), Kind::Capture);
     connector_step(&mut a);
     press(&mut a, &["up"]);
     type_text(&mut a, "acmeCo/");
@@ -504,14 +491,7 @@ fn target_naming_is_asked_once_and_a_schema_name_can_be_typed() {
     );
     name_step(&mut a, "warehouse");
     type_host(&mut a, "wh:5432");
-    let id = job(&press(&mut a, &["ctrl-s"]), ConnOp::Validate);
-    a.update(Msg::Job(
-        id,
-        JobEvent::Done(Ok(JobOutput::Validated {
-            protocol: "flow-json".into(),
-            bindings: 0,
-        })),
-    ));
+    validated(&mut a);
     press(&mut a, &["space", "enter"]);
     // Asked once: the default shown, Enter again to go on.
     let Screen::Sources(s) = a.screen() else {
@@ -535,13 +515,7 @@ fn target_naming_is_asked_once_and_a_schema_name_can_be_typed() {
 #[test]
 fn a_secret_kept_in_plaintext_is_masked_in_the_diff() {
     let dir = tempfile::tempdir().unwrap();
-    let mut a = App::new_catalog(
-        dir.path().join("flow.yaml"),
-        false,
-        Some(Kind::Capture),
-        false,
-        Theme::color(),
-    );
+    let mut a = wizard_in(dir.path(), Kind::Capture);
     type_text(&mut a, IMAGE);
     let id = job(&press(&mut a, &["enter"]), ConnOp::Spec);
     let schema = json!({"type": "object", "required": ["host"], "properties": {

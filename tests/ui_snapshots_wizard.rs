@@ -7,7 +7,7 @@ use common::wizard::*;
 use common::*;
 use flowspec::create::Kind;
 use flowspec::tui::app::{App, Msg};
-use flowspec::tui::jobs::{ConnOp, JobEvent, JobOutput};
+use flowspec::tui::jobs::{ConnOp, JobEvent};
 use flowspec::tui::theme::Theme;
 use insta::assert_snapshot;
 
@@ -100,14 +100,7 @@ fn materialization() -> App {
     connector_step(&mut a);
     name_step(&mut a, "warehouse");
     type_host(&mut a, "wh:5432");
-    let id = job(&press(&mut a, &["ctrl-s"]), ConnOp::Validate);
-    a.update(Msg::Job(
-        id,
-        JobEvent::Done(Ok(JobOutput::Validated {
-            protocol: "flow-json".into(),
-            bindings: 0,
-        })),
-    ));
+    validated(&mut a);
     a
 }
 

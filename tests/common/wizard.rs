@@ -33,6 +33,29 @@ pub fn wizard(kind: Kind) -> App {
     a
 }
 
+/// The wizard for `kind` in an empty folder: the catalog `dir/flow.yaml` does not exist yet.
+pub fn wizard_in(dir: &std::path::Path, kind: Kind) -> App {
+    App::new_catalog(
+        dir.join("flow.yaml"),
+        false,
+        Some(kind),
+        false,
+        Theme::color(),
+    )
+}
+
+/// Ctrl-S in the endpoint form runs validate, answered as passing.
+pub fn validated(a: &mut App) {
+    let id = job(&press(a, &["ctrl-s"]), ConnOp::Validate);
+    a.update(Msg::Job(
+        id,
+        JobEvent::Done(Ok(JobOutput::Validated {
+            protocol: "flow-json".into(),
+            bindings: 0,
+        })),
+    ));
+}
+
 pub fn w(a: &App) -> &WizardScreen {
     a.screens
         .iter()
