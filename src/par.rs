@@ -54,6 +54,11 @@ fn pieces<R: Send>(len: usize, threads: usize, f: impl Fn(usize, usize) -> R + S
         let r = f(start, piece.min(len - start));
         done.lock().unwrap_or_else(|e| e.into_inner()).push((i, r));
     });
+    in_order(done)
+}
+
+/// The results the threads pushed with their piece numbers, in piece order.
+fn in_order<R>(done: Mutex<Vec<(usize, R)>>) -> Vec<R> {
     let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
     done.sort_unstable_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, r)| r).collect()
@@ -99,9 +104,7 @@ pub fn par_map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync)
         let r: Vec<R> = taken.into_iter().map(&f).collect();
         done.lock().unwrap_or_else(|e| e.into_inner()).push((i, r));
     });
-    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
-    done.sort_unstable_by_key(|(i, _)| *i);
-    done.into_iter().flat_map(|(_, r)| r).collect()
+    in_order(done).into_iter().flatten().collect()
 }
 
 /// `items.iter_mut().for_each(f)`, spread over the cores.

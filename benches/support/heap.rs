@@ -5,7 +5,7 @@
 use std::alloc::{GlobalAlloc, Layout};
 
 /// The allocator the `flowspec` binary uses (see `src/main.rs`), so timings are the binary's.
-use mimalloc::MiMalloc as System;
+use mimalloc::MiMalloc as Inner;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 struct Counting;
@@ -16,7 +16,7 @@ static PEAK: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
+        let p = unsafe { Inner.alloc(layout) };
         if !p.is_null() {
             grow(layout.size());
         }
@@ -24,7 +24,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc_zeroed(layout) };
+        let p = unsafe { Inner.alloc_zeroed(layout) };
         if !p.is_null() {
             grow(layout.size());
         }
@@ -32,12 +32,12 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
+        unsafe { Inner.dealloc(ptr, layout) };
         shrink(layout.size());
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        let p = unsafe { Inner.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             shrink(layout.size());
             grow(new_size);

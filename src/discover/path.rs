@@ -15,11 +15,12 @@ pub type ResourcePath = Vec<String>;
 /// `resource._meta.path` when it is an array of strings; empty otherwise (Flow reads it the
 /// same way: anything else there counts as no path).
 pub fn meta_path(resource: &Value) -> ResourcePath {
-    let Some(path) = resource
-        .get("_meta")
-        .and_then(|m| m.get("path"))
-        .and_then(Value::as_array)
-    else {
+    resource.get("_meta").map(path_of_meta).unwrap_or_default()
+}
+
+/// The `path` of a resource's `_meta` value (see [`meta_path`]).
+fn path_of_meta(meta: &Value) -> ResourcePath {
+    let Some(path) = meta.get("path").and_then(Value::as_array) else {
         return Vec::new();
     };
     path.iter()
@@ -101,7 +102,7 @@ fn resource_path_raw(
     };
     if let Some(meta) = field("_meta") {
         let meta: Value = serde_json::from_str(meta.get()).map_err(RawPathError::Json)?;
-        let path = meta_path(&serde_json::json!({ "_meta": meta }));
+        let path = path_of_meta(&meta);
         if !path.is_empty() {
             return Ok(path);
         }
