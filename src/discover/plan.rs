@@ -71,12 +71,13 @@ pub fn plan(d: &Discovery) -> Result<Plan, String> {
             _ => {}
         }
     }
-    check_targets(d, &out)?;
+    let adding = adding(d, &out);
+    check_targets(d, &adding)?;
     let mut seen = std::collections::HashSet::new();
     for (i, r) in d.rows.iter().enumerate() {
         let bound = match r.status {
             Status::Existing => true,
-            Status::New => out.added.iter().any(|a| a.row == i),
+            Status::New => adding[i],
             Status::Gone => false,
         };
         if !bound || !seen.insert(r.target.as_str()) {
@@ -97,14 +98,24 @@ pub fn plan(d: &Discovery) -> Result<Plan, String> {
     Ok(out)
 }
 
+/// For each row, whether the plan adds its binding: looked up once per row below, so it must
+/// not be a search of `added` (a discovery can have 100,000 rows).
+fn adding(d: &Discovery, p: &Plan) -> Vec<bool> {
+    let mut adding = vec![false; d.rows.len()];
+    for a in &p.added {
+        adding[a.row] = true;
+    }
+    adding
+}
+
 /// Two bindings of the capture-to-be may not capture into one collection when one of them is
 /// being added (existing bindings are the user's business).
-fn check_targets(d: &Discovery, p: &Plan) -> Result<(), String> {
+fn check_targets(d: &Discovery, adding: &[bool]) -> Result<(), String> {
     let mut by_target: HashMap<&str, usize> = HashMap::new();
     let kept = d.rows.iter().enumerate().filter(|(i, r)| match r.status {
         Status::Existing => true,
         Status::Gone => r.selected,
-        Status::New => p.added.iter().any(|a| a.row == *i),
+        Status::New => adding[*i],
     });
     for (i, r) in kept {
         if let Some(&other) = by_target.get(r.target.as_str()) {

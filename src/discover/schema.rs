@@ -73,8 +73,11 @@ pub fn with_def(schema: &Value, id: &str, sub: &Value) -> Result<Value, SchemaEr
             ))
         }
         None => {
+            // Built directly: `json!` would serialize `def` into a copy of itself.
+            let mut defs = Map::new();
+            defs.insert(id.to_string(), def);
             let mut first = Map::new();
-            first.insert("$defs".into(), json!({ id: def }));
+            first.insert("$defs".into(), Value::Object(defs));
             first.extend(out);
             out = first;
         }

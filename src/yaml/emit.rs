@@ -113,6 +113,35 @@ fn needs_escape(c: char) -> bool {
 /// True when `s` can be written as a plain scalar that every reader takes for this string, in
 /// block and in flow context alike.
 pub fn plain_ok(s: &str) -> bool {
+    simple_plain(s) || plain_ok_slow(s)
+}
+
+/// The common case of [`plain_ok`] without its patterns: a name or a path (`id`, `$ref`,
+/// `flow://connector-schema`, `/id`, `column_001`) that starts with a letter, `_`, `$` or `/`
+/// (so no YAML 1.1 or 1.2 reader takes it for a number, a date or an indicator), holds only
+/// letters, digits and `_ . / $ - :` (no space, so no `: ` or ` #`), does not end in `:`, and
+/// is not one of the words YAML 1.1 reads as a boolean or null. Every string it accepts,
+/// [`plain_ok_slow`] accepts too (a test checks).
+fn simple_plain(s: &str) -> bool {
+    let b = s.as_bytes();
+    let Some(&first) = b.first() else {
+        return false;
+    };
+    if !(first.is_ascii_alphabetic() || matches!(first, b'_' | b'$' | b'/')) || s.ends_with(':') {
+        return false;
+    }
+    if !b
+        .iter()
+        .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b'$' | b'-' | b':'))
+    {
+        return false;
+    }
+    const WORDS: [&str; 9] = ["y", "yes", "n", "no", "true", "false", "on", "off", "null"];
+    !WORDS.iter().any(|w| w.eq_ignore_ascii_case(s))
+}
+
+/// [`plain_ok`] by its full rules.
+fn plain_ok_slow(s: &str) -> bool {
     if s.is_empty() || s.trim() != s || s.chars().any(|c| c == '\t' || needs_escape(c)) {
         return false;
     }
@@ -218,6 +247,36 @@ pub fn literal(s: &str, indent: usize) -> Option<Literal> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    proptest::proptest! {
+        /// The shortcut never writes plain what the full rules would quote.
+        #[test]
+        fn the_simple_plain_shortcut_agrees_with_the_full_rules(s in "[a-zA-Z0-9_./$:# -]{0,12}") {
+            if simple_plain(&s) {
+                proptest::prop_assert!(plain_ok_slow(&s), "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_simple_plain_shortcut_knows_the_yaml_11_words() {
+        for s in [
+            "y", "Yes", "NO", "on", "Off", "TRUE", "false", "Null", "a:", "1a", ".a", "-a",
+        ] {
+            assert!(!simple_plain(s), "{s}");
+            assert_eq!(plain_ok(s), plain_ok_slow(s), "{s}");
+        }
+        for s in [
+            "id",
+            "$ref",
+            "flow://connector-schema",
+            "/id",
+            "column_001",
+            "a-b.c",
+        ] {
+            assert!(simple_plain(s) && plain_ok_slow(s), "{s}");
+        }
+    }
 
     /// The value of `k` in a document written as `k: {text}`, read by flowspec's parser.
     fn read(text: &str) -> Json {

@@ -25,67 +25,132 @@ pub(crate) fn literal(value: &Json, indent: usize) -> Option<emit::Literal> {
 /// `key: value` as block lines at `indent`: scalars and empty collections on the key line,
 /// multi-line strings as literal blocks, other collections on the lines below at `indent + 2`.
 pub(crate) fn entry_lines(key_text: &str, value: &Json, indent: usize, out: &mut Vec<String>) {
-    let pad = " ".repeat(indent);
-    if let Some(lit) = literal(value, indent + 2) {
-        out.push(format!("{pad}{key_text}: {}", lit.header));
-        out.extend(lit.lines);
-        return;
-    }
-    match inline(value) {
-        Some(s) => out.push(format!("{pad}{key_text}: {s}")),
-        None => {
-            out.push(format!("{pad}{key_text}:"));
-            block_lines(value, indent + 2, out);
-        }
-    }
+    let mut text = String::new();
+    write_entry(&mut text, key_text, value, indent);
+    push_lines(&text, out);
 }
 
 /// `key: value` as block YAML at `indent`, lines joined by `nl` (no final line break).
 pub(crate) fn entry_text(key: &str, value: &Json, indent: usize, nl: &str) -> String {
-    let mut lines = Vec::new();
-    entry_lines(&emit::key(key), value, indent, &mut lines);
-    lines.join(nl)
+    let mut text = String::new();
+    write_entry(&mut text, &emit::key(key), value, indent);
+    joined(text, nl)
 }
 
 /// A non-empty collection as block YAML lines at `indent`; other values as one line. Sequence
 /// items that are collections start on the dash line (`- a: 1`, `- - x`); multi-line strings
 /// are literal blocks (`- |`).
 pub(crate) fn block_lines(value: &Json, indent: usize, out: &mut Vec<String>) {
-    let pad = " ".repeat(indent);
-    match value {
-        Json::Object(o) if !o.is_empty() => {
-            for (k, v) in o {
-                entry_lines(&emit::key(k), v, indent, out);
-            }
-        }
-        Json::Array(a) if !a.is_empty() => {
-            for item in a {
-                if let Some(lit) = literal(item, indent + 2) {
-                    out.push(format!("{pad}- {}", lit.header));
-                    out.extend(lit.lines);
-                    continue;
-                }
-                match inline(item) {
-                    Some(s) => out.push(format!("{pad}- {s}")),
-                    None => {
-                        let mut sub = Vec::new();
-                        block_lines(item, indent + 2, &mut sub);
-                        sub[0] = format!("{pad}- {}", &sub[0][indent + 2..]);
-                        out.extend(sub);
-                    }
-                }
-            }
-        }
-        other => out.push(format!("{pad}{}", inline(other).unwrap_or_default())),
-    }
+    let mut text = String::new();
+    write_block(&mut text, value, indent);
+    push_lines(&text, out);
 }
 
 /// A whole value as block YAML lines at column 0 (scalars and empty collections as one line),
 /// joined by `nl`.
 pub(crate) fn block(value: &Json, nl: &str) -> String {
-    let mut lines = Vec::new();
-    block_lines(value, 0, &mut lines);
-    lines.join(nl)
+    let mut text = String::with_capacity(256);
+    write_block(&mut text, value, 0);
+    joined(text, nl)
+}
+
+/// The lines [`write_entry`] / [`write_block`] wrote (each ends in `\n`; no other `\n` is in
+/// them, since line breaks inside strings are escaped or split into literal lines).
+fn push_lines(text: &str, out: &mut Vec<String>) {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    out.extend(text.split('\n').map(str::to_string));
+}
+
+/// Written lines joined by `nl`, without the last line break.
+fn joined(mut text: String, nl: &str) -> String {
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    if nl == "\n" {
+        text
+    } else {
+        text.replace('\n', nl)
+    }
+}
+
+fn pad(out: &mut String, indent: usize) {
+    out.extend(std::iter::repeat_n(' ', indent));
+}
+
+/// [`entry_lines`] into one text, each line ending in `\n`: the work of every block writer,
+/// in one buffer (a discovery renders thousands of schema files).
+fn write_entry(out: &mut String, key_text: &str, value: &Json, indent: usize) {
+    pad(out, indent);
+    out.push_str(key_text);
+    out.push(':');
+    if let Some(lit) = literal(value, indent + 2) {
+        out.push(' ');
+        out.push_str(lit.header);
+        out.push('\n');
+        push_literal(out, &lit);
+        return;
+    }
+    match inline(value) {
+        Some(s) => {
+            out.push(' ');
+            out.push_str(&s);
+            out.push('\n');
+        }
+        None => {
+            out.push('\n');
+            write_block(out, value, indent + 2);
+        }
+    }
+}
+
+fn push_literal(out: &mut String, lit: &emit::Literal) {
+    for line in &lit.lines {
+        out.push_str(line);
+        out.push('\n');
+    }
+}
+
+/// [`block_lines`] into one text, each line ending in `\n`.
+fn write_block(out: &mut String, value: &Json, indent: usize) {
+    match value {
+        Json::Object(o) if !o.is_empty() => {
+            for (k, v) in o {
+                write_entry(out, &emit::key(k), v, indent);
+            }
+        }
+        Json::Array(a) if !a.is_empty() => {
+            for item in a {
+                if let Some(lit) = literal(item, indent + 2) {
+                    pad(out, indent);
+                    out.push_str("- ");
+                    out.push_str(lit.header);
+                    out.push('\n');
+                    push_literal(out, &lit);
+                    continue;
+                }
+                match inline(item) {
+                    Some(s) => {
+                        pad(out, indent);
+                        out.push_str("- ");
+                        out.push_str(&s);
+                        out.push('\n');
+                    }
+                    None => {
+                        // The item's first line moves up onto the dash: its indentation
+                        // (`indent + 2` spaces) becomes `indent` spaces and `- `.
+                        let start = out.len();
+                        write_block(out, item, indent + 2);
+                        out.replace_range(start + indent..start + indent + 2, "- ");
+                    }
+                }
+            }
+        }
+        other => {
+            pad(out, indent);
+            out.push_str(&inline(other).unwrap_or_default());
+            out.push('\n');
+        }
+    }
 }
 
 /// Any value in flow style: JSON syntax for JSON documents, otherwise YAML flow with scalars
