@@ -6,8 +6,9 @@
 //!    stage every new text in a temporary file beside its target, then sync them all (many at
 //!    a time) — any failure here writes nothing (and removes the folders it created);
 //! 2. check the disk again (another program may have written while the temporary files were
-//!    being written) and rename each temporary file over its target; each folder is synced
-//!    once after its renames.
+//!    being written), link in the new files written unnamed (see [`super::write`]; if one
+//!    fails, the ones linked before it are removed again and nothing is written), then rename
+//!    each other temporary file over its target; each folder is synced once at the end.
 //!
 //! Only a rename can fail after another file was written; the outcome then says exactly which
 //! files were written and which were not. (A write that lands between the second check and the
@@ -15,7 +16,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::write::{self, Staged};
+use std::os::unix::fs::MetadataExt;
+
+use super::temp;
+use super::write::{self, Staged, TempKind};
 use super::{PlannedWrite, SaveError, SaveOutcome, Written};
 use crate::catalog::load::io_message;
 use crate::catalog::read::ReadError;
@@ -112,10 +116,16 @@ pub fn write_planned_with(
     {
         return nothing(e); // Dropping `staged` removes the temporary files.
     }
-    folders.keep();
-    let mut outcome = SaveOutcome::default();
+    let (unnamed, named): (Vec<_>, Vec<_>) =
+        writes.iter().zip(staged).partition(|(_, s)| s.is_unnamed());
     let mut dirs: Vec<PathBuf> = Vec::new();
-    for (i, (w, s)) in writes.iter().zip(staged).enumerate() {
+    let mut outcome = SaveOutcome::default();
+    if let Err(e) = link_all(unnamed, hook, &mut dirs, &mut outcome) {
+        return nothing(e);
+    }
+    folders.keep();
+    let mut named = named.into_iter();
+    while let Some((w, s)) = named.next() {
         hook(SavePoint::BeforeRename(s.target()));
         match s.rename() {
             Ok(dir) => {
@@ -124,21 +134,70 @@ pub fn write_planned_with(
                 }
             }
             Err(e) => {
+                let not_written = std::iter::once(w)
+                    .chain(named.map(|(w, _)| w))
+                    .map(|w| w.display.clone())
+                    .collect();
                 outcome.failed = Some(super::Failed {
                     error: io_error(w, &e),
-                    not_written: writes[i..].iter().map(|w| w.display.clone()).collect(),
+                    not_written,
                 });
                 break;
             }
         }
-        outcome.written.push(Written {
-            file: w.file,
-            display: w.display.clone(),
-            text: w.new_text.clone(),
-        });
+        outcome.written.push(written(w));
     }
     dirs.iter().for_each(|d| write::sync_dir(d));
     outcome
+}
+
+fn written(w: &PlannedWrite) -> Written {
+    Written {
+        file: w.file,
+        display: w.display.clone(),
+        text: w.new_text.clone(),
+    }
+}
+
+/// Links in every new file written unnamed. All or none: when one fails (another program
+/// created a file by that name since the check: a conflict), the ones linked before it are
+/// removed again, each only if its name still leads to the file this save wrote.
+fn link_all(
+    unnamed: Vec<(&PlannedWrite, Staged)>,
+    hook: &mut dyn FnMut(SavePoint<'_>),
+    dirs: &mut Vec<PathBuf>,
+    outcome: &mut SaveOutcome,
+) -> Result<(), SaveError> {
+    let mut linked: Vec<(PathBuf, std::io::Result<(u64, u64)>)> = Vec::new();
+    for (w, s) in unnamed {
+        hook(SavePoint::BeforeRename(s.target()));
+        let target = s.target().to_path_buf();
+        let identity = s.identity();
+        let error = match s.rename() {
+            Ok(dir) => {
+                if !dirs.contains(&dir) {
+                    dirs.push(dir);
+                }
+                linked.push((target, identity));
+                outcome.written.push(written(w));
+                continue;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                SaveError::Conflict(w.display.clone())
+            }
+            Err(e) => io_error(w, &e),
+        };
+        for (path, identity) in linked {
+            let ours = std::fs::symlink_metadata(&path)
+                .is_ok_and(|m| identity.as_ref().is_ok_and(|id| *id == (m.dev(), m.ino())));
+            if ours {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+        outcome.written.clear();
+        return Err(error);
+    }
+    Ok(())
 }
 
 /// More staged files than this are closed once written (and synced by name), so a save of
@@ -170,6 +229,12 @@ fn stage_all(
         }
     }
     let close = writes.len() > KEEP_OPEN;
+    let new_files = writes.iter().filter(|w| w.expected.is_empty()).count();
+    let mut unnamed_left = if new_files > 0 {
+        temp::unnamed_budget(new_files)
+    } else {
+        0
+    };
     let mut cleaned: std::collections::HashSet<PathBuf> = Default::default();
     let mut staged = Vec::with_capacity(writes.len());
     for (w, t) in writes.iter().zip(&targets) {
@@ -179,8 +244,16 @@ fn stage_all(
         }
         let dir = t.parent().map(Path::to_path_buf).unwrap_or_default();
         let clean = cleaned.insert(dir);
-        let s =
-            write::stage_unsynced(t, w.new_text.as_bytes(), clean).map_err(|e| io_error(w, &e))?;
+        let kind = if unnamed_left > 0 {
+            TempKind::UnnamedWhenNew
+        } else {
+            TempKind::Named
+        };
+        let s = write::stage_unsynced(t, w.new_text.as_bytes(), clean, kind)
+            .map_err(|e| io_error(w, &e))?;
+        if s.is_unnamed() {
+            unnamed_left -= 1;
+        }
         staged.push(if close { s.close() } else { s });
     }
     write::sync_all(&staged).map_err(|(i, e)| io_error(&writes[i], &e))?;
@@ -453,6 +526,97 @@ mod tests {
             std::fs::read_to_string(d.join("a/c.yaml")).unwrap(),
             "y: 2\n"
         );
+    }
+
+    fn new_file(d: &Path, file: usize, name: &str, text: &str) -> PlannedWrite {
+        PlannedWrite {
+            file,
+            path: d.join(name),
+            display: name.into(),
+            expected: String::new(),
+            new_text: text.into(),
+            diff: String::new(),
+        }
+    }
+
+    #[test]
+    fn new_files_are_staged_without_a_name_and_linked_in_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("old.yaml"), "a: 1\n").unwrap();
+        let writes = [
+            new_file(d, 0, "n1.yaml", "x: 1\n"),
+            planned(d, 1, "old.yaml", "a: 1\n", "a: 2\n"),
+            new_file(d, 2, "n2.yaml", "y: 2\n"),
+        ];
+        let outcome = write_planned_with(&writes, Protected::Refuse, &mut |p| {
+            if p == SavePoint::Staged {
+                // Only the existing file has a temporary name; the new ones have none yet.
+                let names = entries(d);
+                assert_eq!(names.len(), 2, "{names:?}");
+                assert!(
+                    names.iter().any(|n| n.starts_with(temp::PREFIX)),
+                    "{names:?}"
+                );
+                assert!(!d.join("n1.yaml").exists());
+            }
+        });
+        assert!(outcome.is_complete(), "{outcome:?}");
+        assert_eq!(outcome.written.len(), 3);
+        assert_eq!(entries(d), ["n1.yaml", "n2.yaml", "old.yaml"]);
+        assert_eq!(
+            std::fs::read_to_string(d.join("n2.yaml")).unwrap(),
+            "y: 2\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(d.join("old.yaml")).unwrap(),
+            "a: 2\n"
+        );
+        // New files may hold secrets: readable by their owner only, as before.
+        let mode = std::fs::metadata(d.join("n1.yaml"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn a_new_file_created_by_another_program_just_before_its_link_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("old.yaml"), "a: 1\n").unwrap();
+        let writes = [
+            new_file(d, 0, "sub/n1.yaml", "x: 1\n"),
+            planned(d, 1, "old.yaml", "a: 1\n", "a: 2\n"),
+            new_file(d, 2, "sub/n2.yaml", "y: 2\n"),
+        ];
+        let n2 = d.join("sub/n2.yaml");
+        let outcome = write_planned_with(&writes, Protected::Refuse, &mut |p| {
+            // After the last check and after n1.yaml is linked: too late for the check.
+            if p == SavePoint::BeforeRename(&n2) {
+                assert!(d.join("sub/n1.yaml").exists());
+                std::fs::write(&n2, "theirs\n").unwrap();
+            }
+        });
+        assert_eq!(
+            outcome,
+            SaveOutcome::nothing_written(
+                SaveError::Conflict("sub/n2.yaml".into()),
+                vec![
+                    "sub/n1.yaml".into(),
+                    "old.yaml".into(),
+                    "sub/n2.yaml".into()
+                ]
+            )
+        );
+        // n1.yaml is taken away again, theirs stays, the old file is as it was.
+        assert_eq!(entries(&d.join("sub")), ["n2.yaml"]);
+        assert_eq!(std::fs::read_to_string(&n2).unwrap(), "theirs\n");
+        assert_eq!(
+            std::fs::read_to_string(d.join("old.yaml")).unwrap(),
+            "a: 1\n"
+        );
+        assert_eq!(entries(d), ["old.yaml", "sub"], "no temporary file left");
     }
 
     #[test]

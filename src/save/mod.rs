@@ -97,32 +97,57 @@ pub fn plan(catalog: &Catalog) -> Vec<PlannedWrite> {
 /// [`plan`], with the secrets of each config located by its connector's schema where
 /// `schemas` knows it: every diff masks both the old and the new value of every secret.
 pub fn plan_masked(catalog: &Catalog, schemas: &Schemas) -> Vec<PlannedWrite> {
-    catalog
-        .files
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.is_dirty())
-        .map(|(i, f)| {
-            let display = catalog.display_path(&f.path).into_owned();
-            PlannedWrite {
-                file: i,
-                path: f.path.clone(),
-                diff: secrets::masked_diff(catalog, i, &display, &f.disk, f.text(), schemas),
-                display,
-                expected: f.disk.clone(),
-                new_text: f.text().to_string(),
-            }
-        })
-        .collect()
+    let dirty: Vec<usize> = (0..catalog.files.len())
+        .filter(|&i| catalog.files[i].is_dirty())
+        .collect();
+    // Each diff is independent of the others, and a discovery can create thousands of files.
+    crate::par::par_map(&dirty, |_, &i| {
+        let f = &catalog.files[i];
+        let display = catalog.display_path(&f.path).into_owned();
+        PlannedWrite {
+            file: i,
+            path: f.path.clone(),
+            diff: secrets::masked_diff(catalog, i, &display, &f.disk, f.text(), schemas),
+            display,
+            expected: f.disk.clone(),
+            new_text: f.text().to_string(),
+        }
+    })
 }
 
 /// A unified diff with three lines of context, headed `a/PATH` and `b/PATH`.
 pub fn unified_diff(display: &str, old: &str, new: &str) -> String {
+    if old.is_empty() && !new.is_empty() {
+        return creation_diff(display, new);
+    }
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{display}"), &format!("b/{display}"))
         .to_string()
+}
+
+/// [`unified_diff`] of a new file: every line added. The same text `similar` writes, without
+/// its diffing (a discovery can create thousands of files).
+fn creation_diff(display: &str, new: &str) -> String {
+    let lines = new.split_inclusive('\n').count();
+    let mut out = String::with_capacity(new.len() + lines + 2 * display.len() + 40);
+    let range = if lines == 1 {
+        "1".to_string()
+    } else {
+        format!("1,{lines}")
+    };
+    out.push_str(&format!(
+        "--- a/{display}\n+++ b/{display}\n@@ -0,0 +{range} @@\n"
+    ));
+    for line in new.split_inclusive('\n') {
+        out.push('+');
+        out.push_str(line);
+    }
+    if !new.ends_with('\n') {
+        out.push_str("\n\\ No newline at end of file\n");
+    }
+    out
 }
 
 /// Writes every planned file (see [`write_planned`]; write-protected files are refused) and
@@ -145,6 +170,31 @@ pub fn record_written(catalog: &mut Catalog, written: &[Written]) {
                 f.edited = None;
             }
             f.disk = w.text.clone();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_diff_of_a_new_file_is_what_similar_writes() {
+        for new in [
+            "a: 1\n",
+            "a: 1",
+            "a: 1\nb:\n  - 2\n",
+            "a: 1\nb: 2",
+            "\n",
+            "\n\nx\n",
+            "a: 1\r\nb: 2\r\n",
+        ] {
+            let expected = similar::TextDiff::from_lines("", new)
+                .unified_diff()
+                .context_radius(3)
+                .header("a/x/flow.yaml", "b/x/flow.yaml")
+                .to_string();
+            assert_eq!(unified_diff("x/flow.yaml", "", new), expected, "{new:?}");
         }
     }
 }

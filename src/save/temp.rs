@@ -28,6 +28,112 @@ pub fn create(dir: &Path) -> io::Result<tempfile::NamedTempFile> {
     Ok(tmp)
 }
 
+/// Creates an unnamed file in `dir` (`O_TMPFILE`, mode 0600 like a named one), or `None`
+/// where the file system or kernel cannot (the caller then uses [`create`]).
+pub fn create_unnamed(dir: &Path) -> Option<File> {
+    #[cfg(target_os = "linux")]
+    {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .mode(0o600)
+            .custom_flags(libc::O_TMPFILE)
+            .open(dir)
+            .ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
+/// Gives the unnamed `file` the name `target`; fails with `AlreadyExists` when something has
+/// that name already. `AT_EMPTY_PATH` needs a capability on some kernels; linking through
+/// `/proc/self/fd` does not.
+#[cfg(not(target_os = "linux"))]
+pub fn link(_file: &File, _target: &Path) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into()) // Never reached: no unnamed files here.
+}
+
+/// See the other `link`.
+#[cfg(target_os = "linux")]
+pub fn link(file: &File, target: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let to = CString::new(target.as_os_str().as_bytes())?;
+    // SAFETY: valid NUL-terminated paths and a descriptor `file` keeps open.
+    let linked = unsafe {
+        libc::linkat(
+            file.as_raw_fd(),
+            c"".as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::AT_EMPTY_PATH,
+        )
+    };
+    if linked == 0 {
+        return Ok(());
+    }
+    let e = io::Error::last_os_error();
+    if !matches!(e.raw_os_error(), Some(libc::ENOENT | libc::EPERM)) {
+        return Err(e);
+    }
+    link_through_proc(file, &to)
+}
+
+/// [`link`] by the descriptor's name in `/proc/self/fd`.
+#[cfg(target_os = "linux")]
+fn link_through_proc(file: &File, to: &std::ffi::CStr) -> io::Result<()> {
+    let from = std::ffi::CString::new(format!("/proc/self/fd/{}", file.as_raw_fd()))?;
+    // SAFETY: valid NUL-terminated paths; the descriptor stays open for the call.
+    let linked = unsafe {
+        libc::linkat(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::AT_SYMLINK_FOLLOW,
+        )
+    };
+    if linked == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// How many unnamed files a save of `wanted` new files may hold open at once: each needs a
+/// descriptor until it is linked. The soft limit is raised towards the hard one when `wanted`
+/// does not fit (as Go programs do at start), and some descriptors are always left free;
+/// new files beyond the budget are written as named temporary files instead.
+pub fn unnamed_budget(wanted: usize) -> usize {
+    const SPARE: u64 = 256;
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct it is given.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        return 0;
+    }
+    let open = std::fs::read_dir("/proc/self/fd").map_or(SPARE, |d| d.count() as u64);
+    let needed = open + SPARE + wanted as u64;
+    if limit.rlim_cur < needed && limit.rlim_cur < limit.rlim_max {
+        let raised = libc::rlimit {
+            rlim_cur: needed.min(limit.rlim_max),
+            rlim_max: limit.rlim_max,
+        };
+        // SAFETY: setrlimit reads the struct; raising the soft limit up to the hard one is
+        // always allowed.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            limit.rlim_cur = raised.rlim_cur;
+        }
+    }
+    let free = limit.rlim_cur.saturating_sub(open + SPARE);
+    usize::try_from(free).unwrap_or(usize::MAX).min(wanted)
+}
+
 /// The pid in a temporary file's name, when the name is one of ours.
 pub fn writer_pid(name: &str) -> Option<u32> {
     let rest = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
@@ -158,6 +264,51 @@ mod tests {
         ] {
             assert_eq!(writer_pid(other), None, "{other}");
         }
+    }
+
+    #[test]
+    fn an_unnamed_file_gets_its_name_by_either_link_and_never_replaces_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for (name, through_proc) in [("a.yaml", false), ("b.yaml", true)] {
+            let mut file = create_unnamed(d).expect("O_TMPFILE on the test's file system");
+            std::io::Write::write_all(&mut file, name.as_bytes()).unwrap();
+            assert_eq!(names(d), Vec::<String>::new(), "no name before the link");
+            let target = d.join(name);
+            if through_proc {
+                let to = std::ffi::CString::new(target.to_str().unwrap()).unwrap();
+                link_through_proc(&file, &to).unwrap();
+            } else {
+                link(&file, &target).unwrap();
+            }
+            assert_eq!(std::fs::read_to_string(&target).unwrap(), name);
+            std::fs::remove_file(&target).unwrap();
+        }
+        std::fs::write(d.join("taken"), "theirs").unwrap();
+        let file = create_unnamed(d).unwrap();
+        let e = link(&file, &d.join("taken")).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read_to_string(d.join("taken")).unwrap(), "theirs");
+    }
+
+    #[test]
+    fn the_unnamed_budget_stays_under_the_descriptor_limit() {
+        assert_eq!(unnamed_budget(10), 10);
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        let huge = unnamed_budget(usize::MAX / 2);
+        // SAFETY: getrlimit writes into the struct it is given.
+        assert_eq!(
+            unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) },
+            0
+        );
+        assert!(
+            (huge as u64) < limit.rlim_cur,
+            "{huge} of {}",
+            limit.rlim_cur
+        );
     }
 
     #[test]

@@ -3,6 +3,12 @@
 //! stays a link), syncing it, giving it the old file's mode, owner and group, renaming it over
 //! the target and syncing the directory. Readers see the old or the new file, never a torn one,
 //! and a crash leaves the old file intact (and a temporary file the next save removes).
+//!
+//! A file that does not exist yet is written, where the file system allows, as an unnamed file
+//! (`O_TMPFILE`) and linked in under its name once synced: readers see no file or the whole
+//! one, a crash leaves nothing behind, and a file another program created meanwhile makes the
+//! link fail (`EEXIST`) instead of being replaced. It also saves the temporary name's create,
+//! lock and rename, which is most of the cost when a discovery writes thousands of new files.
 
 use std::ffi::CString;
 use std::io::{self, Write};
@@ -96,6 +102,19 @@ pub struct Staged {
 enum Temp {
     Open(tempfile::NamedTempFile),
     Closed(tempfile::TempPath),
+    /// An unnamed file for a target that does not exist yet (see the module doc); it must
+    /// stay open until linked.
+    Unnamed(std::fs::File),
+}
+
+/// Which temporary file [`stage_unsynced`] may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TempKind {
+    /// A named temporary file, renamed over the target.
+    Named,
+    /// An unnamed file when the target does not exist and the file system supports it (it
+    /// holds a descriptor until linked), else a named one.
+    UnnamedWhenNew,
 }
 
 impl Staged {
@@ -104,28 +123,57 @@ impl Staged {
         &self.target
     }
 
-    /// The temporary file.
-    pub fn temp_path(&self) -> &Path {
+    /// The temporary file's name; `None` for an unnamed one.
+    #[cfg(test)]
+    pub fn temp_path(&self) -> Option<&Path> {
         match &self.tmp {
-            Temp::Open(t) => t.path(),
-            Temp::Closed(p) => p,
+            Temp::Open(t) => Some(t.path()),
+            Temp::Closed(p) => Some(p),
+            Temp::Unnamed(_) => None,
         }
     }
 
-    /// Closes the temporary file (it stays on disk until renamed or dropped).
+    /// True when the target is a new file written unnamed: [`Staged::rename`] links it in,
+    /// and fails if the target exists by then.
+    pub fn is_unnamed(&self) -> bool {
+        matches!(self.tmp, Temp::Unnamed(_))
+    }
+
+    /// Closes a named temporary file (it stays on disk until renamed or dropped); an unnamed
+    /// one must stay open and is kept as it is.
     pub fn close(self) -> Staged {
         let tmp = match self.tmp {
             Temp::Open(t) => Temp::Closed(t.into_temp_path()),
-            closed => closed,
+            other => other,
         };
         Staged { tmp, ..self }
     }
 
+    /// Runs `f` on the temporary file, opening it again when it was closed.
+    fn with_file<R>(&self, f: impl FnOnce(&std::fs::File) -> io::Result<R>) -> io::Result<R> {
+        match &self.tmp {
+            Temp::Open(t) => f(t.as_file()),
+            Temp::Unnamed(file) => f(file),
+            Temp::Closed(p) => f(&std::fs::File::open(p)?),
+        }
+    }
+
     /// Flushes the temporary file's content to disk.
     pub fn sync(&self) -> io::Result<()> {
+        self.with_file(|f| f.sync_all())
+    }
+
+    /// The device and inode of the temporary file: after a link, they tell whether the
+    /// target's name still leads to our file.
+    pub fn identity(&self) -> io::Result<(u64, u64)> {
+        self.with_file(|f| f.metadata().map(|m| (m.dev(), m.ino())))
+    }
+
+    /// The file system the temporary file is on (without opening a closed one again).
+    fn device(&self) -> io::Result<u64> {
         match &self.tmp {
-            Temp::Open(t) => t.as_file().sync_all(),
-            Temp::Closed(p) => std::fs::File::open(p)?.sync_all(),
+            Temp::Closed(p) => std::fs::symlink_metadata(p).map(|m| m.dev()),
+            _ => self.identity().map(|(dev, _)| dev),
         }
     }
 
@@ -136,13 +184,24 @@ impl Staged {
         Ok(())
     }
 
-    /// Renames the temporary file over the target; returns the directory, which the caller
-    /// syncs (once for many files).
+    /// Renames the temporary file over the target (links an unnamed one in: an error of kind
+    /// `AlreadyExists` when the target exists by then); returns the directory, which the
+    /// caller syncs (once for many files).
     pub fn rename(self) -> io::Result<PathBuf> {
         let dir = dir_of(&self.target).to_path_buf();
         let renamed = match self.tmp {
             Temp::Open(t) => t.persist(&self.target).map(|_| ()).map_err(|e| e.error),
             Temp::Closed(p) => p.persist(&self.target).map_err(|e| e.error),
+            Temp::Unnamed(f) => {
+                return match temp::link(&f, &self.target) {
+                    Ok(()) => Ok(dir),
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+                    Err(e) => Err(io::Error::other(format!(
+                        "cannot create: {}",
+                        io_message(&e)
+                    ))),
+                };
+            }
         };
         renamed.map_err(|e| io::Error::other(format!("cannot rename: {}", io_message(&e))))?;
         Ok(dir)
@@ -163,14 +222,20 @@ pub fn sync_dir(dir: &Path) {
 /// and group `target` has now, and syncs it. A new file keeps the temporary file's 0600: a
 /// config created by a save may hold secrets.
 pub fn stage(target: &Path, bytes: &[u8]) -> io::Result<Staged> {
-    let staged = stage_unsynced(target, bytes, true)?;
+    let staged = stage_unsynced(target, bytes, true, TempKind::Named)?;
     staged.sync()?;
     Ok(staged)
 }
 
 /// [`stage`] without the sync (see [`sync_all`]); `clean` removes stale temporary files in
-/// the folder first (once per folder is enough).
-pub fn stage_unsynced(target: &Path, bytes: &[u8], clean: bool) -> io::Result<Staged> {
+/// the folder first (once per folder is enough); `kind` says whether a new file may be
+/// written unnamed.
+pub fn stage_unsynced(
+    target: &Path,
+    bytes: &[u8],
+    clean: bool,
+    kind: TempKind,
+) -> io::Result<Staged> {
     let old = match std::fs::metadata(target) {
         Ok(m) if !m.is_file() => return Err(io::Error::other("not a regular file")),
         Ok(m) => Some(m),
@@ -180,6 +245,15 @@ pub fn stage_unsynced(target: &Path, bytes: &[u8], clean: bool) -> io::Result<St
     let dir = dir_of(target);
     if clean {
         temp::remove_stale(dir);
+    }
+    if old.is_none() && kind == TempKind::UnnamedWhenNew {
+        if let Some(mut file) = temp::create_unnamed(dir) {
+            file.write_all(bytes)?;
+            return Ok(Staged {
+                tmp: Temp::Unnamed(file),
+                target: target.to_path_buf(),
+            });
+        }
     }
     let mut tmp = temp::create(dir).map_err(|e| {
         let why = match e.kind() {
@@ -250,22 +324,23 @@ const SYNCFS_FROM: usize = 64;
 #[cfg(target_os = "linux")]
 fn syncfs_all(staged: &[Staged]) -> Option<Result<(), (usize, io::Error)>> {
     use std::os::fd::AsRawFd;
-    use std::os::unix::fs::MetadataExt;
     let mut devices: Vec<(u64, usize)> = Vec::new();
     for (i, s) in staged.iter().enumerate() {
-        let dev = std::fs::symlink_metadata(s.temp_path()).ok()?.dev();
+        let dev = s.device().ok()?;
         if !devices.iter().any(|(d, _)| *d == dev) {
             devices.push((dev, i));
         }
     }
     for (_, i) in devices {
-        let file = match std::fs::File::open(staged[i].temp_path()) {
-            Ok(f) => f,
-            Err(e) => return Some(Err((i, e))),
-        };
-        // SAFETY: syncfs only reads the descriptor, which `file` keeps open.
-        if unsafe { libc::syncfs(file.as_raw_fd()) } != 0 {
-            return Some(Err((i, io::Error::last_os_error())));
+        let synced = staged[i].with_file(|file| {
+            // SAFETY: syncfs only reads the descriptor, which `file` keeps open.
+            if unsafe { libc::syncfs(file.as_raw_fd()) } != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        });
+        if let Err(e) = synced {
+            return Some(Err((i, e)));
         }
     }
     Some(Ok(()))
@@ -423,8 +498,8 @@ mod tests {
         let p = dir.path().join("flow.yaml");
         std::fs::write(&p, "a").unwrap();
         let staged = stage(&p, b"b").unwrap();
-        assert!(staged.temp_path().exists());
-        let tmp = staged.temp_path().to_path_buf();
+        assert!(staged.temp_path().unwrap().exists());
+        let tmp = staged.temp_path().unwrap().to_path_buf();
         drop(staged);
         assert!(!tmp.exists());
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "a");
