@@ -112,7 +112,8 @@ fn a_re_discovery_keeps_every_user_edit_and_writes_only_what_changed() {
         vec![dir.path().join("refunds.schema.yaml")]
     );
     // The renamed, edited, commented binding is untouched; `old` is gone with its lines;
-    // `refunds` comes after, with its `_meta` as the connector gave it.
+    // `refunds` comes after, with its `_meta` as the connector gave it, and its resource in
+    // flow style like the binding before it.
     assert_eq!(
         read(dir.path(), "flow.yaml"),
         "\
@@ -126,13 +127,7 @@ captures:
       # Orders, renamed by hand.
       - resource: { stream: orders, namespace: shop, syncMode: full } # my edit
         target: acme/shop/my-orders
-      - resource:
-          stream: refunds
-          namespace: shop
-          _meta:
-            path:
-              - shop
-              - refunds
+      - resource: {stream: refunds, namespace: shop, _meta: {path: [shop, refunds]}}
         target: acme/shop/refunds
 "
     );

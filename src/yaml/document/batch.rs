@@ -12,8 +12,9 @@
 //! application would depend on an earlier edit in a way a single plan cannot know (an edit of
 //! the same place twice, an edit inside a value another edit writes or removes, an edit of an
 //! item the batch pushes, two new entries of an empty flow collection, edits that meet in a
-//! flow collection, two insertions at one offset into different collections), the batch is
-//! refused with [`PatchError::Overlap`].
+//! flow collection, two insertions at one offset into different collections, a push beside
+//! a change to an item of the same sequence), the batch is refused with
+//! [`PatchError::Overlap`].
 
 use std::collections::{HashMap, HashSet};
 
@@ -43,6 +44,7 @@ pub(super) fn apply(
         original.push(indices.translate(&doc.root, edit, &lookup)?);
     }
     no_edit_inside_another(&original)?;
+    no_push_beside_changed_items(&doc.root, &original, &lookup)?;
     let mut planned = plan_all(doc, edits, &original, removals, &lookup)?;
     if planned.is_empty() {
         return Ok(false);
@@ -204,6 +206,92 @@ fn no_edit_inside_another(edits: &[Edit]) -> Result<(), PatchError> {
         }
     }
     Ok(())
+}
+
+/// Refuses a batch that pushes onto a sequence and also changes what the pushed item's style
+/// is taken from (see `patch::item`: which items, and which of their direct values, are
+/// non-empty flow collections): one by one, the push would already see the changed items.
+/// Other pushes never change that choice; scalar edits in block items (`disable: true`) and
+/// removals from block-only sequences neither, so a merge's batch stays one batch.
+fn no_push_beside_changed_items(
+    root: &Node,
+    edits: &[Edit],
+    lookup: &Lookup,
+) -> Result<(), PatchError> {
+    let pushed: HashSet<&[PathSeg]> = edits
+        .iter()
+        .filter(|e| matches!(e, Edit::Push { .. }))
+        .map(|e| e.container())
+        .collect();
+    if pushed.is_empty() {
+        return Ok(());
+    }
+    for e in edits {
+        if pushed
+            .iter()
+            .any(|seq| changes_style_source(root, lookup, seq, e))
+        {
+            return Err(PatchError::Overlap(patch::edit_pointer(e)));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `e` may change which items of `seq` (or their direct values) are non-empty flow
+/// collections. Conservative: when unsure, yes.
+fn changes_style_source(root: &Node, lookup: &Lookup, seq: &[PathSeg], e: &Edit) -> bool {
+    let c = e.container();
+    if !c.starts_with(seq) {
+        return false;
+    }
+    let collection = |n: &Node| n.is_map() || n.is_seq();
+    fn child<'n>(n: &'n Node, seg: &PathSeg) -> Option<&'n Node> {
+        match seg {
+            PathSeg::Key(k) => n.get(k),
+            PathSeg::Index(i) => n.items().get(*i),
+        }
+    }
+    let new_collection = match e {
+        Edit::Set { value, .. } | Edit::SetItem { value, .. } | Edit::Push { value, .. } => {
+            value.is_object() || value.is_array()
+        }
+        Edit::Remove { .. } | Edit::RemoveItem { .. } => false,
+    };
+    let removal = matches!(e, Edit::Remove { .. } | Edit::RemoveItem { .. });
+    // The place `e` changes, inside the node at `c`.
+    fn place<'n>(n: &'n Node, e: &Edit) -> Option<&'n Node> {
+        match e {
+            Edit::Set { key, .. } | Edit::Remove { key, .. } => n.get(key),
+            Edit::SetItem { index, .. } | Edit::RemoveItem { index, .. } => n.items().get(*index),
+            Edit::Push { .. } => None,
+        }
+    }
+    let Some(seq_node) = lookup.at(root, seq) else {
+        return true;
+    };
+    if c.len() == seq.len() {
+        return match e {
+            Edit::Push { .. } => false,
+            Edit::RemoveItem { .. } => seq_node.items().iter().any(|item| {
+                (item.flow && collection(item))
+                    || item.entries().iter().any(|(_, v)| v.flow && collection(v))
+            }),
+            _ => new_collection || place(seq_node, e).is_none_or(collection),
+        };
+    }
+    let Some(item) = child(seq_node, &c[seq.len()]) else {
+        return true;
+    };
+    if item.flow {
+        return true;
+    }
+    if c.len() == seq.len() + 1 {
+        return new_collection || removal || place(item, e).is_some_and(collection);
+    }
+    let Some(direct) = child(item, &c[seq.len() + 1]) else {
+        return true;
+    };
+    direct.flow || removal
 }
 
 /// The place an edit changes: its key or item (for a push, a place of its own).

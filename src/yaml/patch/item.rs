@@ -3,8 +3,8 @@
 
 use serde_json::Value as Json;
 
-use super::super::render;
 use super::super::tree::{self, Node, PathSeg, Style};
+use super::super::{emit, render};
 use super::lookup::Lookup;
 use super::plan::{json_document, replace_flow, replace_scalar};
 use super::text::{
@@ -120,6 +120,61 @@ fn replace_block_item(
     })
 }
 
+/// The lines of a new block sequence item `value` at the dash column `indent`, in the style
+/// of the items before it: a flow collection when every item that is a non-empty collection
+/// is one (`- {stream: a, mode: full}`); for a mapping, a value written in flow style when
+/// that key holds a non-empty flow collection in every block mapping item that has one there
+/// (`- resource: {stream: a}` / `  target: x`); block style otherwise. Scalars and empty
+/// collections (`[]` is flow by nature) say nothing either way, so the choice stays the same
+/// after any push: several pushes in one batch come out as they would one by one.
+fn sibling_item(seq: &Node, value: &Json, indent: usize) -> Vec<String> {
+    let pad = " ".repeat(indent);
+    let collections: Vec<&Node> = seq.items().iter().filter(|n| filled(n)).collect();
+    let all_flow = |nodes: &[&Node]| !nodes.is_empty() && nodes.iter().all(|n| n.flow);
+    if filled_json(value) && all_flow(&collections) {
+        if let Some(flow) = render::flow(value, false) {
+            return vec![format!("{pad}- {flow}")];
+        }
+    }
+    let mut lines = Vec::new();
+    match value {
+        Json::Object(o) if !o.is_empty() => {
+            for (k, v) in o {
+                let siblings: Vec<&Node> = collections
+                    .iter()
+                    .filter(|n| n.is_map() && !n.flow)
+                    .filter_map(|n| n.get(k))
+                    .filter(|n| filled(n))
+                    .collect();
+                let flow = (filled_json(v) && all_flow(&siblings))
+                    .then(|| render::flow(v, false))
+                    .flatten();
+                let key = emit::key(k);
+                match flow {
+                    Some(f) => lines.push(format!("{pad}  {key}: {f}")),
+                    None => render::entry_lines(&key, v, indent + 2, &mut lines),
+                }
+            }
+            lines[0] = format!("{pad}- {}", &lines[0][indent + 2..]);
+        }
+        _ => render::block_lines(&Json::Array(vec![value.clone()]), indent, &mut lines),
+    }
+    lines
+}
+
+/// A non-empty mapping or sequence.
+fn filled(n: &Node) -> bool {
+    !n.entries().is_empty() || !n.items().is_empty()
+}
+
+fn filled_json(v: &Json) -> bool {
+    match v {
+        Json::Object(o) => !o.is_empty(),
+        Json::Array(a) => !a.is_empty(),
+        _ => false,
+    }
+}
+
 /// The sequence at `path` and a pointer to it for messages.
 pub(crate) fn seq_at<'n>(
     root: &'n Node,
@@ -186,9 +241,7 @@ pub(crate) fn push(
     let nl = newline(text);
     let insert_at = line_end_incl(text, end);
     let unterminated = insert_at == text.len() && !text.ends_with('\n');
-    let mut lines = Vec::new();
-    render::block_lines(&Json::Array(vec![value.clone()]), indent, &mut lines);
-    let body = lines.join(nl);
+    let body = sibling_item(seq, value, indent).join(nl);
     Ok(Splice {
         start: insert_at,
         end: insert_at,

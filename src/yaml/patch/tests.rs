@@ -640,3 +640,43 @@ fn an_empty_document_gets_block_keys_after_its_comments() {
     let err = apply("null\n", &[set(vec![], "a", json!(1))]).unwrap_err();
     assert!(matches!(err, PatchError::Layout(_)), "{err:?}");
 }
+
+#[test]
+fn a_pushed_item_follows_the_style_of_the_item_before_it() {
+    let push = |text: &str, value: Json| {
+        apply(
+            text,
+            &[Edit::Push {
+                seq: vec![key("b")],
+                value,
+            }],
+        )
+        .unwrap()
+    };
+    let new = json!({"resource": {"stream": "c", "mode": "full"}, "target": "acme/c"});
+    // Flow-style items: a flow item.
+    assert_eq!(
+        push("b:\n  - {resource: {stream: a}, target: acme/a}\n", new.clone()),
+        "b:\n  - {resource: {stream: a}, target: acme/a}\n  - {resource: {stream: c, mode: full}, target: acme/c}\n"
+    );
+    // A block item whose resource is written in flow style: the same.
+    assert_eq!(
+        push("b:\n  - resource: {stream: a}\n    target: acme/a # kept\n", new.clone()),
+        "b:\n  - resource: {stream: a}\n    target: acme/a # kept\n  - resource: {stream: c, mode: full}\n    target: acme/c\n"
+    );
+    // Block items: block.
+    assert_eq!(
+        push("b:\n  - resource:\n      stream: a\n    target: acme/a\n", new.clone()),
+        "b:\n  - resource:\n      stream: a\n    target: acme/a\n  - resource:\n      stream: c\n      mode: full\n    target: acme/c\n"
+    );
+    // Scalars and empty collections say nothing about style: block.
+    assert_eq!(
+        push("b:\n  - x\n  - []\n", json!({"k": [1, 2]})),
+        "b:\n  - x\n  - []\n  - k:\n      - 1\n      - 2\n"
+    );
+    // Mixed items: block.
+    assert_eq!(
+        push("b:\n  - {a: 1}\n  - a: 2\n", json!({"a": 3})),
+        "b:\n  - {a: 1}\n  - a: 2\n  - a: 3\n"
+    );
+}
