@@ -61,6 +61,22 @@ pub fn discover_unmerged(
     app: &mut App,
     bindings: Vec<DiscoveredBinding>,
 ) -> flowspec::tui::discovery_merge::MergeJob {
+    discover_unmerged_with(app, bindings, resource_schema())
+}
+
+/// [`discover`] with the connector's resource config schema given.
+pub fn discover_with(app: &mut App, bindings: Vec<DiscoveredBinding>, schema: serde_json::Value) {
+    let job = discover_unmerged_with(app, bindings, schema);
+    let merged = flowspec::tui::discovery_merge::run(job);
+    app.update(Msg::DiscoveryMerged(Box::new(merged)));
+}
+
+/// [`discover_unmerged`] with the connector's resource config schema given.
+pub fn discover_unmerged_with(
+    app: &mut App,
+    bindings: Vec<DiscoveredBinding>,
+    resource_schema: serde_json::Value,
+) -> flowspec::tui::discovery_merge::MergeJob {
     press(app, &["/"]);
     type_text(app, "source-postgres");
     press(app, &["enter", "enter"]);
@@ -73,7 +89,7 @@ pub fn discover_unmerged(
         JobEvent::Done(Ok(JobOutput::Discovered {
             protocol: "flow-json".into(),
             config_schema: serde_json::json!({"type": "object"}),
-            resource_schema: resource_schema(),
+            resource_schema,
             pointers: vec!["/namespace".into(), "/stream".into()],
             bindings: std::sync::Arc::new(bindings),
         })),

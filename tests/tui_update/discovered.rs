@@ -2,7 +2,9 @@
 //! choosing, filtering, renaming, the resource form, the detail pane, applying and leaving.
 
 use super::*;
-use common::discovery::{self, binding, discover, discover_unmerged, fixture_bindings, shown};
+use common::discovery::{
+    self, binding, discover, discover_unmerged, discover_with, fixture_bindings, shown,
+};
 use flowspec::discover::Status;
 use flowspec::tui::keymap::Context;
 use flowspec::tui::screens::discovered::Mode;
@@ -418,6 +420,48 @@ fn ctrl_s_applies_every_row_shown_or_not_then_y_writes_and_reloads() {
         effects.iter().any(|e| matches!(e, Effect::Load(_))),
         "new files join through imports: the catalog is read again ({effects:?})"
     );
+}
+
+#[test]
+fn a_secret_in_a_new_resource_asks_before_it_is_written_in_plaintext() {
+    let mut a = trusted_app(&fixture("ui/flow.yaml"), Theme::color());
+    let mut schema = discovery::resource_schema();
+    schema["properties"]["token"] = serde_json::json!({"type": "string", "secret": true});
+    let mut shipments: serde_json::Value =
+        serde_json::to_value(binding("shipments", &["/id"], false)).unwrap();
+    shipments["resourceConfig"]["token"] = serde_json::json!("hunter2-canary");
+    let shipments = serde_json::from_str(&shipments.to_string()).unwrap();
+    discover_with(
+        &mut a,
+        vec![binding("orders", &["/id"], false), shipments],
+        schema,
+    );
+    let effects = press(&mut a, &["ctrl-s"]);
+    let [Effect::WriteDiscovery(job)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let prepared = flowspec::tui::discovery_write::prepare((**job).clone());
+    a.update(Msg::DiscoveryPrepared(prepared));
+    let Some(Overlay::ApplyDiscovery { writes, .. }) = a.overlay() else {
+        panic!("expected the diff, got {:?}", a.shared.overlays)
+    };
+    let all: String = writes.iter().map(|w| w.diff.as_str()).collect();
+    assert!(!all.contains("hunter2-canary"), "masked in the diff\n{all}");
+    // y: the plaintext question, not a save.
+    let effects = press(&mut a, &["y"]);
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Save { .. })),
+        "{effects:?}"
+    );
+    let Some(Overlay::Guard { exposed }) = a.overlay() else {
+        panic!(
+            "expected the plaintext question, got {:?}",
+            a.shared.overlays
+        )
+    };
+    assert!(exposed[0].shown.contains("/token"), "{exposed:?}");
+    let text = screen(&mut a, 120, 40);
+    assert!(!text.contains("hunter2-canary"), "{text}");
 }
 
 #[test]

@@ -225,6 +225,20 @@ pub fn on_action(sh: &mut Shared, action: Action) -> Vec<Effect> {
         ) => {
             sh.catalog = Some(*catalog.0);
             sh.reload_after_save = true;
+            // A secret typed into a row's resource form is guarded as in any other save:
+            // the question (encrypt, plaintext, cancel) comes before anything is written.
+            let exposed = match sh.catalog.as_ref() {
+                Some(cat) => super::plaintext_guard::exposed(
+                    cat,
+                    &known_schemas(&sh.connectors),
+                    &sh.plaintext_ok,
+                ),
+                None => Vec::new(),
+            };
+            if !exposed.is_empty() {
+                sh.overlays.push(Overlay::Guard { exposed });
+                return vec![];
+            }
             save(sh, writes, Protected::Refuse)
         }
         (Overlay::ApplyDiscovery { .. }, Action::No | Action::Back) => {
