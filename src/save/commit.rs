@@ -148,6 +148,15 @@ pub fn write_planned_with(
         outcome.written.push(written(w));
     }
     dirs.iter().for_each(|d| write::sync_dir(d));
+    // New files were linked first; the outcome lists them in the plan's (and the diff's) order.
+    let order: std::collections::HashMap<usize, usize> = writes
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.file, i))
+        .collect();
+    outcome
+        .written
+        .sort_by_key(|w| order.get(&w.file).copied().unwrap_or(usize::MAX));
     outcome
 }
 
@@ -562,7 +571,12 @@ mod tests {
             }
         });
         assert!(outcome.is_complete(), "{outcome:?}");
-        assert_eq!(outcome.written.len(), 3);
+        let order: Vec<&str> = outcome.written.iter().map(|w| w.display.as_str()).collect();
+        assert_eq!(
+            order,
+            ["n1.yaml", "old.yaml", "n2.yaml"],
+            "in the plan's order"
+        );
         assert_eq!(entries(d), ["n1.yaml", "n2.yaml", "old.yaml"]);
         assert_eq!(
             std::fs::read_to_string(d.join("n2.yaml")).unwrap(),
