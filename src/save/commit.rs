@@ -498,14 +498,7 @@ mod tests {
     fn new_files_get_their_folders_and_a_failed_save_takes_them_away() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let new = |file: usize, name: &str, text: &str| PlannedWrite {
-            file,
-            path: d.join(name),
-            display: name.into(),
-            expected: String::new(),
-            new_text: text.into(),
-            diff: String::new(),
-        };
+        let new = |file: usize, name: &str, text: &str| new_file(d, file, name, text);
         // Someone else creates a file where a new one goes while the save stages: nothing is
         // written, and the folders it created are gone again.
         let writes = [
@@ -638,14 +631,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         let writes: Vec<PlannedWrite> = (0..2000)
-            .map(|i| PlannedWrite {
-                file: i,
-                path: d.join(format!("s/{i}.yaml")),
-                display: format!("s/{i}.yaml"),
-                expected: String::new(),
-                new_text: format!("n: {i}\n"),
-                diff: String::new(),
-            })
+            .map(|i| new_file(d, i, &format!("s/{i}.yaml"), &format!("n: {i}\n")))
             .collect();
         let outcome = write_planned(&writes, Protected::Refuse);
         assert!(outcome.is_complete(), "{:?}", outcome.failed);
