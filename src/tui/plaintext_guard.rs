@@ -37,7 +37,9 @@ pub struct Exposed {
 pub fn exposed(catalog: &Catalog, schemas: &Schemas, allowed: &Allowed) -> Vec<Exposed> {
     let mut out = Vec::new();
     for (i, f) in catalog.files.iter().enumerate() {
-        if !f.is_dirty() {
+        // Schema and document files hold no config: a discovery can bring thousands, and
+        // this runs in `update`.
+        if !f.is_dirty() || schemas.holds_no_config(catalog, i) {
             continue;
         }
         let (Ok(new), old) = (yaml::parse(f.text()), yaml::parse(&f.disk).ok()) else {
