@@ -158,9 +158,12 @@ fn plain_ok_slow(s: &str) -> bool {
         // A document marker when it starts a line (a key, or a sequence item at column 0).
         return false;
     }
+    // ` -` at the end: in flow context (`[a -]`) some readers (saphyr) take the dash for the
+    // start of another scalar and fail.
     !(s.contains(": ")
         || s.contains(" #")
         || s.ends_with(':')
+        || s.ends_with(" -")
         || s.chars().any(|c| matches!(c, '{' | '}' | '[' | ']' | ',')))
 }
 

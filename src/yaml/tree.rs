@@ -37,7 +37,9 @@ pub enum Style {
 pub enum Value {
     Null,
     Bool(bool),
-    Int(i64),
+    /// An integer JSON can hold: from `i64::MIN` to `u64::MAX`, as serde_yaml reads them
+    /// (larger ones are floats). Unsigned 64-bit bounds are common in discovered schemas.
+    Int(i128),
     Float(f64),
     Str(String),
     Seq(Vec<Node>),
@@ -136,7 +138,10 @@ impl Node {
         match &self.value {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
-            Value::Int(i) => J::from(*i),
+            Value::Int(i) => match i64::try_from(*i) {
+                Ok(i) => J::from(i),
+                Err(_) => J::from(u64::try_from(*i).expect("parsed within u64")),
+            },
             Value::Float(f) => serde_json::Number::from_f64(*f)
                 .map(J::Number)
                 .unwrap_or(J::Null),
@@ -294,18 +299,20 @@ fn plain_number(text: &str) -> Option<Value> {
     }
     if let Some(hex) = text.strip_prefix("0x") {
         if let Ok(i) = i64::from_str_radix(hex, 16) {
-            return Some(Value::Int(i));
+            return Some(Value::Int(i.into()));
         }
     }
     if let Some(oct) = text.strip_prefix("0o") {
         if let Ok(i) = i64::from_str_radix(oct, 8) {
-            return Some(Value::Int(i));
+            return Some(Value::Int(i.into()));
         }
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(i) = text.parse::<i64>() {
-            return Some(Value::Int(i));
+        if let Ok(i) = text.parse::<i128>() {
+            if (i64::MIN.into()..=u64::MAX.into()).contains(&i) {
+                return Some(Value::Int(i));
+            }
         }
     }
     let looks_float = digits
@@ -485,5 +492,17 @@ mod tests {
         assert_eq!(resolve_plain("0x1F"), Value::Int(31));
         assert_eq!(resolve_plain("~"), Value::Null);
         assert_eq!(resolve_plain("yes"), Value::Str("yes".into()));
+    }
+
+    #[test]
+    fn integers_up_to_u64_max_stay_integers_as_serde_yaml_reads_them() {
+        let root = parse(
+            "max: 18446744073709551615\nmin: -9223372036854775808\nbig: 18446744073709551616",
+        )
+        .unwrap();
+        assert_eq!(
+            root.to_json(),
+            serde_json::json!({"max": u64::MAX, "min": i64::MIN, "big": 18446744073709551616.0})
+        );
     }
 }

@@ -356,7 +356,7 @@ impl Walker<'_> {
     fn uint(&mut self, node: &Node, shape: &Shape, bounds: (u64, u64, bool), place: &Place) {
         let (min, max, schema_max) = bounds;
         let n: i128 = match node.value {
-            Value::Int(i) => i as i128,
+            Value::Int(i) => i,
             // JSON Schema counts 3.0 as an integer; Flow's deserializer agrees for whole numbers.
             Value::Float(f) if f.fract() == 0.0 && f.is_finite() => f as i128,
             _ => return self.wrong_type(node, shape, place),
