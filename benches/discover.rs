@@ -303,7 +303,11 @@ fn bench_screen(t: &mut target::Targets, cat: Catalog, d: Discovery) {
 
 /// The discovery of `n` new bindings with ~1 KiB schemas written into an empty capture and
 /// saved; returns the time taken and the number of files written.
-fn write_discovery(n: usize, response: &str) -> (Duration, usize) {
+fn write_discovery(
+    n: usize,
+    response: &str,
+    dirs: &mut Vec<tempfile::TempDir>,
+) -> (Duration, usize) {
     let dir = tempfile::tempdir().unwrap();
     let cat = load(&catalog_with(dir.path(), 0));
     let d = merge(&cat, response);
@@ -325,13 +329,15 @@ fn write_discovery(n: usize, response: &str) -> (Duration, usize) {
     assert!(outcome.is_complete(), "{:?}", outcome.failed);
     assert_eq!(outcome.written.len(), writes.len());
     let _ = n;
-    (took, writes.len())
+    let written = writes.len();
+    dirs.push(dir);
+    (took, written)
 }
 
 /// The baseline: the same documents (each collection's schema in its own file, the catalog
 /// with the capture's bindings and the collections in one) serialized with serde_json and
 /// written with std::fs.
-fn write_baseline(n: usize, schema: &Value) -> Duration {
+fn write_baseline(n: usize, schema: &Value, dirs: &mut Vec<tempfile::TempDir>) -> Duration {
     let dir = tempfile::tempdir().unwrap();
     let start = Instant::now();
     let base = dir.path().join("acmeCo/bench");
@@ -362,7 +368,9 @@ fn write_baseline(n: usize, schema: &Value) -> Duration {
         serde_json::to_string_pretty(&doc).unwrap(),
     )
     .unwrap();
-    start.elapsed()
+    let took = start.elapsed();
+    dirs.push(dir);
+    took
 }
 
 fn bench_write(t: &mut target::Targets) {
@@ -370,14 +378,19 @@ fn bench_write(t: &mut target::Targets) {
     let response = response(n, 1024);
     let schema = schema(1024);
     let mut files = 0;
-    // Interleaved, so that both see the file system in the same state: creating and deleting
-    // tens of thousands of files makes the next ones slower to create for a while.
+    // Interleaved, so that both see the file system in the same state. Every run's files stay
+    // until all are timed: ext4 without a journal (as here) does not reuse an inode for 30 s
+    // after its file is deleted, and each create then scans past the recently deleted ones,
+    // so deleting 10,000 files makes the next 10,000 creates several times slower, by an
+    // amount that varies from run to run (it was inflating the baseline, and the ratio with
+    // it, by up to 5x).
     let (mut ours, mut base) = (Vec::new(), Vec::new());
+    let mut dirs = Vec::new();
     for _ in 0..runs().min(5) {
-        let (took, written) = write_discovery(n, &response);
+        let (took, written) = write_discovery(n, &response, &mut dirs);
         files = written;
         ours.push(took);
-        base.push(write_baseline(n, &schema));
+        base.push(write_baseline(n, &schema, &mut dirs));
         println!(
             "  run: ours {:.0} ms, serde_json + std::fs {:.0} ms",
             took.as_secs_f64() * 1e3,

@@ -162,7 +162,7 @@ mod tests {
     /// The canonical text of `sub` embedded under `id`, through a `Value`.
     fn canonical_embedded(id: &str, sub: &Value) -> Option<String> {
         sub.is_object()
-            .then(|| canonical(&embedded(id, sub).unwrap()))
+            .then(|| canonical(&embedded(id, sub.clone()).unwrap()))
     }
 
     #[test]
@@ -171,7 +171,7 @@ mod tests {
             json!({"type": "object", "$id": "old", "properties": {"a\"b": {"type": "string", "default": "x\\y\n"}}}),
             json!({"z": 1, "a": [true, null, 1.5, "é"]}),
         ] {
-            let want = canonical(&embedded("flow://connector-schema", &sub).unwrap());
+            let want = canonical(&embedded("flow://connector-schema", sub.clone()).unwrap());
             assert_eq!(
                 canonical_embedded_raw("flow://connector-schema", &sub.to_string()).unwrap(),
                 want

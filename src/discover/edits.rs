@@ -114,26 +114,36 @@ pub fn change(
         .map_err(|e| format!("{display}: {e}"))
 }
 
-/// The text of a new file holding `value`: block YAML, or pretty JSON for a `.json` path; read
-/// back to check it holds exactly `value`. Returns the parsed text too (a new catalog file is
-/// indexed from it).
-pub fn document(path: &Path, value: &Value) -> Result<(String, yaml::Node), String> {
-    let json = super::layout::is_json(path);
+/// The text of a new file holding `value`: pretty JSON (`json`, for a `.json` path) or block
+/// YAML. Debug builds read it back (see [`READ_BACK_EVERY_FILE`]).
+pub fn document(json: bool, value: &Value) -> Result<String, String> {
     let mut text = if json {
         serde_json::to_string_pretty(value).map_err(|e| e.to_string())?
     } else {
         yaml::render::block(value, "\n")
     };
     text.push('\n');
-    let back = yaml::parse(&text).map_err(|e| e.message)?;
-    if !back.same_as_json(value) {
-        return Err(format!(
-            "{}: internal check failed: the new file would not hold the intended value",
-            path.display()
-        ));
+    if READ_BACK_EVERY_FILE {
+        read_back(&text, value)?;
     }
-    Ok((text, back))
+    Ok(text)
 }
+
+/// `text` parsed, checked to hold exactly `value` (what [`document`] rendered it from).
+fn read_back(text: &str, value: &Value) -> Result<yaml::Node, String> {
+    let back = yaml::parse(text).map_err(|e| e.message)?;
+    if !back.same_as_json(value) {
+        return Err("internal check failed: the new file would not hold the intended value".into());
+    }
+    Ok(back)
+}
+
+/// Whether every new file is read back, or only catalog files (always: their entities are
+/// indexed from the parse). The others (a discovery's schema files, thousands at a time) hold
+/// what the emitter wrote, whose round trip is property-tested in `yaml::render`; reading each
+/// back would cost more than writing it, so release builds trust the emitter there, and debug
+/// builds (every test) keep checking.
+const READ_BACK_EVERY_FILE: bool = cfg!(debug_assertions);
 
 /// The new file that will be file `index` of the catalog, holding `value` (see [`document`]),
 /// unsaved: its disk text is empty, as it does not exist yet. A catalog file's entities are
@@ -144,13 +154,26 @@ pub fn new_file(
     role: FileRole,
     value: &Value,
 ) -> Result<SourceFile, String> {
-    let (text, root) = document(path, value)?;
+    let with_path = |e: String| format!("{}: {e}", path.display());
+    let text = document(super::layout::is_json(path), value).map_err(with_path)?;
     let mut f = SourceFile::new(path.to_path_buf(), role, String::new());
     if role == FileRole::Catalog {
+        let root = read_back(&text, value).map_err(with_path)?;
         f.set_entities(crate::catalog::index::extract(index, &root));
     }
     f.edited = Some(text);
     Ok(f)
+}
+
+/// A new file (not a catalog file) whose text [`document`] rendered already, unsaved.
+pub fn rendered_file(path: &Path, role: FileRole, text: String) -> SourceFile {
+    debug_assert!(
+        role != FileRole::Catalog,
+        "a catalog file's entities need indexing"
+    );
+    let mut f = SourceFile::new(path.to_path_buf(), role, String::new());
+    f.edited = Some(text);
+    f
 }
 
 #[cfg(test)]

@@ -36,16 +36,16 @@ pub fn is_managed(schema: &Value) -> bool {
 
 /// `sub` as Flow embeds it under `$defs[id]`: its top-level keys in sorted order (Flow skims it
 /// into a sorted map) with `$id` set to `id`.
-pub fn embedded(id: &str, sub: &Value) -> Result<Value, SchemaError> {
+/// Takes `sub` by value: a discovery embeds thousands of schemas, each parsed just for this.
+pub fn embedded(id: &str, sub: Value) -> Result<Value, SchemaError> {
     let Value::Object(obj) = sub else {
         return Err(SchemaError(format!(
             "the schema to embed as {id} is not a JSON object"
         )));
     };
     let mut entries: Vec<(String, Value)> = obj
-        .iter()
+        .into_iter()
         .filter(|(k, _)| k.as_str() != "$id")
-        .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     entries.push(("$id".to_string(), Value::String(id.to_string())));
     entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -55,7 +55,7 @@ pub fn embedded(id: &str, sub: &Value) -> Result<Value, SchemaError> {
 /// Flow's `Schema::add_defs` for one definition: `schema` with `$defs[id]` set to `sub`
 /// embedded. Other keys stay where they are; a schema without `$defs` gets it first (Flow
 /// writes the keys of a schema it builds in sorted order, and `$defs` sorts first).
-pub fn with_def(schema: &Value, id: &str, sub: &Value) -> Result<Value, SchemaError> {
+pub fn with_def(schema: &Value, id: &str, sub: Value) -> Result<Value, SchemaError> {
     let Value::Object(obj) = schema else {
         return Err(SchemaError(
             "the collection's schema is not a JSON object".into(),
@@ -86,7 +86,7 @@ pub fn with_def(schema: &Value, id: &str, sub: &Value) -> Result<Value, SchemaEr
 }
 
 /// A new write schema in Flow's form: only a reference to the embedded connector schema.
-pub fn fresh(connector: &Value) -> Result<Value, SchemaError> {
+pub fn fresh(connector: Value) -> Result<Value, SchemaError> {
     with_def(
         &json!({ "$ref": CONNECTOR_SCHEMA_URL }),
         CONNECTOR_SCHEMA_URL,
@@ -100,7 +100,7 @@ pub fn fresh(connector: &Value) -> Result<Value, SchemaError> {
 /// when the user asks ([`SchemaPolicy::TakeOver`]).
 pub fn update_connector_schema(
     current: Option<&Value>,
-    connector: &Value,
+    connector: Value,
 ) -> Result<Option<Value>, SchemaError> {
     let updated = match current {
         Some(s) if is_managed(s) => with_def(s, CONNECTOR_SCHEMA_URL, connector)?,
@@ -124,7 +124,7 @@ pub fn initial_read_schema(connector: &Value) -> Option<Value> {
         _ => return None,
     };
     if references(&read, INFERRED_SCHEMA_URL) {
-        return with_def(&read, INFERRED_SCHEMA_URL, &inferred_placeholder()).ok();
+        return with_def(&read, INFERRED_SCHEMA_URL, inferred_placeholder()).ok();
     }
     Some(read)
 }
@@ -200,12 +200,12 @@ pub enum SchemaChange {
 /// schema asks for a read schema; else `schema`) with the connector schema put in.
 pub fn merge_schemas(
     current: &Schemas,
-    connector: &Value,
+    connector: Value,
     policy: SchemaPolicy,
 ) -> Result<SchemaChange, SchemaError> {
     let (effective, split) = if current.read.is_some() {
         (current.write.as_ref(), None)
-    } else if let Some(read) = initial_read_schema(connector) {
+    } else if let Some(read) = initial_read_schema(&connector) {
         (current.schema.as_ref(), Some(read))
     } else {
         (current.schema.as_ref(), None)

@@ -53,6 +53,57 @@ enum NewFile {
         role: FileRole,
         value: Value,
     },
+    /// Rendered already (a new collection's schema, rendered where it was worked out).
+    Text {
+        role: FileRole,
+        text: String,
+    },
+}
+
+/// A value bound for a spec: small ones go inline, larger ones (over
+/// [`INDIRECT_THRESHOLD`] bytes of JSON) to a sibling file, rendered already.
+#[derive(Debug)]
+enum Prepared {
+    Inline(Value),
+    File(String),
+}
+
+impl Prepared {
+    /// `value` prepared for a spec in a file of JSON (`json`) or YAML.
+    fn new(path: &Path, value: Value, json: bool) -> Result<Self, String> {
+        if !json_longer_than(&value, INDIRECT_THRESHOLD) {
+            return Ok(Prepared::Inline(value));
+        }
+        edits::document(json, &value)
+            .map(Prepared::File)
+            .map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// A new collection's schemas, prepared on every core (see [`write`]).
+#[derive(Debug)]
+enum NewSchemas {
+    Schema(Prepared),
+    Split { write: Prepared, read: Prepared },
+}
+
+/// Whether `value` takes more than `limit` bytes as compact JSON; stops counting there.
+fn json_longer_than(value: &Value, limit: usize) -> bool {
+    struct Count(usize, usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0 += b.len();
+            if self.0 > self.1 {
+                return Err(std::io::Error::other("long enough"));
+            }
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0, limit);
+    serde_json::to_writer(&mut count, value).is_err() || count.0 > limit
 }
 
 /// Writes `d` (as the user left it) into `catalog`. `exists` says whether a path is on disk:
@@ -78,11 +129,22 @@ pub fn write(
             imports: HashSet::new(),
         };
         w.bindings(&plan)?;
-        // A new collection's schema depends on its row alone: worked out on every core first
-        // (a discovery can create thousands), then placed in order.
-        let schemas = crate::par::par_map(&plan.collections, |_, c| {
+        // A new collection's schema depends on its row alone: worked out and rendered on
+        // every core first (a discovery can create thousands, and each parsed schema is
+        // dropped as soon as its text exists), then placed in order.
+        let json: Vec<bool> = plan
+            .collections
+            .iter()
+            .map(|c| {
+                c.create && {
+                    let file = w.layout.spec_file(EntityKind::Collection, &c.name);
+                    super::layout::is_json(&w.path_of(&file))
+                }
+            })
+            .collect();
+        let schemas = crate::par::par_map(&plan.collections, |i, c| {
             c.create
-                .then(|| new_collection_schema(&d.rows[c.row], &c.name))
+                .then(|| new_collection_schemas(&d.rows[c.row], &c.name, json[i]))
         });
         for (c, schema) in plan.collections.iter().zip(schemas) {
             match schema {
@@ -100,20 +162,38 @@ pub fn write(
     // Rendering and reading back each new file is independent of the others: a discovery of
     // thousands of collections writes thousands of schema files.
     let first = work.files.len();
-    let rendered = crate::par::par_map(&new, |i, (path, file)| render_file(first + i, path, file));
+    let rendered = crate::par::par_map(&new, |i, (path, file)| {
+        (!matches!(file, NewFile::Text { .. })).then(|| render_file(first + i, path, file))
+    });
     let mut created = Vec::with_capacity(new.len());
-    for ((path, _), file) in new.into_iter().zip(rendered) {
-        work.files.push(file?);
+    for ((path, file), rendered) in new.into_iter().zip(rendered) {
+        let file = match file {
+            NewFile::Text { role, text } => edits::rendered_file(&path, role, text),
+            _ => rendered.expect("every other file is rendered")?,
+        };
+        work.files.push(file);
         created.push(path);
     }
     *catalog = work;
     Ok(Written { plan, created })
 }
 
-/// The schema of a new collection for discovered row `r`: the connector schema in Flow's form.
-fn new_collection_schema(r: &super::Row, name: &str) -> Result<SchemaChange, String> {
-    merge_schemas(&Schemas::default(), &r.schema_json(), r.policy)
-        .map_err(|e| format!("{name}: {e}"))
+/// The schemas of a new collection for discovered row `r` (the connector schema in Flow's
+/// form), prepared for a spec in a JSON (`json`) or YAML file.
+fn new_collection_schemas(r: &super::Row, name: &str, json: bool) -> Result<NewSchemas, String> {
+    let change = merge_schemas(&Schemas::default(), r.schema_json(), r.policy)
+        .map_err(|e| format!("{name}: {e}"))?;
+    let prepare = |v| Prepared::new(Path::new(name), v, json);
+    match change {
+        SchemaChange::Schema(s) => Ok(NewSchemas::Schema(prepare(s)?)),
+        SchemaChange::Split { write, read } => Ok(NewSchemas::Split {
+            write: prepare(write)?,
+            read: prepare(read)?,
+        }),
+        other => Err(format!(
+            "{name}: unexpected schema change for a new collection: {other:?}"
+        )),
+    }
 }
 
 struct Writer<'c> {
@@ -161,13 +241,34 @@ impl Writer<'_> {
         value: Value,
         role: FileRole,
     ) -> Value {
-        let size = serde_json::to_string(&value).map_or(0, |s| s.len());
-        if size <= INDIRECT_THRESHOLD {
+        if !json_longer_than(&value, INDIRECT_THRESHOLD) {
             return value;
         }
+        self.sibling(flow_file, base, suffix, NewFile::Value { role, value })
+    }
+
+    /// [`Writer::indirect`] for a value prepared (and maybe rendered) already.
+    fn place(
+        &mut self,
+        flow_file: &Path,
+        base: &str,
+        suffix: &str,
+        prepared: Prepared,
+        role: FileRole,
+    ) -> Value {
+        match prepared {
+            Prepared::Inline(value) => value,
+            Prepared::File(text) => {
+                self.sibling(flow_file, base, suffix, NewFile::Text { role, text })
+            }
+        }
+    }
+
+    /// A reference to new sibling file `file` of `flow_file`, named for `base` and `suffix`.
+    fn sibling(&mut self, flow_file: &Path, base: &str, suffix: &str, file: NewFile) -> Value {
         let path = self.layout.sibling(flow_file, base, suffix);
         let reference = relative(flow_file.parent().unwrap_or(Path::new("/")), &path);
-        self.new.insert(path, NewFile::Value { role, value });
+        self.new.insert(path, file);
         Value::String(reference)
     }
 
@@ -451,34 +552,29 @@ impl Writer<'_> {
         &mut self,
         row: usize,
         name: &str,
-        change: SchemaChange,
+        schemas: NewSchemas,
     ) -> Result<(), String> {
         let r = &self.d.rows[row];
         let file = self.layout.spec_file(EntityKind::Collection, name);
         let flow_path = self.path_of(&file);
         let base = base_name(name).to_string();
         let mut def = Map::new();
-        match change {
-            SchemaChange::Schema(s) => {
+        match schemas {
+            NewSchemas::Schema(s) => {
                 def.insert(
                     "schema".into(),
-                    self.indirect(&flow_path, &base, "schema", s, FileRole::Schema),
+                    self.place(&flow_path, &base, "schema", s, FileRole::Schema),
                 );
             }
-            SchemaChange::Split { write, read } => {
+            NewSchemas::Split { write, read } => {
                 def.insert(
                     "writeSchema".into(),
-                    self.indirect(&flow_path, &base, "write.schema", write, FileRole::Schema),
+                    self.place(&flow_path, &base, "write.schema", write, FileRole::Schema),
                 );
                 def.insert(
                     "readSchema".into(),
-                    self.indirect(&flow_path, &base, "read.schema", read, FileRole::Schema),
+                    self.place(&flow_path, &base, "read.schema", read, FileRole::Schema),
                 );
-            }
-            other => {
-                return Err(format!(
-                    "{name}: unexpected schema change for a new collection: {other:?}"
-                ))
             }
         }
         def.insert("key".into(), json!(r.key));
@@ -513,7 +609,7 @@ impl Writer<'_> {
                 );
             }
         }
-        let change = merge_schemas(&view.schemas(), &r.schema_json(), r.policy)
+        let change = merge_schemas(&view.schemas(), r.schema_json(), r.policy)
             .map_err(|e| format!("{name}: {e}"))?;
         let base = base_name(name).to_string();
         let flow_path = self.catalog.files[file].path.clone();
@@ -678,6 +774,7 @@ fn render_file(index: usize, path: &Path, file: &NewFile) -> Result<SourceFile, 
             )
         }
         NewFile::Value { role, value } => (*role, std::borrow::Cow::Borrowed(value)),
+        NewFile::Text { role, text } => return Ok(edits::rendered_file(path, *role, text.clone())),
     };
     edits::new_file(index, path, role, &value)
 }

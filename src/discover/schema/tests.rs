@@ -19,9 +19,7 @@ fn managed(inner: Value) -> Value {
 fn connector_schema_update_cases() {
     let embedded = json!({"$id": "flow://connector-schema", "properties": {"id": {"type": "string"}}, "type": "object"});
     // 1: no schema yet: the reference and the definition.
-    let got = update_connector_schema(None, &connector())
-        .unwrap()
-        .unwrap();
+    let got = update_connector_schema(None, connector()).unwrap().unwrap();
     assert_eq!(got, managed(embedded.clone()));
     let text = serde_json::to_string(&got).unwrap();
     assert!(
@@ -30,7 +28,7 @@ fn connector_schema_update_cases() {
     );
     // 2: a schema without the reference is replaced wholesale (Flow's migration).
     let old = json!({"type": "object", "properties": {"old": {"type": "string"}}});
-    let got = update_connector_schema(Some(&old), &connector())
+    let got = update_connector_schema(Some(&old), connector())
         .unwrap()
         .unwrap();
     assert_eq!(got, managed(embedded.clone()));
@@ -40,7 +38,7 @@ fn connector_schema_update_cases() {
         "$ref": "flow://connector-schema",
         "properties": {"userExtension": {"type": "string"}}
     });
-    let got = update_connector_schema(Some(&user), &connector())
+    let got = update_connector_schema(Some(&user), connector())
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -58,12 +56,12 @@ fn connector_schema_update_cases() {
         "$defs": {"flow://connector-schema": {"type": "object", "$id": "flow://connector-schema", "properties": {"id": {"type": "string"}}}}
     });
     assert_eq!(
-        update_connector_schema(Some(&done), &connector()).unwrap(),
+        update_connector_schema(Some(&done), connector()).unwrap(),
         None
     );
     // A mention anywhere counts as managed: only the definition is added.
     let mention = json!({"$ref": "flow://connector-schema", "title": "t"});
-    let got = update_connector_schema(Some(&mention), &connector())
+    let got = update_connector_schema(Some(&mention), connector())
         .unwrap()
         .unwrap();
     assert_eq!(got["title"], "t");
@@ -72,9 +70,9 @@ fn connector_schema_update_cases() {
 
 #[test]
 fn non_object_schemas_are_errors_not_panics() {
-    assert!(update_connector_schema(None, &json!(false)).is_err());
+    assert!(update_connector_schema(None, json!(false)).is_err());
     let bad_defs = json!({"$ref": "flow://connector-schema", "$defs": 3});
-    assert!(update_connector_schema(Some(&bad_defs), &connector()).is_err());
+    assert!(update_connector_schema(Some(&bad_defs), connector()).is_err());
 }
 
 #[test]
@@ -120,29 +118,29 @@ fn merge_schemas_follows_flows_collection_cases() {
     let leave = SchemaPolicy::LeaveUnmanaged;
     // case/1: no collection yet: a managed `schema`.
     assert_eq!(
-        merge_schemas(&Schemas::default(), &c42, leave).unwrap(),
+        merge_schemas(&Schemas::default(), c42.clone(), leave).unwrap(),
         SchemaChange::Schema(m42.clone())
     );
     // case/2 and 3: `schema: false` is migrated when Flow's migration is asked for...
     let f = schemas(Some(json!(false)), None, None);
     assert_eq!(
-        merge_schemas(&f, &c42, take).unwrap(),
+        merge_schemas(&f, c42.clone(), take).unwrap(),
         SchemaChange::Schema(m42.clone())
     );
     // ... and left alone by default.
     assert_eq!(
-        merge_schemas(&f, &c42, leave).unwrap(),
+        merge_schemas(&f, c42.clone(), leave).unwrap(),
         SchemaChange::NotManaged
     );
     // case/4: read and write schemas: only the write schema changes.
     let rw = schemas(None, Some(json!(false)), Some(json!({"const": "read!"})));
     assert_eq!(
-        merge_schemas(&rw, &infer, take).unwrap(),
+        merge_schemas(&rw, infer.clone(), take).unwrap(),
         SchemaChange::Write(m_infer.clone())
     );
     // case/5: no collection, schema inference: write and read schemas.
     let SchemaChange::Split { write, read } =
-        merge_schemas(&Schemas::default(), &infer, leave).unwrap()
+        merge_schemas(&Schemas::default(), infer.clone(), leave).unwrap()
     else {
         panic!("expected a split")
     };
@@ -150,20 +148,20 @@ fn merge_schemas_follows_flows_collection_cases() {
     assert_eq!(read, initial_read_schema(&infer).unwrap());
     // case/6: a managed `schema` that now infers: moved to writeSchema, read schema added.
     let s = schemas(Some(m42.clone()), None, None);
-    let SchemaChange::Split { write, .. } = merge_schemas(&s, &infer, leave).unwrap() else {
+    let SchemaChange::Split { write, .. } = merge_schemas(&s, infer.clone(), leave).unwrap() else {
         panic!("expected a split")
     };
     assert_eq!(write["$ref"], "flow://connector-schema");
     assert_eq!(write["$defs"]["flow://connector-schema"]["const"], "write!");
     // An up-to-date managed schema is unchanged.
     assert_eq!(
-        merge_schemas(&schemas(Some(m42.clone()), None, None), &c42, leave).unwrap(),
+        merge_schemas(&schemas(Some(m42.clone()), None, None), c42.clone(), leave).unwrap(),
         SchemaChange::Unchanged
     );
     // A read schema beside no write schema: a fresh managed write schema.
     let r = schemas(None, None, Some(json!({"const": 1})));
     assert_eq!(
-        merge_schemas(&r, &c42, leave).unwrap(),
+        merge_schemas(&r, c42.clone(), leave).unwrap(),
         SchemaChange::Write(m42)
     );
 }
