@@ -54,7 +54,7 @@ pub fn render(sh: &Shared, frame: &mut Frame, body: Rect) {
                     " {}: disk (-) vs your version (+) ",
                     escape_control(display)
                 ),
-                d,
+                &[d.as_str()],
                 *scroll,
                 Context::Conflict,
             ),
@@ -79,7 +79,8 @@ pub fn render(sh: &Shared, frame: &mut Frame, body: Rect) {
     }
 }
 
-/// The diff of every file a save writes, titled `verb N files? (+a −d)`.
+/// The diff of every file a save writes, titled `verb N files? (+a −d)`. The diffs are not
+/// joined: a discovery's save shows thousands of them, and this runs on every frame.
 fn save_diff(
     sh: &Shared,
     frame: &mut Frame,
@@ -88,17 +89,17 @@ fn save_diff(
     writes: &[crate::save::PlannedWrite],
     scroll: usize,
 ) {
-    let mut text = String::new();
-    for w in writes {
-        text.push_str(&w.diff);
-    }
-    let (add, del) = count_changes(&text);
+    let diffs: Vec<&str> = writes.iter().map(|w| w.diff.as_str()).collect();
+    let (add, del) = diffs.iter().fold((0, 0), |(a, d), diff| {
+        let (a2, d2) = count_changes(diff);
+        (a + a2, d + d2)
+    });
     let title = format!(
         " {verb} {} file{}? (+{add} −{del}) ",
         writes.len(),
         if writes.len() == 1 { "" } else { "s" }
     );
-    diff_box(sh, frame, body, &title, &text, scroll, Context::Diff);
+    diff_box(sh, frame, body, &title, &diffs, scroll, Context::Diff);
 }
 
 /// Asks before a catalog's connector runs for the first time: exactly what will run, with what
@@ -300,25 +301,39 @@ pub(super) fn small_box(
     );
 }
 
+/// The added and removed lines of a unified diff (its `+++`/`---` header lines aside), from
+/// the first byte of each line.
 fn count_changes(diff: &str) -> (usize, usize) {
-    let mut add = 0;
-    let mut del = 0;
-    for l in diff.lines() {
-        if l.starts_with('+') && !l.starts_with("+++") {
-            add += 1;
-        } else if l.starts_with('-') && !l.starts_with("---") {
-            del += 1;
-        }
+    let bytes = diff.as_bytes();
+    let (mut add, mut del) = (0, 0);
+    let mut count = |line: &[u8]| match line {
+        [b'+', b'+', b'+', ..] | [b'-', b'-', b'-', ..] => {}
+        [b'+', ..] => add += 1,
+        [b'-', ..] => del += 1,
+        _ => {}
+    };
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', bytes) {
+        count(&bytes[start..end]);
+        start = end + 1;
     }
+    count(&bytes[start..]);
     (add, del)
 }
 
+/// The number of lines `str::lines` yields for `text`.
+fn line_count(text: &str) -> usize {
+    let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    breaks + usize::from(!text.is_empty() && !text.ends_with('\n'))
+}
+
+/// `diffs` one after the other in a box, scrolled `scroll` lines down.
 fn diff_box(
     sh: &Shared,
     frame: &mut Frame,
     body: Rect,
     title: &str,
-    diff: &str,
+    diffs: &[&str],
     scroll: usize,
     ctx: Context,
 ) {
@@ -336,11 +351,24 @@ fn diff_box(
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let height = inner.height.saturating_sub(1) as usize;
-    let all: Vec<&str> = diff.lines().collect();
-    let scroll = scroll.min(all.len().saturating_sub(height));
-    let lines: Vec<Line> = all
+    let counts: Vec<usize> = diffs.iter().map(|d| line_count(d)).collect();
+    let total: usize = counts.iter().sum();
+    let mut skip = scroll.min(total.saturating_sub(height));
+    // Whole diffs above the view are skipped by their line counts.
+    let first = counts
         .iter()
-        .skip(scroll)
+        .position(|&n| {
+            let inside = skip < n;
+            if !inside {
+                skip -= n;
+            }
+            inside
+        })
+        .unwrap_or(diffs.len());
+    let lines: Vec<Line> = diffs[first..]
+        .iter()
+        .flat_map(|d| d.lines())
+        .skip(skip)
         .take(height)
         .map(|l| {
             let style = if l.starts_with("+++") || l.starts_with("---") {
@@ -426,4 +454,19 @@ fn problems(sh: &Shared, frame: &mut Frame, body: Rect, scroll: usize) {
             ),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{count_changes, line_count};
+
+    #[test]
+    fn diff_lines_are_counted_as_str_lines_sees_them() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "a\n\nb\n", "+\n-\n"] {
+            assert_eq!(line_count(text), text.lines().count(), "{text:?}");
+        }
+        let diff = "--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-old\n+new\n keep\n+added";
+        assert_eq!(count_changes(diff), (2, 1));
+        assert_eq!(count_changes("---x\n+++\n"), (0, 0));
+    }
 }
