@@ -109,9 +109,11 @@ pub fn write_planned_with(
         Err(e) => return nothing(e),
     };
     hook(SavePoint::Staged);
+    // A file staged unnamed did not exist when staged; linking it in fails if it does now.
     if let Err(e) = writes
         .iter()
         .zip(&staged)
+        .filter(|(_, s)| !s.is_unnamed())
         .try_for_each(|(w, s)| check_unchanged(w, s.target()))
     {
         return nothing(e); // Dropping `staged` removes the temporary files.
@@ -221,16 +223,22 @@ fn stage_all(
     hook: &mut dyn FnMut(SavePoint<'_>),
     folders: &mut NewFolders,
 ) -> Result<Vec<Staged>, SaveError> {
-    check_conflicts(writes)?;
-    let targets: Vec<PathBuf> = writes
+    let targets: Vec<(PathBuf, bool)> = writes
         .iter()
-        .map(|w| write::resolve_target(&w.path).map_err(|e| io_error(w, &e)))
+        .map(|w| write::resolve_existing(&w.path).map_err(|e| io_error(w, &e)))
         .collect::<Result<_, _>>()?;
+    // A new file whose target still does not exist has nothing to compare (see
+    // `check_unchanged`); thousands come with a discovery.
+    writes
+        .iter()
+        .zip(&targets)
+        .filter(|(w, (_, exists))| *exists || !w.expected.is_empty())
+        .try_for_each(|(w, _)| check_unchanged(w, &w.path))?;
     if protected == Protected::Refuse {
         let names: Vec<String> = writes
             .iter()
             .zip(&targets)
-            .filter(|(_, t)| write::is_write_protected(t))
+            .filter(|(_, (t, exists))| *exists && write::is_write_protected(t))
             .map(|(w, _)| w.display.clone())
             .collect();
         if !names.is_empty() {
@@ -246,7 +254,7 @@ fn stage_all(
     };
     let mut cleaned: std::collections::HashSet<PathBuf> = Default::default();
     let mut staged = Vec::with_capacity(writes.len());
-    for (w, t) in writes.iter().zip(&targets) {
+    for (w, (t, exists)) in writes.iter().zip(&targets) {
         hook(SavePoint::BeforeStage(t));
         if w.expected.is_empty() {
             folders.create_for(t).map_err(|e| io_error(w, &e))?;
@@ -258,7 +266,7 @@ fn stage_all(
         } else {
             TempKind::Named
         };
-        let s = write::stage_unsynced(t, w.new_text.as_bytes(), clean, kind)
+        let s = write::stage_unsynced_at(t, w.new_text.as_bytes(), clean, kind, *exists)
             .map_err(|e| io_error(w, &e))?;
         if s.is_unnamed() {
             unnamed_left -= 1;
@@ -275,6 +283,8 @@ fn stage_all(
 struct NewFolders {
     created: Vec<PathBuf>,
     keep: bool,
+    /// Folders seen to exist (or created) already: thousands of new files share a few.
+    known: std::collections::HashSet<PathBuf>,
 }
 
 impl NewFolders {
@@ -283,6 +293,9 @@ impl NewFolders {
         let Some(dir) = file.parent() else {
             return Ok(());
         };
+        if self.known.contains(dir) {
+            return Ok(());
+        }
         let missing: Vec<PathBuf> = dir
             .ancestors()
             .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
@@ -292,6 +305,7 @@ impl NewFolders {
             std::fs::create_dir(&d)?;
             self.created.push(d);
         }
+        self.known.insert(dir.to_path_buf());
         Ok(())
     }
 
@@ -585,6 +599,47 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn a_new_file_that_another_program_created_before_or_while_staging_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("old.yaml"), "a: 1\n").unwrap();
+        let writes = [
+            planned(d, 0, "old.yaml", "a: 1\n", "a: 2\n"),
+            new_file(d, 1, "n1.yaml", "x: 1\n"),
+            new_file(d, 2, "n2.yaml", "y: 2\n"),
+        ];
+        let conflict = |name: &str| {
+            let names = writes.iter().map(|w| w.display.clone()).collect();
+            SaveOutcome::nothing_written(SaveError::Conflict(name.into()), names)
+        };
+        // Before the save: seen when it looks at its targets.
+        std::fs::write(d.join("n2.yaml"), "theirs\n").unwrap();
+        assert_eq!(
+            write_planned(&writes, Protected::Refuse),
+            conflict("n2.yaml")
+        );
+        std::fs::remove_file(d.join("n2.yaml")).unwrap();
+        // While staging, after the save found it missing: linking it in fails.
+        let n1 = d.join("n1.yaml");
+        let outcome = write_planned_with(&writes, Protected::Refuse, &mut |p| {
+            if p == SavePoint::BeforeStage(&n1) {
+                std::fs::write(&n1, "theirs\n").unwrap();
+            }
+        });
+        assert_eq!(outcome, conflict("n1.yaml"));
+        assert_eq!(std::fs::read_to_string(&n1).unwrap(), "theirs\n");
+        assert_eq!(
+            entries(d),
+            ["n1.yaml", "old.yaml"],
+            "nothing else written or left"
+        );
+        assert_eq!(
+            std::fs::read_to_string(d.join("old.yaml")).unwrap(),
+            "a: 1\n"
+        );
     }
 
     #[test]

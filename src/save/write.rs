@@ -26,13 +26,19 @@ const MAX_LINKS: usize = 40;
 /// does not exist is its own target (a new file); a link to nothing or a loop is an error, since
 /// writing there would either create a file the user did not name or never end.
 pub fn resolve_target(path: &Path) -> io::Result<PathBuf> {
+    resolve_existing(path).map(|(target, _)| target)
+}
+
+/// [`resolve_target`], also saying whether the target exists (found on the way, so a save of
+/// thousands of new files need not look each one up again).
+pub(super) fn resolve_existing(path: &Path) -> io::Result<(PathBuf, bool)> {
     let mut current = path.to_path_buf();
     let mut chain: Vec<PathBuf> = Vec::new();
     loop {
         let meta = match std::fs::symlink_metadata(&current) {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound && chain.is_empty() => {
-                return Ok(current)
+                return Ok((current, false))
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(io::Error::other(format!(
@@ -43,7 +49,7 @@ pub fn resolve_target(path: &Path) -> io::Result<PathBuf> {
             Err(e) => return Err(e),
         };
         if !meta.file_type().is_symlink() {
-            return Ok(current);
+            return Ok((current, true));
         }
         if chain.contains(&current) || chain.len() >= MAX_LINKS {
             return Err(io::Error::other(format!(
@@ -236,11 +242,25 @@ pub fn stage_unsynced(
     clean: bool,
     kind: TempKind,
 ) -> io::Result<Staged> {
-    let old = match std::fs::metadata(target) {
-        Ok(m) if !m.is_file() => return Err(io::Error::other("not a regular file")),
-        Ok(m) => Some(m),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
+    stage_unsynced_at(target, bytes, clean, kind, true)
+}
+
+/// [`stage_unsynced`]; `may_exist` false when the caller just found that `target` does not
+/// exist (if it appears meanwhile, linking the unnamed file fails with `AlreadyExists`, or
+/// the named one's check before its rename sees it).
+pub(super) fn stage_unsynced_at(
+    target: &Path,
+    bytes: &[u8],
+    clean: bool,
+    kind: TempKind,
+    may_exist: bool,
+) -> io::Result<Staged> {
+    let old = match may_exist.then(|| std::fs::metadata(target)) {
+        None => None,
+        Some(Ok(m)) if !m.is_file() => return Err(io::Error::other("not a regular file")),
+        Some(Ok(m)) => Some(m),
+        Some(Err(e)) if e.kind() == io::ErrorKind::NotFound => None,
+        Some(Err(e)) => return Err(e),
     };
     let dir = dir_of(target);
     if clean {
