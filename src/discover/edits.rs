@@ -117,15 +117,21 @@ pub fn change(
 /// The text of a new file holding `value`: pretty JSON (`json`, for a `.json` path) or block
 /// YAML. Debug builds read it back (see [`READ_BACK_EVERY_FILE`]).
 pub fn document(json: bool, value: &Value) -> Result<String, String> {
+    let text = render(json, value)?;
+    if READ_BACK_EVERY_FILE {
+        read_back(&text, value)?;
+    }
+    Ok(text)
+}
+
+/// [`document`]'s text, unchecked.
+fn render(json: bool, value: &Value) -> Result<String, String> {
     let mut text = if json {
         serde_json::to_string_pretty(value).map_err(|e| e.to_string())?
     } else {
         yaml::render::block(value, "\n")
     };
     text.push('\n');
-    if READ_BACK_EVERY_FILE {
-        read_back(&text, value)?;
-    }
     Ok(text)
 }
 
@@ -155,12 +161,16 @@ pub fn new_file(
     value: &Value,
 ) -> Result<SourceFile, String> {
     let with_path = |e: String| format!("{}: {e}", path.display());
-    let text = document(super::layout::is_json(path), value).map_err(with_path)?;
+    let json = super::layout::is_json(path);
     let mut f = SourceFile::new(path.to_path_buf(), role, String::new());
-    if role == FileRole::Catalog {
+    let text = if role == FileRole::Catalog {
+        let text = render(json, value).map_err(with_path)?;
         let root = read_back(&text, value).map_err(with_path)?;
         f.set_entities(crate::catalog::index::extract(index, &root));
-    }
+        text
+    } else {
+        document(json, value).map_err(with_path)?
+    };
     f.edited = Some(text);
     Ok(f)
 }

@@ -159,8 +159,8 @@ pub fn write(
         apply_ops(&mut work, file, ops)?;
     }
     let new: Vec<(PathBuf, NewFile)> = new.into_iter().collect();
-    // Rendering and reading back each new file is independent of the others: a discovery of
-    // thousands of collections writes thousands of schema files.
+    // Rendering each remaining new file (and reading back a catalog file) is independent of
+    // the others: a discovery of thousands of collections brings thousands of new files.
     let first = work.files.len();
     let rendered = crate::par::par_map(&new, |i, (path, file)| {
         (!matches!(file, NewFile::Text { .. })).then(|| render_file(first + i, path, file))

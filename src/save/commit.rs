@@ -45,11 +45,6 @@ pub enum SavePoint<'a> {
     BeforeRename(&'a Path),
 }
 
-/// Checks that no planned file changed on disk since it was loaded.
-pub fn check_conflicts(writes: &[PlannedWrite]) -> Result<(), SaveError> {
-    writes.iter().try_for_each(|w| check_unchanged(w, &w.path))
-}
-
 /// Checks that `path` (the planned file or its resolved target) holds `w.expected`.
 fn check_unchanged(w: &PlannedWrite, path: &Path) -> Result<(), SaveError> {
     // Through the bounded reader: a file swapped for a FIFO or a device since loading must not
@@ -130,11 +125,7 @@ pub fn write_planned_with(
     while let Some((w, s)) = named.next() {
         hook(SavePoint::BeforeRename(s.target()));
         match s.rename() {
-            Ok(dir) => {
-                if !dirs.contains(&dir) {
-                    dirs.push(dir);
-                }
-            }
+            Ok(dir) => note_dir(&mut dirs, dir),
             Err(e) => {
                 let not_written = std::iter::once(w)
                     .chain(named.map(|(w, _)| w))
@@ -162,6 +153,13 @@ pub fn write_planned_with(
     outcome
 }
 
+/// Adds `dir` to the folders synced once at the end.
+fn note_dir(dirs: &mut Vec<PathBuf>, dir: PathBuf) {
+    if !dirs.contains(&dir) {
+        dirs.push(dir);
+    }
+}
+
 fn written(w: &PlannedWrite) -> Written {
     Written {
         file: w.file,
@@ -186,9 +184,7 @@ fn link_all(
         let identity = s.identity();
         let error = match s.rename() {
             Ok(dir) => {
-                if !dirs.contains(&dir) {
-                    dirs.push(dir);
-                }
+                note_dir(dirs, dir);
                 linked.push((target, identity));
                 outcome.written.push(written(w));
                 continue;
@@ -266,7 +262,7 @@ fn stage_all(
         } else {
             TempKind::Named
         };
-        let s = write::stage_unsynced_at(t, w.new_text.as_bytes(), clean, kind, *exists)
+        let s = write::stage_unsynced(t, w.new_text.as_bytes(), clean, kind, *exists)
             .map_err(|e| io_error(w, &e))?;
         if s.is_unnamed() {
             unnamed_left -= 1;

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use crate::catalog::Catalog;
 use crate::secrets::{self, Schemas};
 
-pub use commit::{check_conflicts, write_planned, write_planned_with, Protected, SavePoint};
+pub use commit::{write_planned, write_planned_with, Protected, SavePoint};
 pub use outcome::{Failed, SaveOutcome, Written};
 pub use write::{is_write_protected, resolve_target, write_atomic};
 

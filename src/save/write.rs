@@ -228,27 +228,17 @@ pub fn sync_dir(dir: &Path) {
 /// and group `target` has now, and syncs it. A new file keeps the temporary file's 0600: a
 /// config created by a save may hold secrets.
 pub fn stage(target: &Path, bytes: &[u8]) -> io::Result<Staged> {
-    let staged = stage_unsynced(target, bytes, true, TempKind::Named)?;
+    let staged = stage_unsynced(target, bytes, true, TempKind::Named, true)?;
     staged.sync()?;
     Ok(staged)
 }
 
 /// [`stage`] without the sync (see [`sync_all`]); `clean` removes stale temporary files in
 /// the folder first (once per folder is enough); `kind` says whether a new file may be
-/// written unnamed.
+/// written unnamed; `may_exist` is false when the caller just found that `target` does not
+/// exist (if it appears meanwhile, linking the unnamed file fails with `AlreadyExists`, or the
+/// named one's check before its rename sees it).
 pub fn stage_unsynced(
-    target: &Path,
-    bytes: &[u8],
-    clean: bool,
-    kind: TempKind,
-) -> io::Result<Staged> {
-    stage_unsynced_at(target, bytes, clean, kind, true)
-}
-
-/// [`stage_unsynced`]; `may_exist` false when the caller just found that `target` does not
-/// exist (if it appears meanwhile, linking the unnamed file fails with `AlreadyExists`, or
-/// the named one's check before its rename sees it).
-pub(super) fn stage_unsynced_at(
     target: &Path,
     bytes: &[u8],
     clean: bool,

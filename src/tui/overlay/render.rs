@@ -54,7 +54,7 @@ pub fn render(sh: &Shared, frame: &mut Frame, body: Rect) {
                     " {}: disk (-) vs your version (+) ",
                     escape_control(display)
                 ),
-                &[d.as_str()],
+                &[(d.as_str(), DiffStats::of(d))],
                 *scroll,
                 Context::Conflict,
             ),
@@ -89,11 +89,12 @@ fn save_diff(
     writes: &[crate::save::PlannedWrite],
     scroll: usize,
 ) {
-    let diffs: Vec<&str> = writes.iter().map(|w| w.diff.as_str()).collect();
-    let (add, del) = diffs.iter().fold((0, 0), |(a, d), diff| {
-        let (a2, d2) = count_changes(diff);
-        (a + a2, d + d2)
-    });
+    let diffs: Vec<(&str, DiffStats)> = writes
+        .iter()
+        .map(|w| (w.diff.as_str(), DiffStats::of(&w.diff)))
+        .collect();
+    let add: usize = diffs.iter().map(|(_, s)| s.added).sum();
+    let del: usize = diffs.iter().map(|(_, s)| s.removed).sum();
     let title = format!(
         " {verb} {} file{}? (+{add} −{del}) ",
         writes.len(),
@@ -301,39 +302,53 @@ pub(super) fn small_box(
     );
 }
 
-/// The added and removed lines of a unified diff (its `+++`/`---` header lines aside), from
-/// the first byte of each line.
-fn count_changes(diff: &str) -> (usize, usize) {
-    let bytes = diff.as_bytes();
-    let (mut add, mut del) = (0, 0);
-    let mut count = |line: &[u8]| match line {
-        [b'+', b'+', b'+', ..] | [b'-', b'-', b'-', ..] => {}
-        [b'+', ..] => add += 1,
-        [b'-', ..] => del += 1,
-        _ => {}
-    };
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', bytes) {
-        count(&bytes[start..end]);
-        start = end + 1;
+/// A unified diff's line count (as `str::lines` counts) and its added and removed lines (its
+/// `+++`/`---` header lines aside), in one pass: a discovery's save shows thousands of diffs,
+/// on every frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DiffStats {
+    lines: usize,
+    added: usize,
+    removed: usize,
+}
+
+impl DiffStats {
+    fn of(diff: &str) -> Self {
+        let bytes = diff.as_bytes();
+        let mut stats = DiffStats {
+            lines: 0,
+            added: 0,
+            removed: 0,
+        };
+        let mut count = |line: &[u8]| {
+            stats.lines += 1;
+            match line {
+                [b'+', b'+', b'+', ..] | [b'-', b'-', b'-', ..] => {}
+                [b'+', ..] => stats.added += 1,
+                [b'-', ..] => stats.removed += 1,
+                _ => {}
+            }
+        };
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', bytes) {
+            count(&bytes[start..end]);
+            start = end + 1;
+        }
+        if start < bytes.len() {
+            count(&bytes[start..]);
+        }
+        stats
     }
-    count(&bytes[start..]);
-    (add, del)
 }
 
-/// The number of lines `str::lines` yields for `text`.
-fn line_count(text: &str) -> usize {
-    let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).count();
-    breaks + usize::from(!text.is_empty() && !text.ends_with('\n'))
-}
-
-/// `diffs` one after the other in a box, scrolled `scroll` lines down.
+/// `diffs` (each with its [`DiffStats`]) one after the other in a box, scrolled `scroll`
+/// lines down.
 fn diff_box(
     sh: &Shared,
     frame: &mut Frame,
     body: Rect,
     title: &str,
-    diffs: &[&str],
+    diffs: &[(&str, DiffStats)],
     scroll: usize,
     ctx: Context,
 ) {
@@ -351,13 +366,13 @@ fn diff_box(
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let height = inner.height.saturating_sub(1) as usize;
-    let counts: Vec<usize> = diffs.iter().map(|d| line_count(d)).collect();
-    let total: usize = counts.iter().sum();
+    let total: usize = diffs.iter().map(|(_, s)| s.lines).sum();
     let mut skip = scroll.min(total.saturating_sub(height));
     // Whole diffs above the view are skipped by their line counts.
-    let first = counts
+    let first = diffs
         .iter()
-        .position(|&n| {
+        .map(|(_, s)| s.lines)
+        .position(|n| {
             let inside = skip < n;
             if !inside {
                 skip -= n;
@@ -367,7 +382,7 @@ fn diff_box(
         .unwrap_or(diffs.len());
     let lines: Vec<Line> = diffs[first..]
         .iter()
-        .flat_map(|d| d.lines())
+        .flat_map(|(d, _)| d.lines())
         .skip(skip)
         .take(height)
         .map(|l| {
@@ -458,15 +473,17 @@ fn problems(sh: &Shared, frame: &mut Frame, body: Rect, scroll: usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::{count_changes, line_count};
+    use super::DiffStats;
 
     #[test]
     fn diff_lines_are_counted_as_str_lines_sees_them() {
         for text in ["", "\n", "a", "a\n", "a\nb", "a\n\nb\n", "+\n-\n"] {
-            assert_eq!(line_count(text), text.lines().count(), "{text:?}");
+            assert_eq!(DiffStats::of(text).lines, text.lines().count(), "{text:?}");
         }
         let diff = "--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-old\n+new\n keep\n+added";
-        assert_eq!(count_changes(diff), (2, 1));
-        assert_eq!(count_changes("---x\n+++\n"), (0, 0));
+        let stats = DiffStats::of(diff);
+        assert_eq!((stats.added, stats.removed), (2, 1));
+        let stats = DiffStats::of("---x\n+++\n");
+        assert_eq!((stats.added, stats.removed), (0, 0));
     }
 }
