@@ -32,6 +32,24 @@ impl DocCache {
     }
 }
 
+impl SourceFile {
+    /// The kept tree of this file when it is the one of `text` (its current text, usually):
+    /// what a save plan masks secrets in without parsing a large file again.
+    pub fn kept_tree(&self, text: &str) -> Option<&yaml::Node> {
+        self.doc.valid(text).map(Document::root)
+    }
+
+    /// Keeps `doc` (parsed from the file's current text) for the next edit or save plan.
+    pub(crate) fn keep_parsed(&mut self, doc: Document) {
+        debug_assert_eq!(
+            doc.text(),
+            self.text(),
+            "the kept tree is of the current text"
+        );
+        self.doc.0 = Some(Box::new(doc));
+    }
+}
+
 impl Catalog {
     /// Applies format-preserving edits to one file, one after the other (each verified), and
     /// refreshes its part of the index. All or nothing: on error the file is unchanged.

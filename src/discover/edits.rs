@@ -136,10 +136,14 @@ fn render(json: bool, value: &Value) -> Result<String, String> {
 }
 
 /// `text` parsed, checked to hold exactly `value` (what [`document`] rendered it from).
+/// Why a rendered file is refused when reading it back does not give the value it was
+/// rendered from.
+const NOT_INTENDED: &str = "internal check failed: the new file would not hold the intended value";
+
 fn read_back(text: &str, value: &Value) -> Result<yaml::Node, String> {
     let back = yaml::parse(text).map_err(|e| e.message)?;
     if !back.same_as_json(value) {
-        return Err("internal check failed: the new file would not hold the intended value".into());
+        return Err(NOT_INTENDED.into());
     }
     Ok(back)
 }
@@ -163,15 +167,20 @@ pub fn new_file(
     let with_path = |e: String| format!("{}: {e}", path.display());
     let json = super::layout::is_json(path);
     let mut f = SourceFile::new(path.to_path_buf(), role, String::new());
-    let text = if role == FileRole::Catalog {
-        let text = render(json, value).map_err(with_path)?;
-        let root = read_back(&text, value).map_err(with_path)?;
-        f.set_entities(crate::catalog::index::extract(index, &root));
-        text
-    } else {
-        document(json, value).map_err(with_path)?
-    };
+    if role != FileRole::Catalog {
+        f.edited = Some(document(json, value).map_err(with_path)?);
+        return Ok(f);
+    }
+    let text = render(json, value).map_err(with_path)?;
+    let doc = yaml::Document::parse(text.clone()).map_err(|e| with_path(e.message))?;
+    if !doc.root().same_as_json(value) {
+        return Err(with_path(NOT_INTENDED.into()));
+    }
+    f.set_entities(crate::catalog::index::extract(index, doc.root()));
     f.edited = Some(text);
+    // Kept for the save plan, which masks secrets in the tree (a discovery's new catalog
+    // file can hold thousands of collections).
+    f.keep_parsed(doc);
     Ok(f)
 }
 

@@ -47,7 +47,16 @@ pub fn mask_versions(
         return (old.to_string(), new.to_string());
     }
     let old_root = yaml::parse(old).ok();
-    let new_root = yaml::parse(new).ok();
+    // The tree the catalog keeps of the new text, when it has one (after an edit, or for a
+    // new catalog file): a large file is not parsed again.
+    let parsed_new;
+    let new_root = match catalog.files.get(file).and_then(|f| f.kept_tree(new)) {
+        Some(root) => Some(root),
+        None => {
+            parsed_new = yaml::parse(new).ok();
+            parsed_new.as_ref()
+        }
+    };
     let old_secrets = old_root
         .as_ref()
         .map(|r| secret_nodes(catalog, file, r, schemas))
@@ -63,7 +72,7 @@ pub fn mask_versions(
         }
         None => UNPARSEABLE.to_string(),
     };
-    let new_masked = match &new_root {
+    let new_masked = match new_root {
         Some(root) => {
             let found = secret_nodes(catalog, file, root, schemas);
             let changed = |p: &str, n: &Node| before.get(p).is_some_and(|v| *v != n.to_json());
