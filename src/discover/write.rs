@@ -9,6 +9,8 @@
 //! The work happens on a copy; on error the catalog is unchanged.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+use new_files::NewFiles;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
@@ -124,7 +126,7 @@ pub fn write(
             d,
             layout: Layout::new(catalog, exists),
             ops: BTreeMap::new(),
-            new: BTreeMap::new(),
+            new: NewFiles::default(),
             roots: HashMap::new(),
             imports: HashSet::new(),
         };
@@ -155,22 +157,27 @@ pub fn write(
         (w.ops, w.new)
     };
     let mut work = catalog.clone();
-    for (file, ops) in ops {
-        apply_ops(&mut work, file, ops)?;
-    }
-    let new: Vec<(PathBuf, NewFile)> = new.into_iter().collect();
-    // Rendering each remaining new file (and reading back a catalog file) is independent of
-    // the others: a discovery of thousands of collections brings thousands of new files.
     let first = work.files.len();
-    let rendered = crate::par::par_map(&new, |i, (path, file)| {
-        (!matches!(file, NewFile::Text { .. })).then(|| render_file(first + i, path, file))
+    let new: Vec<(usize, (PathBuf, NewFile))> = new.into_sorted().into_iter().enumerate().collect();
+    // The edits of loaded files and the rendering of new ones (each independent of the others;
+    // a catalog file is read back too) run side by side: a discovery of thousands of
+    // collections brings one large edit and one large new file.
+    let (applied, rendered) = std::thread::scope(|s| {
+        let rendering = s.spawn(|| {
+            crate::par::par_map_owned(new, |(i, (path, file))| render_file(first + i, path, file))
+        });
+        let applied = ops
+            .into_iter()
+            .try_for_each(|(file, ops)| apply_ops(&mut work, file, ops));
+        let rendered = rendering
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (applied, rendered)
     });
-    let mut created = Vec::with_capacity(new.len());
-    for ((path, file), rendered) in new.into_iter().zip(rendered) {
-        let file = match file {
-            NewFile::Text { role, text } => edits::rendered_file(&path, role, text),
-            _ => rendered.expect("every other file is rendered")?,
-        };
+    applied?;
+    let mut created = Vec::with_capacity(rendered.len());
+    for rendered in rendered {
+        let (path, file) = rendered?;
         work.files.push(file);
         created.push(path);
     }
@@ -201,7 +208,7 @@ struct Writer<'c> {
     d: &'c Discovery,
     layout: Layout<'c>,
     ops: BTreeMap<usize, Vec<Op>>,
-    new: BTreeMap<PathBuf, NewFile>,
+    new: NewFiles<NewFile>,
     /// Parsed loaded files (to see which sections exist).
     roots: HashMap<usize, Option<Node>>,
     /// Imports added so far: (importer, imported).
@@ -750,8 +757,12 @@ fn apply_ops(catalog: &mut Catalog, file: usize, ops: Vec<Op>) -> Result<(), Str
 }
 
 /// The new file that will be file `index` of the catalog, unsaved (its disk text is empty: it
-/// does not exist yet).
-fn render_file(index: usize, path: &Path, file: &NewFile) -> Result<SourceFile, String> {
+/// does not exist yet), with its path.
+fn render_file(
+    index: usize,
+    path: PathBuf,
+    file: NewFile,
+) -> Result<(PathBuf, SourceFile), String> {
     let (role, value) = match file {
         NewFile::Catalog {
             import,
@@ -763,21 +774,23 @@ fn render_file(index: usize, path: &Path, file: &NewFile) -> Result<SourceFile, 
                 doc.insert("import".into(), json!(import));
             }
             if !captures.is_empty() {
-                doc.insert("captures".into(), Value::Object(captures.clone()));
+                doc.insert("captures".into(), Value::Object(captures));
             }
             if !collections.is_empty() {
-                doc.insert("collections".into(), Value::Object(collections.clone()));
+                doc.insert("collections".into(), Value::Object(collections));
             }
-            (
-                FileRole::Catalog,
-                std::borrow::Cow::Owned(Value::Object(doc)),
-            )
+            (FileRole::Catalog, Value::Object(doc))
         }
-        NewFile::Value { role, value } => (*role, std::borrow::Cow::Borrowed(value)),
-        NewFile::Text { role, text } => return Ok(edits::rendered_file(path, *role, text.clone())),
+        NewFile::Value { role, value } => (role, value),
+        NewFile::Text { role, text } => {
+            let file = edits::rendered_file(&path, role, text);
+            return Ok((path, file));
+        }
     };
-    edits::new_file(index, path, role, &value)
+    let file = edits::new_file(index, &path, role, &value)?;
+    Ok((path, file))
 }
 
+mod new_files;
 #[cfg(test)]
 mod tests;
