@@ -168,7 +168,7 @@ fn write(file: &Path, shown: &str, old: &str, new: &str) -> Result<(), Fail> {
         path: file.to_path_buf(),
         display: shown.to_string(),
         expected: old.to_string(),
-        new_text: new.to_string(),
+        new_text: new.into(),
         diff: String::new(),
     };
     let outcome = save::write_planned(&[w], Protected::Refuse);

@@ -468,7 +468,7 @@ mod tests {
         });
         assert_eq!(outcome.written.len(), 1);
         assert_eq!(outcome.written[0].display, "a.yaml");
-        assert_eq!(outcome.written[0].text, "a: 2\n");
+        assert_eq!(&*outcome.written[0].text, "a: 2\n");
         let Some(Failed { error, not_written }) = &outcome.failed else {
             panic!("{outcome:?}")
         };

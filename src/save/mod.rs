@@ -26,7 +26,8 @@ pub struct PlannedWrite {
     pub display: String,
     /// What the file held when loaded; the write is refused if the disk no longer matches.
     pub expected: String,
-    pub new_text: String,
+    /// The text to write; shared with [`Written::text`] once written.
+    pub new_text: std::sync::Arc<str>,
     /// A unified diff of the change.
     pub diff: String,
 }
@@ -110,7 +111,7 @@ pub fn plan_masked(catalog: &Catalog, schemas: &Schemas) -> Vec<PlannedWrite> {
             diff: secrets::masked_diff(catalog, i, &display, &f.disk, f.text(), schemas),
             display,
             expected: f.disk.clone(),
-            new_text: f.text().to_string(),
+            new_text: f.text().into(),
         }
     })
 }
@@ -166,10 +167,14 @@ pub fn execute(catalog: &mut Catalog, writes: &[PlannedWrite]) -> Result<(), Sav
 pub fn record_written(catalog: &mut Catalog, written: &[Written]) {
     for w in written {
         if let Some(f) = catalog.files.get_mut(w.file) {
-            if f.edited.as_deref() == Some(w.text.as_str()) {
-                f.edited = None;
-            }
-            f.disk = w.text.clone();
+            f.disk = match f.edited.take() {
+                // The edited text becomes the disk text: no copy of a large file.
+                Some(edited) if *edited == *w.text => edited,
+                edited => {
+                    f.edited = edited;
+                    w.text.to_string()
+                }
+            };
         }
     }
 }

@@ -4,15 +4,26 @@
 
 use super::SaveError;
 
-/// One file the save wrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One file the save wrote. Its `Debug` leaves the text out: it can hold secrets.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Written {
     /// The file's index in the catalog.
     pub file: usize,
     /// The path as shown to the user.
     pub display: String,
-    /// What the file holds now: its new loaded text.
-    pub text: String,
+    /// What the file holds now: its new loaded text, shared with the plan (a discovery
+    /// writes thousands of files, megabytes in all).
+    pub text: std::sync::Arc<str>,
+}
+
+impl std::fmt::Debug for Written {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Written")
+            .field("file", &self.file)
+            .field("display", &self.display)
+            .field("text", &crate::secrets::REDACTED)
+            .finish()
+    }
 }
 
 /// Why the save stopped, and the files it did not write.
@@ -93,7 +104,7 @@ mod tests {
         Written {
             file: 0,
             display: display.into(),
-            text: String::new(),
+            text: "".into(),
         }
     }
 
