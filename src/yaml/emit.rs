@@ -41,6 +41,33 @@ pub fn key(k: &str) -> String {
     }
 }
 
+/// [`key`], appended to `out`.
+pub(crate) fn push_key(out: &mut String, k: &str) {
+    push_string(out, k);
+}
+
+/// A string as [`scalar`] writes it, appended to `out`.
+pub(crate) fn push_string(out: &mut String, s: &str) {
+    if plain_ok(s) {
+        out.push_str(s);
+    } else {
+        push_double_quoted(out, s);
+    }
+}
+
+/// [`scalar`], appended to `out`; false (and nothing written) for arrays and objects.
+pub(crate) fn push_scalar(out: &mut String, value: &Json) -> bool {
+    match value {
+        Json::Null => out.push_str("null"),
+        Json::Bool(true) => out.push_str("true"),
+        Json::Bool(false) => out.push_str("false"),
+        Json::Number(n) => out.push_str(&number(n)),
+        Json::String(s) => push_string(out, s),
+        Json::Array(_) | Json::Object(_) => return false,
+    }
+    true
+}
+
 /// A JSON scalar as JSON text, which is also valid YAML (numbers as [`number`] writes them,
 /// strings as [`double_quoted`]). `None` for arrays and objects.
 pub fn json_scalar(value: &Json) -> Option<String> {
@@ -82,6 +109,12 @@ pub fn number(n: &serde_json::Number) -> String {
 /// and the non-characters U+FFFE/U+FFFF) written as a JSON escape.
 pub fn double_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    push_double_quoted(&mut out, s);
+    out
+}
+
+/// [`double_quoted`], appended to `out`.
+pub(crate) fn push_double_quoted(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -97,7 +130,6 @@ pub fn double_quoted(s: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// True for characters a YAML reader does not accept raw in a scalar, or reads as a line
@@ -113,31 +145,30 @@ fn needs_escape(c: char) -> bool {
 /// True when `s` can be written as a plain scalar that every reader takes for this string, in
 /// block and in flow context alike.
 pub fn plain_ok(s: &str) -> bool {
-    simple_plain(s) || plain_ok_slow(s)
+    simple_plain(s).unwrap_or_else(|| plain_ok_slow(s))
 }
 
-/// The common case of [`plain_ok`] without its patterns: a name or a path (`id`, `$ref`,
-/// `flow://connector-schema`, `/id`, `column_001`) that starts with a letter, `_`, `$` or `/`
-/// (so no YAML 1.1 or 1.2 reader takes it for a number, a date or an indicator), holds only
-/// letters, digits and `_ . / $ - :` (no space, so no `: ` or ` #`), does not end in `:`, and
-/// is not one of the words YAML 1.1 reads as a boolean or null. Every string it accepts,
-/// [`plain_ok_slow`] accepts too (a test checks).
-fn simple_plain(s: &str) -> bool {
+/// [`plain_ok`] for the common cases, without its patterns; `None` for the others. Plain: a
+/// name or a path (`id`, `$ref`, `flow://connector-schema`, `/id`, `column_001`) that starts
+/// with a letter, `_`, `$` or `/` (so no YAML 1.1 or 1.2 reader takes it for a number, a date
+/// or an indicator), holds only letters, digits and `_ . / $ - :` (no space, so no `: ` or
+/// ` #`), does not end in `:`, and is not one of the words YAML 1.1 reads as a boolean or
+/// null. Not plain: those words (`null`, `yes`, `On`…: thousands of `type: [string, "null"]`
+/// come with a discovery). Each answer is the one [`plain_ok_slow`] gives (a test checks).
+fn simple_plain(s: &str) -> Option<bool> {
     let b = s.as_bytes();
-    let Some(&first) = b.first() else {
-        return false;
-    };
+    let &first = b.first()?;
     if !(first.is_ascii_alphabetic() || matches!(first, b'_' | b'$' | b'/')) || s.ends_with(':') {
-        return false;
+        return None;
     }
     if !b
         .iter()
         .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b'$' | b'-' | b':'))
     {
-        return false;
+        return None;
     }
     const WORDS: [&str; 9] = ["y", "yes", "n", "no", "true", "false", "on", "off", "null"];
-    !WORDS.iter().any(|w| w.eq_ignore_ascii_case(s))
+    Some(!WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)))
 }
 
 /// [`plain_ok`] by its full rules.
@@ -255,8 +286,8 @@ mod tests {
         /// The shortcut never writes plain what the full rules would quote.
         #[test]
         fn the_simple_plain_shortcut_agrees_with_the_full_rules(s in "[a-zA-Z0-9_./$:# -]{0,12}") {
-            if simple_plain(&s) {
-                proptest::prop_assert!(plain_ok_slow(&s), "{s:?}");
+            if let Some(plain) = simple_plain(&s) {
+                proptest::prop_assert_eq!(plain, plain_ok_slow(&s), "{:?}", s);
             }
         }
     }
@@ -264,9 +295,13 @@ mod tests {
     #[test]
     fn the_simple_plain_shortcut_knows_the_yaml_11_words() {
         for s in [
-            "y", "Yes", "NO", "on", "Off", "TRUE", "false", "Null", "a:", "1a", ".a", "-a",
+            "y", "Yes", "NO", "on", "Off", "TRUE", "false", "Null", "null",
         ] {
-            assert!(!simple_plain(s), "{s}");
+            assert_eq!(simple_plain(s), Some(false), "{s}");
+            assert!(!plain_ok_slow(s), "{s}");
+        }
+        for s in ["a:", "1a", ".a", "-a", "~", "a b"] {
+            assert_eq!(simple_plain(s), None, "{s}");
             assert_eq!(plain_ok(s), plain_ok_slow(s), "{s}");
         }
         for s in [
@@ -277,7 +312,7 @@ mod tests {
             "column_001",
             "a-b.c",
         ] {
-            assert!(simple_plain(s) && plain_ok_slow(s), "{s}");
+            assert!(simple_plain(s) == Some(true) && plain_ok_slow(s), "{s}");
         }
     }
 

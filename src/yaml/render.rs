@@ -74,7 +74,30 @@ fn joined(mut text: String, nl: &str) -> String {
 }
 
 fn pad(out: &mut String, indent: usize) {
-    out.extend(std::iter::repeat_n(' ', indent));
+    const SPACES: &str = "                                                                ";
+    let mut left = indent;
+    while left > 0 {
+        let n = left.min(SPACES.len());
+        out.push_str(&SPACES[..n]);
+        left -= n;
+    }
+}
+
+/// [`inline`], appended to `out` after a space; false (and nothing written) for a non-empty
+/// collection.
+fn push_inline(out: &mut String, value: &Json) -> bool {
+    let text = match value {
+        Json::Array(a) if a.is_empty() => "[]",
+        Json::Object(o) if o.is_empty() => "{}",
+        Json::Array(_) | Json::Object(_) => return false,
+        scalar => {
+            out.push(' ');
+            return emit::push_scalar(out, scalar);
+        }
+    };
+    out.push(' ');
+    out.push_str(text);
+    true
 }
 
 /// [`entry_lines`] into one text, each line ending in `\n`: the work of every block writer,
@@ -82,6 +105,11 @@ fn pad(out: &mut String, indent: usize) {
 fn write_entry(out: &mut String, key_text: &str, value: &Json, indent: usize) {
     pad(out, indent);
     out.push_str(key_text);
+    write_after_key(out, value, indent);
+}
+
+/// What follows a key written at `indent`: `:` and the value, inline or on the lines below.
+fn write_after_key(out: &mut String, value: &Json, indent: usize) {
     out.push(':');
     if let Some(lit) = literal(value, indent + 2) {
         out.push(' ');
@@ -90,16 +118,11 @@ fn write_entry(out: &mut String, key_text: &str, value: &Json, indent: usize) {
         push_literal(out, &lit);
         return;
     }
-    match inline(value) {
-        Some(s) => {
-            out.push(' ');
-            out.push_str(&s);
-            out.push('\n');
-        }
-        None => {
-            out.push('\n');
-            write_block(out, value, indent + 2);
-        }
+    if push_inline(out, value) {
+        out.push('\n');
+    } else {
+        out.push('\n');
+        write_block(out, value, indent + 2);
     }
 }
 
@@ -115,7 +138,9 @@ fn write_block(out: &mut String, value: &Json, indent: usize) {
     match value {
         Json::Object(o) if !o.is_empty() => {
             for (k, v) in o {
-                write_entry(out, &emit::key(k), v, indent);
+                pad(out, indent);
+                emit::push_key(out, k);
+                write_after_key(out, v, indent);
             }
         }
         Json::Array(a) if !a.is_empty() => {
@@ -128,28 +153,36 @@ fn write_block(out: &mut String, value: &Json, indent: usize) {
                     push_literal(out, &lit);
                     continue;
                 }
-                match inline(item) {
-                    Some(s) => {
-                        pad(out, indent);
-                        out.push_str("- ");
-                        out.push_str(&s);
-                        out.push('\n');
-                    }
-                    None => {
-                        // The item's first line moves up onto the dash: its indentation
-                        // (`indent + 2` spaces) becomes `indent` spaces and `- `.
-                        let start = out.len();
-                        write_block(out, item, indent + 2);
-                        out.replace_range(start + indent..start + indent + 2, "- ");
-                    }
+                let start = out.len();
+                pad(out, indent);
+                out.push('-');
+                if push_inline(out, item) {
+                    out.push('\n');
+                } else {
+                    out.truncate(start);
+                    // The item's first line moves up onto the dash: its indentation
+                    // (`indent + 2` spaces) becomes `indent` spaces and `- `.
+                    write_block(out, item, indent + 2);
+                    out.replace_range(start + indent..start + indent + 2, "- ");
                 }
             }
         }
         other => {
             pad(out, indent);
-            out.push_str(&inline(other).unwrap_or_default());
+            if !emit::push_scalar(out, other) {
+                push_empty(out, other);
+            }
             out.push('\n');
         }
+    }
+}
+
+/// An empty collection's text (`[]`, `{}`) appended to `out`; nothing for other values.
+fn push_empty(out: &mut String, value: &Json) {
+    match value {
+        Json::Array(a) if a.is_empty() => out.push_str("[]"),
+        Json::Object(o) if o.is_empty() => out.push_str("{}"),
+        _ => {}
     }
 }
 
