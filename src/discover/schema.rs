@@ -85,6 +85,47 @@ pub fn with_def(schema: &Value, id: &str, sub: Value) -> Result<Value, SchemaErr
     Ok(Value::Object(out))
 }
 
+/// [`fresh`] of connector schema `raw` (JSON text) as a block YAML document (the text
+/// `yaml::render` writes for it), with the compact JSON length of that value: a discovery
+/// writes thousands of new collections, and parsing each schema into a value cost more than
+/// rendering it. `None` when `raw` is not an object, has a key twice, or asks for a read
+/// schema ([`initial_read_schema`]): those are worked out from the parsed value.
+pub fn fresh_document(raw: &str) -> Option<(String, usize)> {
+    use crate::yaml::emit;
+    use crate::yaml::transcode::{json_str_len, object_entries, Block};
+    let mut entries = object_entries(raw, 4).ok()?;
+    if entries
+        .iter()
+        .any(|(k, _)| k == X_INFER_SCHEMA || k == X_INITIAL_READ_SCHEMA)
+    {
+        return None;
+    }
+    // As `embedded` does: `$id` set, and the keys sorted.
+    entries.retain(|(k, _)| k != "$id");
+    let id = serde_json::value::to_raw_value(CONNECTOR_SCHEMA_URL).ok()?;
+    let mut id_entry = Block::default();
+    id_entry.entry("$id", &id, 4).ok()?;
+    entries.push(("$id".into(), id_entry));
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let url = emit::key(CONNECTOR_SCHEMA_URL);
+    let head = format!("{}:\n  {url}:\n", emit::key("$defs"));
+    let tail = format!("{}: {url}\n", emit::key("$ref"));
+    let body: usize = entries.iter().map(|(_, b)| b.text.len()).sum();
+    let mut text = String::with_capacity(head.len() + body + tail.len());
+    text.push_str(&head);
+    entries.iter().for_each(|(_, b)| text.push_str(&b.text));
+    text.push_str(&tail);
+    // {"$defs":{URL:{entries}},"$ref":URL}, entries `KEY:VALUE` separated by commas.
+    let entries_len: usize = entries
+        .iter()
+        .map(|(k, b)| json_str_len(k) + 1 + b.json_len)
+        .sum();
+    let connector = 2 + entries_len + entries.len() - 1;
+    let url = json_str_len(CONNECTOR_SCHEMA_URL);
+    let len = r#"{"$defs":{"#.len() + url + 1 + connector + r#"},"$ref":"#.len() + url + 1;
+    Some((text, len))
+}
+
 /// A new write schema in Flow's form: only a reference to the embedded connector schema.
 pub fn fresh(connector: Value) -> Result<Value, SchemaError> {
     with_def(

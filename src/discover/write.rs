@@ -188,6 +188,30 @@ pub fn write(
 /// The schemas of a new collection for discovered row `r` (the connector schema in Flow's
 /// form), prepared for a spec in a JSON (`json`) or YAML file.
 fn new_collection_schemas(r: &super::Row, name: &str, json: bool) -> Result<NewSchemas, String> {
+    // The common case, a schema for a file of its own in YAML, straight from the JSON text.
+    let direct = if json { None } else { r.schema.as_deref() };
+    if let Some((text, len)) = direct.and_then(|raw| super::schema::fresh_document(raw.get())) {
+        if len > INDIRECT_THRESHOLD {
+            if cfg!(debug_assertions) {
+                // Every test that writes a discovery checks the shortcut against the long way.
+                let long_way = new_collection_schemas_parsed(r, name, json)?;
+                assert!(
+                    matches!(&long_way, NewSchemas::Schema(Prepared::File(t)) if *t == text),
+                    "{name}: the schema written from its JSON text differs from the one rendered from its value"
+                );
+            }
+            return Ok(NewSchemas::Schema(Prepared::File(text)));
+        }
+    }
+    new_collection_schemas_parsed(r, name, json)
+}
+
+/// [`new_collection_schemas`] from the parsed schema.
+fn new_collection_schemas_parsed(
+    r: &super::Row,
+    name: &str,
+    json: bool,
+) -> Result<NewSchemas, String> {
     let change = merge_schemas(&Schemas::default(), r.schema_json(), r.policy)
         .map_err(|e| format!("{name}: {e}"))?;
     let prepare = |v| Prepared::new(Path::new(name), v, json);

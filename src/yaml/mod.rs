@@ -14,6 +14,7 @@ mod document;
 pub mod emit;
 pub mod patch;
 pub(crate) mod render;
+pub(crate) mod transcode;
 pub mod tree;
 
 pub use build::{parse_with_stats, Stats};

@@ -73,7 +73,8 @@ fn joined(mut text: String, nl: &str) -> String {
     }
 }
 
-fn pad(out: &mut String, indent: usize) {
+/// `indent` spaces.
+pub(super) fn pad(out: &mut String, indent: usize) {
     const SPACES: &str = "                                                                ";
     let mut left = indent;
     while left > 0 {
@@ -126,7 +127,7 @@ fn write_after_key(out: &mut String, value: &Json, indent: usize) {
     }
 }
 
-fn push_literal(out: &mut String, lit: &emit::Literal) {
+pub(super) fn push_literal(out: &mut String, lit: &emit::Literal) {
     for line in &lit.lines {
         out.push_str(line);
         out.push('\n');
@@ -214,7 +215,7 @@ pub(crate) fn flow(value: &Json, json: bool) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use serde_json::json;
 
@@ -243,7 +244,7 @@ mod tests {
     }
 
     /// Any JSON: arbitrary strings (keys too) beside the ones YAML reads specially.
-    fn value() -> impl proptest::strategy::Strategy<Value = Json> {
+    pub(crate) fn value() -> impl proptest::strategy::Strategy<Value = Json> {
         use proptest::prelude::*;
         let text = prop_oneof![
             any::<String>(),

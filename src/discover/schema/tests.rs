@@ -165,3 +165,42 @@ fn merge_schemas_follows_flows_collection_cases() {
         SchemaChange::Write(m42)
     );
 }
+
+/// What [`fresh_document`] must give for `raw`: the document and compact JSON length of
+/// [`fresh`] of the parsed schema.
+fn fresh_from_value(raw: &str) -> (String, usize) {
+    let value = fresh(serde_json::from_str(raw).unwrap()).unwrap();
+    let text = crate::discover::edits::document(false, &value).unwrap();
+    (text, serde_json::to_string(&value).unwrap().len())
+}
+
+#[test]
+fn a_fresh_document_from_json_text_is_the_one_rendered_from_the_parsed_schema() {
+    for raw in [
+        r#"{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":["string","null"],"maxLength":64}},"required":["id"]}"#,
+        // `$id` replaced, keys sorted (escaped ones too), nested order kept, odd scalars.
+        r#"{"z":1, "$id":"old", "a\"b":{"y":[], "x":{}}, "$schema":"http://json-schema.org/draft-07/schema#",
+            "description":"multi\nline\n", "enum":["on", "2020-01-01", null, 1.5e300, -3],
+            "$defs":{"k":{"type":"string","x-cursor":true}}}"#,
+        "{}",
+        // Pretty-printed: whitespace does not count towards the JSON length.
+        "{\n  \"type\": \"object\",\n  \"properties\": {\n    \"a\": { \"type\": \"string\" }\n  }\n}",
+    ] {
+        assert_eq!(fresh_document(raw), Some(fresh_from_value(raw)), "{raw}");
+    }
+}
+
+#[test]
+fn a_fresh_document_is_left_to_the_parsed_schema_when_one_pass_cannot_write_it() {
+    for raw in [
+        r#"{"x-infer-schema": true, "type": "object"}"#,
+        r#"{"x-initial-read-schema": {"type": "object"}}"#,
+        r#"{"a": 1, "a": 2}"#,
+        r#"{"p": {"b": 1, "b": 2}}"#,
+        "[1]",
+        "\"text\"",
+        "{",
+    ] {
+        assert_eq!(fresh_document(raw), None, "{raw}");
+    }
+}
