@@ -11,7 +11,10 @@
 //!   (keystrokes through `App::update`, the frame measured on its own).
 //! - Writing 10,000 new collections with ~1 KiB schemas (the discovery written into the
 //!   catalog, planned and saved atomically) ≤ 2x serializing the same documents with
-//!   serde_json and writing them with std::fs.
+//!   serde_json and writing them with std::fs. Runs are interleaved, keep their files until
+//!   all are timed, and each starts after a `sync` (see `bench_write` and `settle`). The
+//!   temporary folders are where `TMPDIR` says: the file system matters (ext4 without a
+//!   journal here).
 //!
 //! Times are medians (`FLOWSPEC_BENCH_RUNS`, default 7). Memory is counted by a global
 //! allocator wrapper.
