@@ -108,6 +108,19 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_written_file_debug_prints_without_its_text() {
+        let w = Written {
+            text: "password: s3cr3t-canary\n".into(),
+            ..written("flow.yaml")
+        };
+        let shown = format!("{w:?}");
+        assert!(
+            shown.contains("flow.yaml") && !shown.contains("s3cr3t"),
+            "{shown}"
+        );
+    }
+
     fn denied(path: &str) -> SaveError {
         SaveError::Io {
             path: path.into(),
