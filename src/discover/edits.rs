@@ -119,7 +119,7 @@ pub fn change(
 pub fn document(json: bool, value: &Value) -> Result<String, String> {
     let text = render(json, value)?;
     if READ_BACK_EVERY_FILE {
-        read_back(&text, value)?;
+        read_back(text.clone(), value)?;
     }
     Ok(text)
 }
@@ -136,14 +136,10 @@ fn render(json: bool, value: &Value) -> Result<String, String> {
 }
 
 /// `text` parsed, checked to hold exactly `value` (what [`document`] rendered it from).
-/// Why a rendered file is refused when reading it back does not give the value it was
-/// rendered from.
-const NOT_INTENDED: &str = "internal check failed: the new file would not hold the intended value";
-
-fn read_back(text: &str, value: &Value) -> Result<yaml::Node, String> {
-    let back = yaml::parse(text).map_err(|e| e.message)?;
-    if !back.same_as_json(value) {
-        return Err(NOT_INTENDED.into());
+fn read_back(text: String, value: &Value) -> Result<yaml::Document, String> {
+    let back = yaml::Document::parse(text).map_err(|e| e.message)?;
+    if !back.root().same_as_json(value) {
+        return Err("internal check failed: the new file would not hold the intended value".into());
     }
     Ok(back)
 }
@@ -166,16 +162,13 @@ pub fn new_file(
 ) -> Result<SourceFile, String> {
     let with_path = |e: String| format!("{}: {e}", path.display());
     let json = super::layout::is_json(path);
-    let mut f = SourceFile::new(path.to_path_buf(), role, String::new());
     if role != FileRole::Catalog {
-        f.edited = Some(document(json, value).map_err(with_path)?);
-        return Ok(f);
+        let text = document(json, value).map_err(with_path)?;
+        return Ok(rendered_file(path, role, text));
     }
     let text = render(json, value).map_err(with_path)?;
-    let doc = yaml::Document::parse(text.clone()).map_err(|e| with_path(e.message))?;
-    if !doc.root().same_as_json(value) {
-        return Err(with_path(NOT_INTENDED.into()));
-    }
+    let doc = read_back(text.clone(), value).map_err(with_path)?;
+    let mut f = SourceFile::new(path.to_path_buf(), role, String::new());
     f.set_entities(crate::catalog::index::extract(index, doc.root()));
     f.edited = Some(text);
     // Kept for the save plan, which masks secrets in the tree (a discovery's new catalog

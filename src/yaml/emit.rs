@@ -22,23 +22,15 @@ use super::tree::{self, Value};
 /// A scalar's text on one line: plain when that is unambiguous, double-quoted otherwise.
 /// `None` for arrays and objects.
 pub fn scalar(value: &Json) -> Option<String> {
-    Some(match value {
-        Json::Null => "null".into(),
-        Json::Bool(b) => b.to_string(),
-        Json::Number(n) => number(n),
-        Json::String(s) if plain_ok(s) => s.clone(),
-        Json::String(s) => double_quoted(s),
-        Json::Array(_) | Json::Object(_) => return None,
-    })
+    let mut text = String::new();
+    push_scalar(&mut text, value).then_some(text)
 }
 
 /// A mapping key: plain when unambiguous, double-quoted otherwise (never a block scalar).
 pub fn key(k: &str) -> String {
-    if plain_ok(k) {
-        k.to_string()
-    } else {
-        double_quoted(k)
-    }
+    let mut text = String::with_capacity(k.len());
+    push_key(&mut text, k);
+    text
 }
 
 /// [`key`], appended to `out`.

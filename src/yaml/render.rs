@@ -9,11 +9,8 @@ use super::emit;
 /// The text of a value that fits on its key's line: a scalar (quoted when needed) or an empty
 /// collection.
 pub(crate) fn inline(value: &Json) -> Option<String> {
-    match value {
-        Json::Array(a) if a.is_empty() => Some("[]".into()),
-        Json::Object(o) if o.is_empty() => Some("{}".into()),
-        other => emit::scalar(other),
-    }
+    let mut text = String::new();
+    push_inline(&mut text, value).then_some(text)
 }
 
 /// A multi-line string that can be written as a literal block below `key:` or `- ` whose
@@ -84,20 +81,13 @@ pub(super) fn pad(out: &mut String, indent: usize) {
     }
 }
 
-/// [`inline`], appended to `out` after a space; false (and nothing written) for a non-empty
-/// collection.
+/// [`inline`], appended to `out`; false (and nothing written) for a non-empty collection.
 fn push_inline(out: &mut String, value: &Json) -> bool {
-    let text = match value {
-        Json::Array(a) if a.is_empty() => "[]",
-        Json::Object(o) if o.is_empty() => "{}",
-        Json::Array(_) | Json::Object(_) => return false,
-        scalar => {
-            out.push(' ');
-            return emit::push_scalar(out, scalar);
-        }
-    };
-    out.push(' ');
-    out.push_str(text);
+    match value {
+        Json::Array(a) if a.is_empty() => out.push_str("[]"),
+        Json::Object(o) if o.is_empty() => out.push_str("{}"),
+        other => return emit::push_scalar(out, other),
+    }
     true
 }
 
@@ -112,22 +102,38 @@ fn write_entry(out: &mut String, key_text: &str, value: &Json, indent: usize) {
 /// What follows a key written at `indent`: `:` and the value, inline or on the lines below.
 fn write_after_key(out: &mut String, value: &Json, indent: usize) {
     out.push(':');
-    if let Some(lit) = literal(value, indent + 2) {
-        out.push(' ');
-        out.push_str(lit.header);
-        out.push('\n');
-        push_literal(out, &lit);
-        return;
+    if let Json::String(s) = value {
+        return push_string_after_marker(out, s, indent);
     }
+    out.push(' ');
     if push_inline(out, value) {
         out.push('\n');
     } else {
+        out.pop();
         out.push('\n');
         write_block(out, value, indent + 2);
     }
 }
 
-pub(super) fn push_literal(out: &mut String, lit: &emit::Literal) {
+/// String `s` after the `:` or `-` that ends a line's key or dash at `indent`, to the end of
+/// the line: ` text`, or for a multi-line string ` |` and its literal lines below (at
+/// `indent + 2`). Shared with [`super::transcode`], so both write strings alike.
+pub(super) fn push_string_after_marker(out: &mut String, s: &str, indent: usize) {
+    out.push(' ');
+    match emit::literal(s, indent + 2) {
+        Some(lit) => {
+            out.push_str(lit.header);
+            out.push('\n');
+            push_literal(out, &lit);
+        }
+        None => {
+            emit::push_string(out, s);
+            out.push('\n');
+        }
+    }
+}
+
+fn push_literal(out: &mut String, lit: &emit::Literal) {
     for line in &lit.lines {
         out.push_str(line);
         out.push('\n');
@@ -146,17 +152,14 @@ fn write_block(out: &mut String, value: &Json, indent: usize) {
         }
         Json::Array(a) if !a.is_empty() => {
             for item in a {
-                if let Some(lit) = literal(item, indent + 2) {
-                    pad(out, indent);
-                    out.push_str("- ");
-                    out.push_str(lit.header);
-                    out.push('\n');
-                    push_literal(out, &lit);
-                    continue;
-                }
                 let start = out.len();
                 pad(out, indent);
                 out.push('-');
+                if let Json::String(s) = item {
+                    push_string_after_marker(out, s, indent);
+                    continue;
+                }
+                out.push(' ');
                 if push_inline(out, item) {
                     out.push('\n');
                 } else {
@@ -170,20 +173,9 @@ fn write_block(out: &mut String, value: &Json, indent: usize) {
         }
         other => {
             pad(out, indent);
-            if !emit::push_scalar(out, other) {
-                push_empty(out, other);
-            }
+            push_inline(out, other);
             out.push('\n');
         }
-    }
-}
-
-/// An empty collection's text (`[]`, `{}`) appended to `out`; nothing for other values.
-fn push_empty(out: &mut String, value: &Json) {
-    match value {
-        Json::Array(a) if a.is_empty() => out.push_str("[]"),
-        Json::Object(o) if o.is_empty() => out.push_str("{}"),
-        _ => {}
     }
 }
 

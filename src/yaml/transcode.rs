@@ -149,18 +149,7 @@ impl Emit<'_> {
                 indent
             }
         };
-        out.push(' ');
-        match emit::literal(s, indent + 2) {
-            Some(lit) => {
-                out.push_str(lit.header);
-                out.push('\n');
-                render::push_literal(out, &lit);
-            }
-            None => {
-                emit::push_string(out, s);
-                out.push('\n');
-            }
-        }
+        render::push_string_after_marker(out, s, indent);
     }
 
     /// Writes a collection's entries or items with `each` (which returns how many there were

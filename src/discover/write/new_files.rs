@@ -57,16 +57,15 @@ impl<F> NewFiles<F> {
     }
 }
 
-/// The components of `p` as compared by `Path`'s `Ord`.
-#[cfg(test)]
-fn components(p: &Path) -> Vec<&std::ffi::OsStr> {
-    p.components().map(|c| c.as_os_str()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    /// The components of `p` as compared by `Path`'s `Ord`.
+    fn components(p: &Path) -> Vec<&std::ffi::OsStr> {
+        p.components().map(|c| c.as_os_str()).collect()
+    }
 
     #[test]
     fn files_come_out_in_the_order_a_btree_map_of_paths_gives() {
