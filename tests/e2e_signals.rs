@@ -253,10 +253,13 @@ fn suspend_and_resume(how: impl FnOnce(&Shell, &Path)) {
     t.wait_until("the editor to take the terminal back", || {
         t.format("#{alternate_on}") == "1"
     });
-    let screen = t.wait_for("✓ valid");
-    for part in ["flowspec │", "Entities (7)", "Captures (2)", "? help"] {
-        assert!(screen.contains(part), "{part} missing after fg:\n{screen}");
-    }
+    let screen = t.wait_for_all(&[
+        "✓ valid",
+        "flowspec │",
+        "Entities (7)",
+        "Captures (2)",
+        "? help",
+    ]);
     assert!(!screen.contains("Local cmd"), "{screen}");
     // Keys work again: j moves the selection to the local demo capture.
     t.keys(&["j"]);

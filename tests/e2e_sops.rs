@@ -151,9 +151,12 @@ fn a_typed_secret_is_encrypted_from_the_form_and_edited_again_and_leaks_nowhere(
     t.wait_for("Endpoint config of acmeCo/shop/to-warehouse");
     // Address, Database, User, then Password: encrypted on save.
     t.keys(&["Down", "Down", "Down"]);
-    let form = t.wait_for("encrypted with sops on save");
-    let line = form.lines().find(|l| l.contains("Password")).unwrap();
-    assert!(line.contains("[sops]"), "{form}");
+    t.wait_for("encrypted with sops on save");
+    t.wait_until("the Password row marked [sops]", || {
+        t.screen()
+            .lines()
+            .any(|l| l.contains("Password") && l.contains("[sops]"))
+    });
     paste_secret(&t, CANARY);
     t.keys(&["Enter"]);
     t.wait_for("••••");
@@ -182,9 +185,12 @@ fn a_typed_secret_is_encrypted_from_the_form_and_edited_again_and_leaks_nowhere(
 
     // Edit it again: `e` decrypts in memory; the database and the password change.
     t.keys(&["e"]);
-    let form = t.wait_for("Endpoint config of acmeCo/shop/to-warehouse");
-    let line = form.lines().find(|l| l.contains("Password")).unwrap();
-    assert!(line.contains("••••") && line.contains("[sops]"), "{form}");
+    t.wait_for("Endpoint config of acmeCo/shop/to-warehouse");
+    t.wait_until("the Password row masked and marked [sops]", || {
+        t.screen()
+            .lines()
+            .any(|l| l.contains("Password") && l.contains("••••") && l.contains("[sops]"))
+    });
     t.keys(&["Down"]);
     t.literal("2");
     t.keys(&["Enter"]);

@@ -52,8 +52,7 @@ fn canonical_flow_filter_open_toggle_save_quit() {
     t.keys(&["Space"]);
     t.wait_for("Bindings (3, 2 disabled)");
     t.keys(&["C-s"]);
-    let diff = t.wait_for("Save 1 file?");
-    assert!(diff.contains("+        disable: true"), "{diff}");
+    t.wait_for_all(&["Save 1 file?", "+        disable: true"]);
     t.keys(&["y"]);
     t.wait_for("Saved flow.yaml");
     let after = std::fs::read_to_string(&catalog).unwrap();
@@ -224,12 +223,11 @@ fn connector_spec_and_discover_run_in_the_background() {
     t.wait_for("Protocol    flow-json");
     t.wait_for("Spec: config \"Demo shop source\"");
     t.keys(&["d"]);
-    let screen = t.wait_for("Discovered 3 bindings: orders, customers, refunds");
     // The answer opens the Discovered bindings screen (issue 9); Esc shows the run's log.
-    assert!(
-        screen.contains("Discovered bindings · acmeCo/shop/source-demo"),
-        "{screen}"
-    );
+    t.wait_for_all(&[
+        "Discovered 3 bindings: orders, customers, refunds",
+        "Discovered bindings · acmeCo/shop/source-demo",
+    ]);
     t.keys(&["Escape"]);
     t.wait_for("demo-capture: answered discover");
     t.keys(&["q"]);
@@ -619,11 +617,11 @@ fn an_untrusted_catalog_runs_nothing_until_the_user_says_yes() {
     t.wait_for("Protocol    not asked yet");
     for key in ["e", "r", "s", "d", "v"] {
         t.keys(&[key]);
-        let screen = t.wait_for("Run a connector?");
-        assert!(
-            screen.contains(&format!("sh -c 'echo x >> {}; exit 1'", marker.display())),
-            "the question shows the exact command:\n{screen}"
-        );
+        // The question shows the exact command.
+        t.wait_for_all(&[
+            "Run a connector?",
+            &format!("sh -c 'echo x >> {}; exit 1'", marker.display()),
+        ]);
         t.keys(&["n"]);
         t.wait_for("Nothing was run");
     }
@@ -684,8 +682,7 @@ fn a_catalog_naming_dev_tty_a_fifo_and_a_long_import_chain_loads_and_q_quits() {
     t.wait_for("✗ 2 errors");
     t.keys(&["p"]);
     // The messages wrap in the overlay: look for their ends.
-    let screen = t.wait_for("FIFO (named pipe)");
-    assert!(screen.contains("character device"), "{screen}");
+    t.wait_for_all(&["FIFO (named pipe)", "character device"]);
     t.keys(&["q"]);
     t.keys(&["q"]);
     let report = t.wait_file(&report);
@@ -757,8 +754,10 @@ fn typing_only_a_password_into_the_demo_materialization_writes_only_it() {
     t.keys(&["Enter", "Enter"]);
     t.wait_for("Bindings (2");
     t.keys(&["e"]);
-    let form = t.wait_for("Endpoint config of acmeCo/shop/to-warehouse");
-    assert!(form.contains("flow_materialize  (default)"), "{form}");
+    t.wait_for_all(&[
+        "Endpoint config of acmeCo/shop/to-warehouse",
+        "flow_materialize  (default)",
+    ]);
     // Address, Database, User, then Password.
     t.keys(&["Down", "Down", "Down"]);
     t.literal("s3cret-pw");
@@ -766,8 +765,7 @@ fn typing_only_a_password_into_the_demo_materialization_writes_only_it() {
     // Left in plaintext on purpose (encrypting it: e2e_sops.rs).
     keep_plaintext(&t);
     t.keys(&["C-s"]);
-    let diff = t.wait_for("Save 1 file?");
-    assert!(diff.contains("(+1 −0)"), "{diff}");
+    let diff = t.wait_for_all(&["Save 1 file?", "(+1 −0)"]);
     assert!(!diff.contains("s3cret-pw"), "masked:\n{diff}");
     t.keys(&["y"]);
     t.wait_for("Saved flow.yaml");

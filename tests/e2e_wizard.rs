@@ -135,11 +135,8 @@ fn new_capture(work: &Path, dir: &Path, key: &Path) {
     );
     t.keys(&["y"]);
     t.wait_for("Saved flow.yaml");
-    let screen = t.wait_for("Defined in  acmeCo/shop/flow.yaml");
-    assert!(
-        screen.contains("Capture"),
-        "the new capture is selected:\n{screen}"
-    );
+    // The new capture is selected.
+    t.wait_for_all(&["Defined in  acmeCo/shop/flow.yaml", "Capture"]);
     t.keys(&["q"]);
     let r = t.wait_file(&report);
     assert_eq!(exit_status(&r), 0, "{r}");
@@ -248,8 +245,7 @@ fn keep_review_write(t: &Tmux, full: &str, report: &Path) {
     t.keys(&["y"]);
     t.wait_for("Saved flow.yaml");
     t.wait_for("Capture ─");
-    let screen = t.wait_for(full);
-    assert!(screen.contains("Defined in"), "{screen}");
+    t.wait_for_all(&[full, "Defined in"]);
     t.keys(&["q"]);
     let r = t.wait_file(report);
     assert_eq!(exit_status(&r), 0, "{r}");
@@ -314,8 +310,10 @@ fn a_capture_from_an_airbyte_source_run_as_a_local_command() {
     t.wait_for("step 2 of 5: Name");
     name(&t, "acmeCo/", "fake", "acmeCo/fake/source-faker", 5);
     t.keys(&["C-s"]);
-    let screen = t.wait_for("Discovered bindings · acmeCo/fake/source-faker");
-    assert!(screen.contains("acmeCo/fake/users"), "{screen}");
+    t.wait_for_all(&[
+        "Discovered bindings · acmeCo/fake/source-faker",
+        "acmeCo/fake/users",
+    ]);
     keep_review_write(&t, "acmeCo/fake/source-faker", &report);
     let spec = std::fs::read_to_string(dir.join("acmeCo/fake/flow.yaml")).unwrap();
     for stream in ["users", "products", "purchases"] {

@@ -114,6 +114,25 @@ impl Tmux {
         }
     }
 
+    /// Waits until the screen contains every one of `texts` at once. A redraw reaches the pty
+    /// in several writes and a capture can land between them, so a test that checks several
+    /// parts of a screen waits for all of them rather than asserting on the first capture that
+    /// shows one.
+    pub fn wait_for_all(&self, texts: &[&str]) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if texts.iter().all(|text| s.contains(text)) {
+                return s;
+            }
+            if start.elapsed() > DEADLINE {
+                let missing: Vec<_> = texts.iter().filter(|t| !s.contains(*t)).collect();
+                panic!("timed out waiting for {missing:?}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Waits until the report at `path` is complete (ends with `END`); panics after
     /// [`DEADLINE`].
     pub fn wait_file(&self, path: &Path) -> String {
