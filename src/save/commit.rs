@@ -4,7 +4,9 @@
 //! 1. check that each file still holds what was loaded, resolve symlinks, refuse (unless told
 //!    otherwise) to replace a write-protected file, create the folders a new file needs, and
 //!    stage every new text in a temporary file beside its target, then sync them all (many at
-//!    a time) — any failure here writes nothing (and removes the folders it created);
+//!    a time; with thousands, their write-back starts while the later ones are staged, see
+//!    [`super::writeback`]) — any failure here writes nothing (and removes the folders it
+//!    created);
 //! 2. check the disk again (another program may have written while the temporary files were
 //!    being written), link in the new files written unnamed (see [`super::write`]; if one
 //!    fails, the ones linked before it are removed again and nothing is written), then rename
@@ -20,6 +22,7 @@ use std::os::unix::fs::MetadataExt;
 
 use super::temp;
 use super::write::{self, Staged, TempKind};
+use super::writeback::EarlyWriteback;
 use super::{PlannedWrite, SaveError, SaveOutcome, Written};
 use crate::catalog::load::io_message;
 use crate::catalog::read::ReadError;
@@ -177,15 +180,15 @@ fn link_all(
     dirs: &mut Vec<PathBuf>,
     outcome: &mut SaveOutcome,
 ) -> Result<(), SaveError> {
-    let mut linked: Vec<(PathBuf, std::io::Result<(u64, u64)>)> = Vec::new();
+    // Kept open until all are linked: undoing the save asks each whether its name still
+    // leads to it.
+    let mut linked: Vec<Staged> = Vec::with_capacity(unnamed.len());
     for (w, s) in unnamed {
         hook(SavePoint::BeforeRename(s.target()));
-        let target = s.target().to_path_buf();
-        let identity = s.identity();
-        let error = match s.rename() {
+        let error = match s.link() {
             Ok(dir) => {
                 note_dir(dirs, dir);
-                linked.push((target, identity));
+                linked.push(s);
                 outcome.written.push(written(w));
                 continue;
             }
@@ -194,11 +197,12 @@ fn link_all(
             }
             Err(e) => io_error(w, &e),
         };
-        for (path, identity) in linked {
-            let ours = std::fs::symlink_metadata(&path)
-                .is_ok_and(|m| identity.as_ref().is_ok_and(|id| *id == (m.dev(), m.ino())));
+        for s in linked {
+            let path = s.target();
+            let ours = std::fs::symlink_metadata(path)
+                .is_ok_and(|m| s.identity().is_ok_and(|id| id == (m.dev(), m.ino())));
             if ours {
-                let _ = std::fs::remove_file(&path);
+                let _ = std::fs::remove_file(path);
             }
         }
         outcome.written.clear();
@@ -250,6 +254,7 @@ fn stage_all(
     };
     let mut cleaned: std::collections::HashSet<PathBuf> = Default::default();
     let mut staged = Vec::with_capacity(writes.len());
+    let mut writeback = EarlyWriteback::start(writes.len());
     for (w, (t, exists)) in writes.iter().zip(&targets) {
         hook(SavePoint::BeforeStage(t));
         if w.expected.is_empty() {
@@ -268,7 +273,9 @@ fn stage_all(
             unnamed_left -= 1;
         }
         staged.push(if close { s.close() } else { s });
+        writeback.staged(t);
     }
+    writeback.finish();
     write::sync_all(&staged).map_err(|(i, e)| io_error(&writes[i], &e))?;
     Ok(staged)
 }

@@ -7,6 +7,7 @@ mod commit;
 mod outcome;
 mod temp;
 mod write;
+mod writeback;
 
 use std::path::PathBuf;
 

@@ -175,11 +175,14 @@ impl Staged {
         self.with_file(|f| f.metadata().map(|m| (m.dev(), m.ino())))
     }
 
-    /// The file system the temporary file is on (without opening a closed one again).
-    fn device(&self) -> io::Result<u64> {
+    /// Links an unnamed file in under its target's name, as [`Staged::rename`] does, but
+    /// keeps it open: should the save be undone, [`Staged::identity`] then tells whether the
+    /// name still leads to it, with no look at the thousands of files that are never undone.
+    /// Returns the directory; an error for a file that is not unnamed.
+    pub fn link(&self) -> io::Result<PathBuf> {
         match &self.tmp {
-            Temp::Closed(p) => std::fs::symlink_metadata(p).map(|m| m.dev()),
-            _ => self.identity().map(|(dev, _)| dev),
+            Temp::Unnamed(f) => link_in(f, &self.target).map(|()| dir_of(&self.target).into()),
+            _ => Err(io::Error::other("not an unnamed file")),
         }
     }
 
@@ -198,20 +201,20 @@ impl Staged {
         let renamed = match self.tmp {
             Temp::Open(t) => t.persist(&self.target).map(|_| ()).map_err(|e| e.error),
             Temp::Closed(p) => p.persist(&self.target).map_err(|e| e.error),
-            Temp::Unnamed(f) => {
-                return match temp::link(&f, &self.target) {
-                    Ok(()) => Ok(dir),
-                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
-                    Err(e) => Err(io::Error::other(format!(
-                        "cannot create: {}",
-                        io_message(&e)
-                    ))),
-                };
-            }
+            Temp::Unnamed(f) => return link_in(&f, &self.target).map(|()| dir),
         };
         renamed.map_err(|e| io::Error::other(format!("cannot rename: {}", io_message(&e))))?;
         Ok(dir)
     }
+}
+
+/// Links the unnamed `file` in as `target`; an error of kind `AlreadyExists` when the target
+/// exists by then.
+fn link_in(file: &std::fs::File, target: &Path) -> io::Result<()> {
+    temp::link(file, target).map_err(|e| match e.kind() {
+        io::ErrorKind::AlreadyExists => e,
+        _ => io::Error::other(format!("cannot create: {}", io_message(&e))),
+    })
 }
 
 /// Syncs a directory after renames in it. The renames are done; a failed sync only weakens
@@ -329,22 +332,31 @@ pub fn sync_all(staged: &[Staged]) -> Result<(), (usize, io::Error)> {
 const SYNCFS_FROM: usize = 64;
 
 /// Syncs the file systems of every staged file, one `syncfs` each (Linux reports a failed
-/// write-back of any file there through it). `None` when a file system cannot be told (a
-/// temporary file cannot be looked at): then the files are synced one by one.
+/// write-back of any file there through it). A temporary file is always in its target's
+/// folder, so the folders tell the file systems: thousands of files share a few, and a look at
+/// each file would cost more than the sync. `None` when a folder cannot be looked at: then the
+/// files are synced one by one.
 #[cfg(target_os = "linux")]
 fn syncfs_all(staged: &[Staged]) -> Option<Result<(), (usize, io::Error)>> {
     use std::os::fd::AsRawFd;
-    let mut devices: Vec<(u64, usize)> = Vec::new();
+    // (device, a staged file on it, its folder)
+    let mut devices: Vec<(u64, usize, &Path)> = Vec::new();
+    let mut last: Option<&Path> = None;
     for (i, s) in staged.iter().enumerate() {
-        let dev = s.device().ok()?;
-        if !devices.iter().any(|(d, _)| *d == dev) {
-            devices.push((dev, i));
+        let dir = dir_of(&s.target);
+        if last == Some(dir) {
+            continue;
+        }
+        last = Some(dir);
+        let dev = std::fs::metadata(dir).ok()?.dev();
+        if !devices.iter().any(|(d, _, _)| *d == dev) {
+            devices.push((dev, i, dir));
         }
     }
-    for (_, i) in devices {
-        let synced = staged[i].with_file(|file| {
-            // SAFETY: syncfs only reads the descriptor, which `file` keeps open.
-            if unsafe { libc::syncfs(file.as_raw_fd()) } != 0 {
+    for (_, i, dir) in devices {
+        let synced = std::fs::File::open(dir).and_then(|d| {
+            // SAFETY: syncfs only reads the descriptor, which `d` keeps open.
+            if unsafe { libc::syncfs(d.as_raw_fd()) } != 0 {
                 return Err(io::Error::last_os_error());
             }
             Ok(())

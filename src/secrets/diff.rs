@@ -3,6 +3,7 @@
 //! then diffed. A secret whose value changed is masked differently in the newer version, so
 //! the line still shows as changed.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::Value;
@@ -35,16 +36,17 @@ pub fn masked_diff(
 /// `old` and `new` with their secrets masked: every secret in `old` becomes
 /// [`super::mask::MASK`]; in `new` too, or [`super::mask::MASK_CHANGED`] where `old` held a
 /// different value at the same location.
-pub fn mask_versions(
+pub fn mask_versions<'t>(
     catalog: &Catalog,
     file: usize,
-    old: &str,
-    new: &str,
+    old: &'t str,
+    new: &'t str,
     schemas: &Schemas,
-) -> (String, String) {
+) -> (Cow<'t, str>, Cow<'t, str>) {
     if schemas.holds_no_config(catalog, file) {
-        // A schema or documents file: thousands of them come with one discovery.
-        return (old.to_string(), new.to_string());
+        // A schema or documents file: thousands of them come with one discovery, and their
+        // megabytes are not copied.
+        return (Cow::Borrowed(old), Cow::Borrowed(new));
     }
     let old_root = yaml::parse(old).ok();
     // The tree the catalog keeps of the new text, when it has one (after an edit, or for a
@@ -66,21 +68,27 @@ pub fn mask_versions(
         .map(|(p, n)| (p.as_str(), n.to_json()))
         .collect();
     let old_masked = match &old_root {
-        Some(root) => {
-            let spans = spans(old, root, &old_secrets, |_, _| false);
-            apply(old, &spans)
-        }
-        None => UNPARSEABLE.to_string(),
+        Some(root) => masked(old, &spans(old, root, &old_secrets, |_, _| false)),
+        None => Cow::Borrowed(UNPARSEABLE),
     };
     let new_masked = match new_root {
         Some(root) => {
             let found = secret_nodes(catalog, file, root, schemas);
             let changed = |p: &str, n: &Node| before.get(p).is_some_and(|v| *v != n.to_json());
-            apply(new, &spans(new, root, &found, changed))
+            masked(new, &spans(new, root, &found, changed))
         }
-        None => UNPARSEABLE.to_string(),
+        None => Cow::Borrowed(UNPARSEABLE),
     };
     (old_masked, new_masked)
+}
+
+/// `text` with `spans` masked; `text` itself when there is nothing to mask.
+fn masked<'t>(text: &'t str, spans: &[Span]) -> Cow<'t, str> {
+    if spans.is_empty() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(apply(text, spans))
+    }
 }
 
 /// Every secret node of a parsed file, with its JSON pointer in the document.

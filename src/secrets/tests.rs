@@ -351,7 +351,8 @@ fn masked(role: FileRole, old: &str, new: &str, schema: Option<&Value>) -> (Stri
     if let Some(s) = schema {
         schemas.add_place(0, Vec::new(), s);
     }
-    mask_versions(&cat, 0, old, new, &schemas)
+    let (old, new) = mask_versions(&cat, 0, old, new, &schemas);
+    (old.into_owned(), new.into_owned())
 }
 
 #[test]

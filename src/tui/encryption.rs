@@ -224,7 +224,7 @@ pub fn plan(
                 } else if w.expected.is_empty() {
                     String::new()
                 } else {
-                    old
+                    old.into_owned()
                 };
                 save::unified_diff(&w.display, &old, &crate::sops::show::shorten(&w.new_text))
             }
