@@ -130,10 +130,13 @@ pub fn unified_diff(display: &str, old: &str, new: &str) -> String {
 }
 
 /// [`unified_diff`] of a new file: every line added. The same text `similar` writes, without
-/// its diffing (a discovery can create thousands of files).
+/// its diffing (a discovery can create thousands of files). Lines are found with a plain
+/// scan: they are short, and a search per line costs more to start than to run.
 fn creation_diff(display: &str, new: &str) -> String {
-    let lines = new.split_inclusive('\n').count();
-    let mut out = String::with_capacity(new.len() + lines + 2 * display.len() + 40);
+    let breaks = new.bytes().filter(|&b| b == b'\n').count();
+    let unterminated = !new.is_empty() && !new.ends_with('\n');
+    let lines = breaks + usize::from(unterminated);
+    let mut out = String::with_capacity(new.len() + lines + 2 * display.len() + 64);
     let range = if lines == 1 {
         "1".to_string()
     } else {
@@ -142,11 +145,17 @@ fn creation_diff(display: &str, new: &str) -> String {
     out.push_str(&format!(
         "--- a/{display}\n+++ b/{display}\n@@ -0,0 +{range} @@\n"
     ));
-    for line in new.split_inclusive('\n') {
+    let mut rest = new;
+    while !rest.is_empty() {
+        let end = rest
+            .bytes()
+            .position(|b| b == b'\n')
+            .map_or(rest.len(), |i| i + 1);
         out.push('+');
-        out.push_str(line);
+        out.push_str(&rest[..end]);
+        rest = &rest[end..];
     }
-    if !new.ends_with('\n') {
+    if unterminated {
         out.push_str("\n\\ No newline at end of file\n");
     }
     out
@@ -194,6 +203,8 @@ mod tests {
             "\n",
             "\n\nx\n",
             "a: 1\r\nb: 2\r\n",
+            "",
+            "é: ü\n\u{2028}x\n",
         ] {
             let expected = similar::TextDiff::from_lines("", new)
                 .unified_diff()
