@@ -142,13 +142,15 @@ fn merge(cat: &Catalog, response: &str) -> Discovery {
 /// The capture and its collections as read from the catalog (what the merge starts from).
 fn read_capture(cat: &Catalog) -> (CaptureTarget, Collections) {
     let (id, _) = cat.find(CAPTURE, Some(EntityKind::Capture)).unwrap();
-    let capture = flowspec::discover::capture::from_catalog(cat, id).expect("the capture reads");
+    let (capture, root) =
+        flowspec::discover::capture::from_catalog_parsed(cat, id).expect("the capture reads");
     let names: HashSet<&str> = cat
         .entities()
         .filter(|(_, e)| e.kind == EntityKind::Collection)
         .map(|(_, e)| e.name.as_str())
         .collect();
-    let collections = flowspec::discover::collections::summaries(cat, &names);
+    let collections =
+        flowspec::discover::collections::summaries_reusing(cat, &names, Some((id.file, root)));
     (capture, collections)
 }
 

@@ -80,6 +80,15 @@ impl CaptureTarget {
 
 /// The capture `id` of `catalog` as it is now.
 pub fn from_catalog(catalog: &Catalog, id: EntityId) -> Result<CaptureTarget, String> {
+    from_catalog_parsed(catalog, id).map(|(capture, _)| capture)
+}
+
+/// [`from_catalog`], also giving back the parsed tree of the capture's file (for
+/// [`super::collections::summaries_reusing`]).
+pub fn from_catalog_parsed(
+    catalog: &Catalog,
+    id: EntityId,
+) -> Result<(CaptureTarget, Node), String> {
     let entity = catalog.entity(id).ok_or("no such capture")?;
     if entity.kind != EntityKind::Capture {
         return Err(format!("`{}` is not a capture", entity.name));
@@ -109,7 +118,7 @@ pub fn from_catalog(catalog: &Catalog, id: EntityId) -> Result<CaptureTarget, St
                 .map_err(|e| format!("`{}` binding {}: {e}", entity.name, i + 1))?,
         );
     }
-    Ok(CaptureTarget {
+    let capture = CaptureTarget {
         name: entity.name.clone(),
         location: CaptureLocation::Defined(id),
         auto_discover: def
@@ -118,7 +127,8 @@ pub fn from_catalog(catalog: &Catalog, id: EntityId) -> Result<CaptureTarget, St
             .as_ref()
             .and_then(auto_discover),
         bindings,
-    })
+    };
+    Ok((capture, root))
 }
 
 fn existing(catalog: &Catalog, file: usize, b: &Node) -> Result<ExistingBinding, String> {

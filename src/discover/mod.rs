@@ -103,9 +103,9 @@ impl Discovery {
         discovered: Vec<DiscoveredBinding>,
         pointers: Vec<String>,
     ) -> Result<Self, MergeError> {
-        let capture = capture::from_catalog(catalog, id).map_err(MergeError)?;
+        let (capture, root) = capture::from_catalog_parsed(catalog, id).map_err(MergeError)?;
         Self::new(capture, discovered, pointers, |names| {
-            collections::summaries(catalog, names)
+            collections::summaries_reusing(catalog, names, Some((id.file, root)))
         })
     }
 
