@@ -14,7 +14,7 @@
 //! `crates/sources/src/indirect.rs`). Where that name is taken (a prefix file can hold
 //! collections of several prefixes), `{base}.2.schema.yaml` and so on.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use super::names::name_prefix;
@@ -38,8 +38,8 @@ pub struct Layout<'c> {
     exists: &'c dyn Fn(&Path) -> bool,
     /// The loaded catalog file defining the most specs of a kind under a prefix.
     by_prefix: HashMap<(EntityKind, String), usize>,
-    /// Paths handed out for new files.
-    taken: HashSet<PathBuf>,
+    /// Paths handed out for new files (foldhash: thousands, all made here).
+    taken: foldhash::HashSet<PathBuf>,
     json_root: bool,
 }
 
@@ -78,7 +78,7 @@ impl<'c> Layout<'c> {
             catalog,
             exists,
             by_prefix,
-            taken: HashSet::new(),
+            taken: Default::default(),
             json_root: is_json(&catalog.root),
         }
     }
@@ -177,6 +177,12 @@ pub fn is_json(path: &Path) -> bool {
 /// `to` relative to the folder `from_dir`, with `..` where it must climb: how an import or a
 /// reference is written in a file in `from_dir`.
 pub fn relative(from_dir: &Path, to: &Path) -> String {
+    // A file in the folder itself (every sibling file): its name.
+    if to.parent() == Some(from_dir) {
+        if let Some(name) = to.file_name() {
+            return name.to_string_lossy().into_owned();
+        }
+    }
     let from: Vec<Component> = from_dir.components().collect();
     let to_c: Vec<Component> = to.components().collect();
     let common = from.iter().zip(&to_c).take_while(|(a, b)| a == b).count();
@@ -292,5 +298,11 @@ mod tests {
             "../x.yaml"
         );
         assert_eq!(relative(Path::new("/a"), Path::new("/a/x.yaml")), "x.yaml");
+        assert_eq!(
+            relative(Path::new("/a/"), Path::new("/a/./x.yaml")),
+            "x.yaml"
+        );
+        assert_eq!(relative(Path::new(""), Path::new("x.yaml")), "x.yaml");
+        assert_eq!(relative(Path::new("/a/b"), Path::new("/a/b")), "");
     }
 }

@@ -1,10 +1,11 @@
 //! The files a discovery write will create, by path. A discovery can create thousands (a
 //! schema file per new collection), and a `BTreeMap<PathBuf, _>` compared paths component by
 //! component on every insert: a tenth of the write. Paths are looked up by hash here and put
-//! in path order once, at the end.
+//! in path order once, at the end (hashed with foldhash: the paths are the write's own).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+use foldhash::{HashMap, HashMapExt};
 
 /// Files to create, each under its path, handed out in path order.
 #[derive(Debug)]
