@@ -14,7 +14,7 @@ use std::thread::JoinHandle;
 /// Staged files between two early syncs: enough that a sync's fixed cost (a walk of the
 /// file system's dirty inodes) stays small next to what it writes, few enough that the
 /// write-back keeps pace with staging (measured: every 500 files saved about a third of the
-/// staging phase, every 2000 a sixth).
+/// staging phase, every 2000 a fifth).
 const EVERY: usize = 512;
 
 /// The helper thread, and the folders it is asked to sync; dropping it waits for a sync in
