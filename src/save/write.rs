@@ -68,7 +68,7 @@ pub(super) fn resolve_existing(path: &Path) -> io::Result<(PathBuf, bool)> {
 }
 
 /// The directory a file lives in (`.` for a bare name).
-fn dir_of(path: &Path) -> &Path {
+pub(super) fn dir_of(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -338,7 +338,6 @@ const SYNCFS_FROM: usize = 64;
 /// files are synced one by one.
 #[cfg(target_os = "linux")]
 fn syncfs_all(staged: &[Staged]) -> Option<Result<(), (usize, io::Error)>> {
-    use std::os::fd::AsRawFd;
     // (device, a staged file on it, its folder)
     let mut devices: Vec<(u64, usize, &Path)> = Vec::new();
     let mut last: Option<&Path> = None;
@@ -354,18 +353,23 @@ fn syncfs_all(staged: &[Staged]) -> Option<Result<(), (usize, io::Error)>> {
         }
     }
     for (_, i, dir) in devices {
-        let synced = std::fs::File::open(dir).and_then(|d| {
-            // SAFETY: syncfs only reads the descriptor, which `d` keeps open.
-            if unsafe { libc::syncfs(d.as_raw_fd()) } != 0 {
-                return Err(io::Error::last_os_error());
-            }
-            Ok(())
-        });
-        if let Err(e) = synced {
+        if let Err(e) = syncfs_of(dir) {
             return Some(Err((i, e)));
         }
     }
     Some(Ok(()))
+}
+
+/// Writes back the whole file system folder `dir` is on, and waits for it.
+#[cfg(target_os = "linux")]
+pub(super) fn syncfs_of(dir: &Path) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let d = std::fs::File::open(dir)?;
+    // SAFETY: syncfs only reads the descriptor, which `d` keeps open.
+    if unsafe { libc::syncfs(d.as_raw_fd()) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// Gives `file` the owner, group and mode of `old`. The owner first, since changing it clears

@@ -66,11 +66,7 @@ impl EarlyWriteback {
             return;
         }
         if let Some((send, _)) = &self.helper {
-            let dir = match target.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p,
-                _ => Path::new("."),
-            };
-            let _ = send.send(dir.to_path_buf());
+            let _ = send.send(super::write::dir_of(target).to_path_buf());
         }
     }
 
@@ -103,15 +99,8 @@ impl Drop for EarlyWriteback {
 /// the final sync.
 fn syncfs(dir: &Path) {
     #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        if let Ok(d) = std::fs::File::open(dir) {
-            // SAFETY: syncfs only reads the descriptor, which `d` keeps open.
-            let failed = unsafe { libc::syncfs(d.as_raw_fd()) } != 0;
-            if failed {
-                tracing::debug!(dir = %dir.display(), "an early sync failed");
-            }
-        }
+    if let Err(e) = super::write::syncfs_of(dir) {
+        tracing::debug!(dir = %dir.display(), error = %e, "an early sync failed");
     }
     #[cfg(not(target_os = "linux"))]
     let _ = dir;

@@ -220,11 +220,11 @@ pub fn plan(
                 let old = if crate::sops::is_encrypted(
                     &serde_yaml::from_str(&w.expected).unwrap_or(Value::Null),
                 ) {
-                    crate::sops::show::shorten(&w.expected)
+                    crate::sops::show::shorten(&w.expected).into()
                 } else if w.expected.is_empty() {
-                    String::new()
+                    "".into()
                 } else {
-                    old.into_owned()
+                    old
                 };
                 save::unified_diff(&w.display, &old, &crate::sops::show::shorten(&w.new_text))
             }
